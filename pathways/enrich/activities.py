@@ -1,0 +1,162 @@
+"""The activity vocabulary: canonical activity names, their roles and aliases.
+
+Hospitals and municipalities write the same activity in many ways (*Utskrivning*,
+*Utskrevet*, *Utskriving*, *Discharge*). The vocabulary maps each of these onto one
+canonical Norwegian name (the *activity key*) and gives it a semantic role
+(``discharge``) that analyses rely on, an English label and a default care level
+for logs without a level column. The built-in vocabulary is
+``pathways/data/activities.yaml``; a user's file has the same layout.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from pathways.errors import RuleFileError
+
+__all__ = ["VOCABULARY_COLUMNS", "load_vocabulary", "resolve_activity"]
+
+VOCABULARY_COLUMNS = ("alias", "activity_key", "role", "level", "en")
+"""The columns of the table returned by :func:`load_vocabulary`."""
+
+_BUILTIN = "activities.yaml"
+
+
+def _normalise(name: str) -> str:
+    """Return the lookup form of a name: whitespace trimmed and lower-cased."""
+    return " ".join(str(name).split()).casefold()
+
+
+def _read_yaml(path: Path | None) -> tuple[str, Any]:
+    """Read the vocabulary file (built-in when ``path`` is None) and parse it."""
+    if path is None:
+        source = resources.files("pathways.data").joinpath(_BUILTIN)
+        label = f"pathways/data/{_BUILTIN}"
+    else:
+        source = path
+        label = str(path)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as err:
+        raise RuleFileError(
+            f"Cannot read the activity vocabulary {label}: {err.strerror or err}. "
+            "Check the path."
+        ) from err
+    try:
+        return label, yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise RuleFileError(
+            f"The activity vocabulary {label} is not valid YAML: {err}"
+        ) from err
+
+
+def _entry_rows(label: str, number: int, entry: Any) -> list[dict[str, str | None]]:
+    """Turn one ``activities:`` entry into table rows, one per alias."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+        raise RuleFileError(
+            f"Entry {number} of the activity vocabulary {label} has no 'name'. "
+            "Every entry needs 'name: <canonical activity>'."
+        )
+    name = " ".join(entry["name"].split())
+    aliases = entry.get("aliases") or []
+    if not isinstance(aliases, list):
+        raise RuleFileError(
+            f"Entry '{name}' of the activity vocabulary {label}: 'aliases' must be "
+            f"a list, got {type(aliases).__name__}."
+        )
+    shared = {
+        "activity_key": name,
+        "role": entry.get("role"),
+        "level": entry.get("level"),
+        "en": entry.get("en"),
+    }
+    return [{"alias": _normalise(a), **shared} for a in [name, *aliases]]
+
+
+def load_vocabulary(path: str | Path | None = None) -> pd.DataFrame:
+    """Load an activity vocabulary into a lookup table.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A YAML file with an ``activities:`` list (see
+        ``pathways/data/activities.yaml``). The built-in vocabulary when omitted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per alias, the canonical name included, with columns ``alias``
+        (lower-cased, whitespace trimmed), ``activity_key`` (canonical name),
+        ``role``, ``level`` (default care level id) and ``en`` (English label);
+        missing optional values are None.
+
+    Raises
+    ------
+    RuleFileError
+        If the file cannot be read or parsed, an entry has no name, or an alias
+        belongs to two activities.
+
+    Examples
+    --------
+    >>> vocabulary = load_vocabulary()
+    >>> row = vocabulary.set_index("alias").loc["utskrevet"]
+    >>> row["activity_key"], row["role"]
+    ('Utskrivning', 'discharge')
+    """
+    label, data = _read_yaml(None if path is None else Path(path))
+    entries = data.get("activities") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise RuleFileError(
+            f"The activity vocabulary {label} has no 'activities:' list. "
+            "Start the file with 'activities:' followed by one entry per activity."
+        )
+    rows: list[dict[str, str | None]] = []
+    owner: dict[str, str] = {}
+    for number, entry in enumerate(entries, start=1):
+        for row in _entry_rows(label, number, entry):
+            alias, key = str(row["alias"]), str(row["activity_key"])
+            if alias in owner:
+                if owner[alias] == key:
+                    continue  # an alias repeating its own canonical name
+                raise RuleFileError(
+                    f"The activity vocabulary {label}: alias '{alias}' of entry "
+                    f"'{key}' already belongs to '{owner[alias]}'. "
+                    "Give each alias to one activity only."
+                )
+            owner[alias] = key
+            rows.append(row)
+    return pd.DataFrame(rows, columns=list(VOCABULARY_COLUMNS)).astype(object)
+
+
+def resolve_activity(name: str, vocabulary: pd.DataFrame) -> str:
+    """Return the canonical activity for a name, or the trimmed name if unknown.
+
+    Parameters
+    ----------
+    name : str
+        An activity as written in a log, mapping or rule.
+    vocabulary : pandas.DataFrame
+        A table from :func:`load_vocabulary`.
+
+    Returns
+    -------
+    str
+        The canonical activity name (``activity_key``) when the name or one of
+        its aliases is known, matched case-insensitively with whitespace
+        trimmed; otherwise the name with surrounding whitespace removed.
+
+    Examples
+    --------
+    >>> vocabulary = load_vocabulary()
+    >>> resolve_activity("  EPIKRISE ", vocabulary)
+    'Epikrise sendt'
+    >>> resolve_activity(" Blodprøve ", vocabulary)
+    'Blodprøve'
+    """
+    match = vocabulary.loc[vocabulary["alias"] == _normalise(name), "activity_key"]
+    return str(match.iloc[0]) if len(match) else name.strip()
