@@ -1,0 +1,181 @@
+"""Directly-follows graph, level transitions and variants, computed in the engine.
+
+All three reuse the order the reader stored (``event_idx`` and the ``next_*``
+columns), so none of them sorts the log again. Waiting time between two
+consecutive events is the time from the end of the first (its start when the
+log has no end times) to the start of the second, in real elapsed hours.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pathways.log import EventLog
+
+HOUR_US = 3_600_000_000
+
+WAIT_HOURS = f"(next_ts_us - coalesce(end_us, ts_us)) / {HOUR_US}.0"
+
+
+def activity_counts(log: EventLog) -> pd.DataFrame:
+    """Events per activity: columns ``activity``, ``count``, ``cases``."""
+    return log.engine.query(f"""
+        SELECT activity, count(*) AS count, count(DISTINCT case_id) AS cases
+        FROM {log.table} GROUP BY activity ORDER BY count DESC, activity
+    """)
+
+
+def directly_follows(log: EventLog) -> pd.DataFrame:
+    """The directly-follows graph with frequency and performance.
+
+    Returns
+    -------
+    DataFrame
+        One row per edge: ``source``, ``target``, ``count`` (times ``target``
+        directly follows ``source`` in a case) and ``median_hours`` (median
+        waiting time), ordered by count.
+    """
+    log.engine.materialize("_dfg_steps", f"""
+        SELECT activity AS source, next_activity AS target, {WAIT_HOURS} AS wait_hours
+        FROM {log.table} WHERE next_activity IS NOT NULL
+    """)
+    return log.engine.query("""
+        SELECT source, target, count(*) AS count, median(wait_hours) AS median_hours
+        FROM _dfg_steps GROUP BY source, target
+        ORDER BY count DESC, source, target
+    """)
+
+
+def start_end_activities(log: EventLog) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """First and last activities of the cases, with counts."""
+    start = log.engine.query(f"""
+        SELECT activity, count(*) AS count FROM {log.table} WHERE event_idx = 0
+        GROUP BY activity ORDER BY count DESC, activity
+    """)
+    end = log.engine.query(f"""
+        SELECT activity, count(*) AS count FROM {log.table} WHERE next_activity IS NULL
+        GROUP BY activity ORDER BY count DESC, activity
+    """)
+    return start, end
+
+
+def level_activity_edges(log: EventLog) -> pd.DataFrame:
+    """Directly-follows edges between (level, activity) nodes, for the level map.
+
+    Columns: ``source_level``, ``source``, ``target_level``, ``target``,
+    ``count``, ``median_hours``; unknown levels appear as NULL.
+    """
+    log.engine.materialize("_map_steps", f"""
+        SELECT care_level AS source_level, activity AS source,
+               next_care_level AS target_level, next_activity AS target,
+               {WAIT_HOURS} AS wait_hours
+        FROM {log.table} WHERE next_activity IS NOT NULL
+    """)
+    return log.engine.query("""
+        SELECT source_level, source, target_level, target, count(*) AS count,
+               median(wait_hours) AS median_hours
+        FROM _map_steps GROUP BY ALL ORDER BY count DESC, source, target
+    """)
+
+
+def level_activity_nodes(log: EventLog) -> pd.DataFrame:
+    """Events per (level, activity): ``care_level``, ``activity``, ``count``."""
+    return log.engine.query(f"""
+        SELECT care_level, activity, count(*) AS count FROM {log.table}
+        GROUP BY ALL ORDER BY count DESC, activity
+    """)
+
+
+def transition_steps_sql(table: str) -> str:
+    """SQL for every transition: consecutive events of a case at different levels.
+
+    Columns: ``case_id``, ``from_level``, ``to_level``, ``from_ts_us``,
+    ``to_ts_us``, ``wait_hours``, ``from_resource``, ``to_resource``,
+    ``organisation``.
+    """
+    return f"""
+        SELECT case_id, care_level AS from_level, next_care_level AS to_level,
+               ts_us AS from_ts_us, next_ts_us AS to_ts_us, {WAIT_HOURS} AS wait_hours,
+               resource AS from_resource, next_resource AS to_resource, organisation,
+               activity AS from_activity, next_activity AS to_activity
+        FROM {table}
+        WHERE next_care_level IS NOT NULL AND care_level IS NOT NULL
+          AND care_level <> next_care_level
+    """
+
+
+def transitions(log: EventLog) -> pd.DataFrame:
+    """Level transitions per pair of care levels, with waiting-time statistics.
+
+    Returns
+    -------
+    DataFrame
+        ``from_level``, ``to_level``, ``from_tier``, ``to_tier``, ``cross_tier``
+        (between municipal and specialist services), ``count``, ``cases``,
+        ``median_hours``, ``p75_hours``, ``p90_hours``; cross-tier pairs first,
+        then by count.
+    """
+    from pathways.enrich.levels import level_by_id
+
+    log.engine.materialize("_transitions", transition_steps_sql(log.table))
+    frame = log.engine.query("""
+        SELECT from_level, to_level, count(*) AS count, count(DISTINCT case_id) AS cases,
+               median(wait_hours) AS median_hours,
+               quantile_cont(wait_hours, 0.75) AS p75_hours,
+               quantile_cont(wait_hours, 0.90) AS p90_hours
+        FROM _transitions GROUP BY from_level, to_level
+    """)
+    tiers = {lid: lv.tier for lid, lv in level_by_id().items()}
+    frame.insert(2, "from_tier", frame["from_level"].map(tiers))
+    frame.insert(3, "to_tier", frame["to_level"].map(tiers))
+    frame.insert(4, "cross_tier", _cross_tier(frame["from_tier"], frame["to_tier"]))
+    frame = frame.sort_values(
+        ["cross_tier", "count", "from_level", "to_level"], ascending=[False, False, True, True]
+    )
+    return frame.reset_index(drop=True)
+
+
+def _cross_tier(a: pd.Series, b: pd.Series) -> pd.Series:
+    tiers = {"municipal", "specialist"}
+    return a.isin(tiers) & b.isin(tiers) & (a != b)
+
+
+def variants(log: EventLog, *, by: str = "activity", top: int | None = None) -> pd.DataFrame:
+    """Variants: the distinct sequences of activities (or care levels) of the cases.
+
+    Parameters
+    ----------
+    by : {'activity', 'care_level'}
+        What a step of the sequence is. For care levels, repeats of the same
+        level in a row are merged (a stay at a level is one step).
+    top : int, optional
+        Only the most frequent ones.
+
+    Returns
+    -------
+    DataFrame
+        ``variant`` (steps joined by ``" → "``), ``cases``, ``share``.
+    """
+    if by not in ("activity", "care_level"):
+        raise ValueError(f"by must be one of 'activity', 'care_level'; got {by!r}.")
+    if by == "activity":
+        steps = f"SELECT case_id, event_idx, activity AS step FROM {log.table}"
+    else:
+        steps = f"""
+            SELECT case_id, event_idx, coalesce(care_level, '?') AS step FROM (
+                SELECT case_id, event_idx, care_level,
+                       lag(coalesce(care_level, '?')) OVER (
+                           PARTITION BY case_id ORDER BY event_idx) AS prev
+                FROM {log.table})
+            WHERE prev IS NULL OR prev <> coalesce(care_level, '?')
+        """
+    limit = f"LIMIT {int(top)}" if top else ""
+    return log.engine.query(f"""
+        WITH seq AS (
+            SELECT case_id, string_agg(step, ' → ' ORDER BY event_idx) AS variant
+            FROM ({steps}) GROUP BY case_id
+        )
+        SELECT variant, count(*) AS cases,
+               count(*) / sum(count(*)) OVER () AS share
+        FROM seq GROUP BY variant ORDER BY cases DESC, variant {limit}
+    """)

@@ -1,0 +1,71 @@
+"""What every command that reads a log shares: its options and how it reads."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+LOG_OPTIONS = (
+    click.option("--sep", help="Column separator of a CSV file (detected if not given)."),
+    click.option("--encoding", help="Text encoding, e.g. utf-8 or cp1252 (detected)."),
+    click.option("--date-format",
+                 help="strptime format of the times, e.g. '%d.%m.%Y %H:%M' (detected)."),
+    click.option("--timezone", default="Europe/Oslo", show_default=True,
+                 help="Time zone of times written without an offset."),
+    click.option("--case", help="Name of the case (patient journey) id column."),
+    click.option("--activity", help="Name of the activity column."),
+    click.option("--timestamp", help="Name of the timestamp column."),
+    click.option("--level", help="Name of the care-level column."),
+    click.option("--resource", help="Name of the unit/resource column."),
+    click.option("--organisation", help="Name of the organisation column."),
+    click.option("--levels", "levels", type=click.Path(path_type=Path),
+                 help="Mapping file (YAML or CSV) from activity or unit to care level."),
+)
+
+READ_KEYS = ("sep", "encoding", "date_format", "timezone", "case", "activity",
+             "timestamp", "level", "resource", "organisation", "levels")
+
+
+def log_options(func: F) -> F:
+    """Add the options that say how to read a log."""
+    for option in reversed(LOG_OPTIONS):
+        func = option(func)
+    return func
+
+
+def read_log(path: Path, options: dict[str, Any]) -> Any:
+    """Read the log with the command's options (removing them from ``options``)."""
+    import pathways
+
+    read_args = {k: options.pop(k) for k in READ_KEYS if k in options}
+    log = pathways.read(path, **read_args)
+    report = log.report
+    if report.rows_rejected:
+        note(f"{report.rows_rejected} row(s) of {path} could not be used (no case id, "
+             "activity or readable time); run 'pathways validate' for the list.")
+    return log
+
+
+def note(message: str) -> None:
+    """A message for the user, on stderr (data goes to stdout)."""
+    click.echo(message, err=True)
+
+
+def default_output(log_path: Path, suffix: str) -> Path:
+    """``LOG-stem`` + suffix beside the log."""
+    name = log_path.name
+    for ext in (".gz", ".csv", ".xes", ".parquet", ".txt", ".tsv"):
+        if name.lower().endswith(ext):
+            name = name[: -len(ext)]
+    return log_path.with_name(name + suffix)
+
+
+def stdout_is_terminal() -> bool:
+    """True when a person is watching (progress bars only then)."""
+    return sys.stderr.isatty()

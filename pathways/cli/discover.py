@@ -1,0 +1,57 @@
+"""``pathways discover``: the process map of a log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pathways.cli.common import default_output, log_options, read_log
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Output file: .svg .png .pdf .dot .bpmn .pnml .json "
+                   "(default: LOG-stem.svg beside the log).")
+@click.option("--miner", type=click.Choice(["dfg", "inductive", "heuristics"]),
+              help="dfg (default), inductive or heuristics; .bpmn and .pnml use inductive "
+                   "unless told otherwise.")
+@click.option("--view", type=click.Choice(["activities", "levels"]), default="activities",
+              show_default=True,
+              help="activities: the level map; levels: nodes are care levels.")
+@click.option("--max-edges", type=click.IntRange(1), default=80, show_default=True,
+              help="Draw at most this many (most frequent) edges.")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
+              help="Language of labels.")
+@log_options
+def discover(log_path: Path, output: Path | None, miner: str | None, view: str,
+             max_edges: int, lang: str, **options: Any) -> None:
+    """Discover the process map of LOG and draw it with care levels as swimlanes.
+
+    Writes the level map (or the model pm4py discovered) by the extension of
+    -o, and prints a short summary: cases, events, period, levels and the most
+    common variants.
+
+    Example:
+
+        pathways discover eventlogs/sample.csv -o kart.svg --miner dfg
+    """
+    import pathways
+    from pathways.present.model import output_extension
+    from pathways.present.output import check_writable
+    from pathways.present.summary import log_summary
+
+    target = output or default_output(log_path, ".svg")
+    ext = output_extension(target)
+    check_writable(target)
+    chosen = miner or ("inductive" if ext in (".bpmn", ".pnml") else "dfg")
+    log = read_log(log_path, options)
+    model = pathways.discover(log, miner=chosen)
+    pathways.write_model(log, model, target, view=view, lang=lang, max_edges=max_edges)
+    click.echo(log_summary(log, lang=lang))
+    if model.input == "dfg":
+        click.echo("The inductive miner was given the directly-follows graph "
+                   "(the log is too large for pm4py's event table).")
+    click.echo(f"Wrote {target}")

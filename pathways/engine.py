@@ -1,0 +1,126 @@
+"""The analysis engine: where per-event work runs.
+
+Every analysis is written once, as SQL in DuckDB's dialect over the canonical
+events table, and runs on an :class:`Engine`. :class:`DuckDBEngine` (embedded,
+the default) runs it as written; a Spark engine (``pathways.analyse.spark``)
+transpiles it with sqlglot. Analyses avoid engine-specific functions: times are
+compared as integer microseconds since the epoch (``ts_us``), which is the same
+instant in every engine and every time zone.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Protocol
+
+import duckdb
+import pandas as pd
+
+from pathways.errors import EngineError
+
+#: Defaults for the embedded engine; large logs spill to disk instead of failing.
+DEFAULT_MEMORY_LIMIT = os.environ.get("PATHWAYS_MEMORY_LIMIT", "8GB")
+DEFAULT_MAX_TEMP = os.environ.get("PATHWAYS_MAX_TEMP_SIZE", "50GB")
+
+
+class Engine(Protocol):
+    """What an analysis needs from an engine."""
+
+    name: str
+
+    def query(self, sql: str) -> pd.DataFrame:
+        """Run a query (DuckDB dialect) and return its (small) result."""
+        ...
+
+    def scalar(self, sql: str) -> Any:
+        """Run a query that returns one value."""
+        ...
+
+    def materialize(self, name: str, sql: str) -> None:
+        """Store a query's result as a table (replacing one of that name)."""
+        ...
+
+    def columns(self, table: str) -> list[str]:
+        """Column names of a table or view."""
+        ...
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        """Make a pandas DataFrame available as a table."""
+        ...
+
+
+class DuckDBEngine:
+    """DuckDB, embedded: in memory, spilling to a temporary folder when needed.
+
+    Parameters
+    ----------
+    database : str, optional
+        A database file for logs larger than memory; in memory by default.
+    threads : int, optional
+        Worker threads; DuckDB's default (all cores) when None.
+    memory_limit : str
+        DuckDB ``memory_limit``; beyond it, operators spill to disk.
+    """
+
+    name = "duckdb"
+
+    def __init__(
+        self,
+        database: str | None = None,
+        *,
+        threads: int | None = None,
+        memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    ) -> None:
+        self.connection = duckdb.connect(database or ":memory:")
+        self._tempdir = tempfile.mkdtemp(prefix="pathways-duckdb-")
+        self.connection.execute(f"SET memory_limit = '{memory_limit}'")
+        self.connection.execute(f"SET temp_directory = '{self._tempdir}'")
+        self.connection.execute(f"SET max_temp_directory_size = '{DEFAULT_MAX_TEMP}'")
+        self.connection.execute("SET TimeZone = 'UTC'")
+        if threads is not None:
+            self.connection.execute(f"SET threads = {int(threads)}")
+
+    def execute(self, sql: str, parameters: list[Any] | None = None) -> None:
+        """Run a statement that returns nothing of interest."""
+        self.connection.execute(sql, parameters or [])
+
+    def query(self, sql: str) -> pd.DataFrame:
+        """Run a query and return a pandas DataFrame."""
+        return self.connection.execute(sql).df()
+
+    def scalar(self, sql: str) -> Any:
+        """Run a query and return the first value of its first row."""
+        row = self.connection.execute(sql).fetchone()
+        return None if row is None else row[0]
+
+    def materialize(self, name: str, sql: str) -> None:
+        """``CREATE OR REPLACE TABLE name AS sql``."""
+        self.connection.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+
+    def columns(self, table: str) -> list[str]:
+        """Column names of a table or view, in order."""
+        rows = self.connection.execute(f"DESCRIBE {table}").fetchall()
+        return [r[0] for r in rows]
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        """Copy a DataFrame into a table."""
+        self.connection.register("_pathways_frame", frame)
+        self.connection.execute(
+            f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _pathways_frame"
+        )
+        self.connection.unregister("_pathways_frame")
+
+    def export_parquet(self, table: str, path: Path) -> None:
+        """Write a table to Parquet (used to hand the log to another engine)."""
+        self.connection.execute(f"COPY {table} TO '{path}' (FORMAT parquet)")
+
+
+def make_engine(engine: str | Engine | None = None, **options: Any) -> Engine:
+    """Return an engine from a name (``duckdb``, ``spark``) or pass one through."""
+    if engine is None or engine == "duckdb":
+        return DuckDBEngine(**options)
+    if isinstance(engine, str):
+        raise EngineError(f"engine must be one of 'duckdb', 'spark'; got {engine!r}.")
+    return engine

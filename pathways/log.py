@@ -1,0 +1,196 @@
+"""The canonical event log: its column names and the object the pipeline passes on.
+
+Readers (:mod:`pathways.readers`) map a user's columns onto the canonical names of
+DESIGN §3 and hand over an :class:`EventLog`, whose events live in a table of
+the analysis engine (DuckDB by default). Analyses read that table with SQL and
+return small pandas results; they never pull the events into Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from pathways.engine import Engine
+
+#: Required canonical columns.
+REQUIRED_COLUMNS = ("case_id", "activity", "timestamp")
+
+#: Optional canonical columns a reader recognises by name (DESIGN §3, plus the
+#: diagnosis, age, municipality of residence and hospital trust that cohorts and
+#: the municipal view need).
+OPTIONAL_COLUMNS = (
+    "end_timestamp",
+    "care_level",
+    "resource",
+    "organisation",
+    "municipality",
+    "hospital",
+    "cohort",
+    "diagnosis",
+    "age",
+)
+
+#: Columns the reader adds to every log, for the analyses.
+DERIVED_COLUMNS = (
+    "tier",  # municipal | specialist | none, from the care level
+    "level_raw",  # the level as the log wrote it (for unknown-level reports)
+    "activity_key",  # canonical activity name after aliases (for rules)
+    "activity_role",  # semantic role (admission, discharge, ...) or NULL
+    "row_no",  # data row in the source file, 1-based (file line = row_no + 1)
+    "ts_us",  # timestamp as microseconds since the epoch, UTC
+    "end_us",  # end_timestamp likewise, or NULL
+    "event_idx",  # position of the event in its case, 0-based, after sorting
+    "next_activity",  # the case's next event: activity, level, unit, start
+    "next_care_level",
+    "next_resource",
+    "next_ts_us",
+)
+
+#: Columns of the "rows that could not be used" table, and of validation problems.
+PROBLEM_COLUMNS = ("row", "column", "code", "value", "message")
+
+
+@dataclass(frozen=True)
+class ReadReport:
+    """What reading a log found and did: the facts validation and reports print.
+
+    Attributes
+    ----------
+    source : str
+        The file read (as given).
+    sha256 : str
+        Checksum of the file's bytes, printed in report method notes.
+    file_format : str
+        ``csv``, ``xes`` or ``parquet``.
+    encoding, separator, decimal, date_format : str or None
+        The CSV dialect used (detected or given); None for other formats.
+    timezone : str
+        Zone of naive timestamps.
+    columns : dict
+        Canonical column name → the source column it was read from.
+    rows_read : int
+        Data rows in the file.
+    rows_kept : int
+        Events in the canonical log.
+    duplicates_dropped : int
+        Exact duplicate rows removed (the first one is kept).
+    rows_rejected : int
+        Rows without a case id, an activity or a parseable timestamp.
+    dst_ambiguous, dst_nonexistent : int
+        Naive local times in the repeated autumn hour (resolved to the first,
+        summer-time instant) or in the skipped spring hour (moved forward by
+        the gap), as Python's ``fold=0`` does.
+    pseudonymised_values : int
+        Distinct values in which a national identity number was replaced.
+    unknown_levels : dict
+        Level values that match no level id, label or alias → event count.
+    """
+
+    source: str
+    sha256: str
+    file_format: str
+    encoding: str | None
+    separator: str | None
+    decimal: str | None
+    date_format: str | None
+    timezone: str
+    columns: dict[str, str]
+    rows_read: int
+    rows_kept: int
+    duplicates_dropped: int
+    rows_rejected: int
+    dst_ambiguous: int
+    dst_nonexistent: int
+    pseudonymised_values: int
+    unknown_levels: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EventLog:
+    """A canonical event log held in an analysis engine.
+
+    Attributes
+    ----------
+    engine : Engine
+        Where the events live (DuckDB by default).
+    table : str
+        Name of the events table (or view) in the engine.
+    report : ReadReport
+        What reading found.
+    until : int or None
+        End of observation in microseconds since the epoch (UTC); None means
+        the latest timestamp in the log.
+    """
+
+    engine: Engine
+    table: str
+    report: ReadReport
+    until: int | None = None
+
+    @property
+    def end_of_observation_us(self) -> int:
+        """End of observation: ``until`` if set, else the latest event time."""
+        if self.until is not None:
+            return self.until
+        value = self.engine.scalar(f"SELECT max(ts_us) FROM {self.table}")
+        return int(value) if value is not None else 0
+
+    @property
+    def n_events(self) -> int:
+        """Number of events."""
+        return int(self.engine.scalar(f"SELECT count(*) FROM {self.table}") or 0)
+
+    @property
+    def n_cases(self) -> int:
+        """Number of cases (patient journeys)."""
+        sql = f"SELECT count(DISTINCT case_id) FROM {self.table}"
+        return int(self.engine.scalar(sql) or 0)
+
+    def columns(self) -> list[str]:
+        """The events table's columns, canonical ones first."""
+        return self.engine.columns(self.table)
+
+    def attributes(self) -> list[str]:
+        """Columns kept from the source that have no canonical meaning."""
+        known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(DERIVED_COLUMNS)
+        return [c for c in self.columns() if c not in known]
+
+    def to_pandas(self, columns: list[str] | None = None) -> pd.DataFrame:
+        """The events as a pandas DataFrame, in case and time order.
+
+        Meant for small logs and for handing pm4py what it needs.
+        """
+        cols = ", ".join(_quote(c) for c in columns) if columns else "*"
+        return self.engine.query(
+            f"SELECT {cols} FROM {self.table} ORDER BY case_id, event_idx"
+        )
+
+    def with_until(self, until_us: int | None) -> EventLog:
+        """The same log with another end of observation."""
+        return replace(self, until=until_us)
+
+    def with_table(self, table: str) -> EventLog:
+        """The same log reading from another table or view of the engine."""
+        return replace(self, table=table)
+
+    def describe(self) -> dict[str, Any]:
+        """Counts for summaries: cases, events, period, levels."""
+        row = self.engine.query(
+            f"SELECT count(*) AS events, count(DISTINCT case_id) AS cases, "
+            f"min(ts_us) AS first_us, max(ts_us) AS last_us, "
+            f"count(DISTINCT activity) AS activities, "
+            f"count(DISTINCT care_level) AS levels FROM {self.table}"
+        ).iloc[0]
+        return {k: (None if row[k] != row[k] else int(row[k])) for k in row.index}
+
+
+def _quote(name: str) -> str:
+    """Quote an identifier for SQL (double quotes, doubled inside)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+quote_identifier = _quote

@@ -1,0 +1,207 @@
+"""The level map: a process map drawn with care levels as swimlanes.
+
+Nodes are (care level, activity) pairs grouped in one Graphviz cluster per
+level, the levels grouped by tier (municipal, specialist). Edges carry the
+number of times one event directly followed another and the median waiting
+time; edges that cross between municipal and specialist services, where the
+white paper places the greatest risk of failure, are drawn thick and in
+vermilion. Every label is escaped, so nothing in a log can change the drawing
+or make Graphviz read a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from pathways.enrich.levels import level_by_id, taxonomy
+
+#: Okabe-Ito colours (safe for colour-blind readers).
+TIER_FILL = {"municipal": "#FBE3B0", "specialist": "#CDE7F6", "none": "#EEEEEE"}
+TIER_LINE = {"municipal": "#E69F00", "specialist": "#0072B2", "none": "#999999"}
+CROSS_TIER = "#D55E00"
+EDGE = "#555555"
+UNKNOWN = "unknown"
+
+TIER_LABEL = {
+    "nb": {"municipal": "Kommunale tjenester", "specialist": "Spesialisthelsetjenesten",
+           "none": "Hjemme", UNKNOWN: "Ukjent nivå"},
+    "en": {"municipal": "Municipal services", "specialist": "Specialist services",
+           "none": "At home", UNKNOWN: "Unknown level"},
+}
+
+
+def dot_string(text: str) -> str:
+    """Quote a value for a DOT attribute: backslashes, quotes and newlines escaped.
+
+    Examples
+    --------
+    >>> dot_string('a "b" \\\\ c')
+    '"a \\\\"b\\\\" \\\\\\\\ c"'
+    """
+    clean = "".join(ch if ch >= " " or ch == "\n" else " " for ch in str(text))
+    escaped = clean.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def format_hours(hours: float | None) -> str:
+    """A waiting time for a label: minutes, hours or days.
+
+    Examples
+    --------
+    >>> format_hours(0.5), format_hours(5.25), format_hours(72)
+    ('30 min', '5.2 h', '3.0 d')
+    """
+    if hours is None or hours != hours:
+        return ""
+    if hours < 1:
+        return f"{hours * 60:.0f} min"
+    if hours < 48:
+        return f"{hours:.1f} h"
+    return f"{hours / 24:.1f} d"
+
+
+def _tier(level: str | None) -> str:
+    lv = level_by_id().get(level or "")
+    return lv.tier if lv else UNKNOWN
+
+
+def level_map_dot(
+    nodes: pd.DataFrame,
+    edges: pd.DataFrame,
+    *,
+    title: str = "",
+    lang: str = "nb",
+    max_edges: int = 80,
+    break_rates: Mapping[tuple[str, str], float] | None = None,
+) -> str:
+    """DOT source of the level map.
+
+    Parameters
+    ----------
+    nodes : DataFrame
+        ``care_level``, ``activity``, ``count`` (from ``level_activity_nodes``).
+    edges : DataFrame
+        ``source_level``, ``source``, ``target_level``, ``target``, ``count``,
+        ``median_hours`` (from ``level_activity_edges``).
+    max_edges : int
+        Draw only the most frequent edges (and their nodes); the caption says
+        how many were left out.
+    break_rates : mapping, optional
+        (from level, to level) → break rate, shown on cross-level edges.
+    """
+    shown = edges.head(max_edges)
+    keep = set(zip(shown["source_level"].fillna(UNKNOWN), shown["source"], strict=True))
+    keep |= set(zip(shown["target_level"].fillna(UNKNOWN), shown["target"], strict=True))
+    node_rows = nodes.assign(care_level=nodes["care_level"].fillna(UNKNOWN))
+    if len(edges):
+        node_rows = node_rows[[
+            (lv, act) in keep for lv, act in zip(node_rows["care_level"], node_rows["activity"],
+                                                  strict=True)
+        ]]
+    ids = {(lv, act): f"n{i}" for i, (lv, act) in enumerate(
+        zip(node_rows["care_level"], node_rows["activity"], strict=True))}
+    labels = TIER_LABEL["en" if lang == "en" else "nb"]
+    caption = title
+    if len(edges) > len(shown):
+        more = len(edges) - len(shown)
+        caption += (f"\\n{len(shown)} most frequent of {len(edges)} transitions shown "
+                    f"({more} rarer left out)") if lang == "en" else (
+                    f"\\nDe {len(shown)} hyppigste av {len(edges)} overgangene vises "
+                    f"({more} sjeldnere er utelatt)")
+    lines = [
+        "digraph levelmap {",
+        f'  graph [rankdir=LR, fontname="DejaVu Sans", fontsize=12, newrank=true, '
+        f'labelloc=t, label={dot_string(caption)}];',
+        '  node [shape=box, style="rounded,filled", fontname="DejaVu Sans", fontsize=10];',
+        '  edge [fontname="DejaVu Sans", fontsize=9];',
+    ]
+    order = [lv.id for lv in taxonomy()] + [UNKNOWN]
+    by_level: dict[str, list[tuple[str, int]]] = {}
+    for lv, act, count in zip(node_rows["care_level"], node_rows["activity"],
+                              node_rows["count"], strict=True):
+        by_level.setdefault(lv, []).append((act, int(count)))
+    for tier in ("municipal", "specialist", "none", UNKNOWN):
+        levels = [lv for lv in order if lv in by_level and _tier(lv) == tier]
+        if not levels:
+            continue
+        lines.append(f"  subgraph cluster_tier_{tier} {{")
+        lines.append(f'    label={dot_string(labels[tier])}; style="rounded"; '
+                     f'color="{TIER_LINE.get(tier, "#999999")}"; penwidth=2;')
+        for lv in levels:
+            level = level_by_id().get(lv)
+            name = level.label(lang) if level else labels[UNKNOWN]
+            lines.append(f"    subgraph cluster_{lv} {{")
+            lines.append(f'      label={dot_string(name)}; style="rounded,dashed"; '
+                         f'color="#888888";')
+            for act, count in by_level[lv]:
+                fill = TIER_FILL.get(tier, "#FFFFFF")
+                label = dot_string(f"{act}\n{count}")
+                lines.append(f'      {ids[(lv, act)]} [label={label}, fillcolor="{fill}"];')
+            lines.append("    }")
+        lines.append("  }")
+    top = max([int(c) for c in shown["count"]] or [1])
+    for row in shown.itertuples(index=False):
+        src = ids.get((row.source_level if isinstance(row.source_level, str) else UNKNOWN,
+                       row.source))
+        dst = ids.get((row.target_level if isinstance(row.target_level, str) else UNKNOWN,
+                       row.target))
+        if src is None or dst is None:
+            continue
+        s_tier, t_tier = _tier(row.source_level), _tier(row.target_level)
+        cross = {s_tier, t_tier} == {"municipal", "specialist"}
+        label = f"{int(row.count)}\n{format_hours(row.median_hours)}"
+        pair = (row.source_level, row.target_level)
+        if break_rates and pair in break_rates:
+            label += f"\nbrudd {break_rates[pair]:.0%}"
+        width = 1 + 4 * int(row.count) / top
+        style = (f'color="{CROSS_TIER}", penwidth={width + 1.5:.1f}, style=bold'
+                 if cross else f'color="{EDGE}", penwidth={width:.1f}')
+        lines.append(f"  {src} -> {dst} [label={dot_string(label)}, {style}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def level_view_dot(transitions: pd.DataFrame, level_counts: pd.DataFrame, *,
+                   title: str = "", lang: str = "nb") -> str:
+    """DOT source of the level view: nodes are care levels, edges transitions.
+
+    Parameters
+    ----------
+    transitions : DataFrame
+        From :func:`pathways.analyse.transitions.transitions`.
+    level_counts : DataFrame
+        ``care_level``, ``count``: events per level.
+    """
+    lines = [
+        "digraph levels {",
+        f'  graph [rankdir=LR, fontname="DejaVu Sans", labelloc=t, label={dot_string(title)}];',
+        '  node [shape=box, style="rounded,filled", fontname="DejaVu Sans", fontsize=11];',
+        '  edge [fontname="DejaVu Sans", fontsize=9];',
+    ]
+    ids = {}
+    for i, (lv, count) in enumerate(zip(level_counts["care_level"], level_counts["count"],
+                                        strict=True)):
+        if not isinstance(lv, str):
+            continue
+        ids[lv] = f"l{i}"
+        level = level_by_id().get(lv)
+        tier = level.tier if level else UNKNOWN
+        name = level.label(lang) if level else lv
+        label = dot_string(f"{name}\n{int(count)}")
+        lines.append(f"  l{i} [label={label}, "
+                     f'fillcolor="{TIER_FILL.get(tier, "#FFFFFF")}", '
+                     f'color="{TIER_LINE.get(tier, "#999999")}"];')
+    top = max([int(c) for c in transitions["count"]] or [1])
+    for row in transitions.itertuples(index=False):
+        if row.from_level not in ids or row.to_level not in ids:
+            continue
+        label = f"{int(row.count)}\n{format_hours(row.median_hours)}"
+        width = 1 + 4 * int(row.count) / top
+        style = (f'color="{CROSS_TIER}", penwidth={width + 1.5:.1f}, style=bold'
+                 if row.cross_tier else f'color="{EDGE}", penwidth={width:.1f}')
+        lines.append(f"  {ids[row.from_level]} -> {ids[row.to_level]} "
+                     f"[label={dot_string(label)}, {style}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

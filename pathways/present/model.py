@@ -1,0 +1,118 @@
+"""Write a discovered model by the output's extension (DESIGN §5).
+
+``.svg .png .pdf .dot``: the level map (DFG miner, or ``view="levels"`` for the
+level view) or pm4py's drawing of the model (inductive: BPMN; heuristics:
+heuristics net). ``.bpmn`` and ``.pnml``: pm4py's exports of the model.
+``.json``: the DFG (nodes with counts; edges with ``source``, ``target``,
+``count``, ``median_hours``), plus the process tree for the inductive miner.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+from pathways.analyse.discovery import ProcessModel
+from pathways.analyse.transitions import level_activity_edges, level_activity_nodes, transitions
+from pathways.errors import OptionError
+from pathways.log import EventLog
+from pathways.present.levelmap import level_map_dot, level_view_dot
+from pathways.present.output import render_dot, write_text, write_with
+
+PICTURES = (".svg", ".png", ".pdf", ".dot")
+EXTENSIONS = (*PICTURES, ".bpmn", ".pnml", ".json")
+
+View = Literal["activities", "levels"]
+
+
+def output_extension(path: Path) -> str:
+    """The extension that chooses the format, checked."""
+    ext = path.suffix.lower()
+    if ext not in EXTENSIONS:
+        raise OptionError(
+            f"Cannot write {path.name}: the extension must be one of "
+            f"{', '.join(EXTENSIONS)}."
+        )
+    return ext
+
+
+def model_dot(log: EventLog, model: ProcessModel, *, view: View = "activities",
+              lang: str = "nb", max_edges: int = 80) -> str:
+    """DOT source of the picture for ``model``."""
+    title = Path(log.report.source).name
+    if view == "levels":
+        counts = log.engine.query(
+            f"SELECT care_level, count(*) AS count FROM {log.table} "
+            "WHERE care_level IS NOT NULL GROUP BY 1 ORDER BY 2 DESC")
+        return level_view_dot(transitions(log), counts, title=title, lang=lang)
+    if model.miner == "dfg":
+        return level_map_dot(level_activity_nodes(log), level_activity_edges(log),
+                             title=title, lang=lang, max_edges=max_edges)
+    return _pm4py_dot(model)
+
+
+def _pm4py_dot(model: ProcessModel) -> str:
+    """pm4py's Graphviz source for a BPMN model or heuristics net."""
+    if model.heuristics_net is not None:
+        from pm4py.visualization.heuristics_net import visualizer as heu_vis
+
+        graph: Any = heu_vis.apply(model.heuristics_net)
+        return str(graph.source) if hasattr(graph, "source") else str(graph)
+    from pm4py.visualization.bpmn import visualizer as bpmn_vis
+
+    return str(bpmn_vis.apply(model.bpmn).source)
+
+
+def write_model(log: EventLog, model: ProcessModel, path: Path, *, view: View = "activities",
+                lang: str = "nb", max_edges: int = 80) -> None:
+    """Write ``model`` to ``path`` in the format its extension names."""
+    ext = output_extension(path)
+    if ext == ".json":
+        write_text(path, json.dumps(model_json(model), ensure_ascii=False, indent=2) + "\n")
+    elif ext in (".bpmn", ".pnml"):
+        _write_pm4py(model, path, ext)
+    else:
+        dot = model_dot(log, model, view=view, lang=lang, max_edges=max_edges)
+        if ext == ".dot":
+            write_text(path, dot)
+        else:
+            render_dot(dot, path, ext[1:])
+
+
+def _write_pm4py(model: ProcessModel, path: Path, ext: str) -> None:
+    if model.petri_net is None:
+        raise OptionError(
+            f"{path.name}: a directly-follows graph cannot be written as {ext}. "
+            "Use --miner inductive or --miner heuristics."
+        )
+    import pm4py
+
+    if ext == ".bpmn":
+        write_with(path, lambda tmp: pm4py.write_bpmn(model.bpmn, str(tmp)))
+    else:
+        net, im, fm = model.petri_net
+        write_with(path, lambda tmp: pm4py.write_pnml(net, im, fm, str(tmp)))
+
+
+def model_json(model: ProcessModel) -> dict[str, Any]:
+    """The JSON document of DESIGN §5 for a model."""
+    doc: dict[str, Any] = {
+        "miner": model.miner,
+        "input": model.input,
+        "nodes": [{"activity": a, "count": int(c)} for a, c in
+                  zip(model.activities["activity"], model.activities["count"], strict=True)],
+        "edges": [
+            {"source": s, "target": t, "count": int(c),
+             "median_hours": None if m != m else round(float(m), 6)}
+            for s, t, c, m in zip(model.dfg["source"], model.dfg["target"],
+                                  model.dfg["count"], model.dfg["median_hours"], strict=True)
+        ],
+        "start_activities": {a: int(c) for a, c in zip(
+            model.start_activities["activity"], model.start_activities["count"], strict=True)},
+        "end_activities": {a: int(c) for a, c in zip(
+            model.end_activities["activity"], model.end_activities["count"], strict=True)},
+    }
+    if model.process_tree is not None:
+        doc["process_tree"] = str(model.process_tree)
+    return doc

@@ -1,0 +1,61 @@
+"""Short text summaries printed by the commands."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from pathways.analyse.transitions import variants
+from pathways.enrich.levels import level_by_id
+from pathways.log import EventLog
+
+WORDS = {
+    "nb": {"cases": "forløp", "events": "hendelser", "period": "periode",
+           "levels": "tjenestenivåer", "variants": "vanligste forløpsvarianter (nivåer)",
+           "unknown": "hendelser uten kjent nivå", "dups": "doble rader fjernet",
+           "fnr": "fødselsnumre erstattet med pseudonym"},
+    "en": {"cases": "cases", "events": "events", "period": "period",
+           "levels": "care levels", "variants": "most common variants (levels)",
+           "unknown": "events without a known level", "dups": "duplicate rows dropped",
+           "fnr": "national id numbers replaced by pseudonyms"},
+}
+
+
+def local_date(ts_us: int | None, timezone: str) -> str:
+    """A timestamp (µs since the epoch) as a local date."""
+    if ts_us is None:
+        return "-"
+    instant = datetime.fromtimestamp(ts_us / 1e6, tz=UTC).astimezone(ZoneInfo(timezone))
+    return instant.strftime("%Y-%m-%d")
+
+
+def log_summary(log: EventLog, *, lang: str = "nb", top: int = 5) -> str:
+    """Cases, events, period, levels and the most common level variants."""
+    w = WORDS["en" if lang == "en" else "nb"]
+    facts = log.describe()
+    tz = log.report.timezone
+    lines = [
+        f"{log.report.source}: {facts['cases']} {w['cases']}, {facts['events']} {w['events']}",
+        f"{w['period']}: {local_date(facts['first_us'], tz)} – {local_date(facts['last_us'], tz)}",
+    ]
+    levels = log.engine.query(
+        f"SELECT care_level, count(*) AS n FROM {log.table} WHERE care_level IS NOT NULL "
+        "GROUP BY 1 ORDER BY 2 DESC")
+    names = level_by_id()
+    listed = ", ".join(
+        f"{names[lv].label(lang) if lv in names else lv} {n}"
+        for lv, n in zip(levels["care_level"], levels["n"], strict=True))
+    lines.append(f"{w['levels']}: {listed or '-'}")
+    unknown = sum(log.report.unknown_levels.values())
+    if unknown:
+        lines.append(f"{w['unknown']}: {unknown}")
+    if log.report.duplicates_dropped:
+        lines.append(f"{w['dups']}: {log.report.duplicates_dropped}")
+    if log.report.pseudonymised_values:
+        lines.append(f"{w['fnr']}: {log.report.pseudonymised_values}")
+    top_variants = variants(log, by="care_level", top=top)
+    if len(top_variants):
+        lines.append(f"{w['variants']}:")
+        for variant, cases, share in top_variants.itertuples(index=False):
+            lines.append(f"  {cases:>6} ({share:.0%})  {variant}")
+    return "\n".join(lines)

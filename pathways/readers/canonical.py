@@ -1,0 +1,348 @@
+"""From the raw text table to the canonical, enriched, ordered events table.
+
+This is the one place where per-event work of reading happens, all of it in
+the engine: national ids are pseudonymised, exact duplicates dropped, times
+parsed, rows that cannot be used set aside with a reason, levels, roles and
+cohorts attached, and the events sorted once by case and time (ties keep file
+order), with each event's successor stored beside it so that every later
+analysis reuses that order instead of sorting again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from pathways.engine import DuckDBEngine
+from pathways.enrich.activities import load_vocabulary
+from pathways.enrich.cohorts import cohorts_sql
+from pathways.enrich.levels import INHERIT, LevelMapping, alias_frame
+from pathways.enrich.pseudonym import CANDIDATE_SQL, pseudonymise_text
+from pathways.log import DERIVED_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from pathways.log import quote_identifier as q
+from pathways.readers.timestamps import (
+    aware_expr,
+    detect_format,
+    has_offset_expr,
+    local_hours_sql,
+    naive_expr,
+)
+
+#: Reason codes of rows that cannot be used (they are not in the log).
+REJECT_CODES = ("missing_case_id", "missing_activity", "missing_time",
+                "unparseable_time", "implausible_time")
+#: Reason codes of warnings (the row is kept, or dropped as a duplicate).
+WARNING_CODES = ("duplicate_row", "dst_ambiguous", "dst_nonexistent", "future_date",
+                 "unknown_level", "single_event_case")
+
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """Counts from building the events table."""
+
+    rows_read: int
+    rows_kept: int
+    duplicates_dropped: int
+    rows_rejected: int
+    dst_ambiguous: int
+    dst_nonexistent: int
+    pseudonymised_values: int
+    date_format: str
+    unknown_levels: dict[str, int]
+
+
+def pseudonymise_table(engine: DuckDBEngine, table: str, columns: list[str], key: bytes) -> int:
+    """Replace national identity numbers in every text column of ``table``.
+
+    The engine selects the distinct values that hold an 11-digit run; only those
+    (few) values are checked and rewritten in Python, then joined back. Returns
+    how many distinct values were changed.
+    """
+    changed = 0
+    for column in columns:
+        col = q(column)
+        values = engine.query(
+            f"SELECT DISTINCT {col} AS v FROM {table} "
+            f"WHERE regexp_matches({col}, '{CANDIDATE_SQL}')"
+        )["v"]
+        if values.empty:
+            continue
+        new = values.map(lambda v: pseudonymise_text(str(v), key))
+        mapping = pd.DataFrame({"old": values, "new": new})[values != new]
+        if mapping.empty:
+            continue
+        changed += len(mapping)
+        engine.register("_fnr_map", mapping)
+        engine.execute(
+            f"UPDATE {table} SET {col} = m.new FROM _fnr_map m WHERE {table}.{col} = m.old"
+        )
+    return changed
+
+
+def build_events(
+    engine: DuckDBEngine,
+    raw: str,
+    raw_columns: list[str],
+    columns: Mapping[str, str],
+    *,
+    source: str,
+    timezone: str,
+    date_format: str | None,
+    decimal: str,
+    mapping: LevelMapping | None,
+    now_us: int | None = None,
+) -> BuildResult:
+    """Create the ``events``, ``case_cohorts`` and ``read_problems`` tables."""
+    ts_col = q(columns["timestamp"])
+    fmt = detect_format(engine, raw, ts_col, source=source,
+                        column_label=columns["timestamp"], date_format=date_format)
+    end_col = q(columns["end_timestamp"]) if "end_timestamp" in columns else None
+    end_fmt = (
+        detect_format(engine, raw, end_col, source=source,
+                      column_label=columns["end_timestamp"], date_format=date_format)
+        if end_col else fmt
+    )
+    _stage(engine, raw, raw_columns, columns, fmt, end_fmt)
+    engine.materialize("_hours", local_hours_sql(
+        "(SELECT _naive FROM _staged UNION ALL SELECT _end_naive FROM _staged)", timezone))
+    _resolve_times(engine)
+    now = now_us if now_us is not None else int(datetime.now(UTC).timestamp() * 1e6)
+    _problems(engine, columns, now)
+    _register_lookups(engine, mapping)
+    _events(engine, raw_columns, columns, mapping, decimal)
+    _unknown_level_problems(engine)
+    engine.materialize("case_cohorts", cohorts_sql("events", decimal=decimal))
+    counts = engine.query(
+        "SELECT (SELECT count(*) FROM _staged) AS rows_read, "
+        "(SELECT count(*) FROM events) AS kept, "
+        "(SELECT count(*) FROM _staged WHERE _dup) AS dups, "
+        "(SELECT count(DISTINCT row) FROM read_problems WHERE code IN "
+        f"({_codes(REJECT_CODES)})) AS rejected, "
+        "(SELECT count(*) FROM _timed t WHERE NOT t._dup AND t._ambiguous) AS amb, "
+        "(SELECT count(*) FROM _timed t WHERE NOT t._dup AND t._nonexistent) AS nonex"
+    ).iloc[0]
+    unknown = engine.query(
+        "SELECT level_raw, count(*) AS n FROM events WHERE care_level IS NULL "
+        "AND level_raw IS NOT NULL GROUP BY level_raw ORDER BY n DESC, level_raw"
+    )
+    for name in ("_staged", "_timed", "_hours"):
+        engine.execute(f"DROP TABLE IF EXISTS {name}")
+    return BuildResult(
+        rows_read=int(counts["rows_read"]),
+        rows_kept=int(counts["kept"]),
+        duplicates_dropped=int(counts["dups"]),
+        rows_rejected=int(counts["rejected"]),
+        dst_ambiguous=int(counts["amb"]),
+        dst_nonexistent=int(counts["nonex"]),
+        pseudonymised_values=0,
+        date_format=fmt,
+        unknown_levels=dict(zip(unknown["level_raw"], unknown["n"].astype(int), strict=True)),
+    )
+
+
+def _codes(codes: tuple[str, ...]) -> str:
+    return ", ".join(f"'{c}'" for c in codes)
+
+
+def _stage(engine: DuckDBEngine, raw: str, raw_columns: list[str],
+           columns: Mapping[str, str], fmt: str, end_fmt: str) -> None:
+    """Row numbers, duplicate flags and parsed (not yet zoned) times."""
+    ts = q(columns["timestamp"])
+    end = q(columns["end_timestamp"]) if "end_timestamp" in columns else "NULL::VARCHAR"
+    every = ", ".join(q(c) for c in raw_columns)
+    engine.materialize("_staged", f"""
+        SELECT rowid + 1 AS _row_no,
+               row_number() OVER (PARTITION BY {every} ORDER BY rowid) > 1 AS _dup,
+               CASE WHEN {has_offset_expr(ts)} THEN {aware_expr(ts)} END AS _tz,
+               CASE WHEN NOT {has_offset_expr(ts)} THEN {naive_expr(ts, fmt)} END AS _naive,
+               CASE WHEN {has_offset_expr(end)} THEN {aware_expr(end)} END AS _end_tz,
+               CASE WHEN NOT {has_offset_expr(end)} THEN {naive_expr(end, end_fmt)} END
+                   AS _end_naive,
+               *
+        FROM {raw}
+    """)
+
+
+def _resolve_times(engine: DuckDBEngine) -> None:
+    """Instants in microseconds (UTC) by the zone rules, with the DST flags."""
+    engine.materialize("_timed", """
+        SELECT s.*,
+               coalesce(epoch_us(s._tz), epoch_us(s._naive) - h.offset_us) AS _ts_us,
+               coalesce(epoch_us(s._end_tz), epoch_us(s._end_naive) - e.offset_us)
+                   AS _end_us,
+               coalesce(h.ambiguous, false) AS _ambiguous,
+               coalesce(h.nonexistent, false) AS _nonexistent
+        FROM _staged s
+        LEFT JOIN _hours h ON h.hour = date_trunc('hour', s._naive)
+        LEFT JOIN _hours e ON e.hour = date_trunc('hour', s._end_naive)
+        ORDER BY s._row_no
+    """)
+
+
+def _problems(engine: DuckDBEngine, columns: Mapping[str, str], now_us: int) -> None:
+    """Every row that cannot be used, or deserves a warning, with a reason code."""
+    case, act, ts = (q(columns[c]) for c in ("case_id", "activity", "timestamp"))
+    lo = int(datetime(MIN_YEAR, 1, 1, tzinfo=UTC).timestamp() * 1e6)
+    hi = int(datetime(MAX_YEAR, 1, 1, tzinfo=UTC).timestamp() * 1e6)
+    c_case, c_act, c_ts = (repr(columns[c]) for c in ("case_id", "activity", "timestamp"))
+    engine.materialize("read_problems", f"""
+        SELECT _row_no AS row, {c_case} AS "column", 'missing_case_id' AS code,
+               NULL AS value, 'no case id' AS message
+        FROM _timed WHERE NOT _dup AND ({case} IS NULL OR trim({case}) = '')
+        UNION ALL
+        SELECT _row_no, {c_act}, 'missing_activity', NULL, 'no activity'
+        FROM _timed WHERE NOT _dup AND ({act} IS NULL OR trim({act}) = '')
+        UNION ALL
+        SELECT _row_no, {c_ts}, 'missing_time', NULL, 'no timestamp'
+        FROM _timed WHERE NOT _dup AND ({ts} IS NULL OR trim({ts}) = '')
+        UNION ALL
+        SELECT _row_no, {c_ts}, 'unparseable_time', left({ts}, 80),
+               'time not in the detected format'
+        FROM _timed WHERE NOT _dup AND trim({ts}) <> '' AND _ts_us IS NULL
+        UNION ALL
+        SELECT _row_no, {c_ts}, 'implausible_time', left({ts}, 80),
+               'time before {MIN_YEAR} or after {MAX_YEAR}'
+        FROM _timed WHERE NOT _dup AND (_ts_us < {lo} OR _ts_us >= {hi})
+        UNION ALL
+        SELECT _row_no, NULL, 'duplicate_row', NULL, 'exact duplicate of an earlier row'
+        FROM _timed WHERE _dup
+        UNION ALL
+        SELECT _row_no, {c_ts}, 'dst_ambiguous', left({ts}, 80),
+               'local time occurs twice (autumn DST change); read as the first (summer time)'
+        FROM _timed WHERE NOT _dup AND _ambiguous
+        UNION ALL
+        SELECT _row_no, {c_ts}, 'dst_nonexistent', left({ts}, 80),
+               'local time does not exist (spring DST change); moved forward by one hour'
+        FROM _timed WHERE NOT _dup AND _nonexistent
+        UNION ALL
+        SELECT _row_no, {c_ts}, 'future_date', left({ts}, 80), 'time is in the future'
+        FROM _timed WHERE NOT _dup AND _ts_us > {now_us} AND _ts_us < {hi}
+    """)
+    engine.materialize("_rejected", f"""
+        SELECT DISTINCT row FROM read_problems WHERE code IN ({_codes(REJECT_CODES)})
+    """)
+
+
+def _register_lookups(engine: DuckDBEngine, mapping: LevelMapping | None) -> None:
+    engine.register("_level_alias", alias_frame())
+    vocab = load_vocabulary()[["alias", "activity_key", "role", "level"]]
+    engine.register("_vocab", vocab)
+    frame = mapping.frame() if mapping else pd.DataFrame({"key": [], "care_level": []})
+    engine.register("_level_map", frame.astype("string"))
+
+
+def _events(engine: DuckDBEngine, raw_columns: list[str], columns: Mapping[str, str],
+            mapping: LevelMapping | None, decimal: str) -> None:
+    """The canonical events table, sorted, with successors and derived columns."""
+    canon = {c: q(columns[c]) for c in columns}
+
+    def col(name: str) -> str:
+        return f"nullif(trim(t.{canon[name]}), '')" if name in canon else "NULL::VARCHAR"
+
+    mapped_source = set(columns.values())
+    taken = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(DERIVED_COLUMNS)
+    attributes = []
+    for name in raw_columns:
+        if name in mapped_source:
+            continue
+        alias = name if name not in taken else f"{name}_attr"
+        attributes.append(f"t.{q(name)} AS {q(alias)}")
+    attr_sql = (", " + ", ".join(attributes)) if attributes else ""
+    has_level_col = "care_level" in columns
+    by = mapping.by if mapping else "activity"
+    map_key = "_res_norm" if by == "resource" else "_act_norm"
+    level_expr = (
+        "CASE WHEN m.care_level IS NOT NULL THEN m.care_level "
+        + ("ELSE la.care_level END" if has_level_col else "ELSE vl.care_level END")
+    )
+    if has_level_col:
+        raw_level = "b.level_raw"
+    elif mapping is not None:
+        raw_level = "CASE WHEN m.care_level IS NULL THEN " + (
+            "b.resource" if by == "resource" else "b.activity") + " END"
+    else:
+        raw_level = "CASE WHEN vl.care_level IS NULL THEN b.activity END"
+    uses_inherit = mapping is not None and INHERIT in mapping.levels.values()
+    engine.materialize("_leveled", f"""
+        WITH b AS (
+            SELECT t._row_no AS row_no, {col('case_id')} AS case_id,
+                   {col('activity')} AS activity, t._ts_us AS ts_us, t._end_us AS end_us,
+                   {col('care_level')} AS level_raw, {col('resource')} AS resource,
+                   {col('organisation')} AS organisation,
+                   {col('municipality')} AS municipality, {col('hospital')} AS hospital,
+                   {col('cohort')} AS cohort, {col('diagnosis')} AS diagnosis,
+                   {col('age')} AS age,
+                   lower(trim({col('activity')})) AS _act_norm,
+                   lower(trim({col('resource')})) AS _res_norm
+                   {attr_sql}
+            FROM _timed t
+            WHERE NOT t._dup AND t._row_no NOT IN (SELECT row FROM _rejected)
+        )
+        SELECT b.* EXCLUDE (_act_norm, _res_norm, level_raw),
+               coalesce(v.activity_key, b.activity) AS activity_key,
+               v.role AS activity_role,
+               {level_expr} AS _level,
+               {raw_level} AS level_raw
+        FROM b
+        LEFT JOIN _vocab v ON v.alias = b._act_norm
+        LEFT JOIN _level_alias la ON la.alias = lower(trim(b.level_raw))
+        LEFT JOIN _level_alias vl ON vl.alias = lower(v.level)
+        LEFT JOIN _level_map m ON m.key = b.{map_key}
+    """)
+    if uses_inherit:
+        engine.materialize("_leveled", f"""
+            SELECT * EXCLUDE (_level),
+                   CASE WHEN _level = '{INHERIT}' THEN last_value(
+                        CASE WHEN _level <> '{INHERIT}' THEN _level END IGNORE NULLS)
+                        OVER (PARTITION BY case_id ORDER BY ts_us, row_no
+                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                   ELSE _level END AS _level
+            FROM _leveled
+        """)
+    engine.materialize("events", f"""
+        SELECT l.case_id, l.activity,
+               make_timestamp(l.ts_us)::TIMESTAMPTZ AS timestamp,
+               make_timestamp(l.end_us)::TIMESTAMPTZ AS end_timestamp,
+               l._level AS care_level, la.tier AS tier, l.resource,
+               coalesce(l.organisation,
+                        CASE WHEN la.tier = 'specialist' THEN l.hospital
+                             WHEN la.tier = 'municipal' THEN l.municipality END)
+                   AS organisation,
+               l.municipality, l.hospital, l.cohort, l.diagnosis, l.age,
+               CASE WHEN l._level IS NULL THEN coalesce(l.level_raw, l.activity) END
+                   AS level_raw,
+               l.activity_key, l.activity_role, l.row_no, l.ts_us, l.end_us,
+               row_number() OVER w - 1 AS event_idx,
+               lead(l.activity) OVER w AS next_activity,
+               lead(l._level) OVER w AS next_care_level,
+               lead(l.resource) OVER w AS next_resource,
+               lead(l.ts_us) OVER w AS next_ts_us,
+               l.* EXCLUDE (case_id, activity, ts_us, end_us, _level, level_raw, resource,
+                            organisation, municipality, hospital, cohort, diagnosis, age,
+                            activity_key, activity_role, row_no)
+        FROM _leveled l
+        LEFT JOIN (SELECT DISTINCT care_level, tier FROM _level_alias) la
+               ON la.care_level = l._level
+        WINDOW w AS (PARTITION BY l.case_id ORDER BY l.ts_us, l.row_no)
+        ORDER BY l.case_id, l.ts_us, l.row_no
+    """)
+    engine.execute("DROP TABLE IF EXISTS _leveled")
+
+
+def _unknown_level_problems(engine: DuckDBEngine) -> None:
+    """Add unknown-level and one-event-case warnings to ``read_problems``."""
+    engine.execute("""
+        INSERT INTO read_problems
+        SELECT row_no, 'care_level', 'unknown_level', left(level_raw, 80),
+               'no care level for this value; map it with --levels FILE'
+        FROM events WHERE care_level IS NULL
+        UNION ALL
+        SELECT min(row_no), 'case_id', 'single_event_case', NULL,
+               'the case has only one event'
+        FROM events GROUP BY case_id HAVING count(*) = 1
+    """)

@@ -1,0 +1,147 @@
+"""Load a CSV export into the engine as text, exactly as written.
+
+Every value is read as text (ids such as ``00000123`` keep their zeros and an
+id ``NA`` stays an id; only an empty field is missing). DuckDB parses the file
+in parallel; files in an encoding DuckDB does not read itself (Windows-1252,
+UTF-16, ...) are first transcoded to UTF-8 in large blocks.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from pathways.engine import DuckDBEngine
+from pathways.enrich.pseudonym import pseudonymise_text
+from pathways.errors import LogFormatError
+from pathways.readers.sniff import GZIP_MAGIC, Dialect, read_sample
+
+BLOCK = 16 * 1024 * 1024
+MAX_LINE_SIZE = 64 * 1024 * 1024
+
+
+def header_columns(path: Path, dialect: Dialect) -> list[str]:
+    """The header row's column names (made unique where repeated)."""
+    text = read_sample(path, 1024 * 1024).decode(dialect.encoding, errors="replace")
+    text = text.lstrip("\ufeff")
+    try:
+        header = next(csv.reader(io.StringIO(text), delimiter=dialect.separator))
+    except StopIteration as err:
+        raise LogFormatError(f"{path} holds no header row.") from err
+    names: list[str] = []
+    for i, name in enumerate(header):
+        clean = name.strip() or f"column_{i + 1}"
+        while clean in names:
+            clean += "_"
+        names.append(clean)
+    return names
+
+
+def load_csv(engine: DuckDBEngine, path: Path, dialect: Dialect, table: str) -> list[str]:
+    """Create ``table`` from the CSV file, all columns VARCHAR, rows in file order.
+
+    Returns the column names. Raises :class:`LogFormatError` naming the line for
+    ragged rows, unbalanced quotes, invalid text and over-long lines.
+    """
+    columns = header_columns(path, dialect)
+    source = path
+    tmpdir = None
+    if dialect.encoding.lower().replace("_", "-") not in ("utf-8", "utf-8-sig", "ascii"):
+        tmpdir = tempfile.mkdtemp(prefix="pathways-transcode-")
+        source = Path(tmpdir) / "log.utf8.csv"
+        _transcode(path, source, dialect.encoding)
+    spec = ", ".join(f"'{_sql_str(c)}': 'VARCHAR'" for c in columns)
+    sql = (
+        f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv('{_sql_str(str(source))}', "
+        f"columns = {{{spec}}}, auto_detect = false, header = true, "
+        f"delim = '{_sql_str(dialect.separator)}', quote = '\"', escape = '\"', "
+        f"strict_mode = true, null_padding = false, "
+        f"max_line_size = {MAX_LINE_SIZE}, compression = 'auto')"
+    )
+    try:
+        engine.execute(sql)
+    except duckdb.Error as err:
+        raise _csv_error(path, dialect, err) from None
+    finally:
+        if tmpdir:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+    return columns
+
+
+def _transcode(path: Path, target: Path, encoding: str) -> None:
+    """Rewrite a file as UTF-8 in blocks (gzip is read through)."""
+    with path.open("rb") as probe:
+        gz = probe.read(2) == GZIP_MAGIC
+    opener = gzip.open if gz else open
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        with opener(path, "rb") as src, target.open("wb") as dst:  # type: ignore[operator]
+            offset = 0
+            while block := src.read(BLOCK):
+                dst.write(decoder.decode(block).encode("utf-8"))
+                offset += len(block)
+            dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+    except UnicodeDecodeError as err:
+        raise LogFormatError(
+            f"{path}: byte {offset + err.start} is not valid {encoding} text. "
+            "The file may mix encodings; re-export it in one encoding, "
+            "or name the right one with --encoding."
+        ) from None
+    except (OSError, EOFError) as err:
+        raise LogFormatError(
+            f"{path}: the file could not be read to the end ({err}). "
+            "It may be truncated: export or copy it again."
+        ) from None
+
+
+_LINE = re.compile(r"CSV Error on Line: (\d+)")
+
+
+def _csv_error(path: Path, dialect: Dialect, err: duckdb.Error) -> LogFormatError:
+    """Turn DuckDB's CSV error into one line a user can act on (no patient data)."""
+    text = str(err)
+    match = _LINE.search(text)
+    where = f" line {match.group(1)}" if match else ""
+    if "Expected Number of Columns" in text:
+        found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+        detail = (
+            f"expected {found.group(1)} fields, found {found.group(2)}" if found else
+            "the row has the wrong number of fields"
+        )
+        return LogFormatError(
+            f"{path}{where}: {detail} (separator {dialect.separator!r}). "
+            "Fix that row, or give the right separator with --sep."
+        )
+    if "unterminated quote" in text:
+        return LogFormatError(
+            f"{path}{where}: a quoted value is never closed (unbalanced \"). "
+            "Fix the quotes in that row."
+        )
+    if "Invalid unicode" in text or "not utf-8" in text:
+        return LogFormatError(
+            f"{path}{where}: the text is not valid {dialect.encoding}; the file may "
+            "mix encodings. Re-export it in one encoding, or try --encoding cp1252."
+        )
+    if "Maximum line size" in text or "max_line_size" in text:
+        return LogFormatError(
+            f"{path}{where}: a line is longer than {MAX_LINE_SIZE // 2**20} MB. "
+            "Check the separator and quotes, or remove the oversized field."
+        )
+    if "gzip" in text.lower() or "compress" in text.lower():
+        return LogFormatError(
+            f"{path}: the compressed data is damaged or truncated. Copy it again."
+        )
+    first = pseudonymise_text(text.splitlines()[0], b"error-message")
+    return LogFormatError(f"{path}{where}: cannot read the file as CSV ({first}).")
+
+
+def _sql_str(value: str) -> str:
+    return value.replace("'", "''")

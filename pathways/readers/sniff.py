@@ -1,0 +1,161 @@
+"""Look at the first bytes of a file: its format, encoding and CSV dialect.
+
+Only a sample is read (a few hundred kilobytes), so detection costs the same
+for a small file and a large one. Every detected choice can be overridden
+(``--sep``, ``--encoding``), and the messages say so.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from pathways.errors import LogFormatError
+
+SAMPLE_BYTES = 256 * 1024
+SEPARATORS = (";", ",", "\t", "|")
+
+GZIP_MAGIC = b"\x1f\x8b"
+PARQUET_MAGIC = b"PAR1"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """A CSV dialect: encoding, separator and decimal mark."""
+
+    encoding: str
+    separator: str
+    decimal: str
+
+
+def check_file(path: Path) -> None:
+    """Fail with a clear message when ``path`` is not a readable, non-empty file."""
+    if not path.exists():
+        raise LogFormatError(f"{path}: no such file. Check the path and try again.")
+    if path.is_dir():
+        raise LogFormatError(f"{path} is a folder, not a log file. Name a file.")
+    if path.stat().st_size == 0:
+        raise LogFormatError(f"{path} is empty: it holds no header and no events.")
+
+
+def read_sample(path: Path, size: int = SAMPLE_BYTES) -> bytes:
+    """The first ``size`` bytes, decompressed when the file is gzip."""
+    with path.open("rb") as handle:
+        head = handle.read(2)
+    if head != GZIP_MAGIC:
+        with path.open("rb") as handle:
+            return handle.read(size)
+    try:
+        with gzip.open(path, "rb") as handle:
+            return handle.read(size)
+    except (OSError, EOFError, zlib.error) as err:
+        raise LogFormatError(
+            f"{path}: the gzip data is damaged or truncated ({err}). "
+            "Export or copy the file again."
+        ) from err
+
+
+def detect_format(path: Path) -> str:
+    """``csv``, ``xes`` or ``parquet``, from the bytes and then the name."""
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    if magic == PARQUET_MAGIC:
+        return "parquet"
+    name = path.name.lower()
+    if name.endswith((".xes", ".xes.gz")):
+        return "xes"
+    if name.endswith(".parquet"):
+        return "parquet"
+    sample = read_sample(path, 4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if sample.startswith((b"<?xml", b"<log")):
+        return "xes"
+    return "csv"
+
+
+def detect_encoding(path: Path, sample: bytes) -> str:
+    """The text encoding: UTF-8 (with or without BOM), Windows-1252 or another.
+
+    UTF-8 is chosen when the sample decodes as UTF-8; otherwise charset-normalizer
+    is asked, and Windows-1252 (the Norwegian default, which also covers
+    Latin-1's æøå) is preferred among the single-byte Western encodings.
+    """
+    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LogFormatError(
+            f"{path} looks like a binary file (it holds NUL bytes), not a CSV "
+            "export. Export the log as CSV, XES or Parquet."
+        )
+    if sample.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as err:
+        # A sample may end inside a multi-byte character: ignore a cut at the end.
+        if err.start >= len(sample) - 3 and len(sample) >= SAMPLE_BYTES - 3:
+            return "utf-8"
+    best = from_bytes(sample).best()
+    western = {"cp1252", "latin_1", "iso8859_15", "cp1250", "mac_roman", "ascii"}
+    if best is None or best.encoding in western:
+        return "cp1252"
+    return best.encoding
+
+
+def detect_separator(path: Path, text: str) -> str:
+    """The separator that splits the header and the first lines most consistently."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
+    if not lines:
+        raise LogFormatError(f"{path} holds no text lines.")
+    best, best_score = None, 0
+    for sep in SEPARATORS:
+        rows = list(csv.reader(io.StringIO("\n".join(lines[:-1] or lines)), delimiter=sep))
+        widths = [len(row) for row in rows if row]
+        if not widths or widths[0] < 2:
+            continue
+        consistent = sum(1 for w in widths if w == widths[0])
+        score = consistent * 1000 + widths[0]
+        if score > best_score:
+            best, best_score = sep, score
+    if best is None:
+        raise LogFormatError(
+            f"{path}: could not find the column separator in the first lines "
+            f"(tried {', '.join(repr(s) for s in SEPARATORS)}). "
+            "Name it with --sep, for example --sep ';'."
+        )
+    return best
+
+
+_DECIMAL_COMMA = re.compile(r"(?:^|[;\t|])\s*-?\d+,\d+\s*(?=[;\t|]|$)", re.MULTILINE)
+
+
+def detect_decimal(text: str, separator: str) -> str:
+    """``,`` when numbers such as ``12,5`` stand in their own fields, else ``.``."""
+    if separator == ",":
+        return "."
+    return "," if _DECIMAL_COMMA.search(text) else "."
+
+
+def sniff_csv(
+    path: Path, *, encoding: str | None = None, separator: str | None = None
+) -> Dialect:
+    """Detect (or accept) the encoding, separator and decimal mark of a CSV file."""
+    sample = read_sample(path)
+    enc = encoding or detect_encoding(path, sample)
+    try:
+        text = sample.decode(enc, errors="strict" if encoding else "replace")
+    except (LookupError, UnicodeDecodeError) as err:
+        raise LogFormatError(
+            f"{path}: cannot decode the file as {enc} ({err}). "
+            "Try --encoding cp1252 or --encoding utf-8."
+        ) from err
+    text = text.lstrip("\ufeff")
+    sep = separator or detect_separator(path, text)
+    return Dialect(encoding=enc, separator=sep, decimal=detect_decimal(text, sep))

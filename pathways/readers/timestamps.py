@@ -1,0 +1,193 @@
+"""Timestamps: detect the format of a column and turn it into real instants.
+
+Values with an offset or ``Z`` keep it. Naive values are local time in the
+log's zone (Europe/Oslo unless ``--timezone`` says otherwise), converted with
+this documented rule for the two daylight-saving edge hours, which is Python's
+``fold=0`` (PEP 495):
+
+* an **ambiguous** time (the repeated hour in autumn, 02:00-02:59 on the last
+  Sunday of October in Oslo) is the *first* of the two instants (summer time);
+* a **non-existent** time (the skipped hour in spring, 02:00-02:59 on the last
+  Sunday of March) is moved forward by the gap (02:30 becomes 03:30 summer time).
+
+Both are counted and listed by ``pathways validate``. All later arithmetic is on
+``ts_us``, microseconds since the epoch in UTC, so a 24-hour window across a
+change is 24 real hours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pathways.engine import DuckDBEngine
+from pathways.errors import LogFormatError, OptionError
+
+#: The pseudo-format for ISO 8601 (``2025-11-03 14:05:00``, ``2025-11-03T14:05``,
+#: with or without an offset or ``Z``).
+ISO = "ISO8601"
+
+#: Formats tried, in order (day before month, as Norwegian exports write dates).
+CANDIDATE_FORMATS: tuple[str, ...] = (
+    ISO,
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H.%M",
+    "%d.%m.%Y",
+    "%d.%m.%y %H:%M",
+    "%Y/%m/%d %H:%M:%S.%g",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%Y%m%d %H:%M:%S",
+    "%Y%m%d%H%M%S",
+)
+
+#: An offset or Z at the end of a value.
+OFFSET_PATTERN = "(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$"
+
+SAMPLE_SIZE = 2000
+
+
+def naive_expr(column: str, fmt: str) -> str:
+    """SQL for the naive local time of a value written without an offset."""
+    if fmt == ISO:
+        return f"try_cast(replace({column}, '/', '-') AS TIMESTAMP)"
+    escaped = fmt.replace("'", "''")
+    return f"try_strptime(trim({column}), '{escaped}')"
+
+
+def aware_expr(column: str) -> str:
+    """SQL for the instant of a value written with an offset or ``Z``."""
+    return f"try_cast(replace(trim({column}), '/', '-') AS TIMESTAMPTZ)"
+
+
+def has_offset_expr(column: str) -> str:
+    """SQL: true when the value ends in an offset or ``Z``."""
+    return f"regexp_matches(trim({column}), '{OFFSET_PATTERN}')"
+
+
+def detect_format(
+    engine: DuckDBEngine,
+    table: str,
+    column: str,
+    *,
+    source: str,
+    column_label: str,
+    date_format: str | None = None,
+) -> str:
+    """The format that parses the most of a sample of the column's values.
+
+    Parameters
+    ----------
+    date_format : str, optional
+        A strptime format given by the user; checked, not detected.
+
+    Raises
+    ------
+    LogFormatError
+        When no format parses any sampled value: the message names a value and
+        suggests ``--date-format``.
+    """
+    sample = engine.query(
+        f"SELECT DISTINCT trim({column}) AS v FROM {table} "
+        f"WHERE {column} IS NOT NULL AND trim({column}) <> '' LIMIT {SAMPLE_SIZE}"
+    )["v"].tolist()
+    if not sample:
+        raise LogFormatError(
+            f"{source}: the timestamp column {column_label!r} is empty in every row."
+        )
+    if date_format:
+        _check_user_format(engine, sample, date_format)
+        return date_format
+    best, best_count = _best_format(engine, sample, CANDIDATE_FORMATS)
+    if best_count == 0:
+        raise LogFormatError(
+            f"{source}: cannot read the times in column {column_label!r} "
+            f"(for example {sample[0]!r}). Give the format with --date-format, "
+            "for example --date-format '%d.%m.%Y %H:%M'."
+        )
+    return best
+
+
+def _best_format(
+    engine: DuckDBEngine, sample: Sequence[str], formats: Sequence[str]
+) -> tuple[str, int]:
+    engine.register("_ts_sample", _frame(sample))
+    best, best_count = formats[0], -1
+    for fmt in formats:
+        parsed = (
+            f"CASE WHEN {has_offset_expr('v')} THEN {aware_expr('v')} IS NOT NULL "
+            f"ELSE {naive_expr('v', fmt)} IS NOT NULL END"
+        )
+        count = int(engine.scalar(f"SELECT count(*) FILTER ({parsed}) FROM _ts_sample"))
+        if count > best_count:
+            best, best_count = fmt, count
+        if count == len(sample):
+            break
+    return best, best_count
+
+
+def _check_user_format(engine: DuckDBEngine, sample: Sequence[str], fmt: str) -> None:
+    try:
+        engine.scalar(f"SELECT {naive_expr(repr(sample[0]), fmt)}")
+    except Exception as err:  # duckdb raises its own error types for bad formats
+        raise OptionError(
+            f"--date-format {fmt!r} is not a valid strptime format ({err}). "
+            "Example: '%d.%m.%Y %H:%M'."
+        ) from err
+
+
+def _frame(values: Sequence[str]):  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    return pd.DataFrame({"v": pd.Series(list(values), dtype="string")})
+
+
+def local_hours_sql(naive_table: str, timezone: str) -> str:
+    """SQL for the UTC offset of every distinct local hour in ``naive_table._naive``.
+
+    One row per distinct hour (a log of a year has at most 8,784), so the zone
+    rules run once per hour, not once per event. Columns: ``hour``,
+    ``offset_us`` (local minus UTC, by the fold=0 rule), ``ambiguous``,
+    ``nonexistent``.
+    """
+    tz = timezone.replace("'", "''")
+    return f"""
+        WITH hours AS (
+            SELECT DISTINCT date_trunc('hour', _naive) AS hour
+            FROM {naive_table} WHERE _naive IS NOT NULL
+        ), resolved AS (
+            SELECT hour, timezone('{tz}', hour) AS u FROM hours
+        ), flagged AS (
+            SELECT hour, u,
+                   timezone('{tz}', u - INTERVAL 1 HOUR) = hour AS earlier_exists,
+                   timezone('{tz}', u + INTERVAL 1 HOUR) = hour AS later_exists,
+                   timezone('{tz}', u) <> hour AS nonexistent
+            FROM resolved
+        )
+        SELECT hour,
+               epoch_us(hour) - epoch_us(CASE WHEN earlier_exists
+                                              THEN u - INTERVAL 1 HOUR ELSE u END)
+                   AS offset_us,
+               earlier_exists OR later_exists AS ambiguous,
+               nonexistent
+        FROM flagged
+    """
+
+
+def check_timezone(engine: DuckDBEngine, timezone: str) -> None:
+    """Fail clearly when ``timezone`` is not an IANA zone name."""
+    tz = timezone.replace("'", "''")
+    try:
+        engine.scalar(f"SELECT timezone('{tz}', TIMESTAMP '2025-01-01 00:00:00')")
+    except Exception as err:  # duckdb's own error type
+        raise OptionError(
+            f"--timezone {timezone!r} is not a known time zone. "
+            "Use an IANA name such as Europe/Oslo or UTC."
+        ) from err

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The README's second command: install the test extras and run the whole test
+# suite (unit, property, CLI, real-log, Spark and browser tests).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh test || exit 1
+export PATHWAYS_PSEUDONYM_KEY="${PATHWAYS_PSEUDONYM_KEY:-pathways-test-key}"
+.venv/bin/python -m pytest -n 2 -q "$@"
+status=$?
+if [ "$status" -eq 5 ]; then
+  echo "No tests were collected: that is a failure." >&2
+  exit 1
+fi
+exit "$status"
