@@ -35,7 +35,13 @@ _API = {
     "directly_follows": "pathways.analyse.transitions",
     "transitions": "pathways.analyse.transitions",
     "variants": "pathways.analyse.transitions",
-    "simulate": "pathways.simulate",
+    "breaks": "pathways.analyse.breaks",
+    "load_pathway": "pathways.analyse.rules",
+    "builtin_pathways": "pathways.analyse.rules",
+    "timeline": "pathways.present.timeline",
+    "report": "pathways.present.report",
+    "simulate": "pathways.simulation",
+    "write_export": "pathways.simulation",
     "PathwaysError": "pathways.errors",
 }
 

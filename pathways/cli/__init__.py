@@ -1,7 +1,9 @@
 """The command line: a thin click layer over the Python API.
 
-Each command lives in its own module and calls one API function. Errors a user
-can fix (:class:`pathways.errors.PathwaysError`) are printed here, once, as one
+Each command lives in its own module (``pathways/cli/<command>.py``) and calls
+one API function; modules are imported only when their command runs, so
+``pathways --help`` stays fast. Errors a user can fix
+(:class:`pathways.errors.PathwaysError`) are printed here, once, as one
 ``Error: ...`` line with a non-zero exit code; anything else is a bug and keeps
 its traceback.
 """
@@ -9,17 +11,40 @@ its traceback.
 from __future__ import annotations
 
 import sys
+from importlib import import_module
+from importlib.util import find_spec
 
 import click
 
-from pathways.cli.discover import discover
 from pathways.errors import PathwaysError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
+#: Command name → (module, attribute).
+COMMANDS = {
+    "validate": ("pathways.cli.validate", "validate"),
+    "discover": ("pathways.cli.discover", "discover"),
+    "breaks": ("pathways.cli.breaks", "breaks"),
+    "pathways": ("pathways.cli.pathways_list", "pathways_list"),
+    "measures": ("pathways.cli.measures", "measures"),
+    "timeline": ("pathways.cli.timeline", "timeline"),
+    "report": ("pathways.cli.report", "report"),
+    "simulate": ("pathways.cli.simulate", "simulate"),
+}
+
 
 class _Group(click.Group):
-    """A group that turns PathwaysError into a message and an exit code."""
+    """Loads commands lazily and turns PathwaysError into a message and an exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name, (module, _) in COMMANDS.items() if find_spec(module)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS or not find_spec(COMMANDS[cmd_name][0]):
+            return None
+        module, attribute = COMMANDS[cmd_name]
+        command: click.Command = getattr(import_module(module), attribute)
+        return command
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -40,8 +65,5 @@ def main() -> None:
 
     Example:
 
-        pathways discover eventlogs/sample.csv -o map.svg
+        pathways report eventlogs/sample.csv -o rapport.html
     """
-
-
-main.add_command(discover)
