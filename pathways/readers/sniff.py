@@ -25,6 +25,9 @@ SEPARATORS = (";", ",", "\t", "|")
 GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
 
+#: A Latin-1 letter (æ, ø, å, é, ...) encoded as UTF-8.
+_UTF8_LETTER = re.compile(rb"\xc3[\x80-\xbf]")
+
 
 @dataclass(frozen=True)
 class Dialect:
@@ -102,6 +105,20 @@ def detect_encoding(path: Path, sample: bytes) -> str:
         # A sample may end inside a multi-byte character: ignore a cut at the end.
         if err.start >= len(sample) - 3 and len(sample) >= SAMPLE_BYTES - 3:
             return "utf-8"
+        if _UTF8_LETTER.search(sample):
+            line = sample[: err.start].count(b"\n") + 1
+            raise LogFormatError(
+                f"{path} mixes text encodings: it holds UTF-8 letters, but line {line} "
+                "is not UTF-8 (probably Windows-1252). Re-export the file in one "
+                "encoding, or name the one to use with --encoding."
+            ) from None
+    try:
+        # Small samples fool charset detection (Korean or Japanese for 'blå');
+        # Norwegian exports that are not UTF-8 are Windows-1252.
+        sample.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        pass
     best = from_bytes(sample).best()
     western = {"cp1252", "latin_1", "iso8859_15", "cp1250", "mac_roman", "ascii"}
     if best is None or best.encoding in western:
