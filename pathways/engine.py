@@ -92,8 +92,8 @@ class DuckDBEngine:
 
     def scalar(self, sql: str) -> Any:
         """Run a query and return the first value of its first row."""
-        row = self.connection.execute(sql).fetchone()
-        return None if row is None else row[0]
+        rows = self.connection.execute(sql).fetchall()
+        return rows[0][0] if rows else None
 
     def materialize(self, name: str, sql: str) -> None:
         """``CREATE OR REPLACE TABLE name AS sql``."""

@@ -1,0 +1,98 @@
+"""National identity numbers never pass the reader: keyed, stable pseudonyms."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import pathways
+from pathways.enrich.pseudonym import (
+    contains_national_id,
+    is_national_id,
+    load_key,
+    pseudonym,
+    pseudonymise_text,
+)
+
+VALID = "01010110013"     # check digits valid (computed by hand: k1 = 1, k2 = 3)
+D_NUMBER = "41010110007"  # a D-number: first digit + 4
+
+
+def test_check_digits():
+    assert is_national_id(VALID)
+    assert not is_national_id("01010110014")
+    assert not is_national_id("0101011001")
+    assert is_national_id(D_NUMBER)
+    assert D_NUMBER[9:] == _check_digits(D_NUMBER[:9])
+
+
+def _check_digits(nine: str) -> str:
+    d = [int(c) for c in nine]
+    k1 = 11 - sum(w * x for w, x in zip((3, 7, 6, 1, 8, 9, 4, 5, 2), d)) % 11
+    k1 = 0 if k1 == 11 else k1
+    k2 = 11 - sum(w * x for w, x in zip((5, 4, 3, 2, 7, 6, 5, 4, 3, 2), [*d, k1])) % 11
+    k2 = 0 if k2 == 11 else k2
+    return f"{k1}{k2}"
+
+
+@given(st.text(alphabet="0123456789", min_size=9, max_size=9))
+def test_is_national_id_agrees_with_a_direct_computation(nine):
+    digits = _check_digits(nine)
+    if len(digits) != 2:
+        # A check digit of 10: no valid number starts with these nine digits.
+        assert not any(is_national_id(f"{nine}{i:02d}") for i in range(100))
+    else:
+        assert is_national_id(nine + digits)
+        assert not is_national_id(nine + digits[0] + str((int(digits[1]) + 1) % 10))
+
+
+def test_pseudonyms_are_keyed_stable_and_not_numbers():
+    a = pseudonym(VALID, b"key-1")
+    assert a == pseudonym(VALID, b"key-1")
+    assert a != pseudonym(VALID, b"key-2")
+    assert a.startswith("pid-") and not contains_national_id(a)
+
+
+def test_numbers_inside_text_and_with_a_space_are_replaced():
+    text = f"Pasient {VALID[:6]} {VALID[6:]} og {VALID}, tlf 12345678901"
+    out = pseudonymise_text(text, b"k")
+    assert not contains_national_id(out)
+    assert "12345678901" in out  # not a valid national id: left alone
+    assert out.count(pseudonym(VALID, b"k")) == 2
+
+
+def test_reader_replaces_ids_in_every_column(write_log):
+    text = ("case_id;activity;timestamp;Lege;Notat\n"
+            f"{VALID};Innleggelse;01.06.2025 10:00;Dr {D_NUMBER};ring {VALID} i morgen\n"
+            f"{VALID};Utskrivning;02.06.2025 10:00;x;y\n")
+    log = pathways.read(write_log(text), key="k")
+    events = log.to_pandas()
+    dump = events.astype(str).to_csv()
+    assert not contains_national_id(dump)
+    assert set(events["case_id"]) == {pseudonym(VALID, b"k")}
+    assert log.report.pseudonymised_values == 3  # one distinct value in each column
+
+
+def test_key_from_environment_and_key_file(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATHWAYS_PSEUDONYM_KEY", "from-env")
+    assert load_key() == b"from-env"
+    monkeypatch.delenv("PATHWAYS_PSEUDONYM_KEY")
+    key_file = tmp_path / "key"
+    key_file.write_text("from-file\n")
+    monkeypatch.setenv("PATHWAYS_KEY_FILE", str(key_file))
+    assert load_key() == b"from-file"
+
+
+def test_a_missing_key_file_is_created_private(monkeypatch, tmp_path):
+    monkeypatch.delenv("PATHWAYS_PSEUDONYM_KEY", raising=False)
+    key_file = tmp_path / "sub" / "pseudonym.key"
+    monkeypatch.setenv("PATHWAYS_KEY_FILE", str(key_file))
+    first = load_key()
+    assert len(first) == 64 and load_key() == first
+    assert key_file.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("number", [VALID, D_NUMBER])
+def test_contains(number):
+    assert contains_national_id(f"x{number}y") == is_national_id(number)
