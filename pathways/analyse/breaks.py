@@ -1,0 +1,647 @@
+"""Breaks (brudd): where a log's journeys fail the timed rules of a pathway.
+
+The semantics are DESIGN §4's, exactly:
+
+* every event that matches a rule's ``after`` is a **trigger**; its
+  **candidates** are the *other* events of the same case at or after its time
+  (an event with the same timestamp counts whatever its place in the file, the
+  trigger itself never does);
+* ``expect``: the first matching candidate no later than trigger + ``within``
+  means no break; a later one gives a ``late`` break; none at all gives a
+  ``missing`` break when trigger + ``within`` is no later than the end of
+  observation, and otherwise an *open window* (counted, not reported);
+* ``forbid``: every matching candidate no later than trigger + ``within`` is an
+  ``occurred`` break;
+* ``unless``: a matching candidate no later than trigger + ``within`` excuses
+  the trigger: it gives no break at all.
+
+All rules of all pathways are evaluated together, in a handful of SQL queries
+over the events table: the rules become small tables (``_br_rules`` and the
+matcher terms ``_br_terms``), events are matched to them with equi-joins, the
+first ``expect`` and ``unless`` candidate of every trigger comes from window
+functions over the matched events, and forbidden events come from a join
+bounded by the rule's window. Times are compared as ``ts_us`` integers, so a
+day is 24 real hours across daylight-saving changes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from pathways.analyse.rules import (
+    QUOTES,
+    Matcher,
+    Pathway,
+    Rule,
+    builtin_pathways,
+    load_pathways,
+)
+from pathways.enrich.activities import load_vocabulary
+from pathways.enrich.levels import resolve_level
+from pathways.errors import OptionError
+from pathways.log import EventLog
+
+__all__ = [
+    "BREAK_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "BreakResult",
+    "breaks",
+    "evaluate",
+    "parse_until",
+    "rule_summary",
+    "select_pathways",
+]
+
+#: Columns of the breaks table, in order (DESIGN §4).
+BREAK_COLUMNS = (
+    "case_id", "pathway", "rule_id", "kind", "status", "trigger_activity",
+    "trigger_time", "evidence_activity", "evidence_time", "delay_hours",
+    "from_level", "to_level", "organisation", "responsible", "message",
+)
+
+#: Columns of the per-rule summary (see :func:`evaluate`).
+SUMMARY_COLUMNS = (
+    "pathway", "rule_id", "kind", "title", "within", "triggers", "excused",
+    "open_windows", "evaluated", "broken", "breaks", "late", "missing",
+    "occurred", "rate",
+)
+
+#: Time zone the breaks table's times are written in.
+OUTPUT_ZONE = "Europe/Oslo"
+
+HOUR_US = 3_600_000_000
+_ROLES = ("after", "expect", "forbid", "unless")
+_LANGS = ("nb", "en")
+
+PathwayArg = str | Path | Pathway | Sequence[str | Path | Pathway] | None
+
+
+@dataclass(frozen=True)
+class BreakResult:
+    """The breaks of a log against some pathways, and a summary per rule.
+
+    Attributes
+    ----------
+    breaks : DataFrame
+        The breaks table, columns :data:`BREAK_COLUMNS` (see :func:`breaks`).
+    summary : DataFrame
+        One row per rule, columns :data:`SUMMARY_COLUMNS` (see :func:`evaluate`).
+    pathways : tuple of Pathway
+        The pathways applied, in order.
+    end_of_observation : str
+        The end of observation used for ``missing`` (ISO 8601, Europe/Oslo).
+    """
+
+    breaks: pd.DataFrame
+    summary: pd.DataFrame
+    pathways: tuple[Pathway, ...]
+    end_of_observation: str
+
+
+# --- public API -------------------------------------------------------------
+
+
+def breaks(
+    log: EventLog,
+    *,
+    pathway: PathwayArg = None,
+    rules: PathwayArg = None,
+    until: str | date | datetime | None = None,
+    cohort: str | None = None,
+    lang: str = "nb",
+) -> pd.DataFrame:
+    """The breaks of the log's journeys against intended pathways (DESIGN §4).
+
+    Parameters
+    ----------
+    log : EventLog
+        A log from :func:`pathways.read`.
+    pathway : str or list of str, optional
+        Built-in pathways by name (``kols``, ``diabetes``, ``hjerneslag``,
+        ``eldre``), applied to every case.
+    rules : path, Pathway or a list of them, optional
+        Rule files (YAML, DESIGN §4) or pathways loaded with
+        :func:`pathways.load_pathway`, applied to every case.
+    until : str, date or datetime, optional
+        End of observation: a ``missing`` break needs trigger + ``within`` no
+        later than this. A date alone means the end of that day; a time
+        without an offset is in the log's time zone. By default the latest
+        timestamp in the whole log. Events after it still count as evidence.
+    cohort : str, optional
+        Only the cases of this cohort (``case_cohorts``).
+    lang : {'nb', 'en'}
+        Language of the ``message`` column.
+
+    Without ``pathway`` and ``rules``, the built-in pathways of the cohorts
+    present in the log are applied, each to the cases of its cohort; when no
+    case belongs to any of those cohorts, all built-in pathways are applied
+    to every case.
+
+    Returns
+    -------
+    DataFrame
+        One row per break, columns :data:`BREAK_COLUMNS`: ``status`` is
+        ``late``, ``missing`` or ``occurred``; times are ISO 8601 text with
+        the Europe/Oslo offset; ``evidence_*`` is the late expected event or
+        the forbidden event (empty for ``missing``); ``delay_hours`` is the
+        real elapsed time from the trigger to the evidence, and for
+        ``missing`` from the trigger to the end of observation; ``from_level``
+        is the trigger's level and ``to_level`` the evidence's (for
+        ``missing``, the expected level when the rule implies one);
+        ``organisation`` is the trigger's. Sorted by case, trigger time and
+        rule.
+    """
+    return evaluate(log, pathway=pathway, rules=rules, until=until, cohort=cohort,
+                    lang=lang).breaks
+
+
+def rule_summary(
+    log: EventLog,
+    *,
+    pathway: PathwayArg = None,
+    rules: PathwayArg = None,
+    until: str | date | datetime | None = None,
+    cohort: str | None = None,
+) -> pd.DataFrame:
+    """Triggers, breaks, rate and open windows per rule (columns of :func:`evaluate`).
+
+    Call :func:`evaluate` instead when the breaks are needed too: it computes
+    both at once.
+    """
+    return evaluate(log, pathway=pathway, rules=rules, until=until,
+                    cohort=cohort).summary
+
+
+def evaluate(
+    log: EventLog,
+    *,
+    pathway: PathwayArg = None,
+    rules: PathwayArg = None,
+    until: str | date | datetime | None = None,
+    cohort: str | None = None,
+    lang: str = "nb",
+) -> BreakResult:
+    """Apply pathways to a log: the breaks table and the summary per rule.
+
+    Takes the arguments of :func:`breaks`.
+
+    Returns
+    -------
+    BreakResult
+        ``breaks`` as :func:`breaks` returns it, and ``summary``, one row per
+        rule in pathway and file order:
+
+        ``pathway``, ``rule_id``, ``kind``, ``title`` (in ``lang``), ``within``
+            the rule.
+        ``triggers``
+            events that match ``after``.
+        ``excused``
+            triggers with an ``unless`` event in the window.
+        ``open_windows``
+            triggers not excused and without a break whose window ends after
+            the end of observation: their outcome is not known yet.
+        ``evaluated``
+            ``triggers - excused - open_windows``.
+        ``broken``
+            triggers with at least one break.
+        ``breaks``
+            rows in the breaks table (a forbid rule may give several per
+            trigger); ``late``, ``missing``, ``occurred`` split them.
+        ``rate``
+            ``broken / evaluated``, NaN when nothing could be evaluated.
+    """
+    if lang not in _LANGS:
+        raise OptionError(f"lang must be one of 'nb', 'en'; got {lang!r}.")
+    selection = select_pathways(log, pathway=pathway, rules=rules)
+    flat = [(p, rule, restrict) for p, restrict in selection for rule in p.rules]
+    end_us = log.with_until(parse_until(until, log.report.timezone)).end_of_observation_us
+    events = _cohort_events(log, cohort)
+    _register_rules(log, flat)
+    _match(log, events, end_us)
+    table = _breaks_table(log, flat, end_us, lang)
+    summary = _summary(log, flat, end_us, lang)
+    return BreakResult(breaks=table, summary=summary,
+                       pathways=tuple(dict.fromkeys(p for p, _ in selection)),
+                       end_of_observation=str(_iso(pd.Series([end_us])).iloc[0]))
+
+
+def select_pathways(
+    log: EventLog, *, pathway: PathwayArg = None, rules: PathwayArg = None
+) -> list[tuple[Pathway, str | None]]:
+    """The pathways to apply, each with the cohort it is restricted to (or None).
+
+    Named pathways and rule files apply to every case. Without either, the
+    built-in pathways of the cohorts present in the log apply to their
+    cohort's cases, or all built-in pathways to every case when the log has
+    none of those cohorts.
+    """
+    chosen = load_pathways(_as_list(pathway)) + load_pathways(_as_list(rules))
+    if not chosen:
+        builtins = load_pathways(list(builtin_pathways()))
+        present = set(log.engine.query(
+            "SELECT DISTINCT cohort FROM case_cohorts")["cohort"])
+        matched = [(p, p.cohort) for p in builtins if p.cohort in present]
+        return matched or [(p, None) for p in builtins]
+    unique = list(dict.fromkeys(chosen))
+    names = [p.name for p in unique]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise OptionError(
+            f"Two different pathways are named {twice[0]!r}. Give one of them "
+            "another name with 'pathway:' in its file."
+        )
+    return [(p, None) for p in unique]
+
+
+def parse_until(value: str | date | datetime | None, timezone: str = OUTPUT_ZONE
+                ) -> int | None:
+    """The end of observation in microseconds since the epoch, or None.
+
+    A date alone (``2025-06-30``, ``30.06.2025`` or a :class:`datetime.date`)
+    means the end of that day: midnight at the start of the next day, local
+    time. A date and time (``2025-06-30T12:00``, ``30.06.2025 12:00``) without
+    an offset is local time in ``timezone``.
+
+    Examples
+    --------
+    >>> parse_until("2025-01-01T00:00+00:00")
+    1735689600000000
+
+    Raises
+    ------
+    OptionError
+        When the value is not a date or a date and time.
+    """
+    if value is None:
+        return None
+    moment = _until_datetime(value, timezone)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(timezone))
+    epoch = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
+    return (moment - epoch) // timedelta(microseconds=1)
+
+
+# --- choosing and describing ---------------------------------------------------
+
+
+def _as_list(value: PathwayArg) -> list[str | Path | Pathway]:
+    if value is None:
+        return []
+    if isinstance(value, (str, Path, Pathway)):
+        return [value]
+    return list(value)
+
+
+_DATE_ONLY = (re.compile(r"^\d{4}-\d{2}-\d{2}$"), re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$"))
+_UNTIL_FORMATS = ("%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S")
+
+
+def _until_datetime(value: str | date | datetime, timezone: str) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return _end_of_day(value)
+    text = str(value).strip()
+    if _DATE_ONLY[0].match(text):
+        return _end_of_day(date.fromisoformat(text))
+    if _DATE_ONLY[1].match(text):
+        return _end_of_day(datetime.strptime(text, "%d.%m.%Y").date())  # noqa: DTZ007
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    for fmt in _UNTIL_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)  # noqa: DTZ007 (zone added by caller)
+        except ValueError:
+            continue
+    raise OptionError(
+        f"until must be a date (2025-06-30 or 30.06.2025) or a date and time "
+        f"(2025-06-30T12:00, 30.06.2025 12:00, optionally with an offset); got {value!r}."
+    )
+
+
+def _end_of_day(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(0, 0))
+
+
+def _expected_level(matcher: Matcher | None, vocabulary: pd.DataFrame) -> str | None:
+    """The level a rule's ``expect`` implies: its one level, or its one activity's."""
+    if matcher is None:
+        return None
+    if matcher.levels:
+        return matcher.levels[0] if len(matcher.levels) == 1 else None
+    defaults = vocabulary.loc[vocabulary["activity_key"].isin(matcher.activity_keys),
+                              "level"].dropna().map(resolve_level).dropna().unique()
+    return str(defaults[0]) if len(defaults) == 1 else None
+
+
+# --- the SQL --------------------------------------------------------------------
+
+
+def _cohort_events(log: EventLog, cohort: str | None) -> str:
+    """The events to evaluate: all, or the cases of one cohort (as a view)."""
+    if cohort is None:
+        return log.table
+    present = sorted(log.engine.query(
+        "SELECT DISTINCT cohort FROM case_cohorts")["cohort"].dropna())
+    if cohort not in present:
+        known = ", ".join(present) or "none (no diagnosis, age or cohort column)"
+        raise OptionError(f"No case belongs to cohort {cohort!r}. Cohorts in this "
+                          f"log: {known}.")
+    log.engine.register("_br_cohort", pd.DataFrame({"cohort": [cohort]}))
+    log.engine.materialize("_br_events", f"""
+        SELECT * FROM {log.table} WHERE case_id IN (
+            SELECT c.case_id FROM case_cohorts c JOIN _br_cohort k ON k.cohort = c.cohort)
+    """)
+    return "_br_events"
+
+
+def _register_rules(log: EventLog, flat: list[tuple[Pathway, Rule, str | None]]) -> None:
+    """The rules (``_br_rules``) and their matcher terms (``_br_terms``) as tables."""
+    rules = pd.DataFrame({
+        "rule_no": np.arange(len(flat), dtype="int64"),
+        "within_us": pd.Series([r.within_us for _, r, _ in flat], dtype="int64"),
+        "is_forbid": pd.Series([int(r.forbid is not None) for _, r, _ in flat],
+                               dtype="int64"),
+        "cohort": pd.Series([c for _, _, c in flat], dtype="string"),
+    })
+    terms = [
+        (no, role, key, raw, level)
+        for no, (_, rule, _) in enumerate(flat)
+        for role in _ROLES
+        if (matcher := getattr(rule, role)) is not None
+        for key, raw, level in _terms(matcher)
+    ]
+    frame = pd.DataFrame(terms, columns=["rule_no", "role", "act_key", "act_raw", "level"])
+    log.engine.register("_br_rules", rules)
+    log.engine.register("_br_terms", frame.astype({
+        "rule_no": "int64", "role": "string", "act_key": "string", "act_raw": "string",
+        "level": "string"}))
+
+
+def _terms(matcher: Matcher) -> list[tuple[str | None, str | None, str | None]]:
+    """One row per (activity, level) pair a matcher accepts; None = any."""
+    acts: list[tuple[str | None, str | None]] = [
+        (k.lower(), a.lower()) for k, a in zip(matcher.activity_keys, matcher.activities,
+                                               strict=True)] or [(None, None)]
+    levels: list[str | None] = list(matcher.levels) or [None]
+    return [(k, a, lv) for k, a in acts for lv in levels]
+
+
+def _flags() -> str:
+    return ", ".join(f"max(CASE WHEN m.role = '{role}' THEN 1 ELSE 0 END) AS is_{role}"
+                     for role in _ROLES)
+
+
+def _first_candidate(flag: str) -> str:
+    """Window columns for the first *other* event with ``flag`` at or after each row.
+
+    ``{flag}_ge`` is the first such time at or after the row's (same-time
+    events included whatever their file order), ``{flag}_gt`` the first
+    strictly after it, ``{flag}_peers`` how many events with the flag share
+    the row's time: when the row itself has the flag and is alone at its
+    time, the first candidate is ``{flag}_gt``.
+    """
+    window = "PARTITION BY h.rule_no, h.case_id ORDER BY h.ts_us RANGE BETWEEN"
+    value = f"CASE WHEN h.is_{flag} = 1 THEN h.ts_us END"
+    return f"""
+        min({value}) OVER ({window} CURRENT ROW AND UNBOUNDED FOLLOWING) AS {flag}_ge,
+        min({value}) OVER ({window} 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS {flag}_gt,
+        sum(h.is_{flag}) OVER ({window} CURRENT ROW AND CURRENT ROW) AS {flag}_peers"""
+
+
+def _match(log: EventLog, events: str, end_us: int) -> None:
+    """Materialise ``_br_hits``, ``_br_trig`` (one row per trigger) and ``_br_forbid``."""
+    branch = """
+        SELECT t.rule_no, t.role, ev.case_id, ev.event_idx, ev.ts_us, ev.activity,
+               ev.care_level, ev.organisation
+        FROM ev JOIN _br_terms t ON {on} WHERE {where}"""
+    level_ok = "(t.level IS NULL OR t.level = ev.care_level)"
+    log.engine.materialize("_br_hits", f"""
+        WITH ev AS (
+            SELECT case_id, event_idx, ts_us, activity, care_level, organisation,
+                   lower(activity_key) AS act_key, lower(activity) AS act_raw
+            FROM {events}
+        ), m AS (
+            {branch.format(on="ev.act_key = t.act_key", where=level_ok)}
+            UNION ALL
+            {branch.format(on="ev.act_raw = t.act_raw", where=level_ok)}
+            UNION ALL
+            {branch.format(on="ev.care_level = t.level", where="t.act_key IS NULL")}
+        ), g AS (
+            SELECT m.rule_no, m.case_id, m.event_idx, max(m.ts_us) AS ts_us,
+                   max(m.activity) AS activity, max(m.care_level) AS care_level,
+                   max(m.organisation) AS organisation, {_flags()}
+            FROM m GROUP BY m.rule_no, m.case_id, m.event_idx
+        )
+        SELECT g.* FROM g JOIN _br_rules r ON r.rule_no = g.rule_no
+        LEFT JOIN (SELECT DISTINCT case_id, cohort FROM case_cohorts) c
+               ON c.case_id = g.case_id AND c.cohort = r.cohort
+        WHERE r.cohort IS NULL OR c.case_id IS NOT NULL
+    """)
+    log.engine.materialize("_br_trig", f"""
+        WITH s AS (
+            SELECT h.*, {_first_candidate('expect')}, {_first_candidate('unless')}
+            FROM _br_hits h
+            WHERE h.is_after = 1 OR h.is_expect = 1 OR h.is_unless = 1
+        ), t AS (
+            SELECT s.rule_no, s.case_id, s.event_idx, s.ts_us, s.activity, s.care_level,
+                   s.organisation, r.is_forbid, s.ts_us + r.within_us AS deadline_us,
+                   CASE WHEN s.is_expect = 1 AND s.expect_peers = 1 THEN s.expect_gt
+                        ELSE s.expect_ge END AS expect_us,
+                   CASE WHEN s.is_unless = 1 AND s.unless_peers = 1 THEN s.unless_gt
+                        ELSE s.unless_ge END AS unless_us
+            FROM s JOIN _br_rules r ON r.rule_no = s.rule_no
+            WHERE s.is_after = 1
+        )
+        SELECT t.*, CASE
+            WHEN t.unless_us <= t.deadline_us THEN 'excused'
+            WHEN t.is_forbid = 1 THEN 'forbid'
+            WHEN t.expect_us <= t.deadline_us THEN 'met'
+            WHEN t.expect_us IS NOT NULL THEN 'late'
+            WHEN t.deadline_us <= {int(end_us)} THEN 'missing'
+            ELSE 'open' END AS outcome
+        FROM t
+    """)
+    log.engine.materialize("_br_forbid", """
+        SELECT t.rule_no, t.case_id, t.event_idx AS trig_idx, f.event_idx AS ev_idx,
+               f.ts_us AS ev_us, f.activity AS ev_activity, f.care_level AS ev_level
+        FROM _br_trig t JOIN _br_hits f
+          ON f.rule_no = t.rule_no AND f.case_id = t.case_id
+        WHERE t.outcome = 'forbid' AND f.is_forbid = 1 AND f.event_idx <> t.event_idx
+          AND f.ts_us >= t.ts_us AND f.ts_us <= t.deadline_us
+    """)
+
+
+def _breaks_sql(end_us: int) -> str:
+    """The breaks, one row each, with the columns the table needs (still raw)."""
+    return f"""
+        WITH late_ev AS (
+            SELECT * FROM (
+                SELECT t.rule_no, t.case_id, t.event_idx AS trig_idx, h.event_idx AS ev_idx,
+                       h.ts_us AS ev_us, h.activity AS ev_activity, h.care_level AS ev_level,
+                       row_number() OVER (PARTITION BY t.rule_no, t.case_id, t.event_idx
+                                          ORDER BY h.event_idx) AS rn
+                FROM _br_trig t JOIN _br_hits h
+                  ON h.rule_no = t.rule_no AND h.case_id = t.case_id
+                 AND h.ts_us = t.expect_us
+                WHERE t.outcome = 'late' AND h.is_expect = 1 AND h.event_idx <> t.event_idx
+            ) x WHERE rn = 1
+        )
+        SELECT t.case_id, t.rule_no, t.outcome AS status, t.activity AS trigger_activity,
+               t.ts_us AS trigger_us, e.ev_activity AS evidence_activity,
+               e.ev_us AS evidence_us,
+               coalesce(e.ev_us, {int(end_us)}) - t.ts_us AS delay_us,
+               t.care_level AS from_level, e.ev_level AS to_level, t.organisation,
+               t.event_idx AS trig_idx, e.ev_idx
+        FROM _br_trig t LEFT JOIN late_ev e
+          ON e.rule_no = t.rule_no AND e.case_id = t.case_id AND e.trig_idx = t.event_idx
+        WHERE t.outcome IN ('late', 'missing')
+        UNION ALL
+        SELECT t.case_id, t.rule_no, 'occurred', t.activity, t.ts_us, f.ev_activity,
+               f.ev_us, f.ev_us - t.ts_us, t.care_level, f.ev_level, t.organisation,
+               t.event_idx, f.ev_idx
+        FROM _br_trig t JOIN _br_forbid f
+          ON f.rule_no = t.rule_no AND f.case_id = t.case_id AND f.trig_idx = t.event_idx
+        ORDER BY case_id, trigger_us, trig_idx, rule_no, evidence_us, ev_idx
+    """
+
+
+def _summary_sql(end_us: int) -> str:
+    return f"""
+        WITH f AS (
+            SELECT rule_no, case_id, trig_idx, count(*) AS n
+            FROM _br_forbid GROUP BY rule_no, case_id, trig_idx
+        ), o AS (
+            SELECT t.rule_no, CASE
+                WHEN t.outcome <> 'forbid' THEN t.outcome
+                WHEN f.n IS NOT NULL THEN 'occurred'
+                WHEN t.deadline_us > {int(end_us)} THEN 'open'
+                ELSE 'met' END AS outcome,
+                coalesce(f.n, 0) AS n
+            FROM _br_trig t LEFT JOIN f
+              ON f.rule_no = t.rule_no AND f.case_id = t.case_id
+             AND f.trig_idx = t.event_idx
+        )
+        SELECT rule_no, count(*) AS triggers,
+               sum(CASE WHEN outcome = 'excused' THEN 1 ELSE 0 END) AS excused,
+               sum(CASE WHEN outcome = 'open' THEN 1 ELSE 0 END) AS open_windows,
+               sum(CASE WHEN outcome IN ('late', 'missing', 'occurred') THEN 1 ELSE 0 END)
+                   AS broken,
+               sum(CASE WHEN outcome = 'late' THEN 1 ELSE 0 END) AS late,
+               sum(CASE WHEN outcome = 'missing' THEN 1 ELSE 0 END) AS missing,
+               sum(n) AS occurred
+        FROM o GROUP BY rule_no
+    """
+
+
+# --- from raw rows to the documented tables --------------------------------------
+
+
+def _breaks_table(log: EventLog, flat: list[tuple[Pathway, Rule, str | None]],
+                  end_us: int, lang: str) -> pd.DataFrame:
+    raw = log.engine.query(_breaks_sql(end_us))
+    vocabulary = load_vocabulary()
+    info = pd.DataFrame({
+        "pathway": [p.name for p, _, _ in flat],
+        "rule_id": [r.id for _, r, _ in flat],
+        "kind": [r.kind for _, r, _ in flat],
+        "responsible": [r.responsible for _, r, _ in flat],
+        "_title": [(r.title.get(lang) if r.title else r.id) for _, r, _ in flat],
+        "_within": [_within_words(r.within, lang) for _, r, _ in flat],
+        "_expected": [(r.expect or r.forbid or r.after).describe(lang) for _, r, _ in flat],
+        "_expected_level": [_expected_level(r.expect, vocabulary) for _, r, _ in flat],
+    }, index=pd.RangeIndex(len(flat), name="rule_no"))
+    table = raw.join(info, on="rule_no")
+    missing = table["status"] == "missing"
+    table["to_level"] = table["to_level"].where(~missing, table["_expected_level"])
+    table["trigger_time"] = _iso(table["trigger_us"])
+    table["evidence_time"] = _iso(table["evidence_us"])
+    table["delay_hours"] = (table["delay_us"].astype("float64") / HOUR_US).round(6)
+    table["message"] = _messages(table, lang)
+    out = table.reindex(columns=list(BREAK_COLUMNS)).reset_index(drop=True)
+    return out.astype({c: object for c in BREAK_COLUMNS if c != "delay_hours"}).where(
+        out.notna(), None).astype({"delay_hours": "float64"})
+
+
+def _summary(log: EventLog, flat: list[tuple[Pathway, Rule, str | None]],
+             end_us: int, lang: str) -> pd.DataFrame:
+    counts = log.engine.query(_summary_sql(end_us))
+    counts = counts.set_index("rule_no").reindex(range(len(flat))).fillna(0).astype("int64")
+    summary = pd.DataFrame({
+        "pathway": [p.name for p, _, _ in flat],
+        "rule_id": [r.id for _, r, _ in flat],
+        "kind": [r.kind for _, r, _ in flat],
+        "title": [(r.title.get(lang) if r.title else r.id) for _, r, _ in flat],
+        "within": [r.within for _, r, _ in flat],
+    })
+    for column in ("triggers", "excused", "open_windows", "broken", "late", "missing",
+                   "occurred"):
+        summary[column] = counts[column].to_numpy()
+    summary["evaluated"] = summary["triggers"] - summary["excused"] - summary["open_windows"]
+    summary["breaks"] = summary["late"] + summary["missing"] + summary["occurred"]
+    summary["rate"] = summary["broken"] / summary["evaluated"].where(
+        summary["evaluated"] > 0)
+    return summary.reindex(columns=list(SUMMARY_COLUMNS))
+
+
+def _iso(us: pd.Series) -> pd.Series:
+    """Microseconds since the epoch → ISO 8601 text in Europe/Oslo with its offset."""
+    values = pd.to_numeric(us, errors="coerce")
+    moments = pd.to_datetime(values, unit="us", utc=True).dt.tz_convert(OUTPUT_ZONE)
+    text = moments.dt.strftime("%Y-%m-%dT%H:%M:%S")
+    fraction = moments.dt.strftime(".%f").where(values.mod(1_000_000) != 0, "")
+    offset = moments.dt.strftime("%z").str.replace(r"(\d\d)(\d\d)$", r"\1:\2", regex=True)
+    result = text + fraction + offset
+    return result.where(values.notna(), None)
+
+
+_UNIT_WORDS = {
+    "nb": {"m": ("minutt", "minutter"), "h": ("time", "timer"), "d": ("døgn", "døgn"),
+           "w": ("uke", "uker")},
+    "en": {"m": ("minute", "minutes"), "h": ("hour", "hours"), "d": ("day", "days"),
+           "w": ("week", "weeks")},
+}
+
+
+def _within_words(within: str, lang: str) -> str:
+    """``14d`` → ``14 døgn`` / ``14 days``."""
+    number, unit = int(within.strip()[:-1]), within.strip()[-1]
+    singular, plural = _UNIT_WORDS[lang][unit]
+    return f"{number} {singular if number == 1 else plural}"
+
+
+def _messages(table: pd.DataFrame, lang: str) -> pd.Series:
+    """One sentence per break, built column-wise."""
+    hours = table["delay_hours"].map("{:.1f}".format)
+    if lang == "nb":
+        hours = hours.str.replace(".", ",", regex=False)
+    left, right = QUOTES[lang]
+    trigger = left + table["trigger_activity"].astype(str) + right
+    evidence = left + table["evidence_activity"].fillna("").astype(str) + right
+    head = table["_title"] + ": "
+    if lang == "en":
+        late = (head + evidence + " came " + hours + " hours after " + trigger
+                + ", later than " + table["_within"] + ".")
+        missing = (head + "no " + table["_expected"] + " within " + table["_within"]
+                   + " of " + trigger + ".")
+        occurred = (head + evidence + " " + hours + " hours after " + trigger
+                    + ", within " + table["_within"] + ".")
+    else:
+        late = (head + evidence + " kom " + hours + " timer etter " + trigger
+                + ", senere enn " + table["_within"] + ".")
+        missing = (head + "ingen " + table["_expected"] + " innen " + table["_within"]
+                   + " etter " + trigger + ".")
+        occurred = (head + evidence + " " + hours + " timer etter " + trigger
+                    + ", innen " + table["_within"] + ".")
+    status = table["status"]
+    return late.where(status == "late", missing.where(status == "missing", occurred))

@@ -1,0 +1,438 @@
+"""Intended pathways as timed rules: the YAML format of DESIGN §4 and its loader.
+
+A pathway file says what should follow what, how soon, and which kind of break
+it is when it does not::
+
+    pathway: kols
+    title: {nb: Kols-forløp, en: COPD pathway}
+    rules:
+      - id: epikrise-1d
+        kind: information
+        after: {activity: Utskrivning}
+        expect: {activity: Epikrise sendt}
+        within: 1d
+        title: {nb: Epikrise ikke sendt innen ett døgn, en: Discharge summary late}
+        source: "..."
+
+The built-in pathways (``pathways/data/pathways/*.yaml``) load through the same
+function as a user's file, :func:`load_pathway`. Every problem in a file is
+reported, before any log is read, with the file, the line, the key and what is
+allowed: the YAML is composed into nodes (which carry line numbers) and checked
+node by node, so no value is ever constructed by anything but the safe loader.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from pathways.enrich.activities import load_vocabulary, resolve_activity
+from pathways.enrich.cohorts import PATHWAY_COHORTS
+from pathways.enrich.levels import resolve_level, taxonomy
+from pathways.errors import RuleFileError
+
+__all__ = [
+    "KINDS",
+    "Matcher",
+    "Pathway",
+    "Rule",
+    "Text",
+    "builtin_pathways",
+    "load_pathway",
+    "load_pathways",
+    "parse_within",
+]
+
+#: The kinds of break (DESIGN §2).
+KINDS = ("time", "information", "resource")
+
+#: Microseconds per unit of a ``within`` duration (days and weeks are real time).
+_UNIT_US = {
+    "m": 60_000_000,
+    "h": 3_600_000_000,
+    "d": 86_400_000_000,
+    "w": 604_800_000_000,
+}
+_WITHIN = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
+_WITHIN_HELP = (
+    "a whole number and a unit: m (minutes), h (hours), d (days of 24 hours) or "
+    "w (weeks), such as 90m, 36h, 1d, 14d, 10w"
+)
+
+_PATHWAY_KEYS = ("pathway", "title", "cohort", "description", "source", "rules")
+_RULE_KEYS = ("id", "kind", "after", "expect", "forbid", "within", "unless",
+              "responsible", "title", "description", "source")
+_MATCHER_KEYS = ("activity", "level")
+_TEXT_KEYS = ("nb", "en")
+
+#: Quotation marks around names in messages, per language.
+QUOTES = {"nb": ("«", "»"), "en": ("“", "”")}
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in Norwegian bokmål and English."""
+
+    nb: str
+    en: str
+
+    def get(self, lang: str = "nb") -> str:
+        """The text in ``nb`` or ``en``."""
+        return self.en if lang == "en" else self.nb
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """Which events a rule's ``after``, ``expect``, ``forbid`` or ``unless`` names.
+
+    An event matches when its activity is one of ``activities`` (if any are
+    given) and its care level is one of ``levels`` (if any are given).
+
+    Attributes
+    ----------
+    activities : tuple of str
+        Activity names as the rule wrote them.
+    activity_keys : tuple of str
+        The same names resolved through the activity vocabulary (aliases such
+        as *Utskrevet* become *Utskrivning*), compared with the events'
+        ``activity_key``.
+    levels : tuple of str
+        Level ids (a level may be written by id, label or alias).
+    """
+
+    activities: tuple[str, ...] = ()
+    activity_keys: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+
+    def describe(self, lang: str = "nb") -> str:
+        """The matcher in words, for messages: «A» eller «B» på fastlege."""
+        from pathways.enrich.levels import level_by_id
+
+        word_or, word_at = ("or", "at") if lang == "en" else ("eller", "på")
+        left, right = QUOTES[lang]
+        acts = f" {word_or} ".join(f"{left}{a}{right}" for a in self.activities)
+        labels = [level_by_id()[lv].label(lang) for lv in self.levels]
+        levels = f" {word_or} ".join(labels)
+        if acts and levels:
+            return f"{acts} {word_at} {levels}"
+        return acts or levels
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One timed rule of a pathway (DESIGN §4).
+
+    Exactly one of ``expect`` and ``forbid`` is set. ``within_us`` is the
+    window in real elapsed microseconds; ``within`` is the text the file gave.
+    """
+
+    id: str
+    kind: str
+    after: Matcher
+    within: str
+    within_us: int
+    expect: Matcher | None = None
+    forbid: Matcher | None = None
+    unless: Matcher | None = None
+    responsible: str | None = None
+    title: Text | None = None
+    description: str | None = None
+    source: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Pathway:
+    """An intended pathway: a name, a title, an optional cohort and its rules.
+
+    Attributes
+    ----------
+    name : str
+        The ``pathway:`` key, or the file's stem when the file has none.
+    title : Text
+        Title in both languages (the name when the file gives none).
+    rules : tuple of Rule
+        The rules, in file order.
+    cohort : str or None
+        The cohort (DESIGN §2) the pathway is meant for.
+    description, source : str or None
+        Free text from the file.
+    path : str
+        The file it was read from, for messages.
+    """
+
+    name: str
+    title: Text
+    rules: tuple[Rule, ...]
+    cohort: str | None = None
+    description: str | None = None
+    source: str | None = None
+    path: str = ""
+
+
+def parse_within(text: str) -> int:
+    """A duration such as ``90m``, ``36h``, ``1d``, ``14d`` or ``10w``, in microseconds.
+
+    A day is 24 real hours, also across a daylight-saving change.
+
+    Examples
+    --------
+    >>> parse_within("36h") == 36 * 3_600_000_000
+    True
+
+    Raises
+    ------
+    ValueError
+        When the text is not a whole number followed by m, h, d or w.
+    """
+    match = _WITHIN.match(str(text))
+    if match is None:
+        raise ValueError(f"within must be {_WITHIN_HELP}; got {text!r}.")
+    return int(match.group(1)) * _UNIT_US[match.group(2)]
+
+
+# --- where the built-in pathways are --------------------------------------
+
+
+def _builtin_folder() -> Path:
+    return Path(str(resources.files("pathways.data").joinpath("pathways")))
+
+
+def builtin_pathways() -> list[str]:
+    """The names of the built-in pathways (kols, diabetes, hjerneslag, eldre).
+
+    Examples
+    --------
+    >>> set(builtin_pathways()) <= {"kols", "diabetes", "hjerneslag", "eldre"}
+    True
+    """
+    folder = _builtin_folder()
+    names = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+    order = {name: i for i, name in enumerate(PATHWAY_COHORTS)}
+    return sorted(names, key=lambda n: (order.get(n, len(order)), n))
+
+
+def load_pathway(name_or_path: str | Path | Pathway) -> Pathway:
+    """Load a pathway: a built-in one by name, or a YAML rule file by path.
+
+    Parameters
+    ----------
+    name_or_path : str, Path or Pathway
+        ``kols``, ``diabetes``, ``hjerneslag``, ``eldre``, or the path of a
+        YAML file in the format of DESIGN §4. A :class:`Pathway` is returned
+        as it is.
+
+    Returns
+    -------
+    Pathway
+
+    Raises
+    ------
+    RuleFileError
+        When the file is missing, is not valid YAML, or breaks the format; the
+        message names the file, the line, the key and what is allowed.
+    """
+    if isinstance(name_or_path, Pathway):
+        return name_or_path
+    text = str(name_or_path)
+    path = Path(text)
+    if not path.is_file() and path.suffix.lower() not in (".yaml", ".yml"):
+        if text in builtin_pathways():
+            return _load_builtin(text)
+        known = ", ".join(builtin_pathways()) or "none installed"
+        raise RuleFileError(
+            f"Unknown pathway {text!r}. Built-in pathways: {known}; "
+            "or give the path of a YAML rule file."
+        )
+    return _load_file(path)
+
+
+def load_pathways(
+    names_or_paths: str | Path | Pathway | list[str | Path | Pathway] | None,
+) -> list[Pathway]:
+    """Load one or several pathways (see :func:`load_pathway`); None gives none."""
+    if names_or_paths is None:
+        return []
+    if isinstance(names_or_paths, (str, Path, Pathway)):
+        names_or_paths = [names_or_paths]
+    return [load_pathway(item) for item in names_or_paths]
+
+
+@lru_cache(maxsize=16)
+def _load_builtin(name: str) -> Pathway:
+    return _load_file(_builtin_folder() / f"{name}.yaml")
+
+
+def _load_file(path: Path) -> Pathway:
+    if not path.is_file():
+        raise RuleFileError(f"Rule file {path} does not exist. Check the path.")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise RuleFileError(f"{path}: not UTF-8 text. Save it as UTF-8.") from err
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        problem = err.problem or err.context or "syntax error"
+        raise RuleFileError(
+            f"{path}{where}: not valid YAML ({problem}). Check the indentation, "
+            "colons and brackets there."
+        ) from err
+    except yaml.YAMLError as err:
+        raise RuleFileError(f"{path}: not valid YAML ({err}).") from err
+    return _Parser(path).pathway(node)
+
+
+# --- the checking parser, node by node --------------------------------------
+
+
+class _Parser:
+    """Turns composed YAML nodes into a :class:`Pathway`, checking every key."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.vocabulary = load_vocabulary()
+
+    def fail(self, node: yaml.Node | None, message: str) -> RuleFileError:
+        line = f", line {node.start_mark.line + 1}" if node is not None else ""
+        return RuleFileError(f"{self.path}{line}: {message}")
+
+    def mapping(self, node: yaml.Node | None, what: str,
+                allowed: tuple[str, ...]) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """Key → (key node, value node) of a mapping, refusing unknown keys."""
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, f"{what} must be a mapping of keys "
+                                  f"({', '.join(allowed)}).")
+        result: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key not in allowed:
+                raise self.fail(key_node, f"unknown key {key!r} in {what}; "
+                                          f"allowed keys: {', '.join(allowed)}.")
+            if key in result:
+                raise self.fail(key_node, f"key {key!r} appears twice in {what}.")
+            result[key] = (key_node, value_node)
+        return result
+
+    def string(self, node: yaml.Node, key: str, what: str) -> str:
+        if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
+            raise self.fail(node, f"{key!r} in {what} must be a non-empty text.")
+        return str(node.value).strip()
+
+    def strings(self, node: yaml.Node, key: str, what: str) -> tuple[str, ...]:
+        """A text or a list of texts."""
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        if not items:
+            raise self.fail(node, f"{key!r} in {what} must be a text or a non-empty "
+                                  "list of texts.")
+        return tuple(self.string(item, key, what) for item in items)
+
+    def text(self, node: yaml.Node, key: str, what: str) -> Text:
+        """A title: one text, or ``{nb: ..., en: ...}``."""
+        if isinstance(node, yaml.ScalarNode):
+            value = self.string(node, key, what)
+            return Text(nb=value, en=value)
+        parts = self.mapping(node, f"{key!r} of {what}", _TEXT_KEYS)
+        values = {k: self.string(v, k, f"{key!r} of {what}") for k, (_, v) in parts.items()}
+        nb = values.get("nb") or values.get("en") or ""
+        return Text(nb=nb, en=values.get("en") or nb)
+
+    def pathway(self, node: yaml.Node | None) -> Pathway:
+        if node is None:
+            raise self.fail(None, "the file is empty. A pathway needs 'pathway:' "
+                                  "and a 'rules:' list.")
+        keys = self.mapping(node, "the pathway", _PATHWAY_KEYS)
+        what = "the pathway"
+        name = (self.string(keys["pathway"][1], "pathway", what)
+                if "pathway" in keys else self.path.stem)
+        if "rules" not in keys:
+            raise self.fail(node, "the pathway has no 'rules:' list. Add "
+                                  "'rules:' with one entry per rule.")
+        rules_node = keys["rules"][1]
+        if not isinstance(rules_node, yaml.SequenceNode) or not rules_node.value:
+            raise self.fail(rules_node, "'rules' must be a non-empty list of rules "
+                                        "(each starting with '- id: ...').")
+        rules = tuple(self.rule(item, number)
+                      for number, item in enumerate(rules_node.value, start=1))
+        self.check_unique_ids(rules)
+        optional = {k: self.string(keys[k][1], k, what) if k in keys else None
+                    for k in ("cohort", "description", "source")}
+        title = (self.text(keys["title"][1], "title", what) if "title" in keys
+                 else Text(nb=name, en=name))
+        return Pathway(name=name, title=title, rules=rules, path=str(self.path),
+                       **optional)
+
+    def check_unique_ids(self, rules: tuple[Rule, ...]) -> None:
+        seen: set[str] = set()
+        for rule in rules:
+            if rule.id in seen:
+                raise RuleFileError(f"{self.path}, line {rule.line}: rule id "
+                                    f"{rule.id!r} is used twice. Give each rule "
+                                    "its own id.")
+            seen.add(rule.id)
+
+    def rule(self, node: yaml.Node, number: int) -> Rule:
+        what = f"rule {number}"
+        keys = self.mapping(node, what, _RULE_KEYS)
+        if "id" not in keys:
+            raise self.fail(node, f"{what} has no 'id'. Add 'id: <short-name>'.")
+        rule_id = self.string(keys["id"][1], "id", what)
+        what = f"rule {rule_id!r}"
+        for required in ("kind", "after", "within"):
+            if required not in keys:
+                raise self.fail(node, f"{what} has no {required!r}. "
+                                      + _REQUIRED_HELP[required])
+        if ("expect" in keys) == ("forbid" in keys):
+            raise self.fail(node, f"{what} needs exactly one of 'expect' "
+                                  "(what should follow) and 'forbid' (what should not).")
+        kind = self.string(keys["kind"][1], "kind", what)
+        if kind not in KINDS:
+            raise self.fail(keys["kind"][1], f"'kind' of {what} must be one of "
+                                             f"{', '.join(KINDS)}; got {kind!r}.")
+        within = self.string(keys["within"][1], "within", what)
+        if _WITHIN.match(within) is None:
+            raise self.fail(keys["within"][1],
+                            f"'within' of {what} must be {_WITHIN_HELP}; got {within!r}.")
+        matchers = {k: self.matcher(keys[k][1], k, what)
+                    for k in ("after", "expect", "forbid", "unless") if k in keys}
+        texts = {k: self.string(keys[k][1], k, what) if k in keys else None
+                 for k in ("responsible", "description", "source")}
+        title = self.text(keys["title"][1], "title", what) if "title" in keys else None
+        return Rule(id=rule_id, kind=kind, within=within, within_us=parse_within(within),
+                    title=title, line=node.start_mark.line + 1, **matchers, **texts)
+
+    def matcher(self, node: yaml.Node, key: str, what: str) -> Matcher:
+        where = f"'{key}' of {what}"
+        keys = self.mapping(node, where, _MATCHER_KEYS)
+        if not keys:
+            raise self.fail(node, f"{where} is empty; give 'activity' and/or 'level'.")
+        activities = (self.strings(keys["activity"][1], "activity", where)
+                      if "activity" in keys else ())
+        levels: list[str] = []
+        if "level" in keys:
+            level_node = keys["level"][1]
+            for word in self.strings(level_node, "level", where):
+                level = resolve_level(word)
+                if level is None:
+                    known = ", ".join(lv.id for lv in taxonomy())
+                    raise self.fail(level_node, f"unknown level {word!r} in {where}; "
+                                                f"allowed: a level id ({known}), "
+                                                "a label or an alias.")
+                levels.append(level)
+        keys_resolved = tuple(resolve_activity(a, self.vocabulary) for a in activities)
+        return Matcher(activities=activities, activity_keys=keys_resolved,
+                       levels=tuple(dict.fromkeys(levels)))
+
+
+_REQUIRED_HELP = {
+    "kind": f"Add 'kind:' with one of {', '.join(KINDS)}.",
+    "after": "Add 'after:' with the trigger, e.g. {activity: Utskrivning}.",
+    "within": f"Add 'within:' with {_WITHIN_HELP}.",
+}
