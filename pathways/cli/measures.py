@@ -1,0 +1,199 @@
+"""``pathways measures``: the break measures that need no pathway file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from pathways.cli.common import log_options, read_log
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from pathways.analyse.measures import Headline, Measure
+
+WORDS = {
+    "nb": {"definition": "Definisjon", "thresholds": "Terskler", "reference": "Referanse",
+           "ours": "vår", "of": "av", "none": "ingen å telle", "unknown": "(ukjent)"},
+    "en": {"definition": "Definition", "thresholds": "Thresholds", "reference": "Reference",
+           "ours": "ours", "of": "of", "none": "nothing to count", "unknown": "(unknown)"},
+}
+
+UNITS = {"nb": {"days": "døgn", "hours": "timer"}, "en": {"days": "days", "hours": "hours"}}
+
+
+def _number(value: float, lang: str, digits: int = 1) -> str:
+    text = f"{value:,.{digits}f}".replace(",", " ")
+    return text.replace(".", ",") if lang == "nb" else text
+
+
+def format_headline(headline: Headline, lang: str) -> str:
+    """A headline's value with its unit and denominator, e.g. ``19,4 % (54 av 278)``."""
+    w = WORDS[lang]
+    if headline.value is None:
+        return f"– ({w['none']})"
+    if headline.unit == "share":
+        text = f"{_number(100 * headline.value, lang)} %"
+    elif headline.unit == "index":
+        text = _number(headline.value, lang, 2)
+    elif headline.unit in ("days", "hours"):
+        text = f"{_number(headline.value, lang)} {UNITS[lang][headline.unit]}"
+    else:
+        text = _number(headline.value, lang, 0)
+    if headline.count is not None and headline.of is not None and headline.unit == "share":
+        return f"{text} ({headline.count} {w['of']} {headline.of})"
+    if headline.of is not None and headline.unit != "count":
+        return f"{text} (n = {headline.of})"
+    return text
+
+
+def suppressed(table: pd.DataFrame, count_columns: tuple[str, ...], min_count: int,
+               lang: str = "en") -> pd.DataFrame:
+    """The table as text with counts below ``min_count`` shown as ``<min_count``.
+
+    In a row whose first count column is suppressed, the other numbers (means,
+    medians, shares) are blanked too, as they would describe fewer than
+    ``min_count`` patients or stays.
+    """
+    out = table.astype(object).copy()
+    first = count_columns[0] if count_columns else None
+    for index, row in table.iterrows():  # a printed table: a handful of rows
+        small_row = first is not None and row[first] < min_count
+        for column in table.columns:
+            value = row[column]
+            if column in count_columns:
+                out.at[index, column] = f"<{min_count}" if value < min_count else str(value)
+            elif isinstance(value, float):
+                out.at[index, column] = "–" if small_row or value != value else (
+                    _number(value, lang, 2))
+            elif value is None:
+                out.at[index, column] = WORDS[lang]["unknown"]
+    return out
+
+
+def measure_text(measure: Measure, lang: str, min_count: int) -> str:
+    """One measure as text: title, definition, thresholds, headlines, references, table."""
+    w = WORDS[lang]
+    thresholds = "; ".join(
+        f"{k}={', '.join(map(str, v)) if isinstance(v, list) else v}"
+        for k, v in measure.thresholds.items())
+    lines = [f"{measure.title[lang]} ({measure.name})",
+             f"  {w['definition']}: {measure.definition[lang]}",
+             f"  {w['thresholds']}: {thresholds}"]
+    lines += [f"  {h.label[lang]}: {format_headline(h, lang)}"
+              for h in measure.summary.values()]
+    for ref in measure.reference:
+        ours = measure.summary.get(ref.compare_to or "")
+        beside = f" — {w['ours']}: {format_headline(ours, lang)}" if ours else ""
+        lines.append(f"  {w['reference']}: {ref.source}: {ref.figure[lang]} [{ref.year}]"
+                     f"{beside}; {ref.differs[lang]}")
+    if len(measure.table):
+        text = suppressed(measure.table, measure.count_columns, min_count, lang)
+        lines += ["    " + line for line in text.to_string(index=False).splitlines()]
+    return "\n".join(lines)
+
+
+def _jsonable(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records",
+                                                             date_format="iso"))
+    return records
+
+
+def measure_json(measure: Measure, min_count: int, *, show_cases: bool) -> dict[str, Any]:
+    """One measure as a JSON-ready object (small counts in the table as ``"<5"``)."""
+    table = measure.table.astype(object).copy()
+    for column in measure.count_columns:
+        table[column] = [f"<{min_count}" if v < min_count else int(v)
+                         for v in measure.table[column]]
+    result: dict[str, Any] = {
+        "name": measure.name, "title": measure.title, "definition": measure.definition,
+        "thresholds": measure.thresholds,
+        "summary": {k: vars(h) for k, h in measure.summary.items()},
+        "reference": [vars(r) for r in measure.reference],
+        "table": _jsonable(table),
+    }
+    if show_cases and measure.cases is not None:
+        result["cases"] = _jsonable(measure.cases)
+        result["confidential"] = "Taushetsbelagt / Confidential"
+    return result
+
+
+CSV_COLUMNS = ("measure", "headline", "label", "value", "count", "of", "unit",
+               "reference_value", "reference_year", "reference_source")
+
+
+def measures_csv(measures: list[Measure], lang: str) -> str:
+    """The headlines of every measure as CSV rows, with the reference figure beside."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for m in measures:
+        refs = {r.compare_to: r for r in m.reference}
+        for key, h in m.summary.items():
+            ref = refs.get(key)
+            writer.writerow([m.name, key, h.label[lang], h.value, h.count, h.of, h.unit,
+                             ref.value if ref else None, ref.year if ref else None,
+                             ref.source if ref else None])
+    return buffer.getvalue()
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path))
+@click.option("--only", multiple=True, metavar="NAME",
+              help="Run only this measure (repeatable), e.g. --only readmissions.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
+              show_default=True, help="text for people, json or csv for further work.")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
+              help="Language of titles, definitions and labels.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.option("--min-count", type=click.IntRange(1), default=5, show_default=True,
+              help="Counts below this are shown as '<N' in printed tables.")
+@click.option("--readmission-days", type=click.IntRange(1), multiple=True,
+              help="Another readmission window in days (repeatable), e.g. 30.")
+@click.option("--show-cases", is_flag=True,
+              help="Include per-patient detail in JSON (confidential: taushetsbelagt).")
+@log_options
+def measures(log_path: Path, only: tuple[str, ...], fmt: str, lang: str,
+             output: Path | None, min_count: int, readmission_days: tuple[int, ...],
+             show_cases: bool, **options: Any) -> None:
+    """Compute the break measures that need no pathway file, for LOG.
+
+    Waiting at transitions, unit transitions, readmissions (28 days and 2
+    months), back-and-forth between levels, continuity of care (COC, UPC),
+    out-of-hours outcomes, emergency admissions, discharge-ready days, length
+    of stay and bed-days, and resource concentration. Each prints its
+    definition and thresholds, its headline numbers with denominators and the
+    white paper's reference figure beside ours.
+
+    Example:
+
+        pathways measures eventlogs/sample.csv --only readmissions --readmission-days 30
+    """
+    from pathways.analyse.measures import all_measures, check_names
+    from pathways.present.output import check_writable, write_text
+
+    names = check_names(only or None)
+    if output is not None:
+        check_writable(output)
+    log = read_log(log_path, options)
+    extra = {"readmissions": {"extra_days": list(readmission_days)}} \
+        if readmission_days and "readmissions" in names else {}
+    results = all_measures(log, only=names, options=extra)
+    if fmt == "json":
+        text = json.dumps([measure_json(m, min_count, show_cases=show_cases)
+                           for m in results], ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "csv":
+        text = measures_csv(results, lang)
+    else:
+        text = "\n\n".join(measure_text(m, lang, min_count) for m in results) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_text(output, text)
+        click.echo(f"Wrote {output}", err=True)
