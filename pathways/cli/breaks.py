@@ -1,0 +1,135 @@
+"""``pathways breaks``: the breaks of a log against intended pathways."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from pathways.cli.common import default_output, log_options, read_log
+from pathways.errors import OutputError
+
+#: Output formats by extension.
+FORMATS = (".csv", ".json", ".parquet")
+
+#: First characters that make a spreadsheet run a cell as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+_NUMERIC_COLUMNS = ("delay_hours",)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Breaks table: .csv, .json or .parquet "
+                   "(default: LOG-stem-breaks.csv beside the log).")
+@click.option("--pathway", "pathway", multiple=True, metavar="NAME",
+              help="A built-in pathway: kols, diabetes, hjerneslag, eldre (repeatable).")
+@click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
+              metavar="FILE", help="A YAML rule file (repeatable).")
+@click.option("--until", metavar="DATE",
+              help="End of observation, e.g. 2025-12-31 (the end of that day) or "
+                   "'2025-12-31T12:00' (default: the latest time in the log).")
+@click.option("--cohort", metavar="NAME",
+              help="Only the cases of this cohort, e.g. kols.")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
+              help="Language of the messages and the summary.")
+@log_options
+def breaks(log_path: Path, output: Path | None, pathway: tuple[str, ...],
+           rules: tuple[Path, ...], until: str | None, cohort: str | None, lang: str,
+           **options: Any) -> None:
+    """Find the breaks (brudd) in LOG against intended pathways.
+
+    Applies built-in pathways (--pathway) and rule files (--rules) and writes
+    one row per break: late or missing expected events, and forbidden events
+    that occurred. The output's extension picks the format (.csv, .json,
+    .parquet). Prints, per rule, the triggers, the breaks, the break rate
+    (triggers with a break among those whose window has closed, justified
+    exceptions left out) and the windows still open at the end of observation.
+
+    Without --pathway and --rules, the built-in pathways of the cohorts
+    present in the log are applied, each to its own cohort's cases; when the
+    log has none of those cohorts, all four are applied to every case.
+
+    Example:
+
+        pathways breaks eventlogs/sample.csv -o brudd.csv --pathway kols
+    """
+    import pathways
+    from pathways.analyse.breaks import evaluate, parse_until
+    from pathways.present.output import check_writable
+
+    target = output or default_output(log_path, "-breaks.csv")
+    _check_format(target)
+    check_writable(target)
+    for item in [*pathway, *rules]:  # a wrong rule file fails before the log is read
+        pathways.load_pathway(item)
+    parse_until(until, options.get("timezone") or "Europe/Oslo")
+    log = read_log(log_path, options)
+    result = evaluate(log, pathway=list(pathway) or None, rules=list(rules) or None,
+                      until=until, cohort=cohort, lang=lang)
+    write_breaks(result.breaks, target)
+    click.echo(_summary_text(result.summary, result.end_of_observation, lang))
+    click.echo(f"Wrote {target} ({len(result.breaks)} breaks)." if lang == "en"
+               else f"Skrev {target} ({len(result.breaks)} brudd).")
+
+
+def _check_format(path: Path) -> None:
+    if path.suffix.lower() not in FORMATS:
+        raise OutputError(
+            f"Cannot write breaks to {path.name}: the extension must be one of "
+            f"{', '.join(FORMATS)}; got {path.suffix or 'none'!r}."
+        )
+
+
+def write_breaks(table: pd.DataFrame, path: Path) -> None:
+    """Write the breaks table atomically as CSV, JSON or Parquet by the extension.
+
+    CSV is UTF-8 with commas; text cells that a spreadsheet would run as a
+    formula get a leading ``'``. JSON is a list of objects, one per break.
+    """
+    from pathways.present.output import atomic_path
+
+    ext = path.suffix.lower()
+    with atomic_path(path) as tmp:
+        if ext == ".csv":
+            neutralise_formulas(table).to_csv(tmp, index=False, encoding="utf-8")
+        elif ext == ".json":
+            tmp.write_text(table.to_json(orient="records", force_ascii=False, indent=2)
+                           + "\n", encoding="utf-8")
+        else:
+            table.to_parquet(tmp, index=False)
+
+
+def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells starting with = + - @ tab or CR begin with ``'``."""
+    out = table.copy()
+    for column in out.columns:
+        if column in _NUMERIC_COLUMNS:
+            continue
+        text = out[column]
+        risky = text.notna() & text.astype(str).str.startswith(_FORMULA_START)
+        out[column] = text.where(~risky, "'" + text.astype(str))
+    return out
+
+
+def _summary_text(summary: pd.DataFrame, end: str, lang: str) -> str:
+    """One line per rule: triggers, breaks, rate, open windows."""
+    en = lang == "en"
+    rate = (summary["rate"] * 100).map(lambda r: "–" if pd.isna(r) else f"{r:.1f} %")
+    if not en:
+        rate = rate.str.replace(".", ",", regex=False)
+    lines = (
+        summary["pathway"] + "/" + summary["rule_id"] + " (" + summary["kind"] + ", "
+        + summary["within"] + "): " + summary["triggers"].astype(str)
+        + (" triggers, " if en else " utløsere, ") + summary["breaks"].astype(str)
+        + (" breaks, rate " if en else " brudd, andel ") + rate + ", "
+        + summary["open_windows"].astype(str)
+        + (" open windows" if en else " åpne vinduer")
+        + summary["excused"].map(
+            lambda n: "" if n == 0 else (f", {n} excused" if en else f", {n} unntatt"))
+    )
+    head = (f"End of observation: {end}" if en else f"Slutt på observasjon: {end}")
+    return "\n".join([head, *lines])

@@ -1,0 +1,44 @@
+"""``pathways pathways``: the built-in pathways and their rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from pathways.analyse.rules import Pathway
+
+
+@click.command(name="pathways", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path), metavar="[FILE]...")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
+              help="Language of the titles.")
+def pathways_list(files: tuple[Path, ...], lang: str) -> None:
+    """List the built-in pathways (or the rule FILEs given) with their rules.
+
+    For each pathway: its name, title and cohort; for each rule: its id,
+    kind, window, title and source. Giving rule files checks them too: a
+    wrong file gets a message with the file, line and key.
+
+    Example:
+
+        pathways pathways --lang en
+    """
+    import pathways
+
+    names: list[str | Path] = list(files) or list(pathways.builtin_pathways())
+    blocks = [_describe(pathways.load_pathway(name), lang) for name in names]
+    click.echo("\n\n".join(blocks))
+
+
+def _describe(pathway: Pathway, lang: str) -> str:
+    cohort = f" [cohort: {pathway.cohort}]" if pathway.cohort else ""
+    lines = [f"{pathway.name}: {pathway.title.get(lang)}{cohort}"]
+    for rule in pathway.rules:
+        title = rule.title.get(lang) if rule.title else ""
+        lines.append(f"  {rule.id} ({rule.kind}, within {rule.within}): {title}")
+        if rule.source:
+            lines.append(f"      source: {' '.join(rule.source.split())}")
+    return "\n".join(lines)
