@@ -23,11 +23,13 @@ from pathways.cli.common import default_output, log_options, read_log
               help="activities: the level map; levels: nodes are care levels.")
 @click.option("--max-edges", type=click.IntRange(1), default=80, show_default=True,
               help="Draw at most this many (most frequent) edges.")
+@click.option("--min-count", type=click.IntRange(1), default=5, show_default=True,
+              help="In pictures, show counts below this as '<N' (small-count suppression).")
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
               help="Language of labels.")
 @log_options
 def discover(log_path: Path, output: Path | None, miner: str | None, view: str,
-             max_edges: int, lang: str, **options: Any) -> None:
+             max_edges: int, min_count: int, lang: str, **options: Any) -> None:
     """Discover the process map of LOG and draw it with care levels as swimlanes.
 
     Writes the level map (or the model pm4py discovered) by the extension of
@@ -49,8 +51,9 @@ def discover(log_path: Path, output: Path | None, miner: str | None, view: str,
     chosen = miner or ("inductive" if ext in (".bpmn", ".pnml") else "dfg")
     log = read_log(log_path, options)
     model = pathways.discover(log, miner=chosen)
-    pathways.write_model(log, model, target, view=view, lang=lang, max_edges=max_edges)
-    click.echo(log_summary(log, lang=lang))
+    pathways.write_model(log, model, target, view=view, lang=lang, max_edges=max_edges,
+                         min_count=min_count)
+    click.echo(log_summary(log, lang=lang, min_count=min_count))
     if model.input == "dfg":
         click.echo("The inductive miner was given the directly-follows graph "
                    "(the log is too large for pm4py's event table).")

@@ -62,6 +62,24 @@ def format_hours(hours: float | None) -> str:
     return f"{hours / 24:.1f} d"
 
 
+def count_label(count: int, min_count: int) -> str:
+    """A count for a picture: ``<5`` below the suppression threshold.
+
+    Examples
+    --------
+    >>> count_label(3, 5), count_label(12, 5)
+    ('<5', '12')
+    """
+    return f"<{min_count}" if count < min_count else str(count)
+
+
+def edge_label(count: int, median_hours: float | None, min_count: int) -> str:
+    """Count and median waiting; the median is left out when the count is suppressed."""
+    if count < min_count:
+        return count_label(count, min_count)
+    return f"{count}\n{format_hours(median_hours)}"
+
+
 def _tier(level: str | None) -> str:
     lv = level_by_id().get(level or "")
     return lv.tier if lv else UNKNOWN
@@ -75,6 +93,7 @@ def level_map_dot(
     lang: str = "nb",
     max_edges: int = 80,
     break_rates: Mapping[tuple[str, str], float] | None = None,
+    min_count: int = 5,
 ) -> str:
     """DOT source of the level map.
 
@@ -90,6 +109,9 @@ def level_map_dot(
         how many were left out.
     break_rates : mapping, optional
         (from level, to level) → break rate, shown on cross-level edges.
+    min_count : int
+        Counts below this are shown as ``<min_count`` and their medians left out,
+        so a picture can be shared (DESIGN §8).
     """
     shown = edges.head(max_edges)
     keep = set(zip(shown["source_level"].fillna(UNKNOWN), shown["source"], strict=True))
@@ -106,9 +128,9 @@ def level_map_dot(
     caption = title
     if len(edges) > len(shown):
         more = len(edges) - len(shown)
-        caption += (f"\\n{len(shown)} most frequent of {len(edges)} transitions shown "
+        caption += (f"\n{len(shown)} most frequent of {len(edges)} transitions shown "
                     f"({more} rarer left out)") if lang == "en" else (
-                    f"\\nDe {len(shown)} hyppigste av {len(edges)} overgangene vises "
+                    f"\nDe {len(shown)} hyppigste av {len(edges)} overgangene vises "
                     f"({more} sjeldnere er utelatt)")
     lines = [
         "digraph levelmap {",
@@ -137,7 +159,7 @@ def level_map_dot(
                          f'color="#888888";')
             for act, count in by_level[lv]:
                 fill = TIER_FILL.get(tier, "#FFFFFF")
-                label = dot_string(f"{act}\n{count}")
+                label = dot_string(f"{act}\n{count_label(count, min_count)}")
                 lines.append(f'      {ids[(lv, act)]} [label={label}, fillcolor="{fill}"];')
             lines.append("    }")
         lines.append("  }")
@@ -151,7 +173,7 @@ def level_map_dot(
             continue
         s_tier, t_tier = _tier(row.source_level), _tier(row.target_level)
         cross = {s_tier, t_tier} == {"municipal", "specialist"}
-        label = f"{int(row.count)}\n{format_hours(row.median_hours)}"
+        label = edge_label(int(row.count), row.median_hours, min_count)
         pair = (row.source_level, row.target_level)
         if break_rates and pair in break_rates:
             label += f"\nbrudd {break_rates[pair]:.0%}"
@@ -164,7 +186,7 @@ def level_map_dot(
 
 
 def level_view_dot(transitions: pd.DataFrame, level_counts: pd.DataFrame, *,
-                   title: str = "", lang: str = "nb") -> str:
+                   title: str = "", lang: str = "nb", min_count: int = 5) -> str:
     """DOT source of the level view: nodes are care levels, edges transitions.
 
     Parameters
@@ -189,7 +211,7 @@ def level_view_dot(transitions: pd.DataFrame, level_counts: pd.DataFrame, *,
         level = level_by_id().get(lv)
         tier = level.tier if level else UNKNOWN
         name = level.label(lang) if level else lv
-        label = dot_string(f"{name}\n{int(count)}")
+        label = dot_string(f"{name}\n{count_label(int(count), min_count)}")
         lines.append(f"  l{i} [label={label}, "
                      f'fillcolor="{TIER_FILL.get(tier, "#FFFFFF")}", '
                      f'color="{TIER_LINE.get(tier, "#999999")}"];')
@@ -197,7 +219,7 @@ def level_view_dot(transitions: pd.DataFrame, level_counts: pd.DataFrame, *,
     for row in transitions.itertuples(index=False):
         if row.from_level not in ids or row.to_level not in ids:
             continue
-        label = f"{int(row.count)}\n{format_hours(row.median_hours)}"
+        label = edge_label(int(row.count), row.median_hours, min_count)
         width = 1 + 4 * int(row.count) / top
         style = (f'color="{CROSS_TIER}", penwidth={width + 1.5:.1f}, style=bold'
                  if row.cross_tier else f'color="{EDGE}", penwidth={width:.1f}')

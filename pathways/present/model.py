@@ -38,17 +38,18 @@ def output_extension(path: Path) -> str:
 
 
 def model_dot(log: EventLog, model: ProcessModel, *, view: View = "activities",
-              lang: str = "nb", max_edges: int = 80) -> str:
+              lang: str = "nb", max_edges: int = 80, min_count: int = 5) -> str:
     """DOT source of the picture for ``model``."""
     title = Path(log.report.source).name
     if view == "levels":
         counts = log.engine.query(
             f"SELECT care_level, count(*) AS count FROM {log.table} "
             "WHERE care_level IS NOT NULL GROUP BY 1 ORDER BY 2 DESC")
-        return level_view_dot(transitions(log), counts, title=title, lang=lang)
+        return level_view_dot(transitions(log), counts, title=title, lang=lang,
+                              min_count=min_count)
     if model.miner == "dfg":
         return level_map_dot(level_activity_nodes(log), level_activity_edges(log),
-                             title=title, lang=lang, max_edges=max_edges)
+                             title=title, lang=lang, max_edges=max_edges, min_count=min_count)
     return _pm4py_dot(model)
 
 
@@ -65,15 +66,20 @@ def _pm4py_dot(model: ProcessModel) -> str:
 
 
 def write_model(log: EventLog, model: ProcessModel, path: Path, *, view: View = "activities",
-                lang: str = "nb", max_edges: int = 80) -> None:
-    """Write ``model`` to ``path`` in the format its extension names."""
+                lang: str = "nb", max_edges: int = 80, min_count: int = 5) -> None:
+    """Write ``model`` to ``path`` in the format its extension names.
+
+    Pictures suppress counts below ``min_count`` (shown as ``<5``) so they can be
+    shared; the JSON holds exact counts, for the analyst who holds the log.
+    """
     ext = output_extension(path)
     if ext == ".json":
         write_text(path, json.dumps(model_json(model), ensure_ascii=False, indent=2) + "\n")
     elif ext in (".bpmn", ".pnml"):
         _write_pm4py(model, path, ext)
     else:
-        dot = model_dot(log, model, view=view, lang=lang, max_edges=max_edges)
+        dot = model_dot(log, model, view=view, lang=lang, max_edges=max_edges,
+                        min_count=min_count)
         if ext == ".dot":
             write_text(path, dot)
         else:

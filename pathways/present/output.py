@@ -38,7 +38,10 @@ def check_writable(path: Path) -> None:
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it into place on success."""
     check_writable(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.resolve().parent)
+    # The temporary name ends in the target's extension: some writers (pm4py's)
+    # append the extension they expect when it is missing.
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}",
+                               dir=path.resolve().parent)
     os.close(fd)
     tmp_path = Path(tmp)
     try:

@@ -29,8 +29,11 @@ def local_date(ts_us: int | None, timezone: str) -> str:
     return instant.strftime("%Y-%m-%d")
 
 
-def log_summary(log: EventLog, *, lang: str = "nb", top: int = 5) -> str:
-    """Cases, events, period, levels and the most common level variants."""
+def log_summary(log: EventLog, *, lang: str = "nb", top: int = 5, min_count: int = 5) -> str:
+    """Cases, events, period, levels and the most common level variants.
+
+    Variants followed by fewer than ``min_count`` cases are not listed.
+    """
     w = WORDS["en" if lang == "en" else "nb"]
     facts = log.describe()
     tz = log.report.timezone
@@ -54,8 +57,10 @@ def log_summary(log: EventLog, *, lang: str = "nb", top: int = 5) -> str:
     if log.report.pseudonymised_values:
         lines.append(f"{w['fnr']}: {log.report.pseudonymised_values}")
     top_variants = variants(log, by="care_level", top=top)
+    top_variants = top_variants[top_variants["cases"] >= min_count]
     if len(top_variants):
         lines.append(f"{w['variants']}:")
         for variant, cases, share in top_variants.itertuples(index=False):
-            lines.append(f"  {cases:>6} ({share:.0%})  {variant}")
+            steps = [names[s].label(lang) if s in names else s for s in variant.split(" → ")]
+            lines.append(f"  {cases:>6} ({share:.0%})  {' → '.join(steps)}")
     return "\n".join(lines)
