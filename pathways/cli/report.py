@@ -1,0 +1,60 @@
+"""``pathways report``: the HTML report of a log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pathways.cli.common import log_options, note, read_log
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="The HTML file to write.")
+@click.option("--pathway", "pathway", multiple=True,
+              help="Built-in pathway whose breaks to show (kols, diabetes, hjerneslag, "
+                   "eldre); repeat for several.")
+@click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
+              help="A pathway (rule) file in YAML; repeat for several.")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
+              help="Language of the page: Norwegian bokmål or English.")
+@click.option("--min-count", type=click.IntRange(1), default=5, show_default=True,
+              help="Counts below this are shown as '<N' and give no rate (privacy).")
+@click.option("--show-cases", is_flag=True,
+              help="List pseudonymous case ids of breaks; the page is marked confidential.")
+@click.option("--period", type=click.Choice(["month", "tertial"]), default="month",
+              show_default=True, help="One point of a run chart: a month or a tertial.")
+@click.option("--intervention", "interventions", multiple=True, metavar="DATE:LABEL",
+              help="A change to mark on the run charts, e.g. "
+                   "2025-09-01:\"Ny utskrivningsrutine\"; repeat for several.")
+@log_options
+def report(log_path: Path, output: Path, pathway: tuple[str, ...], rules: tuple[Path, ...],
+           lang: str, min_count: int, show_cases: bool, period: str,
+           interventions: tuple[str, ...], **options: Any) -> None:
+    """Write one self-contained HTML page about LOG for the health community's meeting.
+
+    The page holds the data summary and data-quality notes, the level map,
+    waiting times at transitions, breaks by kind, rule, transition and
+    organisation, run charts, the most common variants, conformance, measures
+    and method notes. It needs no network and prints on A4. Counts below
+    --min-count are hidden.
+
+    Example:
+
+        pathways report eventlogs/sample.csv -o rapport.html --pathway kols \\
+            --intervention 2025-09-01:"Ny utskrivningsrutine"
+    """
+    import pathways
+    from pathways.analyse.runchart import Intervention
+    from pathways.present.output import check_writable
+
+    marks = [Intervention.parse(text) for text in interventions]
+    check_writable(output)
+    log = read_log(log_path, options)
+    pathways.report(log, output, pathway=list(pathway) or None, rules=list(rules) or None,
+                    lang=lang, min_count=min_count, show_cases=show_cases, period=period,
+                    interventions=marks)
+    note(f"Wrote {output}")

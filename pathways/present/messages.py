@@ -1,0 +1,485 @@
+"""The report's words: every label, heading and method note in bokmål and English.
+
+One catalogue, one entry per key, both languages side by side, so a missing
+translation is a failing test (``tests/present/test_messages.py``) rather than
+an English word in a Norwegian page. Entries may hold ``{name}`` placeholders,
+filled by :meth:`Messages.__call__`. The text is plain: the template escapes
+it, together with any value from the log placed into it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Lang = Literal["nb", "en"]
+LANGUAGES: tuple[Lang, ...] = ("nb", "en")
+
+#: key → {language → text}.
+CATALOGUE: dict[str, dict[str, str]] = {
+    # page
+    "title": {"nb": "Pasientforløp og brudd", "en": "Patient pathways and breaks"},
+    "subtitle": {"nb": "Rapport fra {source}", "en": "Report from {source}"},
+    "contents": {"nb": "Innhold", "en": "Contents"},
+    "confidential": {
+        "nb": "TAUSHETSBELAGT: rapporten viser pseudonyme forløps-ID-er. "
+              "Skal ikke deles utenfor dem som har tjenstlig behov.",
+        "en": "CONFIDENTIAL (taushetsbelagt): this report shows pseudonymous case ids. "
+              "Do not share it beyond those with a professional need.",
+    },
+    "missing_section": {
+        "nb": "Denne delen mangler fordi {what} ikke er tilgjengelig i denne versjonen.",
+        "en": "This section is missing because {what} is not available in this version.",
+    },
+    "no_data": {"nb": "Ingen data.", "en": "No data."},
+    "sort_hint": {"nb": "Klikk på en kolonneoverskrift for å sortere.",
+                  "en": "Click a column heading to sort."},
+    "suppressed_note": {
+        "nb": "«<{min_count}» betyr færre enn {min_count}: tallet er skjult av personvernhensyn.",
+        "en": "“<{min_count}” means fewer than {min_count}: the number is hidden for privacy.",
+    },
+    # 1. summary
+    "summary": {"nb": "Datagrunnlag og datakvalitet", "en": "Data and data quality"},
+    "period": {"nb": "Periode", "en": "Period"},
+    "cases": {"nb": "Forløp (pasienter)", "en": "Cases (patient journeys)"},
+    "events": {"nb": "Hendelser", "en": "Events"},
+    "activities": {"nb": "Ulike aktiviteter", "en": "Distinct activities"},
+    "levels": {"nb": "Tjenestenivåer", "en": "Care levels"},
+    "level": {"nb": "Tjenestenivå", "en": "Care level"},
+    "tier": {"nb": "Tjeneste", "en": "Tier"},
+    "tier_municipal": {"nb": "kommunal", "en": "municipal"},
+    "tier_specialist": {"nb": "spesialist", "en": "specialist"},
+    "tier_none": {"nb": "ingen", "en": "none"},
+    "tier_unknown": {"nb": "ukjent", "en": "unknown"},
+    "cohorts": {"nb": "Pasientgrupper", "en": "Cohorts"},
+    "cohort": {"nb": "Pasientgruppe", "en": "Cohort"},
+    "cohort_source": {"nb": "Kilde", "en": "Source"},
+    "municipalities": {"nb": "Bostedskommuner", "en": "Municipalities of residence"},
+    "municipality": {"nb": "Kommune", "en": "Municipality"},
+    "hospitals": {"nb": "Helseforetak", "en": "Hospital trusts"},
+    "hospital": {"nb": "Helseforetak", "en": "Hospital trust"},
+    "organisation": {"nb": "Organisasjon", "en": "Organisation"},
+    "quality": {"nb": "Hva kontrollen av dataene fant", "en": "What the data check found"},
+    "quality_ok": {"nb": "Kontrollen fant ingen problemer.",
+                   "en": "The check found no problems."},
+    "q_rows": {
+        "nb": "Filen hadde {rows} rader; {kept} hendelser er brukt i analysen.",
+        "en": "The file had {rows} rows; {kept} events are used in the analysis.",
+    },
+    "q_duplicates": {
+        "nb": "{n} rader var nøyaktige kopier av en tidligere rad og er tatt ut "
+              "(den første er beholdt).",
+        "en": "{n} rows were exact copies of an earlier row and were removed "
+              "(the first one is kept).",
+    },
+    "q_rejected": {
+        "nb": "{n} rader manglet forløps-ID, aktivitet eller et lesbart tidspunkt og "
+              "kunne ikke brukes. Kjør «pathways validate» for å se hvilke.",
+        "en": "{n} rows had no case id, activity or readable time and could not be used. "
+              "Run “pathways validate” to see which.",
+    },
+    "q_unknown_levels": {
+        "nb": "{n} hendelser har et tjenestenivå programmet ikke kjenner igjen ({values}). "
+              "De er med i tellingene, men ikke i nivåkartet. Legg ordene inn i en "
+              "nivåfil (--levels) for å ta dem med.",
+        "en": "{n} events have a care level the program does not recognise ({values}). "
+              "They are counted, but left out of the level map. Add the words to a "
+              "level mapping file (--levels) to include them.",
+    },
+    "q_dst_ambiguous": {
+        "nb": "{n} tidspunkter lå i timen som gjentas når sommertiden slutter (høst). "
+              "De er tolket som sommertid (den første av de to mulige).",
+        "en": "{n} times fell in the hour that repeats when summer time ends (autumn). "
+              "They were read as summer time (the first of the two possibilities).",
+    },
+    "q_dst_nonexistent": {
+        "nb": "{n} tidspunkter lå i timen som ikke finnes når sommertiden begynner (vår). "
+              "De er flyttet en time fram.",
+        "en": "{n} times fell in the hour that does not exist when summer time begins "
+              "(spring). They were moved one hour forward.",
+    },
+    "q_pseudonyms": {
+        "nb": "{n} verdier så ut som fødselsnumre og er erstattet med pseudonymer. "
+              "Ingen fødselsnumre finnes i denne rapporten.",
+        "en": "{n} values looked like national identity numbers and were replaced by "
+              "pseudonyms. No national identity numbers appear in this report.",
+    },
+    "q_problems": {"nb": "Funn per type", "en": "Findings by type"},
+    "problem_code": {"nb": "Type", "en": "Type"},
+    "problem_rows": {"nb": "Rader", "en": "Rows"},
+    "problem_example": {"nb": "Forklaring", "en": "Explanation"},
+    "problem_first_rows": {"nb": "Første rader", "en": "First rows"},
+    "code_missing_case_id": {"nb": "Mangler forløps-ID", "en": "No case id"},
+    "code_missing_activity": {"nb": "Mangler aktivitet", "en": "No activity"},
+    "code_missing_time": {"nb": "Mangler tidspunkt", "en": "No time"},
+    "code_unparseable_time": {"nb": "Tidspunktet kunne ikke leses",
+                              "en": "The time could not be read"},
+    "code_implausible_time": {"nb": "Urimelig årstall", "en": "Implausible year"},
+    "code_duplicate_row": {"nb": "Kopi av en tidligere rad (tatt ut)",
+                           "en": "Copy of an earlier row (removed)"},
+    "code_dst_ambiguous": {"nb": "Tvetydig tid ved skifte fra sommertid",
+                           "en": "Ambiguous time at the end of summer time"},
+    "code_dst_nonexistent": {"nb": "Tid som ikke finnes ved skifte til sommertid",
+                             "en": "Non-existent time at the start of summer time"},
+    "code_future_date": {"nb": "Dato fram i tid", "en": "Date in the future"},
+    # 2. level map
+    "levelmap": {"nb": "Nivåkart", "en": "Level map"},
+    "levelmap_intro": {
+        "nb": "Hver boks er en aktivitet på et tjenestenivå, med antall hendelser. Pilene "
+              "viser hva som kom rett etter, med antall og median ventetid. Tykke "
+              "oransjerøde piler krysser mellom kommune og sykehus, der risikoen for "
+              "brudd er størst. Der en regel knytter brudd til en overgang, står "
+              "bruddraten på pilen.",
+        "en": "Each box is an activity at a care level, with its number of events. "
+              "Arrows show what came directly after, with count and median waiting "
+              "time. Thick vermilion arrows cross between municipal and hospital "
+              "services, where the risk of a break is greatest. Where a rule ties "
+              "breaks to a transition, the break rate is on the arrow.",
+    },
+    "levelmap_alt": {
+        "nb": "Nivåkart: aktiviteter gruppert etter tjenestenivå, med piler for overganger.",
+        "en": "Level map: activities grouped by care level, with arrows for transitions.",
+    },
+    "levelmap_suppressed": {
+        "nb": "Overganger og aktiviteter sett færre enn {min_count} ganger er utelatt.",
+        "en": "Transitions and activities seen fewer than {min_count} times are left out.",
+    },
+    "levelmap_no_dot": {
+        "nb": "Nivåkartet kunne ikke tegnes fordi Graphviz («dot») ikke er installert.",
+        "en": "The level map could not be drawn because Graphviz (“dot”) is not installed.",
+    },
+    # 3. transitions
+    "transitions": {"nb": "Overganger mellom tjenestenivåer",
+                    "en": "Transitions between care levels"},
+    "transitions_intro": {
+        "nb": "En overgang er to hendelser etter hverandre i samme forløp på ulike nivåer. "
+              "Ventetiden er tiden fra slutten av den første (eller starten, når slutten "
+              "mangler) til starten av den neste. Overganger mellom kommune og "
+              "spesialisthelsetjeneste står først.",
+        "en": "A transition is two consecutive events of one case at different levels. "
+              "The waiting time runs from the end of the first (its start when the end is "
+              "missing) to the start of the next. Transitions between municipal and "
+              "specialist services come first.",
+    },
+    "from_level": {"nb": "Fra", "en": "From"},
+    "to_level": {"nb": "Til", "en": "To"},
+    "cross_tier": {"nb": "Kommune ↔ sykehus", "en": "Municipal ↔ hospital"},
+    "yes": {"nb": "ja", "en": "yes"},
+    "no": {"nb": "nei", "en": "no"},
+    "count": {"nb": "Antall", "en": "Count"},
+    "median_wait": {"nb": "Median ventetid", "en": "Median wait"},
+    "p75_wait": {"nb": "75-persentil", "en": "75th percentile"},
+    "p90_wait": {"nb": "90-persentil", "en": "90th percentile"},
+    "distribution": {"nb": "Fordeling", "en": "Distribution"},
+    "wait_chart_title": {
+        "nb": "Ventetid per overgang (logaritmisk skala)",
+        "en": "Waiting time per transition (logarithmic scale)",
+    },
+    "wait_axis": {"nb": "Ventetid (timer)", "en": "Waiting time (hours)"},
+    "spark_alt": {
+        "nb": "Fordeling av ventetid fra {low} til {high}",
+        "en": "Distribution of waiting time from {low} to {high}",
+    },
+    "legend_cross": {"nb": "Kommune ↔ sykehus", "en": "Municipal ↔ hospital"},
+    "legend_same": {"nb": "Innen samme tjeneste", "en": "Within one tier"},
+    # 4. breaks
+    "breaks": {"nb": "Brudd", "en": "Breaks"},
+    "breaks_intro": {
+        "nb": "Et brudd er et tegn på at tjenestene ikke møtte pasientens behov på en "
+              "samordnet måte (Samhandlingsreformen, boks 5.1): i tid, informasjon eller "
+              "ressurser. Raten er brudd delt på antall utløsende hendelser for regelen.",
+        "en": "A break is a sign that the services did not meet the patient's need in a "
+              "coordinated way (Coordination Reform, box 5.1): in time, information or "
+              "resources. The rate is breaks divided by the rule's triggering events.",
+    },
+    "breaks_none": {"nb": "Ingen regler ga brudd i denne perioden.",
+                    "en": "No rule gave a break in this period."},
+    "breaks_no_rules": {
+        "nb": "Ingen forløpsregler gjaldt for denne loggen. Velg et forløp med --pathway "
+              "eller en regelfil med --rules.",
+        "en": "No pathway rules applied to this log. Choose a pathway with --pathway or a "
+              "rule file with --rules.",
+    },
+    "by_kind": {"nb": "Etter type", "en": "By kind"},
+    "by_rule": {"nb": "Etter regel", "en": "By rule"},
+    "by_pair": {"nb": "Etter overgang", "en": "By transition"},
+    "by_municipality": {"nb": "Etter bostedskommune", "en": "By municipality of residence"},
+    "by_hospital": {"nb": "Etter helseforetak", "en": "By hospital trust"},
+    "municipal_view_note": {
+        "nb": "Kommunenes og sykehusets tall står side om side: et brudd hører til "
+              "pasientens bostedskommune og til helseforetaket som behandlet pasienten.",
+        "en": "The municipalities' and the hospital's figures stand side by side: a break "
+              "counts for the patient's municipality of residence and for the hospital "
+              "trust that treated the patient.",
+    },
+    "kind": {"nb": "Type", "en": "Kind"},
+    "kind_time": {"nb": "tid", "en": "time"},
+    "kind_information": {"nb": "informasjon", "en": "information"},
+    "kind_resource": {"nb": "ressurs", "en": "resource"},
+    "rule": {"nb": "Regel", "en": "Rule"},
+    "pathway": {"nb": "Forløp", "en": "Pathway"},
+    "source": {"nb": "Kilde", "en": "Source"},
+    "responsible": {"nb": "Ansvarlig", "en": "Responsible"},
+    "triggers": {"nb": "Utløsende hendelser", "en": "Triggers"},
+    "n_breaks": {"nb": "Brudd", "en": "Breaks"},
+    "rate": {"nb": "Rate", "en": "Rate"},
+    "open_windows": {"nb": "Åpne vinduer", "en": "Open windows"},
+    "late": {"nb": "For sent", "en": "Late"},
+    "missing": {"nb": "Mangler", "en": "Missing"},
+    "occurred": {"nb": "Skjedde", "en": "Occurred"},
+    "breaks_chart_title": {"nb": "Brudd etter type", "en": "Breaks by kind"},
+    "breaks_axis": {"nb": "Antall brudd", "en": "Number of breaks"},
+    "case_list": {"nb": "Forløp med brudd (pseudonymer)", "en": "Cases with breaks (pseudonyms)"},
+    "case_id": {"nb": "Forløps-ID", "en": "Case id"},
+    "trigger_time": {"nb": "Tidspunkt", "en": "Time"},
+    "status": {"nb": "Status", "en": "Status"},
+    # 5. run charts
+    "runcharts": {"nb": "Utvikling over tid (seriediagram)", "en": "Change over time (run charts)"},
+    "runcharts_intro": {
+        "nb": "Bruddraten per {period} for hver regel, med medianlinje. Seriediagrammet "
+              "tester om variasjonen er mer enn tilfeldig (Anhøjs regler).",
+        "en": "The break rate per {period} for each rule, with the median line. The run "
+              "chart tests whether the variation is more than chance (Anhøj's rules).",
+    },
+    "period_month": {"nb": "måned", "en": "month"},
+    "period_tertial": {"nb": "tertial", "en": "tertial"},
+    "median": {"nb": "Median", "en": "Median"},
+    "median_before": {"nb": "Median før", "en": "Median before"},
+    "median_after": {"nb": "Median etter «{label}»", "en": "Median after “{label}”"},
+    "intervention": {"nb": "Tiltak", "en": "Intervention"},
+    "rate_axis": {"nb": "Bruddrate", "en": "Break rate"},
+    "period_axis": {"nb": "Periode", "en": "Period"},
+    "signal_point": {"nb": "Del av signal", "en": "Part of a signal"},
+    "data_point": {"nb": "Rate", "en": "Rate"},
+    "runchart_alt": {
+        "nb": "Seriediagram for {rule}: bruddrate per {period}.",
+        "en": "Run chart for {rule}: break rate per {period}.",
+    },
+    "sig_long_run": {
+        "nb": "Uvanlig lang serie: {longest} punkter på rad på samme side av medianen "
+              "(grensen er {limit}). Det tyder på en varig endring.",
+        "en": "Unusually long run: {longest} points in a row on one side of the median "
+              "(the limit is {limit}). This suggests a lasting change.",
+    },
+    "sig_few_crossings": {
+        "nb": "Uvanlig få kryssinger: kurven krysser medianen {crossings} ganger "
+              "(forventet minst {limit}). Det tyder på en varig endring.",
+        "en": "Unusually few crossings: the curve crosses the median {crossings} times "
+              "(at least {limit} expected). This suggests a lasting change.",
+    },
+    "sig_none": {
+        "nb": "Ingen signal: lengste serie {longest} (grense {run_limit}), {crossings} "
+              "kryssinger (minst {cross_limit}). Variasjonen ser tilfeldig ut.",
+        "en": "No signal: longest run {longest} (limit {run_limit}), {crossings} "
+              "crossings (at least {cross_limit}). The variation looks random.",
+    },
+    "sig_too_few": {
+        "nb": "For få punkter ({n}) til å teste: Anhøjs regler krever minst {minimum} "
+              "punkter utenfor medianen.",
+        "en": "Too few points ({n}) to test: Anhøj's rules need at least {minimum} "
+              "points off the median.",
+    },
+    "runchart_suppressed": {
+        "nb": "Perioder med færre enn {min_count} brudd eller utløsende hendelser "
+              "vises ikke (personvern).",
+        "en": "Periods with fewer than {min_count} breaks or triggers are not shown "
+              "(privacy).",
+    },
+    # 6. variants and conformance
+    "variants": {"nb": "Vanligste forløpsvarianter", "en": "Most common variants"},
+    "variants_intro": {
+        "nb": "En variant er rekkefølgen av steg i et forløp. Etter tjenestenivå slås "
+              "gjentatte steg på samme nivå sammen.",
+        "en": "A variant is the order of steps in a journey. By care level, repeated "
+              "steps at the same level are merged.",
+    },
+    "variants_levels": {"nb": "Etter tjenestenivå", "en": "By care level"},
+    "variants_activities": {"nb": "Etter aktivitet", "en": "By activity"},
+    "variant": {"nb": "Variant", "en": "Variant"},
+    "share": {"nb": "Andel", "en": "Share"},
+    "conformance": {"nb": "Samsvar med standardforløpet",
+                    "en": "Conformance with the standard pathway"},
+    "conformance_intro": {
+        "nb": "Hvor godt passer de faktiske forløpene til en referansemodell? "
+              "Tilpasning (fitness) 1 betyr at forløpet passer helt; lavere betyr avvik.",
+        "en": "How well do the real journeys fit a reference model? "
+              "Fitness 1 means the journey fits completely; lower means deviations.",
+    },
+    "conformance_model": {
+        "nb": "Referansemodellen for {pathway} er funnet med induktiv miner (støyterskel "
+              "{noise}) fra forløpene i gruppen, avgrenset til aktivitetene reglene "
+              "nevner: {activities}.",
+        "en": "The reference model for {pathway} was found by the inductive miner (noise "
+              "threshold {noise}) from the cohort's journeys, limited to the activities "
+              "the rules name: {activities}.",
+    },
+    "conformance_model_all": {
+        "nb": "Uten valgt forløp er referansemodellen funnet med induktiv miner "
+              "(støyterskel {noise}) fra alle forløpene: den viser hovedmønsteret.",
+        "en": "With no pathway chosen, the reference model was found by the inductive "
+              "miner (noise threshold {noise}) from all journeys: it shows the main "
+              "pattern.",
+    },
+    "fitness_mean": {"nb": "Gjennomsnittlig tilpasning", "en": "Mean fitness"},
+    "fitting": {"nb": "Forløp som passer helt", "en": "Journeys that fit completely"},
+    "atypical": {
+        "nb": "Atypiske forløp (tilpasning under {threshold})",
+        "en": "Atypical journeys (fitness below {threshold})",
+    },
+    "atypical_note": {
+        "nb": "Noen pasienter bør gå utenfor standardforløpet (St.meld. nr. 47, kap. 5). "
+              "Et høyt tall her kan bety at standardforløpet ikke passer gruppen, ikke at "
+              "tjenestene har sviktet.",
+        "en": "Some patients should leave the standard pathway (White Paper 47, ch. 5). "
+              "A high number here may mean the standard pathway does not suit the group, "
+              "not that the services failed.",
+    },
+    "fitness_chart_title": {"nb": "Fordeling av tilpasning", "en": "Distribution of fitness"},
+    "fitness_axis": {"nb": "Tilpasning (fitness)", "en": "Fitness"},
+    "cases_axis": {"nb": "Antall forløp", "en": "Number of journeys"},
+    "conformance_unavailable": {
+        "nb": "Samsvar kunne ikke beregnes: {reason}",
+        "en": "Conformance could not be computed: {reason}",
+    },
+    # 7. measures and 8. reference figures
+    "measures": {"nb": "Mål uten forløpsfil", "en": "Measures that need no pathway file"},
+    "measures_intro": {
+        "nb": "Mål som kildedokumentene ber om, beregnet der loggen har det som trengs.",
+        "en": "Measures the source documents ask for, computed where the log has what "
+              "they need.",
+    },
+    "definition": {"nb": "Definisjon", "en": "Definition"},
+    "thresholds": {"nb": "Terskler", "en": "Thresholds"},
+    "reference": {"nb": "Referansetall", "en": "Reference figure"},
+    "reference_figures": {"nb": "Referansetall fra stortingsmeldingen",
+                          "en": "Reference figures from the white paper"},
+    "ours": {"nb": "Vårt tall", "en": "Our figure"},
+    "theirs": {"nb": "Referanse", "en": "Reference"},
+    "year": {"nb": "År", "en": "Year"},
+    "difference": {"nb": "Forskjell i definisjon", "en": "How the definition differs"},
+    # 9. method
+    "method": {"nb": "Metode", "en": "Method"},
+    "m_signal": {
+        "nb": "Et brudd er et signal til gjennomgang, ikke bevis for svikt. "
+              "Stortingsmeldingen sier rett etter boks 5.1 at noen pasienter bør gå "
+              "utenfor standardforløpet (St.meld. nr. 47 (2008–2009), s. 4344–4372 i "
+              "kildeteksten). Regler kan derfor nevne begrunnede unntak.",
+        "en": "A break is a signal for review, not proof of failure. The white paper says "
+              "right after box 5.1 that some patients should leave the standard pathway "
+              "(White Paper 47 (2008–2009), lines 4344–4372 of the source text). Rules "
+              "can therefore name justified exceptions.",
+    },
+    "m_rules": {
+        "nb": "En regel sier hva som skal følge etter en utløsende hendelse, og innen "
+              "hvor lang tid. Mangler det forventede, er det et brudd («mangler»); kommer "
+              "det for sent, er det «for sent»; en forbudt hendelse i vinduet er "
+              "«skjedde». Vinduer som ikke er avsluttet ved slutten av dataene telles "
+              "ikke som brudd.",
+        "en": "A rule says what should follow a triggering event, and how soon. If the "
+              "expected event is missing it is a break (“missing”); if it comes too late, "
+              "“late”; a forbidden event in the window “occurred”. Windows still open at "
+              "the end of the data are not counted as breaks.",
+    },
+    "m_kinds": {
+        "nb": "Bruddtypene følger boks 5.1: tid (venting), informasjon (epikrise, "
+              "henvisning, meldinger) og ressurser. At reinnleggelse og kontinuitet "
+              "regnes som ressursbrudd, er dette prosjektets lesning av boksen.",
+        "en": "The kinds follow box 5.1: time (waiting), information (discharge "
+              "summaries, referrals, messages) and resources. Counting readmission and "
+              "continuity as resource breaks is this project's reading of the box.",
+    },
+    "m_rates": {
+        "nb": "Rate = brudd / utløsende hendelser, for samme regel og gruppe. Nevneren "
+              "står alltid ved siden av raten.",
+        "en": "Rate = breaks / triggering events, for the same rule and group. The "
+              "denominator is always shown beside the rate.",
+    },
+    "m_suppression": {
+        "nb": "Personvern: tall fra 1 til {limit} vises som «<{min_count}», og ingen rate "
+              "regnes ut fra et skjult tall. Forløps-ID-er vises ikke (med mindre "
+              "rapporten er laget med --show-cases, og da bare pseudonymer). Navn på "
+              "enheter og behandlere er utelatt.",
+        "en": "Privacy: counts from 1 to {limit} show as “<{min_count}”, and no rate is "
+              "computed from a hidden count. Case ids are not shown (unless the report "
+              "was made with --show-cases, and then only pseudonyms). Unit and clinician "
+              "names are left out.",
+    },
+    "m_waiting": {
+        "nb": "Ventetid regnes i faktisk forløpt tid; et døgn over skifte til eller fra "
+              "sommertid er 24 timer. Median, 75- og 90-persentil er regnet med lineær "
+              "interpolasjon.",
+        "en": "Waiting time is real elapsed time; a day across a daylight-saving change "
+              "is 24 hours. Median, 75th and 90th percentiles use linear interpolation.",
+    },
+    "m_runchart": {
+        "nb": "Seriediagram (Anhøj og Olesen 2014): et signal er en serie lengre enn "
+              "round(log2(n) + 3) punkter på samme side av medianen, eller færre "
+              "kryssinger av medianen enn 5-persentilen i binomialfordelingen "
+              "(n − 1, 0,5). n er antall punkter som ikke ligger på medianen. Testene "
+              "brukes når n er minst {minimum}. Med tiltak testes punktene mot medianen "
+              "før det første tiltaket, og medianen etter hvert tiltak tegnes for seg. "
+              "Tertial: januar–april, mai–august, september–desember.",
+        "en": "Run charts (Anhøj and Olesen 2014): a signal is a run longer than "
+              "round(log2(n) + 3) points on one side of the median, or fewer crossings of "
+              "the median than the 5th percentile of the binomial distribution "
+              "(n − 1, 0.5). n is the number of points not on the median. The tests apply "
+              "when n is at least {minimum}. With interventions, points are tested "
+              "against the median before the first intervention, and the median after "
+              "each intervention is drawn separately. Tertials: January–April, May–August, "
+              "September–December.",
+    },
+    "m_conformance": {
+        "nb": "Samsvar: pm4py sin «token-based replay» spiller hvert forløp gjennom "
+              "referansemodellen (et Petri-nett). Forløp med tilpasning under {threshold} "
+              "regnes som atypiske.",
+        "en": "Conformance: pm4py's token-based replay plays each journey through the "
+              "reference model (a Petri net). Journeys with fitness below {threshold} "
+              "count as atypical.",
+    },
+    "m_levels": {
+        "nb": "Tjenestenivåer og om de er kommunale eller spesialisthelsetjeneste følger "
+              "programmets nivåliste; ord i loggen er oversatt med den eller en nivåfil.",
+        "en": "Care levels and whether they are municipal or specialist follow the "
+              "program's level list; the log's words were translated with it or with a "
+              "level mapping file.",
+    },
+    "m_times": {
+        "nb": "Tider uten tidssone er lest som {timezone}. Datoene i rapporten er lokale.",
+        "en": "Times without a time zone were read as {timezone}. Dates in the report "
+              "are local.",
+    },
+    "m_software": {"nb": "Programvare", "en": "Software"},
+    "m_input": {"nb": "Inndatafil", "en": "Input file"},
+    "m_checksum": {"nb": "Sjekksum (SHA-256)", "en": "Checksum (SHA-256)"},
+    "m_key": {
+        "nb": "Samme fil og samme pseudonymnøkkel gir nøyaktig samme rapport. Rapporten "
+              "har ikke noe tidsstempel for når den ble laget.",
+        "en": "The same file and the same pseudonym key give exactly the same report. "
+              "The report carries no time stamp of when it was made.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Messages:
+    """The catalogue in one language, called like a function: ``t("cases")``.
+
+    Examples
+    --------
+    >>> t = Messages("en")
+    >>> t("q_duplicates", n=3).split(" rows")[0]
+    '3'
+    """
+
+    lang: Lang = "nb"
+
+    def __post_init__(self) -> None:
+        if self.lang not in LANGUAGES:
+            from pathways.errors import OptionError
+
+            raise OptionError(f"lang must be one of 'nb', 'en'; got {self.lang!r}.")
+
+    def __call__(self, key: str, **values: Any) -> str:
+        """The text for ``key``, with ``{name}`` placeholders filled from ``values``."""
+        text = CATALOGUE[key][self.lang]
+        return text.format(**values) if values else text

@@ -1,0 +1,125 @@
+"""Numbers as a reader sees them: localised, and small counts suppressed.
+
+Suppression is the report's privacy rule (DESIGN §8): a count from 1 to
+``min_count - 1`` is shown as ``<min_count`` and no rate is computed from it,
+neither as numerator nor as denominator. Zero is shown: it identifies no one.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+NBSP = "\u00a0"
+
+
+def is_suppressed(count: int | None, min_count: int) -> bool:
+    """True when ``count`` is small enough to identify someone (1 ≤ count < min_count).
+
+    Examples
+    --------
+    >>> is_suppressed(0, 5), is_suppressed(4, 5), is_suppressed(5, 5)
+    (False, True, False)
+    """
+    return count is not None and 0 < count < min_count
+
+
+def safe_rate(numerator: int, denominator: int, min_count: int) -> float | None:
+    """numerator / denominator, or None when either is suppressed or the denominator is 0.
+
+    Examples
+    --------
+    >>> safe_rate(10, 40, 5), safe_rate(3, 40, 5), safe_rate(0, 40, 5), safe_rate(9, 4, 5)
+    (0.25, None, 0.0, None)
+    """
+    if denominator <= 0 or is_suppressed(numerator, min_count) or is_suppressed(
+            denominator, min_count):
+        return None
+    return numerator / denominator
+
+
+def int_text(value: int, lang: str) -> str:
+    """An integer with the language's thousands separator.
+
+    Examples
+    --------
+    >>> int_text(12345, "nb"), int_text(12345, "en")
+    ('12\\xa0345', '12,345')
+    """
+    text = f"{int(value):,}"
+    return text.replace(",", NBSP) if lang == "nb" else text
+
+
+def count_text(value: int | None, lang: str, min_count: int) -> str:
+    """A count, or ``<min_count`` when it is suppressed.
+
+    Examples
+    --------
+    >>> count_text(3, "nb", 5), count_text(1200, "en", 5), count_text(None, "en", 5)
+    ('<5', '1,200', '–')
+    """
+    if value is None:
+        return "–"
+    if is_suppressed(value, min_count):
+        return f"<{min_count}"
+    return int_text(value, lang)
+
+
+def decimal_text(value: float, lang: str, digits: int = 1) -> str:
+    """A decimal number with the language's decimal mark.
+
+    Examples
+    --------
+    >>> decimal_text(2.25, "nb", 2), decimal_text(1234.5, "en")
+    ('2,25', '1,234.5')
+    """
+    text = f"{value:,.{digits}f}"
+    if lang == "nb":
+        text = text.replace(",", " ").replace(".", ",").replace(" ", NBSP)
+    return text
+
+
+def pct_text(value: float | None, lang: str, digits: int = 0) -> str:
+    """A share as a percentage (``–`` when not computed).
+
+    Examples
+    --------
+    >>> pct_text(0.125, "nb", 1), pct_text(0.125, "en"), pct_text(None, "en")
+    ('12,5\\xa0%', '12%', '–')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    number = decimal_text(100 * value, lang, digits)
+    return f"{number}{NBSP}%" if lang == "nb" else f"{number}%"
+
+
+def hours_text(hours: float | None, lang: str) -> str:
+    """A waiting time in minutes, hours or days, whichever reads best.
+
+    Examples
+    --------
+    >>> hours_text(0.5, "nb"), hours_text(5.25, "nb"), hours_text(72, "en")
+    ('30\\xa0min', '5,2\\xa0t', '3.0\\xa0d')
+    """
+    if hours is None or (isinstance(hours, float) and math.isnan(hours)):
+        return "–"
+    if hours < 1:
+        return f"{hours * 60:.0f}{NBSP}min"
+    if hours < 48:
+        return f"{decimal_text(hours, lang)}{NBSP}{'t' if lang == 'nb' else 'h'}"
+    return f"{decimal_text(hours / 24, lang)}{NBSP}d"
+
+
+def date_text(ts_us: int | None, timezone: str) -> str:
+    """An instant (µs since the epoch, UTC) as a local ISO date.
+
+    Examples
+    --------
+    >>> date_text(1735713000000000, "Europe/Oslo")
+    '2025-01-01'
+    """
+    if ts_us is None:
+        return "–"
+    instant = datetime.fromtimestamp(ts_us / 1e6, tz=UTC).astimezone(ZoneInfo(timezone))
+    return instant.strftime("%Y-%m-%d")

@@ -1,0 +1,194 @@
+"""The report: one self-contained HTML page a health community brings to its meeting.
+
+:func:`report` builds each section's context (a dataclass, see
+:mod:`pathways.present.sections` and :mod:`pathways.present.break_sections`),
+renders ``templates/report.html`` with jinja2 (autoescape on: every string from
+the log is escaped) and writes the page atomically. CSS and the small sorting
+script are inlined and the pictures are inline SVG, so the page needs no
+network and prints on A4. The same log and pseudonym key give a byte-identical
+page: nothing in it depends on the time it was made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
+
+from pathways.analyse.runchart import Intervention, check_period
+from pathways.errors import OptionError
+from pathways.log import EventLog
+from pathways.present.messages import LANGUAGES, Messages
+from pathways.present.output import atomic_path, check_writable
+from pathways.present.sections import (
+    LevelMapContext,
+    MethodContext,
+    ReportOptions,
+    SummaryContext,
+    TransitionsContext,
+    VariantsContext,
+    level_map_section,
+    method_section,
+    summary_section,
+    transitions_section,
+    variants_section,
+)
+
+__all__ = ["ReportContext", "render_report", "report"]
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Everything the page template reads.
+
+    Attributes
+    ----------
+    lang : str
+        ``nb`` or ``en`` (the page's ``lang`` attribute).
+    t : Messages
+        The message catalogue in that language.
+    source : str
+        The input file's name (not its folder).
+    min_count : int
+        The suppression limit (for the notes under tables).
+    confidential : bool
+        The page lists pseudonymous case ids and is marked *taushetsbelagt*.
+    summary, levelmap, transitions, variants, method
+        The sections' contexts.
+    breaks, runcharts, conformance, measures : object or None
+        The sections whose analyses may be missing; None leaves them out.
+    missing : list of str
+        Notes on sections left out because their analysis is not available.
+    css, script : Markup
+        The inlined stylesheet and table-sorting script.
+    """
+
+    lang: str
+    t: Messages
+    source: str
+    min_count: int
+    confidential: bool
+    summary: SummaryContext
+    levelmap: LevelMapContext
+    transitions: TransitionsContext
+    variants: VariantsContext
+    method: MethodContext
+    breaks: Any = None
+    runcharts: Any = None
+    conformance: Any = None
+    measures: Any = None
+    missing: list[str] = field(default_factory=list)
+    css: Markup = Markup("")
+    script: Markup = Markup("")
+
+
+def report(
+    log: EventLog | str | Path,
+    path: str | Path,
+    *,
+    pathway: str | Path | Sequence[str | Path] | None = None,
+    rules: str | Path | Sequence[str | Path] | None = None,
+    lang: str = "nb",
+    min_count: int = 5,
+    show_cases: bool = False,
+    period: str = "month",
+    interventions: Iterable[str | Intervention] = (),
+) -> Path:
+    """Write the HTML report of a log.
+
+    Parameters
+    ----------
+    log : EventLog or path
+        A log read by :func:`pathways.read`, or a file to read (with the
+        default options) after checking that ``path`` can be written.
+    path : str or Path
+        The HTML file to write (atomically: all or nothing).
+    pathway, rules : name, path or list of them, optional
+        Built-in pathways (``kols``, ``diabetes``, ``hjerneslag``, ``eldre``)
+        and rule files whose breaks the page shows.
+    lang : {'nb', 'en'}
+        Norwegian bokmål (default) or English.
+    min_count : int
+        Counts below this are shown as ``<min_count`` and give no rate.
+    show_cases : bool
+        List the pseudonymous ids of cases with breaks; the page is then
+        marked confidential.
+    period : {'month', 'tertial'}
+        What one point of a run chart covers.
+    interventions : iterable of str or Intervention
+        Changes marked on the run charts, as ``DATE:LABEL`` text.
+
+    Returns
+    -------
+    Path
+        The page written.
+
+    Examples
+    --------
+    >>> import pathways, tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "rapport.html"
+    >>> pathways.report("eventlogs/sample.csv", out).name
+    'rapport.html'
+    """
+    target = Path(path)
+    options = _check_options(lang, min_count, period)
+    marks = [i if isinstance(i, Intervention) else Intervention.parse(i)
+             for i in interventions]
+    check_writable(target)
+    if not isinstance(log, EventLog):
+        import pathways
+
+        log = pathways.read(log)
+    options = ReportOptions(lang=options.lang, min_count=options.min_count,
+                            show_cases=show_cases, period=options.period)
+    html = render_report(build_context(log, options, pathway=pathway, rules=rules,
+                                       interventions=marks))
+    with atomic_path(target) as tmp:
+        tmp.write_text(html, encoding="utf-8")
+    return target
+
+
+def _check_options(lang: str, min_count: int, period: str) -> ReportOptions:
+    if lang not in LANGUAGES:
+        raise OptionError(f"lang must be one of 'nb', 'en'; got {lang!r}.")
+    if not isinstance(min_count, int) or min_count < 1:
+        raise OptionError(f"min_count must be a whole number of at least 1; got {min_count!r}.")
+    check_period(period)
+    return ReportOptions(lang=lang, min_count=min_count, period=period)
+
+
+def build_context(
+    log: EventLog,
+    opts: ReportOptions,
+    *,
+    pathway: Any = None,
+    rules: Any = None,
+    interventions: Sequence[Intervention] = (),
+) -> ReportContext:
+    """Compute every section of the page."""
+    t = Messages(opts.lang)  # type: ignore[arg-type]
+    static = resources.files("pathways.present").joinpath("static")
+    return ReportContext(
+        lang=opts.lang, t=t, source=Path(log.report.source).name,
+        min_count=opts.min_count, confidential=opts.show_cases,
+        summary=summary_section(log, t, opts),
+        levelmap=level_map_section(log, t, opts),
+        transitions=transitions_section(log, t, opts),
+        variants=variants_section(log, t, opts),
+        method=method_section(log, t, opts),
+        css=Markup(static.joinpath("report.css").read_text("utf-8")),  # noqa: S704
+        script=Markup(static.joinpath("sort.js").read_text("utf-8")),  # noqa: S704
+    )
+
+
+def render_report(context: ReportContext) -> str:
+    """The page's HTML for a context (jinja2, autoescape on)."""
+    env = Environment(loader=PackageLoader("pathways.present", "templates"),
+                      autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    return env.get_template("report.html").render(c=context, t=context.t)

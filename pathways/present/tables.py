@@ -1,0 +1,68 @@
+"""The report's tables: columns, rows and cells that one partial renders.
+
+Every table in the page goes through ``_table.html``, so sorting, numeric
+alignment and print behaviour are the same everywhere. A cell carries its
+display text (escaped by the template), an optional sort key (the raw number,
+so ``<5`` and ``1 200`` sort correctly) and, for pictures only, trusted SVG.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column heading.
+
+    Attributes
+    ----------
+    label : str
+        The heading, in the report's language.
+    numeric : bool
+        Right-aligned and sorted as a number.
+    """
+
+    label: str
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell.
+
+    Attributes
+    ----------
+    text : str
+        What the reader sees; escaped by the template.
+    sort : float or str or None
+        Sort key for the table-sorting script; the text when None.
+    svg : Markup or None
+        A small picture shown instead of the text (the text is its fallback).
+    """
+
+    text: str
+    sort: float | str | None = None
+    svg: Markup | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with a caption.
+
+    Attributes
+    ----------
+    caption : str
+        What the table shows.
+    columns : list of Column
+    rows : list of list of Cell
+    note : str
+        A line under the table (denominators, suppression).
+    """
+
+    caption: str
+    columns: list[Column]
+    rows: list[list[Cell]] = field(default_factory=list)
+    note: str = ""
