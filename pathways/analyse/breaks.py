@@ -43,8 +43,8 @@ from pathways.analyse.rules import (
     Rule,
     builtin_pathways,
     load_pathways,
+    vocabulary,
 )
-from pathways.enrich.activities import load_vocabulary
 from pathways.enrich.levels import resolve_level
 from pathways.errors import OptionError
 from pathways.log import EventLog
@@ -333,13 +333,13 @@ def _end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0, 0))
 
 
-def _expected_level(matcher: Matcher | None, vocabulary: pd.DataFrame) -> str | None:
+def _expected_level(matcher: Matcher | None, words: pd.DataFrame) -> str | None:
     """The level a rule's ``expect`` implies: its one level, or its one activity's."""
     if matcher is None:
         return None
     if matcher.levels:
         return matcher.levels[0] if len(matcher.levels) == 1 else None
-    defaults = vocabulary.loc[vocabulary["activity_key"].isin(matcher.activity_keys),
+    defaults = words.loc[words["activity_key"].isin(matcher.activity_keys),
                               "level"].dropna().map(resolve_level).dropna().unique()
     return str(defaults[0]) if len(defaults) == 1 else None
 
@@ -550,7 +550,10 @@ def _summary_sql(end_us: int) -> str:
 def _breaks_table(log: EventLog, flat: list[tuple[Pathway, Rule, str | None]],
                   end_us: int, lang: str) -> pd.DataFrame:
     raw = log.engine.query(_breaks_sql(end_us))
-    vocabulary = load_vocabulary()
+    if raw.empty:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "delay_hours" else object)
+                             for c in BREAK_COLUMNS})
+    words = vocabulary()
     info = pd.DataFrame({
         "pathway": [p.name for p, _, _ in flat],
         "rule_id": [r.id for _, r, _ in flat],
@@ -559,7 +562,7 @@ def _breaks_table(log: EventLog, flat: list[tuple[Pathway, Rule, str | None]],
         "_title": [(r.title.get(lang) if r.title else r.id) for _, r, _ in flat],
         "_within": [_within_words(r.within, lang) for _, r, _ in flat],
         "_expected": [(r.expect or r.forbid or r.after).describe(lang) for _, r, _ in flat],
-        "_expected_level": [_expected_level(r.expect, vocabulary) for _, r, _ in flat],
+        "_expected_level": [_expected_level(r.expect, words) for _, r, _ in flat],
     }, index=pd.RangeIndex(len(flat), name="rule_no"))
     table = raw.join(info, on="rule_no")
     missing = table["status"] == "missing"

@@ -29,6 +29,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from pathways.enrich.activities import load_vocabulary, resolve_activity
@@ -63,6 +64,9 @@ _WITHIN_HELP = (
     "a whole number and a unit: m (minutes), h (hours), d (days of 24 hours) or "
     "w (weeks), such as 90m, 36h, 1d, 14d, 10w"
 )
+
+#: The safe loader, in C when libyaml is installed (only composes: no objects built).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _PATHWAY_KEYS = ("pathway", "title", "cohort", "description", "source", "rules")
 _RULE_KEYS = ("id", "kind", "after", "expect", "forbid", "within", "unless",
@@ -196,6 +200,12 @@ def parse_within(text: str) -> int:
     return int(match.group(1)) * _UNIT_US[match.group(2)]
 
 
+@lru_cache(maxsize=1)
+def vocabulary() -> pd.DataFrame:
+    """The built-in activity vocabulary, read once (rule names resolve through it)."""
+    return load_vocabulary()
+
+
 # --- where the built-in pathways are --------------------------------------
 
 
@@ -276,7 +286,7 @@ def _load_file(path: Path) -> Pathway:
     except UnicodeDecodeError as err:
         raise RuleFileError(f"{path}: not UTF-8 text. Save it as UTF-8.") from err
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = f", line {mark.line + 1}" if mark is not None else ""
@@ -298,7 +308,7 @@ class _Parser:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.vocabulary = load_vocabulary()
+        self.vocabulary = vocabulary()
 
     def fail(self, node: yaml.Node | None, message: str) -> RuleFileError:
         line = f", line {node.start_mark.line + 1}" if node is not None else ""
