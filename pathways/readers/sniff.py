@@ -90,9 +90,11 @@ def detect_encoding(path: Path, sample: bytes) -> str:
     Latin-1's æøå) is preferred among the single-byte Western encodings.
     """
     if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        line = sample[: sample.index(b"\x00")].count(b"\n") + 1
         raise LogFormatError(
-            f"{path} looks like a binary file (it holds NUL bytes), not a CSV "
-            "export. Export the log as CSV, XES or Parquet."
+            f"{path} looks like a binary file (it holds NUL bytes, the first on line "
+            f"{line}), not a CSV export. Export the log as CSV, XES or Parquet, or "
+            "remove the NUL bytes."
         )
     if sample.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
@@ -174,5 +176,11 @@ def sniff_csv(
             "Try --encoding cp1252 or --encoding utf-8."
         ) from err
     text = text.lstrip("\ufeff")
+    if len(sample) >= SAMPLE_BYTES and text.count("\n") + text.count("\r") < 2:
+        raise LogFormatError(
+            f"{path}: no complete row in the first {SAMPLE_BYTES // 1024} KB (a field "
+            "or line is far too long, or the file is not a log export). Check the "
+            "separator and quotes, or remove the oversized field."
+        )
     sep = separator or detect_separator(path, text)
     return Dialect(encoding=enc, separator=sep, decimal=detect_decimal(text, sep))
