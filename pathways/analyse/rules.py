@@ -389,12 +389,11 @@ class _Parser:
             seen.add(rule.id)
 
     def rule(self, node: yaml.Node, number: int) -> Rule:
-        what = f"rule {number}"
+        what = _rule_name(node, number)
         keys = self.mapping(node, what, _RULE_KEYS)
         if "id" not in keys:
             raise self.fail(node, f"{what} has no 'id'. Add 'id: <short-name>'.")
         rule_id = self.string(keys["id"][1], "id", what)
-        what = f"rule {rule_id!r}"
         for required in ("kind", "after", "within"):
             if required not in keys:
                 raise self.fail(node, f"{what} has no {required!r}. "
@@ -439,6 +438,16 @@ class _Parser:
         keys_resolved = tuple(resolve_activity(a, self.vocabulary) for a in activities)
         return Matcher(activities=activities, activity_keys=keys_resolved,
                        levels=tuple(dict.fromkeys(levels)))
+
+
+def _rule_name(node: yaml.Node, number: int) -> str:
+    """``rule 'id'`` when the rule has a text id, else ``rule <number>``, for messages."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if (isinstance(key, yaml.ScalarNode) and key.value == "id"
+                    and isinstance(value, yaml.ScalarNode) and str(value.value).strip()):
+                return f"rule {str(value.value).strip()!r}"
+    return f"rule {number}"
 
 
 _REQUIRED_HELP = {
