@@ -1,0 +1,46 @@
+"""``pathways report`` on the command line."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+from pathways.cli import main
+from tests.present.reportlogs import small_log_text
+
+
+def test_report_writes_the_page(write_log, tmp_path):
+    log = write_log(small_log_text())
+    out = tmp_path / "rapport.html"
+    result = CliRunner().invoke(main, ["report", str(log), "-o", str(out), "--lang", "en",
+                                       "--min-count", "3", "--period", "tertial",
+                                       "--intervention", "2025-03-15:New routine"])
+    assert result.exit_code == 0, result.output
+    assert f"Wrote {out}" in result.stderr
+    assert result.stdout == ""
+    soup = BeautifulSoup(out.read_text("utf-8"), "html.parser")
+    assert soup.html["lang"] == "en"
+    rows = soup.find("table", class_="municipalities").find("tbody").find_all("tr")
+    assert [r.find_all("td")[1].get_text() for r in rows] == ["8", "3"]
+
+
+def test_report_checks_the_output_folder_first(tmp_path):
+    result = CliRunner().invoke(main, ["report", str(tmp_path / "missing.csv"),
+                                       "-o", str(tmp_path / "no" / "r.html")])
+    assert result.exit_code == 2
+    assert "the folder" in result.stderr and "does not exist" in result.stderr
+
+
+def test_report_refuses_a_bad_intervention(write_log, tmp_path):
+    log = write_log(small_log_text())
+    result = CliRunner().invoke(main, ["report", str(log), "-o", str(tmp_path / "r.html"),
+                                       "--intervention", "next week:Ny rutine"])
+    assert result.exit_code == 2
+    assert "DATE:LABEL" in result.stderr
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_report_help_has_an_example():
+    result = CliRunner().invoke(main, ["report", "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and "--intervention" in result.output

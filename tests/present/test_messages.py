@@ -1,0 +1,50 @@
+"""The message catalogue: every key in both languages, with the same placeholders."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import pytest
+
+from pathways.errors import OptionError
+from pathways.present.messages import CATALOGUE, LANGUAGES, Messages
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "pathways" / "present" / "templates"
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_every_key_has_both_languages(key):
+    entry = CATALOGUE[key]
+    assert set(entry) == set(LANGUAGES)
+    assert all(entry[lang].strip() for lang in LANGUAGES)
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_both_languages_take_the_same_placeholders(key):
+    nb, en = (placeholders(CATALOGUE[key][lang]) for lang in LANGUAGES)
+    assert nb == en
+
+
+def test_every_key_the_templates_use_exists():
+    import re
+
+    used = set()
+    for template in TEMPLATES.glob("*.html"):
+        used |= set(re.findall(r"""\bt\(["']([a-z0-9_]+)["']""", template.read_text("utf-8")))
+    assert used
+    assert used <= set(CATALOGUE), sorted(used - set(CATALOGUE))
+
+
+def test_norwegian_and_english_differ_where_they_should():
+    assert Messages("nb")("breaks") == "Brudd"
+    assert Messages("en")("breaks") == "Breaks"
+
+
+def test_unknown_language_is_refused():
+    with pytest.raises(OptionError, match="lang must be one of 'nb', 'en'"):
+        Messages("sv")  # type: ignore[arg-type]

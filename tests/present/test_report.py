@@ -1,0 +1,206 @@
+"""The HTML report: parsed with BeautifulSoup and checked against the API."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+import pathways
+from pathways.errors import OptionError, OutputError
+from pathways.present.messages import Messages
+from pathways.present.sections import level_name
+from tests.present.reportlogs import small_log_text
+
+INJECTION = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def log_path(write_log) -> Path:
+    return write_log(small_log_text())
+
+
+@pytest.fixture
+def log(log_path):
+    return pathways.read(log_path)
+
+
+def render(log, tmp_path: Path, name: str = "r.html", **options) -> BeautifulSoup:
+    out = pathways.report(log, tmp_path / name, **options)
+    return BeautifulSoup(out.read_text("utf-8"), "html.parser")
+
+
+def facts(soup: BeautifulSoup, section: str) -> dict[str, str]:
+    found = soup.find("section", id=section).find("dl", class_="facts")
+    return {d.dt.get_text(strip=True): d.dd.get_text(strip=True) for d in found.find_all("div")}
+
+
+def table_rows(table) -> list[list[str]]:
+    return [[td.get_text(strip=True) for td in tr.find_all("td")]
+            for tr in table.find("tbody").find_all("tr")]
+
+
+def table_in(soup: BeautifulSoup, css_class: str):
+    return soup.find("table", class_=css_class)
+
+
+def test_summary_counts_match_the_log(log, tmp_path):
+    soup = render(log, tmp_path)
+    t = Messages("nb")
+    shown = facts(soup, "summary")
+    described = log.describe()
+    assert shown[t("cases")] == str(described["cases"]) == "11"
+    assert shown[t("events")] == str(described["events"])
+    assert shown[t("period")] == "2025-03-02 – 2025-04-13"
+
+
+def test_summary_lists_municipalities_and_hospitals(log, tmp_path):
+    soup = render(log, tmp_path, min_count=1)
+    municipalities = {r[0]: r[1:] for r in table_rows(table_in(soup, "municipalities"))}
+    assert municipalities == {"Lyngvik": ["8", "40"], "Storøy": ["3", "6"]}
+    hospitals = {r[0]: r[1:] for r in table_rows(table_in(soup, "hospitals"))}
+    assert hospitals == {"Helse Test HF": ["8", "24"]}
+
+
+def test_quality_notes_say_what_validation_found(write_log, tmp_path):
+    text = small_log_text()
+    first_row = text.splitlines()[1]
+    log = pathways.read(write_log(text + first_row + "\n"))
+    soup = render(log, tmp_path, lang="en")
+    notes = [li.get_text() for li in soup.find("ul", class_="quality").find_all("li")]
+    assert any(n.startswith("1 rows were exact copies") for n in notes)
+    problems = table_rows(table_in(soup, "problems"))
+    assert problems[0][:2] == ["Copy of an earlier row (removed)", "1"]
+
+
+def test_transition_table_matches_the_api(log, tmp_path):
+    soup = render(log, tmp_path, lang="en", min_count=1)
+    expected = pathways.transitions(log)
+    rows = table_rows(table_in(soup, "transitions"))
+    assert len(rows) == len(expected)
+    for row, api in zip(rows, expected.itertuples(index=False), strict=True):
+        assert row[0] == level_name(api.from_level, "en")
+        assert row[1] == level_name(api.to_level, "en")
+        assert row[2] == ("yes" if api.cross_tier else "no")
+        assert row[3] == str(api.count)
+    # cross-tier pairs first: GP → emergency department and ward → home care
+    assert [r[2] for r in rows] == ["yes", "yes", "no", "no"]
+    by_pair = {(r[0], r[1]): r for r in rows}
+    gp_ed = by_pair[("general practitioner", "hospital emergency department")]
+    assert gp_ed[3] == "8"
+    assert gp_ed[5] == "2.0\xa0h"  # median wait: every case waits exactly two hours
+
+
+def test_small_counts_are_suppressed_and_give_no_rate(log, tmp_path):
+    soup = render(log, tmp_path, lang="en")  # min_count 5: the 3 short cases are hidden
+    rows = table_rows(table_in(soup, "transitions"))
+    gp_ooh = next(r for r in rows if r[1] == "out-of-hours emergency primary care")
+    assert gp_ooh[3] == "<5"
+    assert gp_ooh[5:8] == ["–", "–", "–"]
+    variants = table_rows(table_in(soup, "variants-levels"))
+    short = next(r for r in variants if r[0].endswith("out-of-hours emergency primary care"))
+    assert short[1:] == ["<5", "–"]
+    long = next(r for r in variants if r[1] == "8")
+    assert long[2] == "72.7%"
+    municipalities = {r[0]: r[1:] for r in table_rows(table_in(soup, "municipalities"))}
+    assert municipalities["Storøy"] == ["<5", "6"]
+    page = soup.get_text()
+    assert "3\xa0" not in page.split("Storøy")[1][:5]
+
+
+def test_no_case_ids_by_default(log, tmp_path):
+    html = str(render(log, tmp_path))
+    assert not re.search(r"\b[AB]0\d\b", html)
+    assert "TAUSHETSBELAGT" not in html
+
+
+def test_show_cases_marks_the_page_confidential(log, tmp_path):
+    soup = render(log, tmp_path, show_cases=True)
+    banner = soup.find(class_="confidential")
+    assert banner is not None and "TAUSHETSBELAGT" in banner.get_text()
+
+
+def test_log_strings_are_escaped(write_log, tmp_path):
+    log = pathways.read(write_log(small_log_text(extra_activity=INJECTION,
+                                                 municipality="<b>Vik</b>")))
+    out = pathways.report(log, tmp_path / "r.html", min_count=1)
+    soup = BeautifulSoup(out.read_text("utf-8"), "html.parser")
+    scripts = soup.find_all("script")
+    assert len(scripts) == 1 and "alert" not in scripts[0].get_text()
+    assert soup.find("b") is None
+    assert INJECTION in soup.get_text()
+    assert "<b>Vik</b>" in soup.get_text()
+    levelmap = soup.find("section", id="levelmap").find("svg")
+    assert levelmap.find("script") is None
+    assert INJECTION in levelmap.get_text()
+
+
+def test_no_external_resources(log, tmp_path):
+    out = pathways.report(log, tmp_path / "r.html")
+    html = out.read_text("utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.find_all(True):
+        for attribute in ("src", "href", "xlink:href", "action", "data", "poster"):
+            value = tag.get(attribute)
+            if value is not None:
+                assert str(value).startswith("#"), (tag.name, attribute, value)
+    assert soup.find("link") is None and soup.find("img") is None
+    assert soup.find("iframe") is None
+    for style in soup.find_all("style"):
+        assert "@import" not in style.get_text()
+    for url in re.findall(r"url\(([^)]*)\)", html):
+        assert url.strip("'\" ").startswith("#"), url
+    assert soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+
+
+def test_same_input_gives_the_same_bytes(log_path, tmp_path):
+    first = pathways.report(pathways.read(log_path), tmp_path / "a.html").read_bytes()
+    second = pathways.report(pathways.read(log_path), tmp_path / "b.html").read_bytes()
+    assert first == second
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_both_languages(log, tmp_path, lang):
+    soup = render(log, tmp_path, lang=lang)
+    t = Messages(lang)
+    assert soup.html["lang"] == lang
+    headings = [h.get_text(strip=True) for h in soup.select("section.section > h2")]
+    assert headings[:3] == [t("summary"), t("levelmap"), t("transitions")]
+    assert t("method") in headings and t("variants") in headings
+
+
+def test_method_notes_name_version_checksum_and_caveat(log, tmp_path):
+    soup = render(log, tmp_path, lang="en")
+    method = soup.find("section", id="method")
+    text = method.get_text()
+    assert log.report.sha256 in text
+    assert pathways.__version__ in text
+    assert "signal for review, not proof of failure" in text
+    assert "fewer crossings" in text and "round(log2(n) + 3)" in text
+
+
+def test_charts_have_titles_and_a_legend(log, tmp_path):
+    soup = render(log, tmp_path, lang="en")
+    charts = soup.find_all("svg", class_="chart")
+    assert charts
+    for chart in charts:
+        assert chart["role"] == "img" and chart["aria-label"]
+        assert chart.find("title").get_text() == chart["aria-label"]
+        assert chart.find(id=re.compile("legend"))
+    levelmap = soup.find("svg", class_="levelmap")
+    assert levelmap["role"] == "img"
+    ids = [tag["id"] for tag in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids))
+
+
+def test_output_folder_is_checked_before_reading(tmp_path):
+    with pytest.raises(OutputError, match="does not exist"):
+        pathways.report(tmp_path / "no-such-log.csv", tmp_path / "missing" / "r.html")
+
+
+def test_a_failed_report_leaves_no_file(log, tmp_path):
+    with pytest.raises(OptionError, match="lang must be one of"):
+        pathways.report(log, tmp_path / "r.html", lang="de")
+    assert [p.name for p in tmp_path.iterdir()] == ["log.csv"]
