@@ -201,7 +201,7 @@ def _has_roles(log: EventLog) -> bool:
 
 
 def _urgency_sql(log: EventLog) -> str:
-    """SQL for an admission's urgency class: 'emergency', 'elective' or NULL."""
+    """Return SQL for an admission's urgency class: 'emergency', 'elective' or NULL."""
     columns = {c.lower(): c for c in log.columns()}
     found = next((columns[c] for c in URGENCY_COLUMNS if c in columns), None)
     value = f"lower(trim({quote_identifier(found)}))" if found else "NULL"
@@ -365,7 +365,7 @@ def _wait_summary(table: pd.DataFrame) -> dict[str, Headline]:
 
 
 def waiting_at_transitions(log: EventLog, *, outlier_factor: float = 3.0) -> Measure:
-    """Waiting time at transitions between care levels, and those far above the norm.
+    """Measure waiting at transitions between care levels; find those far above the norm.
 
     A transition is two consecutive events of a case at different known levels;
     its waiting time runs from the end of the first event (its start when it
@@ -470,25 +470,27 @@ def unit_transitions(log: EventLog, *, outlier_factor: float = 3.0) -> Measure:
 
 
 def _next_event_after(index: str, targets: str, *, select: str) -> str:
-    """For each index row, the time of the case's first target row at or after it.
+    """For each index row, the time of the case's first target row strictly after it.
 
     ``index`` and ``targets`` are queries with ``case_id`` and ``ts_us``; the
     index rows keep their other columns ``select``. A single window over both,
-    ordered by time with index rows first at equal times, so no range join.
+    ordered by time with target rows first at equal times (so a target at the
+    same instant, such as the admission of a one-event stay, is not "after"),
+    so no range join.
     """
     return f"""
         WITH u AS (
-            SELECT case_id, ts_us, 0 AS kind, {select} FROM ({index})
+            SELECT case_id, ts_us, 1 AS kind, {select} FROM ({index})
             UNION ALL
-            SELECT case_id, ts_us, 1 AS kind, {", ".join("NULL" for _ in select.split(","))}
+            SELECT case_id, ts_us, 0 AS kind, {", ".join("NULL" for _ in select.split(","))}
             FROM ({targets})
         ), w AS (
-            SELECT *, min(CASE WHEN kind = 1 THEN ts_us END) OVER (
+            SELECT *, min(CASE WHEN kind = 0 THEN ts_us END) OVER (
                 PARTITION BY case_id ORDER BY ts_us, kind
                 ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_us
             FROM u
         )
-        SELECT case_id, ts_us, next_us, {select} FROM w WHERE kind = 0
+        SELECT case_id, ts_us, next_us, {select} FROM w WHERE kind = 1
     """
 
 
@@ -543,8 +545,8 @@ def readmissions(log: EventLog, *, days: Sequence[int] = (28, 61),
     Every discharge (not death) that ends a stay is an index discharge. It is
     readmitted within N days when the same case has a new admission, or a
     return to the emergency department (role ``emergency_return``, as in the
-    Sepsis log, whose returns are not followed by an admission event), at or
-    after the discharge and no more than N × 24 hours later. Only discharges
+    Sepsis log, whose returns are not followed by an admission event), later
+    than the discharge and no more than N × 24 hours after it. Only discharges
     whose whole window lies inside the observation period count.
 
     Parameters
@@ -592,14 +594,14 @@ def readmissions(log: EventLog, *, days: Sequence[int] = (28, 61),
         definition=_with_stays({
             "nb": "Indeksutskrivning: hver utskrivning (ikke død) som avslutter et opphold. "
                   "Reinnlagt innen N dager: ny innleggelse, eller retur til akuttmottak, i "
-                  "samme forløp senest N × 24 timer etter utskrivningen. Bare utskrivninger "
-                  f"med hele vinduet innenfor observasjonsperioden teller. N = "
+                  "samme forløp etter utskrivningen og senest N × 24 timer etter den. "
+                  f"Bare utskrivninger med hele vinduet innenfor observasjonsperioden teller. N = "
                   f"{', '.join(map(str, windows))} dager (2 måneder = 61 dager).",
             "en": "Index discharge: every discharge (not death) that ends a stay. "
                   "Readmitted within N days: a new admission, or a return to the emergency "
-                  "department, in the same case no more than N × 24 hours after the "
-                  "discharge. Only discharges whose whole window lies inside the observation "
-                  f"period count. N = {', '.join(map(str, windows))} days "
+                  "department, in the same case later than the discharge and no more than "
+                  "N × 24 hours after it. Only discharges whose whole window lies inside "
+                  f"the observation period count. N = {', '.join(map(str, windows))} days "
                   "(2 months = 61 days).",
         }, source),
         thresholds={"days": windows, "stays_from": source},
@@ -1273,7 +1275,7 @@ def length_of_stay(log: EventLog) -> Measure:
 
 
 def resource_concentration(log: EventLog, *, top_share: float = 0.10) -> Measure:
-    """The share of contacts and bed-days used by the top ``top_share`` of patients.
+    """Measure the share of contacts and bed-days used by the top ``top_share`` of patients.
 
     Contacts are events at a known care level other than ``home``; bed-days
     are the lengths of ended stays (:func:`length_of_stay`). Patients are
@@ -1387,7 +1389,7 @@ MEASURES: dict[str, Callable[..., Measure]] = {
 
 
 def check_names(only: Iterable[str] | None) -> list[str]:
-    """The measure names asked for (all when None), checked against :data:`MEASURES`.
+    """Return the measure names asked for (all when None), checked against :data:`MEASURES`.
 
     Raises
     ------

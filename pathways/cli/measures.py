@@ -33,7 +33,7 @@ def _number(value: float, lang: str, digits: int = 1) -> str:
 
 
 def format_headline(headline: Headline, lang: str) -> str:
-    """A headline's value with its unit and denominator, e.g. ``19,4 % (54 av 278)``."""
+    """Format a headline's value with its unit and denominator, e.g. ``19,4 % (54 av 278)``."""
     w = WORDS[lang]
     if headline.value is None:
         return f"– ({w['none']})"
@@ -54,7 +54,7 @@ def format_headline(headline: Headline, lang: str) -> str:
 
 def suppressed(table: pd.DataFrame, count_columns: tuple[str, ...], min_count: int,
                lang: str = "en") -> pd.DataFrame:
-    """The table as text with counts below ``min_count`` shown as ``<min_count``.
+    """Return the table as text with counts below ``min_count`` shown as ``<min_count``.
 
     In a row whose first count column is suppressed, the other numbers (means,
     medians, shares) are blanked too, as they would describe fewer than
@@ -128,7 +128,7 @@ CSV_COLUMNS = ("measure", "headline", "label", "value", "count", "of", "unit",
 
 
 def measures_csv(measures: list[Measure], lang: str) -> str:
-    """The headlines of every measure as CSV rows, with the reference figure beside."""
+    """Write the headlines of every measure as CSV rows, with the reference figure beside."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
