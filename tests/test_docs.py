@@ -1,0 +1,67 @@
+"""Contract tests for the documentation: every command documented, every example run."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from importlib.util import find_spec
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pathways.cli import COMMANDS, main
+from tests.conftest import REPO
+
+DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+WRITES_FILES = {"discover", "breaks", "report", "timeline", "simulate"}
+
+
+def available_commands() -> list[str]:
+    return [name for name, (module, _) in COMMANDS.items() if find_spec(module)]
+
+
+@pytest.mark.parametrize("name", available_commands())
+def test_every_command_has_help_with_an_example(name):
+    result = CliRunner().invoke(main, [name, "-h"])
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout, f"'pathways {name} --help' has no Example: block"
+
+
+@pytest.mark.parametrize("name", available_commands())
+def test_every_command_is_in_the_cli_reference(name):
+    assert f"## pathways {name}\n" in (REPO / "docs" / "cli.md").read_text()
+
+
+def test_cli_reference_is_generated_from_the_help():
+    result = subprocess.run([sys.executable, "-m", "cogapp", "--check", "docs/cli.md"],
+                            cwd=REPO, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, "docs/cli.md is stale: run 'cog -r docs/cli.md'\n" + \
+        result.stdout + result.stderr
+
+
+def shell_examples() -> list[tuple[str, str]]:
+    """Every ``pathways ...`` line in a bash block of the README and docs."""
+    found = []
+    for doc in DOCS:
+        for block in re.findall(r"```bash\n(.*?)```", doc.read_text(), flags=re.S):
+            for line in block.splitlines():
+                if line.strip().startswith("pathways "):
+                    found.append((doc.name, line.strip()))
+    return found
+
+
+@pytest.mark.parametrize(("doc", "line"), shell_examples())
+def test_shell_examples_run(doc, line, tmp_path, monkeypatch):
+    args = shlex.split(line)[1:]
+    if args[0] in WRITES_FILES:
+        assert "-o" in args, f"{doc}: '{line}' must name its output with -o"
+    for flag in ("-o", "--output"):
+        if flag in args:
+            i = args.index(flag) + 1
+            args[i] = str(tmp_path / Path(args[i]).name)
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, f"{doc}: '{line}' failed:\n{result.output}"
