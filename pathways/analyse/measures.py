@@ -46,6 +46,7 @@ __all__ = [
     "discharge_ready_days",
     "emergency_admissions",
     "length_of_stay",
+    "materialize_stays",
     "out_of_hours_outcomes",
     "readmissions",
     "resource_concentration",
@@ -277,8 +278,10 @@ def _stays_from_levels(log: EventLog) -> str:
     """
 
 
-def _stays(log: EventLog) -> str:
-    """Materialise the stays table ``_m_stays`` and say where stays came from.
+def materialize_stays(log: EventLog) -> str:
+    """Materialise the hospital stays as table ``_m_stays``; return where they came from.
+
+    Returns ``"roles"`` or ``"levels"`` (see the module docstring).
 
     Columns: ``case_id``, ``stay_no``, ``admit_us``, ``discharge_us`` (NULL while
     open), ``end_role`` (``discharge``, ``death`` or NULL), ``urgency``
@@ -574,7 +577,7 @@ def readmissions(log: EventLog, *, days: Sequence[int] = (28, 61),
     'share'
     """
     windows = _readmission_windows(days, extra_days)
-    source = _stays(log)
+    source = materialize_stays(log)
     index = ("SELECT case_id, discharge_us AS ts_us, stay_no, age FROM _m_stays "
              "WHERE end_role = 'discharge'")
     log.engine.materialize("_m_readmit", _next_event_after(
@@ -847,7 +850,7 @@ def out_of_hours_outcomes(log: EventLog, *, within_hours: float = 24) -> Measure
         ``admissions_after_ooh``.
     """
     _check_positive("within_hours", within_hours)
-    source = _stays(log)
+    source = materialize_stays(log)
     window = int(within_hours * HOUR_US)
     end = log.end_of_observation_us
     contacts = f"""
@@ -973,7 +976,7 @@ def emergency_admissions(log: EventLog, *, gp_lookback_days: int = 7) -> Measure
             or gp_lookback_days < 1:
         raise OptionError(f"gp_lookback_days must be a whole number of at least 1; "
                           f"got {gp_lookback_days!r}.")
-    source = _stays(log)
+    source = materialize_stays(log)
     log.engine.materialize("_m_gp_before", f"""
         WITH u AS (
             SELECT case_id, ts_us, 0 AS kind, NULL AS urgency, NULL AS age
@@ -1093,7 +1096,7 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
     if not isinstance(readmission_days, int) or readmission_days < 1:
         raise OptionError(f"readmission_days must be a whole number of at least 1; "
                           f"got {readmission_days!r}.")
-    source = _stays(log)
+    source = materialize_stays(log)
     end = log.end_of_observation_us
     index = ("SELECT case_id, discharge_us AS ts_us, stay_no FROM _m_stays "
              "WHERE ready_us IS NOT NULL AND discharge_us IS NOT NULL")
@@ -1209,7 +1212,7 @@ def length_of_stay(log: EventLog) -> Measure:
         ``table``: ``municipality``, ``stays``, ``patients``, ``bed_days``,
         ``mean_los_days``, ``median_los_days``, ``bed_days_80plus``.
     """
-    source = _stays(log)
+    source = materialize_stays(log)
     log.engine.materialize("_m_los", f"""
         SELECT case_id, municipality, age, (discharge_us - admit_us) / {DAY_US}.0 AS los
         FROM _m_stays WHERE discharge_us IS NOT NULL
@@ -1291,7 +1294,7 @@ def resource_concentration(log: EventLog, *, top_share: float = 0.10) -> Measure
     """
     if not isinstance(top_share, int | float) or not 0 < top_share < 1:
         raise OptionError(f"top_share must be a fraction between 0 and 1; got {top_share!r}.")
-    source = _stays(log)
+    source = materialize_stays(log)
     log.engine.materialize("_m_use", f"""
         WITH c AS (
             SELECT case_id, sum(CASE WHEN care_level IS NOT NULL AND care_level <> 'home'

@@ -1,0 +1,74 @@
+import xml.etree.ElementTree as ET
+
+import pytest
+from click.testing import CliRunner
+
+import pathways
+from pathways.cli import main
+from pathways.enrich.pseudonym import contains_national_id
+from pathways.errors import OptionError
+
+SVG = "{http://www.w3.org/2000/svg}"
+ROWS = """case_id;activity;timestamp;care_level
+15076500565;Fastlegekonsultasjon;2025-01-02 09:00;gp
+15076500565;<script>alert(1)</script> & co;2025-01-03 09:00;out_of_hours
+15076500565;Innleggelse;2025-01-03 12:00;hospital_ward
+15076500565;Utskrivning 15076500565;2025-01-08 12:00;hospital_ward
+15076500565;Hjemmesykepleiebesøk;2025-01-09 10:00;home_care
+B;Fastlegekonsultasjon;2025-01-01 09:00;gp
+"""
+
+
+@pytest.fixture
+def log(tmp_path):
+    path = tmp_path / "journey.csv"
+    path.write_text(ROWS, encoding="utf-8")
+    return pathways.read(path)
+
+
+def case_of(log):
+    ids = set(log.to_pandas(["case_id"])["case_id"]) - {"B"}
+    return ids.pop()
+
+
+def test_svg_parses_and_shows_levels_tiers_and_title(log):
+    svg = pathways.timeline(log, case_of(log))
+    root = ET.fromstring(svg)
+    texts = [t.text or "" for t in root.iter(f"{SVG}text")]
+    assert texts[0].startswith("Taushetsbelagt – forløp pid-")
+    levels = [t for t in texts if t.startswith(("Kommune:", "Spesialisthelsetjenesten:"))]
+    assert levels == ["Kommune: fastlege", "Kommune: legevakt",
+                      "Kommune: hjemmesykepleie / hjemmetjeneste",
+                      "Spesialisthelsetjenesten: sengepost"]
+    assert "<script>alert(1)</script> & co" in texts  # a label, escaped in the SVG text
+    assert "<script>" not in svg
+    assert len(list(root.iter(f"{SVG}circle"))) == 5
+    stays = [r for r in root.iter(f"{SVG}rect") if r.get("class") == "stay"]
+    assert len(stays) == 1
+    transitions = [ln for ln in root.iter(f"{SVG}line") if ln.get("class") == "transition"]
+    assert len(transitions) == 3
+    assert sum(ln.get("stroke-width") == "2.5" for ln in transitions) == 2  # cross-tier
+
+
+def test_no_national_id_and_deterministic(log):
+    case = case_of(log)
+    svg = pathways.timeline(log, case, lang="en")
+    assert not contains_national_id(svg)
+    assert "Confidential" in svg
+    assert svg == pathways.timeline(log, case, lang="en")
+
+
+def test_unknown_case_names_it_and_says_how_to_find_ids(log):
+    with pytest.raises(OptionError, match="No case 'nobody'.*to_pandas"):
+        pathways.timeline(log, "nobody")
+
+
+def test_cli_writes_the_svg(log, tmp_path):
+    out = tmp_path / "t.svg"
+    source = log.report.source
+    result = CliRunner().invoke(main, ["timeline", source, "B", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    ET.fromstring(out.read_text(encoding="utf-8"))
+    bad = CliRunner().invoke(main, ["timeline", source, "nobody", "-o", str(out)])
+    assert bad.exit_code == 2
+    assert "No case 'nobody'" in bad.stderr
