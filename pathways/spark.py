@@ -1,0 +1,299 @@
+"""The Spark engine: the same analyses, on a Spark cluster or a local session.
+
+Analyses are written once, in DuckDB's SQL dialect (see :mod:`pathways.engine`).
+:class:`SparkEngine` transpiles each statement with sqlglot and runs it with
+``SparkSession.sql``; :func:`translate` is the one place where what sqlglot does
+not carry over is fixed:
+
+* ``median(x)`` and ``quantile_cont(x, q)`` become ``percentile(x, q)``: Spark's
+  exact percentile, which interpolates linearly as DuckDB's ``quantile_cont``
+  does (sqlglot's ``PERCENTILE_CONT(x, q)`` is not valid Spark SQL);
+* decimal literals (``3600000000.0``) become DOUBLE: Spark reads them as
+  DECIMAL, and a BIGINT divided by a DECIMAL is rounded to a fixed scale, while
+  DuckDB divides in floating point.
+
+Reading stays in DuckDB: sniffing a Norwegian export (encoding, separator,
+date format, DST rule), pseudonymising national ids and sorting each case once
+are done by :func:`pathways.read`, and :func:`to_spark` hands the finished
+events table to Spark as Parquet. A national log is read once on one machine
+(DuckDB reads a CSV of 100 million rows in minutes) and analysed as often as
+needed on the cluster; the ordering columns the reader stored (``event_idx``,
+``next_*``) travel with the events, so Spark does not sort again.
+
+pyspark is an optional dependency (``pip install pathways[spark]``), imported
+only here.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import warnings
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import sqlglot
+from sqlglot import expressions as exp
+
+from pathways.engine import DuckDBEngine
+from pathways.errors import EngineError
+from pathways.log import EventLog
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+__all__ = ["SparkEngine", "local_session", "to_spark", "translate"]
+
+#: Tables of a log that :func:`to_spark` hands to Spark (when they exist).
+LOG_TABLES = ("case_cohorts", "read_problems")
+
+
+def translate(sql: str) -> str:
+    """Translate one statement from DuckDB's dialect to Spark SQL.
+
+    Parameters
+    ----------
+    sql : str
+        A query in DuckDB's dialect.
+
+    Returns
+    -------
+    str
+        The same query in Spark SQL.
+
+    Examples
+    --------
+    >>> translate("SELECT median(w), quantile_cont(w, 0.9) FROM t GROUP BY ALL")
+    'SELECT PERCENTILE(w, 0.5), PERCENTILE(w, 0.9) FROM t GROUP BY ALL'
+    >>> translate("SELECT (a - b) / 3600000000.0 FROM t")
+    'SELECT (a - b) / CAST(3600000000.0 AS DOUBLE) FROM t'
+    """
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    return tree.transform(_to_spark).sql(dialect="spark")
+
+
+def _to_spark(node: exp.Expression) -> exp.Expression:
+    """Rewrite one node of a DuckDB syntax tree where Spark differs."""
+    if isinstance(node, exp.Median):
+        return exp.Anonymous(this="percentile", expressions=[node.this, _number("0.5")])
+    if isinstance(node, exp.PercentileCont | exp.Quantile) and node.expression:
+        return exp.Anonymous(this="percentile", expressions=[node.this, node.expression])
+    if (
+        isinstance(node, exp.Literal)
+        and not node.is_string
+        and any(ch in node.this for ch in ".eE")
+        and not isinstance(node.parent, exp.Cast | exp.Anonymous)
+    ):
+        return exp.Cast(this=node.copy(), to=exp.DataType.build("DOUBLE"))
+    return node
+
+
+def _number(text: str) -> exp.Literal:
+    return exp.Literal(this=text, is_string=False)
+
+
+def local_session(*, cores: int = 2, shuffle_partitions: int = 4) -> SparkSession:
+    """Start (or reuse) a local Spark session set up for pathways (UTC, quiet, Arrow).
+
+    Parameters
+    ----------
+    cores : int
+        Worker threads (``local[cores]``).
+    shuffle_partitions : int
+        ``spark.sql.shuffle.partitions``; small for small logs and tests.
+
+    Returns
+    -------
+    SparkSession
+        The active session if there is one with these settings, else a new one.
+    """
+    builder = _spark_sql().SparkSession.builder
+    with _quiet_pandas_conversion():
+        session = (
+            builder.master(f"local[{int(cores)}]")
+            .appName("pathways")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", str(int(shuffle_partitions)))
+            .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .getOrCreate()
+        )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+class SparkEngine:
+    """Runs the analyses' SQL on Spark, after translating it (:func:`translate`).
+
+    Tables are Spark temporary views; :meth:`materialize` persists a result
+    (memory, spilling to disk) under a view name, so later queries reuse it.
+
+    Parameters
+    ----------
+    spark : SparkSession
+        The session to run on; its ``spark.sql.session.timeZone`` should be UTC
+        (analyses compare ``ts_us`` integers, so results do not depend on it,
+        but timestamps returned to pandas do).
+    """
+
+    name = "spark"
+
+    def __init__(self, spark: SparkSession) -> None:
+        self.spark = spark
+        self._persisted: dict[str, DataFrame] = {}
+
+    def sql(self, sql: str) -> DataFrame:
+        """Translate a query in DuckDB's dialect and return it as a Spark DataFrame."""
+        translated = translate(sql)
+        try:
+            return self.spark.sql(translated)
+        except Exception as err:  # pyspark's AnalysisException and parse errors
+            raise EngineError(
+                f"Spark could not run a query translated from DuckDB's dialect: {err}\n"
+                f"Translated query:\n{translated}"
+            ) from err
+
+    def query(self, sql: str) -> pd.DataFrame:
+        """Run a query and return a pandas DataFrame."""
+        frame = self.sql(sql)
+        with _quiet_pandas_conversion():
+            return frame.toPandas()
+
+    def scalar(self, sql: str) -> Any:
+        """Run a query and return the first value of its first row."""
+        row = self.sql(sql).first()
+        return None if row is None else row[0]
+
+    def materialize(self, name: str, sql: str) -> None:
+        """Persist a query's result as the temporary view ``name``."""
+        frame = self.sql(sql).persist(_storage_memory_and_disk())
+        old = self._persisted.pop(name, None)
+        frame.createOrReplaceTempView(name)
+        self._persisted[name] = frame
+        if old is not None:
+            old.unpersist()
+
+    def columns(self, table: str) -> list[str]:
+        """Column names of a table or view, in order."""
+        return list(self.spark.table(table).columns)
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        """Make a pandas DataFrame available as the temporary view ``name``."""
+        with _quiet_pandas_conversion():
+            self.spark.createDataFrame(frame).createOrReplaceTempView(name)
+
+    def register_parquet(self, name: str, path: str | Path) -> None:
+        """Make a Parquet file or folder available as the temporary view ``name``."""
+        self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
+
+
+def to_spark(
+    log: EventLog,
+    spark: SparkSession | None = None,
+    *,
+    workdir: str | Path | None = None,
+) -> EventLog:
+    """Hand a log read by DuckDB to Spark.
+
+    The events table (and ``case_cohorts``, ``read_problems``) are written to
+    Parquet and registered as Spark temporary views of the same names, so every
+    analysis runs on Spark unchanged.
+
+    Parameters
+    ----------
+    log : EventLog
+        A log from :func:`pathways.read` (held in DuckDB).
+    spark : SparkSession, optional
+        The session to use; a local one (:func:`local_session`) by default.
+    workdir : str or Path, optional
+        Where to write the Parquet files. On a cluster this must be storage
+        every executor can read (HDFS, S3, a shared file system); by default a
+        temporary folder, removed when the returned log's engine is collected.
+
+    Returns
+    -------
+    EventLog
+        The same log, whose engine is a :class:`SparkEngine`.
+
+    Raises
+    ------
+    EngineError
+        If the log is not held in DuckDB.
+    """
+    if log.engine.name == "spark":
+        return log
+    if not isinstance(log.engine, DuckDBEngine):
+        raise EngineError(
+            f"to_spark needs a log read into DuckDB; this one is on {log.engine.name!r}."
+        )
+    engine = SparkEngine(_own_session(spark if spark is not None else local_session()))
+    if workdir is None:
+        folder = Path(tempfile.mkdtemp(prefix="pathways-spark-"))
+        weakref.finalize(engine, shutil.rmtree, folder, ignore_errors=True)
+    else:
+        folder = Path(workdir)
+        folder.mkdir(parents=True, exist_ok=True)
+    present = set(log.engine.connection.execute("SHOW TABLES").df()["name"])
+    for table in (log.table, *(t for t in LOG_TABLES if t in present)):
+        target = folder / f"{table}.parquet"
+        log.engine.export_parquet(table, target)
+        engine.register_parquet(table, target)
+    return replace(log, engine=engine)
+
+
+def _spark_sql() -> Any:
+    """``pyspark.sql``, or an error saying how to install it."""
+    try:
+        import pyspark.sql
+    except ImportError as err:
+        raise EngineError(
+            "The Spark engine needs pyspark: pip install 'pathways[spark]' "
+            "(and Java 17 or later)."
+        ) from err
+    return pyspark.sql
+
+
+def _own_session(spark: SparkSession) -> SparkSession:
+    """Make a session of its own for one log, sharing ``spark``'s context and cache.
+
+    Temporary views belong to a session, so two logs handed to the same
+    session would both be ``events``; each gets a new session instead, with
+    the settings of the one given and UTC as its time zone.
+    """
+    session = spark.newSession()
+    for key in ("spark.sql.shuffle.partitions",
+                "spark.sql.execution.arrow.pyspark.enabled"):
+        value = spark.conf.get(key, None)
+        if value is not None:
+            session.conf.set(key, value)
+    session.conf.set("spark.sql.session.timeZone", "UTC")
+    return session
+
+
+@contextmanager
+def _quiet_pandas_conversion() -> Iterator[None]:
+    """Silence pyspark 4's warnings about pandas 3 around one conversion.
+
+    pyspark warns on every conversion that pandas 3 is not yet "fully
+    supported" and passes a keyword pandas 3 deprecates; the columns the
+    analyses exchange (text, integers, doubles, timestamps) convert exactly,
+    which the tests check against DuckDB.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "PySpark does not yet fully support",
+                                FutureWarning)
+        warnings.filterwarnings("ignore", "The copy keyword is deprecated",
+                                DeprecationWarning)
+        yield
+
+
+def _storage_memory_and_disk() -> Any:
+    from pyspark import StorageLevel
+
+    return StorageLevel.MEMORY_AND_DISK
