@@ -27,11 +27,13 @@ def check_writable(path: Path) -> None:
         )
     if path.is_dir():
         raise OutputError(f"Cannot write {path}: it is a folder. Name a file.")
-    if not os.access(folder, os.W_OK):
+    try:  # os.access says yes to root and on read-only mounts: try for real
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError:
         raise OutputError(
             f"Cannot write {path}: the folder {folder} is read-only. "
             "Choose another output path."
-        )
+        ) from None
 
 
 @contextmanager
