@@ -180,7 +180,11 @@ def _read_mapping_yaml(path: Path) -> tuple[str, dict[Any, Any]]:
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
-        raise RuleFileError(f"{path}{where}: not valid YAML ({err}).") from err
+        problem = getattr(err, "problem", None) or "syntax error"
+        raise RuleFileError(
+            f"{path}{where}: not valid YAML ({problem}). Check the indentation, "
+            "colons and brackets there."
+        ) from err
     except UnicodeDecodeError as err:
         raise RuleFileError(f"{path}: not UTF-8 text. Save it as UTF-8.") from err
     if not isinstance(data, dict) or not isinstance(data.get("levels"), dict):
