@@ -962,7 +962,8 @@ def emergency_admissions(log: EventLog, *, gp_lookback_days: int = 7) -> Measure
     ``admission_type``, ``innleggelsestype``) says *ø-hjelp*, *akutt*,
     *emergency* or the like; elective when its role is ``admission_elective`` or
     the column says *elektiv* or *planlagt*; unknown otherwise. The emergency
-    share is over all admissions (unknown ones included, and counted). An
+    share is over admissions of known urgency; the unknown ones are counted
+    apart (a log with no urgency at all gives no share). An
     emergency admission has *no GP contact* when the case has no event at level
     ``gp`` in the ``gp_lookback_days`` × 24 hours before it.
 
@@ -1006,6 +1007,7 @@ def emergency_admissions(log: EventLog, *, gp_lookback_days: int = 7) -> Measure
         GROUP BY g.age_group ORDER BY g.age_group DESC
     """)
     rows = table.set_index("age_group")
+    known = rows["emergency"] + rows["elective"]
     days = gp_lookback_days
     return Measure(
         name="emergency_admissions",
@@ -1014,12 +1016,12 @@ def emergency_admissions(log: EventLog, *, gp_lookback_days: int = 7) -> Measure
             "nb": "Innleggelse (start av opphold) er ø-hjelp når rollen er admission_emergency "
                   "eller en hastegradskolonne sier ø-hjelp/akutt; elektiv ved "
                   "admission_elective eller elektiv/planlagt; ellers ukjent. Ø-hjelpsandel av "
-                  "alle innleggelser (ukjente med i nevneren). Uten fastlegekontakt: ingen "
+                  "innleggelser med kjent hastegrad (ukjente telles for seg). Uten fastlegekontakt: ingen "
                   f"hendelse på fastlegenivå de siste {days} dagene før innleggelsen.",
             "en": "An admission (start of a stay) is an emergency when its role is "
                   "admission_emergency or an urgency column says ø-hjelp/acute; elective "
                   "for admission_elective or elektiv/planned; else unknown. Emergency share "
-                  "of all admissions (unknown ones in the denominator). No GP contact: no "
+                  "of admissions of known urgency (unknown ones counted apart). No GP contact: no "
                   f"event at the GP level in the {days} days before the admission.",
         }, source),
         thresholds={"gp_lookback_days": days, "stays_from": source},
@@ -1027,10 +1029,10 @@ def emergency_admissions(log: EventLog, *, gp_lookback_days: int = 7) -> Measure
         summary={
             "emergency_share": _ratio({"nb": "ø-hjelpsandel av innleggelser",
                                        "en": "emergency share of admissions"},
-                                      rows.loc["all", "emergency"], rows.loc["all", "admissions"]),
+                                      rows.loc["all", "emergency"], known["all"]),
             "emergency_share_80plus": _ratio(
                 {"nb": "ø-hjelpsandel, 80 år +", "en": "emergency share, aged 80+"},
-                rows.loc["80+", "emergency"], rows.loc["80+", "admissions"]),
+                rows.loc["80+", "emergency"], known["80+"]),
             "unknown_urgency": _ratio({"nb": "innleggelser med ukjent hastegrad",
                                        "en": "admissions of unknown urgency"},
                                       rows.loc["all", "unknown"], rows.loc["all", "admissions"]),
@@ -1046,11 +1048,9 @@ def emergency_admissions(log: EventLog, *, gp_lookback_days: int = 7) -> Measure
                 value=0.60, year="2009 (white paper; data year not stated)",
                 source=f"{WHITE_PAPER}, seeds 004:3962–3965",
                 differs={"nb": "definisjonen der: alle heldøgnsopphold nasjonalt etter NPRs "
-                               "hastegrad; vår: innleggelser i loggen, ukjent hastegrad i "
-                               "nevneren",
+                               "hastegrad; vår: innleggelser i loggen med kjent hastegrad",
                          "en": "definition there: all inpatient stays nationally, by NPR "
-                               "urgency; ours: admissions in the log, unknown urgency in the "
-                               "denominator"},
+                               "urgency; ours: admissions in the log of known urgency"},
                 compare_to="emergency_share"),
             Reference(
                 figure={"nb": "55 % av 415 000 ø-hjelpsinnleggelser skjedde uten at fastlegen "

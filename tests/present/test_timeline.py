@@ -59,7 +59,7 @@ def test_no_national_id_and_deterministic(log):
 
 
 def test_unknown_case_names_it_and_says_how_to_find_ids(log):
-    with pytest.raises(OptionError, match="No case 'nobody'.*to_pandas"):
+    with pytest.raises(OptionError, match=r"No case .nobody.*to_pandas"):
         pathways.timeline(log, "nobody")
 
 
