@@ -1016,8 +1016,9 @@ def emergency_admissions(log: EventLog, *, gp_lookback_days: int = 7) -> Measure
             "nb": "Innleggelse (start av opphold) er ø-hjelp når rollen er admission_emergency "
                   "eller en hastegradskolonne sier ø-hjelp/akutt; elektiv ved "
                   "admission_elective eller elektiv/planlagt; ellers ukjent. Ø-hjelpsandel av "
-                  "innleggelser med kjent hastegrad (ukjente telles for seg). Uten fastlegekontakt: ingen "
-                  f"hendelse på fastlegenivå de siste {days} dagene før innleggelsen.",
+                  "innleggelser med kjent hastegrad (ukjente telles for seg). "
+                  "Uten fastlegekontakt: ingen hendelse på fastlegenivå de siste "
+                  f"{days} dagene før innleggelsen.",
             "en": "An admission (start of a stay) is an emergency when its role is "
                   "admission_emergency or an urgency column says ø-hjelp/acute; elective "
                   "for admission_elective or elektiv/planned; else unknown. Emergency share "
