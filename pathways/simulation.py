@@ -950,7 +950,14 @@ def _atomic_target(path: Path) -> Path:
         raise OutputError(
             f"Cannot write {path}: the folder {path.parent} does not exist. Create it first."
         )
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
+                                        dir=path.parent)
+    except OSError:
+        raise OutputError(
+            f"Cannot write {path}: the folder {path.parent} is read-only. "
+            "Choose another output path."
+        ) from None
     os.close(handle)
     os.chmod(name, 0o644)  # mkstemp makes it private; an export is an ordinary file
     return Path(name)
