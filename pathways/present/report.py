@@ -1,7 +1,7 @@
 """The report: one self-contained HTML page a health community brings to its meeting.
 
 :func:`report` builds each section's context (a dataclass, see
-:mod:`pathways.present.sections` and :mod:`pathways.present.break_sections`),
+:mod:`pathways.present.sections`, ``break_sections`` and ``more_sections``),
 renders ``templates/report.html`` with jinja2 (autoescape on: every string from
 the log is escaped) and writes the page atomically. CSS and the small sorting
 script are inlined and the pictures are inline SVG, so the page needs no
@@ -12,7 +12,7 @@ page: nothing in it depends on the time it was made.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,9 @@ from markupsafe import Markup
 from pathways.analyse.runchart import Intervention, check_period
 from pathways.errors import OptionError
 from pathways.log import EventLog
+from pathways.present.break_sections import BreaksContext, RunChartsContext
 from pathways.present.messages import LANGUAGES, Messages
+from pathways.present.more_sections import ConformanceContext, MeasuresContext
 from pathways.present.output import atomic_path, check_writable
 from pathways.present.sections import (
     LevelMapContext,
@@ -60,10 +62,8 @@ class ReportContext:
         The page lists pseudonymous case ids and is marked *taushetsbelagt*.
     summary, levelmap, transitions, variants, method
         The sections' contexts.
-    breaks, runcharts, conformance, measures : object or None
-        The sections whose analyses may be missing; None leaves them out.
-    missing : list of str
-        Notes on sections left out because their analysis is not available.
+    breaks, runcharts, conformance, measures
+        Sections 4, 5, 6b, and 7 with 8 (the reference figures).
     css, script : Markup
         The inlined stylesheet and table-sorting script.
     """
@@ -78,11 +78,10 @@ class ReportContext:
     transitions: TransitionsContext
     variants: VariantsContext
     method: MethodContext
-    breaks: Any = None
-    runcharts: Any = None
-    conformance: Any = None
-    measures: Any = None
-    missing: list[str] = field(default_factory=list)
+    breaks: BreaksContext
+    runcharts: RunChartsContext
+    conformance: ConformanceContext
+    measures: MeasuresContext
     css: Markup = Markup("")
     script: Markup = Markup("")
 
@@ -171,15 +170,38 @@ def build_context(
     interventions: Sequence[Intervention] = (),
 ) -> ReportContext:
     """Compute every section of the page."""
+    from pathways.analyse.breakrates import trigger_outcomes
+    from pathways.analyse.conformance import conformance
+    from pathways.analyse.measures import all_measures
+    from pathways.present.break_sections import (
+        breaks_section,
+        level_map_rates,
+        run_charts_section,
+    )
+    from pathways.present.more_sections import conformance_section, measures_section
+
     t = Messages(opts.lang)  # type: ignore[arg-type]
     static = resources.files("pathways.present").joinpath("static")
+    result, outcomes = trigger_outcomes(log, pathway=pathway, rules=rules, lang=opts.lang)
+    cohorts = set(log.engine.query("SELECT DISTINCT cohort FROM case_cohorts")["cohort"])
+    explicit = pathway is not None or rules is not None
+    checks = [conformance(log, pathway=p, cohort=None if explicit or p.cohort not in cohorts
+                          else p.cohort) for p in result.pathways] or [conformance(log)]
+    titles = {p.name: p.title.get(opts.lang) for p in result.pathways}
     return ReportContext(
         lang=opts.lang, t=t, source=Path(log.report.source).name,
         min_count=opts.min_count, confidential=opts.show_cases,
         summary=summary_section(log, t, opts),
-        levelmap=level_map_section(log, t, opts),
+        levelmap=level_map_section(log, t, opts, break_rates=level_map_rates(
+            result, outcomes, opts.min_count)),
         transitions=transitions_section(log, t, opts),
+        breaks=breaks_section(result, outcomes, t, opts),
+        runcharts=run_charts_section(result, outcomes, t, opts,
+                                     timezone=log.report.timezone,
+                                     interventions=interventions),
         variants=variants_section(log, t, opts),
+        conformance=conformance_section(checks, t, opts, titles),
+        measures=measures_section(all_measures(log), t, opts),
         method=method_section(log, t, opts),
         css=Markup(static.joinpath("report.css").read_text("utf-8")),  # noqa: S704
         script=Markup(static.joinpath("sort.js").read_text("utf-8")),  # noqa: S704

@@ -35,7 +35,7 @@ def test_every_key_the_templates_use_exists():
 
     used = set()
     for template in TEMPLATES.glob("*.html"):
-        used |= set(re.findall(r"""\bt\(["']([a-z0-9_]+)["']""", template.read_text("utf-8")))
+        used |= set(re.findall(r"""\bt\(["']([a-z0-9_]+)["'][,)]""", template.read_text("utf-8")))
     assert used
     assert used <= set(CATALOGUE), sorted(used - set(CATALOGUE))
 

@@ -1,0 +1,66 @@
+"""One row per trigger with its outcome: the denominators of break rates by group.
+
+:func:`pathways.analyse.breaks.evaluate` gives rates per rule; a report also
+needs them per month, level pair, municipality and hospital, with the same
+definition (broken triggers / evaluated triggers). This module reads the
+per-trigger table that ``evaluate`` leaves in the engine (``_br_trig``, with
+the forbidden events in ``_br_forbid``) right after it ran, and resolves each
+trigger's outcome exactly as ``evaluate``'s summary does.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pathways.analyse.breaks import BreakResult, evaluate
+from pathways.log import EventLog
+
+#: Outcomes that are breaks, and outcomes that count in the denominator.
+BROKEN = ("late", "missing", "occurred")
+EVALUATED = ("met", *BROKEN)
+
+
+def trigger_outcomes(log: EventLog, *, pathway: object = None, rules: object = None,
+                     lang: str = "nb") -> tuple[BreakResult, pd.DataFrame]:
+    """Evaluate the pathways and return the result with one row per evaluated trigger.
+
+    Returns
+    -------
+    BreakResult
+        As :func:`pathways.analyse.breaks.evaluate` returns it.
+    DataFrame
+        ``rule_no`` (position in ``result.summary``), ``case_id``, ``ts_us``,
+        ``from_level`` (the trigger's level), ``municipality`` (the case's
+        municipality of residence), ``hospital`` (the trigger's hospital trust,
+        else the case's), ``outcome`` (``met``, ``late``, ``missing``,
+        ``occurred``) and ``broken`` (bool). Excused triggers and open windows
+        are left out, as they are from the rate's denominator.
+    """
+    result = evaluate(log, pathway=pathway, rules=rules, lang=lang)  # type: ignore[arg-type]
+    end_us = log.end_of_observation_us
+    frame = log.engine.query(f"""
+        WITH f AS (
+            SELECT rule_no, case_id, trig_idx, count(*) AS n
+            FROM _br_forbid GROUP BY rule_no, case_id, trig_idx
+        ), c AS (
+            SELECT case_id, max(municipality) AS municipality, max(hospital) AS hospital
+            FROM {log.table} GROUP BY case_id
+        ), o AS (
+            SELECT t.rule_no, t.case_id, t.event_idx, t.ts_us, t.care_level AS from_level,
+                   CASE WHEN t.outcome <> 'forbid' THEN t.outcome
+                        WHEN f.n IS NOT NULL THEN 'occurred'
+                        WHEN t.deadline_us > {int(end_us)} THEN 'open'
+                        ELSE 'met' END AS outcome
+            FROM _br_trig t LEFT JOIN f
+              ON f.rule_no = t.rule_no AND f.case_id = t.case_id
+             AND f.trig_idx = t.event_idx
+        )
+        SELECT o.rule_no, o.case_id, o.ts_us, o.from_level, c.municipality,
+               coalesce(e.hospital, c.hospital) AS hospital, o.outcome
+        FROM o JOIN c ON c.case_id = o.case_id
+        LEFT JOIN {log.table} e ON e.case_id = o.case_id AND e.event_idx = o.event_idx
+        WHERE o.outcome IN ({", ".join(repr(x) for x in EVALUATED)})
+        ORDER BY o.rule_no, o.case_id, o.ts_us
+    """)
+    frame["broken"] = frame["outcome"].isin(BROKEN)
+    return result, frame

@@ -1,0 +1,347 @@
+"""The report's break sections: breaks by kind, rule, transition and organisation,
+and run charts of each rule's break rate by month or tertial.
+
+A rate is broken triggers / evaluated triggers (excused triggers and windows
+still open left out), the definition of
+:func:`pathways.analyse.breaks.evaluate`, here grouped further. The municipal
+view (municipality of residence) stands beside the hospital's. Suppression
+applies to every count, and no rate is computed from a suppressed one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from statistics import median
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from markupsafe import Markup
+
+from pathways.analyse.runchart import (
+    MIN_USEFUL_POINTS,
+    Intervention,
+    anhoej,
+    period_label,
+    period_start,
+    period_starts,
+)
+from pathways.present.charts import KIND_COLOUR, RunChartLine, bar_chart, run_chart
+from pathways.present.messages import Messages
+from pathways.present.numbers import pct_text, safe_rate
+from pathways.present.sections import ReportOptions, count_cell, level_name
+from pathways.present.tables import Cell, Column, Table
+
+KINDS = ("time", "information", "resource")
+
+#: Case ids listed with ``show_cases`` (the breaks CSV has them all).
+MAX_CASES = 200
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """A rule as the page names it.
+
+    Attributes
+    ----------
+    pathway, rule_id, kind, title, source : str
+    """
+
+    pathway: str
+    rule_id: str
+    kind: str
+    title: str
+    source: str
+
+
+@dataclass(frozen=True)
+class BreaksContext:
+    """Section 4: breaks with rates and denominators.
+
+    Attributes
+    ----------
+    rules : list of RuleInfo
+        Each rule with its title and source.
+    by_kind, by_rule, by_pair, by_municipality, by_hospital : Table
+    chart : Markup or None
+        Bar chart of broken triggers and evaluated triggers by kind.
+    cases : Table or None
+        Pseudonymous case ids with breaks (only with ``show_cases``).
+    note : str
+        Shown when no rule applied or nothing broke.
+    """
+
+    rules: list[RuleInfo]
+    by_kind: Table
+    by_rule: Table
+    by_pair: Table
+    by_municipality: Table
+    by_hospital: Table
+    chart: Markup | None = None
+    cases: Table | None = None
+    note: str = ""
+
+
+def _rate_columns(t: Messages) -> list[Column]:
+    return [Column(t("triggers"), True), Column(t("n_breaks"), True), Column(t("rate"), True)]
+
+
+def _rate_cells(evaluated: int, broken: int, opts: ReportOptions) -> list[Cell]:
+    rate = safe_rate(broken, evaluated, opts.min_count)
+    return [count_cell(evaluated, opts), count_cell(broken, opts),
+            Cell(pct_text(rate, opts.lang, 1), sort=-1 if rate is None else rate)]
+
+
+def _grouped(outcomes: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    grouped = outcomes.groupby(keys, dropna=False).agg(
+        evaluated=("broken", "size"), broken=("broken", "sum")).reset_index()
+    return grouped.sort_values(["broken", "evaluated"], ascending=False)
+
+
+def breaks_section(result: object, outcomes: pd.DataFrame, t: Messages,
+                   opts: ReportOptions) -> BreaksContext:
+    """Section 4 from ``evaluate``'s result and the per-trigger outcomes."""
+    summary: pd.DataFrame = result.summary  # type: ignore[attr-defined]
+    lang = opts.lang
+    sources = {(p.name, r.id): (r.source or "") for p in result.pathways  # type: ignore[attr-defined]
+               for r in p.rules}
+    rules = [RuleInfo(row.pathway, row.rule_id, row.kind, row.title,
+                      sources.get((row.pathway, row.rule_id), ""))
+             for row in summary.itertuples(index=False)]
+    outcomes = _with_rules(result, outcomes)
+
+    by_kind = Table(t("by_kind"), [Column(t("kind")), *_rate_columns(t)],
+                    note=t("suppressed_note", min_count=opts.min_count))
+    kinds = _grouped(outcomes, ["kind"]).set_index("kind")
+    for kind in KINDS:
+        ev, br = (int(kinds.loc[kind, c]) if kind in kinds.index else 0
+                  for c in ("evaluated", "broken"))
+        by_kind.rows.append([Cell(t(f"kind_{kind}")), *_rate_cells(ev, br, opts)])
+
+    by_rule = Table(t("by_rule"), [
+        Column(t("pathway")), Column(t("rule")), Column(t("kind")),
+        Column(t("triggers"), True), Column(t("n_breaks"), True), Column(t("rate"), True),
+        Column(t("late"), True), Column(t("missing"), True), Column(t("occurred"), True),
+        Column(t("open_windows"), True)], note=t("m_rates"))
+    for row in summary.itertuples(index=False):
+        by_rule.rows.append([
+            Cell(row.pathway), Cell(f"{row.title} ({row.rule_id})"),
+            Cell(t(f"kind_{row.kind}") if row.kind in KINDS else row.kind),
+            *_rate_cells(int(row.evaluated), int(row.broken), opts),
+            count_cell(int(row.late), opts), count_cell(int(row.missing), opts),
+            count_cell(int(row.occurred), opts), count_cell(int(row.open_windows), opts)])
+
+    by_pair = Table(t("by_pair"), [Column(t("from_level")), Column(t("to_level")),
+                                   *_rate_columns(t)])
+    for row in pair_rates(result, outcomes).itertuples(index=False):
+        by_pair.rows.append([Cell(level_name(row.from_level, lang)),
+                             Cell(level_name(row.to_level, lang)),
+                             *_rate_cells(int(row.evaluated), int(row.broken), opts)])
+
+    tables = []
+    for column, caption, heading in (("municipality", t("by_municipality"), t("municipality")),
+                                     ("hospital", t("by_hospital"), t("hospital"))):
+        table = Table(caption, [Column(heading), *_rate_columns(t)])
+        for row in _grouped(outcomes.dropna(subset=[column]), [column]).itertuples(index=False):
+            table.rows.append([Cell(str(getattr(row, column))),
+                               *_rate_cells(int(row.evaluated), int(row.broken), opts)])
+        tables.append(table)
+
+    chart = None
+    if len(outcomes):
+        values = [(int(kinds.loc[k, "broken"]) if k in kinds.index else 0) for k in KINDS]
+        shown = [0 if 0 < v < opts.min_count else v for v in values]
+        chart = Markup(bar_chart(  # noqa: S704
+            [t(f"kind_{k}") for k in KINDS],
+            [(t("n_breaks"), KIND_COLOUR["resource"], shown)],
+            chart_id="breaks-kind", title=t("breaks_chart_title"),
+            axis_label=t("breaks_axis")))
+    cases = _case_table(result, t, opts) if opts.show_cases else None
+    note = "" if len(summary) else t("breaks_no_rules")
+    if len(summary) and not outcomes["broken"].any():
+        note = t("breaks_none")
+    return BreaksContext(rules=rules, by_kind=by_kind, by_rule=by_rule, by_pair=by_pair,
+                         by_municipality=tables[0], by_hospital=tables[1], chart=chart,
+                         cases=cases, note=note)
+
+
+def pair_rates(result: object, outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Broken and evaluated triggers per level pair.
+
+    A rule's pair is its trigger's level and the level its breaks land at (the
+    late or forbidden event's, or the level the rule expects), the most common
+    one over its breaks; the denominator is the rule's evaluated triggers at
+    that trigger level. Columns ``from_level``, ``to_level``, ``evaluated``,
+    ``broken``.
+    """
+    table: pd.DataFrame = result.breaks  # type: ignore[attr-defined]
+    if table.empty or outcomes.empty:
+        return pd.DataFrame(columns=["from_level", "to_level", "evaluated", "broken"])
+    landing = (table.dropna(subset=["to_level"])
+               .groupby(["pathway", "rule_id", "from_level"])["to_level"]
+               .agg(lambda s: s.value_counts().index[0]).reset_index())
+    joined = _with_rules(result, outcomes).merge(landing, on=["pathway", "rule_id", "from_level"], how="inner")
+    joined = joined[joined["from_level"] != joined["to_level"]]
+    return _grouped(joined, ["from_level", "to_level"])
+
+
+def _with_rules(result: object, outcomes: pd.DataFrame) -> pd.DataFrame:
+    """The outcomes with their rule's ``pathway``, ``rule_id``, ``kind`` and ``title``."""
+    if "pathway" in outcomes.columns:
+        return outcomes
+    summary: pd.DataFrame = result.summary  # type: ignore[attr-defined]
+    info = summary[["pathway", "rule_id", "kind", "title"]].rename_axis("rule_no").reset_index()
+    return outcomes.merge(info, on="rule_no", how="left")
+
+
+def level_map_rates(result: object, outcomes: pd.DataFrame,
+                    min_count: int) -> dict[tuple[str, str], float]:
+    """(from level, to level) → break rate for the level map, suppressed ones left out."""
+    rates = {}
+    for row in pair_rates(result, outcomes).itertuples(index=False):
+        rate = safe_rate(int(row.broken), int(row.evaluated), min_count)
+        if rate is not None:
+            rates[(row.from_level, row.to_level)] = rate
+    return rates
+
+
+def _case_table(result: object, t: Messages, opts: ReportOptions) -> Table:
+    table: pd.DataFrame = result.breaks  # type: ignore[attr-defined]
+    out = Table(t("case_list"), [Column(t("case_id")), Column(t("rule")), Column(t("status")),
+                                 Column(t("trigger_time"))])
+    for row in table.head(MAX_CASES).itertuples(index=False):
+        out.rows.append([Cell(str(row.case_id)), Cell(f"{row.pathway}/{row.rule_id}"),
+                         Cell(t(row.status)), Cell(str(row.trigger_time)[:16])])
+    return out
+
+
+# 5. Run charts --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunChart:
+    """One rule's run chart.
+
+    Attributes
+    ----------
+    title : str
+        The rule's title and id.
+    svg : Markup
+        The chart.
+    findings : list of (text, is_signal)
+        The Anhøj rules' verdicts in words, and the medians before and after.
+    table : Table
+        The points: period, triggers, breaks, rate.
+    """
+
+    title: str
+    svg: Markup
+    findings: list[tuple[str, bool]]
+    table: Table
+
+
+@dataclass(frozen=True)
+class RunChartsContext:
+    """Section 5: a run chart per rule with evaluated triggers.
+
+    Attributes
+    ----------
+    intro : str
+    charts : list of RunChart
+    note : str
+        The suppression rule for points.
+    """
+
+    intro: str
+    charts: list[RunChart] = field(default_factory=list)
+    note: str = ""
+
+
+def run_charts_section(result: object, outcomes: pd.DataFrame, t: Messages,
+                       opts: ReportOptions, *, timezone: str,
+                       interventions: Sequence[Intervention] = ()) -> RunChartsContext:
+    """Section 5: break rate per period for every rule, with Anhøj's rules."""
+    period = opts.period  # checked on entry
+    word = t(f"period_{period}")
+    context = RunChartsContext(intro=t("runcharts_intro", period=word),
+                               note=t("runchart_suppressed", min_count=opts.min_count))
+    if outcomes.empty:
+        return context
+    zone = ZoneInfo(timezone)
+    days = [datetime.fromtimestamp(us / 1e6, tz=UTC).astimezone(zone).date()
+            for us in outcomes["ts_us"]]
+    outcomes = outcomes.assign(start=[period_start(d, period) for d in days])  # type: ignore[arg-type]
+    starts = period_starts(min(days), max(days), period)  # type: ignore[arg-type]
+    summary: pd.DataFrame = result.summary  # type: ignore[attr-defined]
+    for rule_no, group in outcomes.groupby("rule_no"):
+        rule = summary.iloc[int(rule_no)]
+        counts = group.groupby("start")["broken"].agg(["size", "sum"])
+        values: list[float | None] = []
+        table = Table(t("runcharts"), [Column(t("period_axis")), *_rate_columns(t)])
+        for start in starts:
+            ev, br = ((int(counts.loc[start, "size"]), int(counts.loc[start, "sum"]))
+                      if start in counts.index else (0, 0))
+            values.append(safe_rate(br, ev, opts.min_count))
+            table.rows.append([Cell(period_label(start, period)), *_rate_cells(ev, br, opts)])
+        if all(v is None for v in values):
+            continue
+        title = f"{rule['title']} ({rule['rule_id']})"
+        context.charts.append(_one_chart(title, f"run-{int(rule_no)}", starts, values, table,
+                                         t, opts, interventions))
+    return context
+
+
+def _one_chart(title: str, chart_id: str, starts: list[date], values: list[float | None],
+               table: Table, t: Messages, opts: ReportOptions,
+               interventions: Sequence[Intervention]) -> RunChart:
+    period = opts.period
+    labels = [period_label(s, period) for s in starts]
+    cuts = sorted({_position(m.day, starts) for m in interventions
+                   if starts[0] <= m.day and _position(m.day, starts) < len(starts)})
+    bounds = [0, *[c for c in cuts if c > 0], len(starts)]
+    parts = [values[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    baseline = [v for v in parts[0] if v is not None] or [v for v in values if v is not None]
+    centre = median(baseline)
+    analysis = anhoej(values, centre=centre)
+    lines = [RunChartLine(0, bounds[1] - 1, centre,
+                          t("median_before") if len(parts) > 1 else t("median"))]
+    findings: list[tuple[str, bool]] = []
+    for k, (a, b) in enumerate(zip(bounds[1:], bounds[2:], strict=False)):
+        points = [v for v in values[a:b] if v is not None]
+        label = next((m.label for m in interventions if _position(m.day, starts) == a),
+                     str(k + 1))
+        if points:
+            lines.append(RunChartLine(a, b - 1, median(points), t("median_after", label=label)))
+            findings.append((f"{t('median_after', label=label)}: "
+                             f"{pct_text(median(points), opts.lang, 1)}", False))
+    if len(parts) > 1:
+        findings.insert(0, (f"{t('median_before')}: {pct_text(centre, opts.lang, 1)}", False))
+    if not analysis.tested:
+        findings.append((t("sig_too_few", n=analysis.useful, minimum=MIN_USEFUL_POINTS), False))
+    else:
+        if analysis.long_run:
+            findings.append((t("sig_long_run", longest=analysis.longest_run,
+                               limit=analysis.run_limit), True))
+        if analysis.few_crossings:
+            findings.append((t("sig_few_crossings", crossings=analysis.crossings,
+                               limit=analysis.crossings_limit), True))
+        if not analysis.signal:
+            findings.append((t("sig_none", longest=analysis.longest_run,
+                               run_limit=analysis.run_limit, crossings=analysis.crossings,
+                               cross_limit=analysis.crossings_limit), False))
+    marks = [(_position(m.day, starts) - 0.5, m.label) for m in interventions
+             if 0 <= _position(m.day, starts) < len(starts)]
+    svg = run_chart(labels, values, chart_id=chart_id,
+                    title=t("runchart_alt", rule=title, period=t(f"period_{period}")),
+                    medians=lines, signal_points=analysis.signal_points, interventions=marks,
+                    axis_labels=(t("period_axis"), t("rate_axis")),
+                    legend=(t("data_point"), t("signal_point"), t("intervention")))
+    return RunChart(title=title, svg=Markup(svg), findings=findings,  # noqa: S704
+                    table=table)
+
+
+def _position(day: date, starts: list[date]) -> int:
+    """Index of the first period starting on or after ``day`` (len when none)."""
+    return next((i for i, s in enumerate(starts) if s >= day), len(starts))
+

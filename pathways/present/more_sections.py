@@ -1,0 +1,208 @@
+"""The report's conformance, measures and reference-figure sections.
+
+Measures come from :func:`pathways.analyse.measures.all_measures`; their
+tables suppress the columns the measure names as counts (and hide the other
+numbers of a row whose counts are suppressed). Columns naming units or
+clinicians are left out (DESIGN §8), and per-patient detail never enters
+the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from markupsafe import Markup
+
+from pathways.analyse.conformance import Conformance
+from pathways.present.charts import histogram
+from pathways.present.messages import Messages
+from pathways.present.numbers import (
+    count_text,
+    decimal_text,
+    hours_text,
+    is_suppressed,
+    pct_text,
+    safe_rate,
+)
+from pathways.present.sections import ReportOptions, count_cell, level_name
+from pathways.present.tables import Cell, Column, Table
+
+#: Columns never shown: units and clinicians are indirect identifiers.
+HIDDEN_COLUMNS = ("resource", "from_resource", "to_resource", "unit", "clinician", "case_id")
+
+#: Rows shown per measure table.
+MAX_ROWS = 25
+
+
+@dataclass(frozen=True)
+class ConformanceResult:
+    """One reference model's conformance, ready to show.
+
+    Attributes
+    ----------
+    heading : str
+    model : str
+        How the reference model was made.
+    facts : list of (label, value)
+    chart : Markup or None
+    """
+
+    heading: str
+    model: str
+    facts: list[tuple[str, str]]
+    chart: Markup | None
+
+
+@dataclass(frozen=True)
+class ConformanceContext:
+    """Section 6b: fitness of the journeys against the standard pathway."""
+
+    results: list[ConformanceResult] = field(default_factory=list)
+    note: str = ""
+
+
+def conformance_section(results: list[Conformance], t: Messages, opts: ReportOptions,
+                        titles: dict[str, str]) -> ConformanceContext:
+    """Section 6b from :func:`pathways.analyse.conformance.conformance` results."""
+    shown = []
+    for k, res in enumerate(results):
+        name = titles.get(res.pathway or "", res.pathway or "")
+        model = (t("conformance_model", pathway=name, noise=decimal_text(res.noise, opts.lang),
+                   activities=", ".join(res.activities)) if res.pathway
+                 else t("conformance_model_all", noise=decimal_text(res.noise, opts.lang)))
+        n = res.replayed
+        threshold = decimal_text(res.threshold, opts.lang)
+        facts = [
+            (t("cases"), count_text(n, opts.lang, opts.min_count)),
+            (t("fitness_mean"), "–" if res.mean is None or is_suppressed(n, opts.min_count)
+             else decimal_text(res.mean, opts.lang, 2)),
+            (t("fitting"), _count_share(res.fitting, n, opts)),
+            (t("atypical", threshold=threshold), _count_share(res.atypical, n, opts)),
+        ]
+        chart = None
+        if n >= opts.min_count:
+            chart = Markup(histogram(  # noqa: S704
+                res.fitness, bins=[i / 10 for i in range(11)], chart_id=f"fitness-{k}",
+                title=f"{t('fitness_chart_title')}: {name or t('cases')}",
+                axis_labels=(t("fitness_axis"), t("cases_axis")), legend=t("cases_axis")))
+        shown.append(ConformanceResult(heading=name, model=model, facts=facts, chart=chart))
+    return ConformanceContext(results=shown, note=t("atypical_note"))
+
+
+def _count_share(count: int, of: int, opts: ReportOptions) -> str:
+    text = count_text(count, opts.lang, opts.min_count)
+    rate = safe_rate(count, of, opts.min_count)
+    return text if rate is None else f"{text} ({pct_text(rate, opts.lang, 1)})"
+
+
+# 7. Measures ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    """One measure as shown.
+
+    Attributes
+    ----------
+    title, definition : str
+    thresholds : list of (name, value)
+    headlines : list of (label, value)
+    table : Table or None
+    """
+
+    title: str
+    definition: str
+    thresholds: list[tuple[str, str]]
+    headlines: list[tuple[str, str]]
+    table: Table | None
+
+
+@dataclass(frozen=True)
+class MeasuresContext:
+    """Section 7: the measures that need no pathway file, and section 8's figures.
+
+    Attributes
+    ----------
+    measures : list of MeasureView
+    references : Table
+        Our number beside the white paper's, with year, source and difference.
+    """
+
+    measures: list[MeasureView]
+    references: Table
+
+
+def measures_section(measures: list[Any], t: Messages, opts: ReportOptions,
+                     ) -> MeasuresContext:
+    """Sections 7 and 8 from :func:`pathways.analyse.measures.all_measures`."""
+    lang = opts.lang
+    views = []
+    references = Table(t("reference_figures"), [
+        Column(t("measures")), Column(t("ours"), True), Column(t("theirs")),
+        Column(t("year")), Column(t("source")), Column(t("difference"))])
+    for measure in measures:
+        headlines = [(h.label[lang], headline_text(h, opts))
+                     for h in measure.summary.values()]
+        views.append(MeasureView(
+            title=measure.title[lang], definition=measure.definition[lang],
+            thresholds=[(str(k), str(v)) for k, v in measure.thresholds.items()],
+            headlines=headlines, table=_measure_table(measure, opts)))
+        for ref in measure.reference:
+            ours = measure.summary.get(ref.compare_to) if ref.compare_to else None
+            references.rows.append([
+                Cell(measure.title[lang]),
+                Cell(headline_text(ours, opts) if ours is not None else "–"),
+                Cell(ref.figure[lang]), Cell(ref.year), Cell(ref.source),
+                Cell(ref.differs[lang])])
+    return MeasuresContext(measures=views, references=references)
+
+
+def headline_text(h: Any, opts: ReportOptions) -> str:
+    """A headline number in words: a share with its numerator and denominator."""
+    lang, mc = opts.lang, opts.min_count
+    if h.unit == "share":
+        if h.count is None or h.of is None:
+            return pct_text(h.value, lang, 1)
+        rate = safe_rate(int(h.count), int(h.of), mc)
+        return (f"{pct_text(rate, lang, 1)} ({count_text(int(h.count), lang, mc)} / "
+                f"{count_text(int(h.of), lang, mc)})")
+    if h.count is not None and is_suppressed(int(h.count), mc):
+        return f"<{mc}"
+    if h.value is None:
+        return "–"
+    if h.unit == "count":
+        return count_text(int(h.value), lang, mc)
+    if h.unit == "hours":
+        return hours_text(float(h.value), lang)
+    if h.unit == "days":
+        return f"{decimal_text(float(h.value), lang)} d"
+    return decimal_text(float(h.value), lang, 2)
+
+
+def _measure_table(measure: Any, opts: ReportOptions) -> Table | None:
+    frame: pd.DataFrame = measure.table
+    if frame is None or frame.empty:
+        return None
+    columns = [c for c in frame.columns if c not in HIDDEN_COLUMNS]
+    counts = [c for c in measure.count_columns if c in columns]
+    table = Table(measure.title[opts.lang], [
+        Column(str(c), pd.api.types.is_numeric_dtype(frame[c])) for c in columns])
+    for _, row in frame.head(MAX_ROWS).iterrows():
+        hidden = any(is_suppressed(int(row[c]), opts.min_count) for c in counts)
+        cells = []
+        for c in columns:
+            value = row[c]
+            if c in counts:
+                cells.append(count_cell(int(value), opts))
+            elif pd.api.types.is_numeric_dtype(frame[c]):
+                missing = value is None or pd.isna(value)
+                cells.append(Cell("–", sort=-1) if hidden or missing else
+                             Cell(decimal_text(float(value), opts.lang, 2), sort=float(value)))
+            elif c.endswith("level") and isinstance(value, str):
+                cells.append(Cell(level_name(value, opts.lang)))
+            else:
+                cells.append(Cell("" if value is None or value is pd.NA else str(value)))
+        table.rows.append(cells)
+    return table
