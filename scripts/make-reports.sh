@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Make the example reports in reports/ (both languages) and the README's
+# screenshot, from the bundled sample log and the real Sepsis log.
+# Usage: scripts/make-reports.sh   (from the repository root; needs chromium for the screenshot)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-.venv/bin/python}
+export PATHWAYS_PSEUDONYM_KEY=${PATHWAYS_PSEUDONYM_KEY:-pathways-example-key}
+SEPSIS=${SEPSIS:-../shared/data/sepsis_cases_event_log.csv}
+mkdir -p reports docs/images
+
+for lang in nb en; do
+  "$PY" -m pathways report eventlogs/sample.csv -o "reports/sample-$lang.html" --lang "$lang" \
+    --intervention 2025-09-01:"Ny utskrivningsrutine"
+  if [[ -f "$SEPSIS" && -f eventlogs/sepsis-rules.yaml ]]; then
+    "$PY" -m pathways report "$SEPSIS" -o "reports/sepsis-$lang.html" --lang "$lang" \
+      --levels eventlogs/sepsis-levels.yaml --rules eventlogs/sepsis-rules.yaml
+  fi
+done
+
+if command -v chromium >/dev/null; then
+  profile=$(mktemp -d)
+  chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+    --disable-component-update --disable-sync --no-first-run --hide-scrollbars \
+    --user-data-dir="$profile" --window-size=1200,1500 \
+    --screenshot="$PWD/docs/images/report-screenshot.png" "file://$PWD/reports/sample-nb.html" \
+    2>/dev/null
+  rm -rf "$profile"
+fi
