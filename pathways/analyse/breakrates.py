@@ -3,8 +3,8 @@
 :func:`pathways.analyse.breaks.evaluate` gives rates per rule; a report also
 needs them per month, level pair, municipality and hospital, with the same
 definition (broken triggers / evaluated triggers). This module reads the
-per-trigger table that ``evaluate`` leaves in the engine (``_br_trig``, with
-the forbidden events in ``_br_forbid``) right after it ran, and resolves each
+per-trigger table that ``evaluate`` leaves in the engine (``_br_trig``: rule,
+case, event, time, deadline and outcome; the forbidden events in ``_br_forbid``) right after it ran, and resolves each
 trigger's outcome exactly as ``evaluate``'s summary does.
 """
 
@@ -46,7 +46,7 @@ def trigger_outcomes(log: EventLog, *, pathway: object = None, rules: object = N
             SELECT case_id, max(municipality) AS municipality, max(hospital) AS hospital
             FROM {log.table} GROUP BY case_id
         ), o AS (
-            SELECT t.rule_no, t.case_id, t.event_idx, t.ts_us, t.care_level AS from_level,
+            SELECT t.rule_no, t.case_id, t.event_idx, t.ts_us,
                    CASE WHEN t.outcome <> 'forbid' THEN t.outcome
                         WHEN f.n IS NOT NULL THEN 'occurred'
                         WHEN t.deadline_us > {int(end_us)} THEN 'open'
@@ -55,7 +55,7 @@ def trigger_outcomes(log: EventLog, *, pathway: object = None, rules: object = N
               ON f.rule_no = t.rule_no AND f.case_id = t.case_id
              AND f.trig_idx = t.event_idx
         )
-        SELECT o.rule_no, o.case_id, o.ts_us, o.from_level, c.municipality,
+        SELECT o.rule_no, o.case_id, o.ts_us, e.care_level AS from_level, c.municipality,
                coalesce(e.hospital, c.hospital) AS hospital, o.outcome
         FROM o JOIN c ON c.case_id = o.case_id
         LEFT JOIN {log.table} e ON e.case_id = o.case_id AND e.event_idx = o.event_idx

@@ -204,3 +204,35 @@ def test_a_failed_report_leaves_no_file(log, tmp_path):
     with pytest.raises(OptionError, match="lang must be one of"):
         pathways.report(log, tmp_path / "r.html", lang="de")
     assert [p.name for p in tmp_path.iterdir()] == ["log.csv"]
+
+
+RULES = """pathway: test
+title: {nb: Testforløp, en: Test pathway}
+rules:
+  - id: hjemme-1h
+    kind: time
+    after: {activity: Utskrivning}
+    expect: {activity: Hjemmesykepleiebesøk}
+    within: 1h
+    title: {nb: Ingen hjemmesykepleie innen en time, en: No home care within an hour}
+    source: "Test source, line 1"
+"""
+
+
+def test_breaks_section_matches_evaluate(log, tmp_path):
+    from pathways.analyse.breaks import evaluate
+
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(RULES, "utf-8")
+    summary = evaluate(log, rules=rules).summary.iloc[0]
+    soup = render(log, tmp_path, lang="en", rules=[rules])
+    row = table_rows(table_in(soup, "breaks-rule"))[0]
+    assert row[:6] == ["test", "No home care within an hour (hjemme-1h)", "time",
+                       str(summary.evaluated), str(summary.broken), "100.0%"]
+    by_municipality = table_rows(table_in(soup, "breaks-municipality"))
+    assert by_municipality == [["Lyngvik", "8", "8", "100.0%"]]
+    by_hospital = table_rows(table_in(soup, "breaks-hospital"))
+    assert by_hospital == [["Helse Test HF", "8", "8", "100.0%"]]
+    assert "Test source, line 1" in soup.find("section", id="breaks").get_text()
+    assert soup.find("section", id="runcharts").find("svg", class_="chart") is not None
+    assert soup.find("section", id="conformance").find("dl", class_="facts")
