@@ -224,9 +224,9 @@ def evaluate(
     flat = [(p, rule, restrict) for p, restrict in selection for rule in p.rules]
     end_us = log.with_until(parse_until(until, log.report.timezone)).end_of_observation_us
     events = _cohort_events(log, cohort)
-    _register_rules(log, flat)
-    _match(log, events, end_us)
-    table = _breaks_table(log, flat, end_us, lang)
+    _register_rules(log, events, flat)
+    _match(log, events, end_us, restricted=any(c is not None for _, _, c in flat))
+    table = _breaks_table(log, events, flat, end_us, lang)
     summary = _summary(log, flat, end_us, lang)
     return BreakResult(breaks=table, summary=summary,
                        pathways=tuple(dict.fromkeys(p for p, _ in selection)),
@@ -365,8 +365,16 @@ def _cohort_events(log: EventLog, cohort: str | None) -> str:
     return "_br_events"
 
 
-def _register_rules(log: EventLog, flat: list[tuple[Pathway, Rule, str | None]]) -> None:
-    """The rules (``_br_rules``) and their matcher terms (``_br_terms``) as tables."""
+def _register_rules(log: EventLog, events: str,
+                    flat: list[tuple[Pathway, Rule, str | None]]) -> None:
+    """The rules (``_br_rules``) and which events each rule's matchers name (``_br_match``).
+
+    Matching is decided once per distinct (activity key, activity, level) of
+    the log, not per event: ``_br_match`` holds, for every such combination
+    and every rule that names it, the flags ``is_after``, ``is_expect``,
+    ``is_forbid`` and ``is_unless``, so one equi-join gives each event its
+    flags without duplicates.
+    """
     rules = pd.DataFrame({
         "rule_no": np.arange(len(flat), dtype="int64"),
         "within_us": pd.Series([r.within_us for _, r, _ in flat], dtype="int64"),
@@ -374,107 +382,103 @@ def _register_rules(log: EventLog, flat: list[tuple[Pathway, Rule, str | None]])
                                dtype="int64"),
         "cohort": pd.Series([c for _, _, c in flat], dtype="string"),
     })
-    terms = [
-        (no, role, key, raw, level)
-        for no, (_, rule, _) in enumerate(flat)
-        for role in _ROLES
-        if (matcher := getattr(rule, role)) is not None
-        for key, raw, level in _terms(matcher)
-    ]
-    frame = pd.DataFrame(terms, columns=["rule_no", "role", "act_key", "act_raw", "level"])
     log.engine.register("_br_rules", rules)
-    log.engine.register("_br_terms", frame.astype({
-        "rule_no": "int64", "role": "string", "act_key": "string", "act_raw": "string",
-        "level": "string"}))
-
-
-def _terms(matcher: Matcher) -> list[tuple[str | None, str | None, str | None]]:
-    """One row per (activity, level) pair a matcher accepts; None = any."""
-    acts: list[tuple[str | None, str | None]] = [
-        (k.lower(), a.lower()) for k, a in zip(matcher.activity_keys, matcher.activities,
-                                               strict=True)] or [(None, None)]
-    levels: list[str | None] = list(matcher.levels) or [None]
-    return [(k, a, lv) for k, a in acts for lv in levels]
-
-
-def _flags() -> str:
-    return ", ".join(f"max(CASE WHEN m.role = '{role}' THEN 1 ELSE 0 END) AS is_{role}"
-                     for role in _ROLES)
-
-
-def _first_candidate(flag: str) -> str:
-    """Window columns for the first *other* event with ``flag`` at or after each row.
-
-    ``{flag}_ge`` is the first such time at or after the row's (same-time
-    events included whatever their file order), ``{flag}_gt`` the first
-    strictly after it, ``{flag}_peers`` how many events with the flag share
-    the row's time: when the row itself has the flag and is alone at its
-    time, the first candidate is ``{flag}_gt``.
-    """
-    window = "PARTITION BY h.rule_no, h.case_id ORDER BY h.ts_us RANGE BETWEEN"
-    value = f"CASE WHEN h.is_{flag} = 1 THEN h.ts_us END"
-    return f"""
-        min({value}) OVER ({window} CURRENT ROW AND UNBOUNDED FOLLOWING) AS {flag}_ge,
-        min({value}) OVER ({window} 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS {flag}_gt,
-        sum(h.is_{flag}) OVER ({window} CURRENT ROW AND CURRENT ROW) AS {flag}_peers"""
-
-
-def _match(log: EventLog, events: str, end_us: int) -> None:
-    """Materialise ``_br_hits``, ``_br_trig`` (one row per trigger) and ``_br_forbid``."""
-    branch = """
-        SELECT t.rule_no, t.role, ev.case_id, ev.event_idx, ev.ts_us, ev.activity,
-               ev.care_level, ev.organisation
-        FROM ev JOIN _br_terms t ON {on} WHERE {where}"""
-    level_ok = "(t.level IS NULL OR t.level = ev.care_level)"
-    log.engine.materialize("_br_hits", f"""
-        WITH ev AS (
-            SELECT case_id, event_idx, ts_us, activity, care_level, organisation,
-                   lower(activity_key) AS act_key, lower(activity) AS act_raw
-            FROM {events}
-        ), m AS (
-            {branch.format(on="ev.act_key = t.act_key", where=level_ok)}
-            UNION ALL
-            {branch.format(on="ev.act_raw = t.act_raw", where=level_ok)}
-            UNION ALL
-            {branch.format(on="ev.care_level = t.level", where="t.act_key IS NULL")}
-        ), g AS (
-            SELECT m.rule_no, m.case_id, m.event_idx, max(m.ts_us) AS ts_us,
-                   max(m.activity) AS activity, max(m.care_level) AS care_level,
-                   max(m.organisation) AS organisation, {_flags()}
-            FROM m GROUP BY m.rule_no, m.case_id, m.event_idx
-        )
-        SELECT g.* FROM g JOIN _br_rules r ON r.rule_no = g.rule_no
-        LEFT JOIN (SELECT DISTINCT case_id, cohort FROM case_cohorts) c
-               ON c.case_id = g.case_id AND c.cohort = r.cohort
-        WHERE r.cohort IS NULL OR c.case_id IS NOT NULL
+    combos = log.engine.query(f"""
+        SELECT DISTINCT lower(activity_key) AS act_key, lower(activity) AS act_raw,
+               coalesce(care_level, '') AS level
+        FROM {events}
     """)
+    parts = []
+    for number, (_, rule, _) in enumerate(flat):
+        flags = {f"is_{role}": _matches(getattr(rule, role), combos) for role in _ROLES}
+        named = np.logical_or.reduce(list(flags.values()))
+        parts.append(combos[named].assign(
+            rule_no=number, **{k: v[named].astype("int64") for k, v in flags.items()}))
+    match = pd.concat(parts, ignore_index=True) if parts else combos.iloc[:0]
+    log.engine.register("_br_match", match.astype({
+        "act_key": "string", "act_raw": "string", "level": "string"}))
+
+
+def _matches(matcher: Matcher | None, combos: pd.DataFrame) -> np.ndarray:
+    """Which (activity key, activity, level) combinations a matcher accepts."""
+    accepted = np.full(len(combos), matcher is not None)
+    if matcher is None:
+        return accepted
+    if matcher.activities:
+        keys = [k.lower() for k in matcher.activity_keys]
+        raws = [a.lower() for a in matcher.activities]
+        accepted &= (combos["act_key"].isin(keys) | combos["act_raw"].isin(raws)).to_numpy()
+    if matcher.levels:
+        accepted &= combos["level"].isin(list(matcher.levels)).to_numpy()
+    return accepted
+
+
+def _match(log: EventLog, events: str, end_us: int, restricted: bool) -> None:
+    """Materialise ``_br_hits``, ``_br_trig`` (one row per trigger) and ``_br_forbid``.
+
+    ``_br_hits`` holds each (rule, event) that a matcher of the rule names.
+    For an expect rule, the first *other* expected event at or after a
+    trigger's time is found with two windows in (time, file order): the
+    first expected time after the trigger (``next_us``), and the last one
+    before it (``prev_us``), which, when equal to the trigger's time, is an
+    expected event at the same time earlier in the file. ``unless`` and
+    ``forbid`` events only count inside the window, so they are joined.
+    """
+    cohort_join = """
+        JOIN _br_rules r ON r.rule_no = c.rule_no
+        LEFT JOIN (SELECT DISTINCT case_id, cohort FROM case_cohorts) k
+               ON k.case_id = e.case_id AND k.cohort = r.cohort
+        WHERE r.cohort IS NULL OR k.case_id IS NOT NULL""" if restricted else ""
+    log.engine.materialize("_br_hits", f"""
+        SELECT c.rule_no, e.case_id, e.event_idx, e.ts_us,
+               c.is_after, c.is_expect, c.is_forbid, c.is_unless
+        FROM {events} e JOIN _br_match c
+          ON c.act_key = lower(e.activity_key) AND c.act_raw = lower(e.activity)
+         AND c.level = coalesce(e.care_level, '')
+        {cohort_join}
+    """)
+    order = "PARTITION BY h.rule_no, h.case_id ORDER BY h.ts_us, h.event_idx ROWS BETWEEN"
+    expected = "CASE WHEN h.is_expect = 1 THEN h.ts_us END"
     log.engine.materialize("_br_trig", f"""
         WITH s AS (
-            SELECT h.*, {_first_candidate('expect')}, {_first_candidate('unless')}
-            FROM _br_hits h
-            WHERE h.is_after = 1 OR h.is_expect = 1 OR h.is_unless = 1
+            SELECT h.rule_no, h.case_id, h.event_idx, h.ts_us, h.is_after,
+                   min({expected}) OVER ({order} 1 FOLLOWING AND UNBOUNDED FOLLOWING)
+                       AS next_us,
+                   max({expected}) OVER ({order} UNBOUNDED PRECEDING AND 1 PRECEDING)
+                       AS prev_us
+            FROM _br_hits h JOIN _br_rules r ON r.rule_no = h.rule_no
+            WHERE r.is_forbid = 0 AND (h.is_after = 1 OR h.is_expect = 1)
         ), t AS (
-            SELECT s.rule_no, s.case_id, s.event_idx, s.ts_us, s.activity, s.care_level,
-                   s.organisation, r.is_forbid, s.ts_us + r.within_us AS deadline_us,
-                   CASE WHEN s.is_expect = 1 AND s.expect_peers = 1 THEN s.expect_gt
-                        ELSE s.expect_ge END AS expect_us,
-                   CASE WHEN s.is_unless = 1 AND s.unless_peers = 1 THEN s.unless_gt
-                        ELSE s.unless_ge END AS unless_us
-            FROM s JOIN _br_rules r ON r.rule_no = s.rule_no
-            WHERE s.is_after = 1
+            SELECT rule_no, case_id, event_idx, ts_us,
+                   CASE WHEN prev_us = ts_us THEN ts_us ELSE next_us END AS expect_us
+            FROM s WHERE is_after = 1
+            UNION ALL
+            SELECT h.rule_no, h.case_id, h.event_idx, h.ts_us, NULL
+            FROM _br_hits h JOIN _br_rules r ON r.rule_no = h.rule_no
+            WHERE r.is_forbid = 1 AND h.is_after = 1
+        ), d AS (
+            SELECT t.*, r.is_forbid, t.ts_us + r.within_us AS deadline_us
+            FROM t JOIN _br_rules r ON r.rule_no = t.rule_no
+        ), u AS (
+            SELECT d.rule_no, d.case_id, d.event_idx
+            FROM d JOIN _br_hits x ON x.rule_no = d.rule_no AND x.case_id = d.case_id
+            WHERE x.is_unless = 1 AND x.event_idx <> d.event_idx
+              AND x.ts_us >= d.ts_us AND x.ts_us <= d.deadline_us
+            GROUP BY d.rule_no, d.case_id, d.event_idx
         )
-        SELECT t.*, CASE
-            WHEN t.unless_us <= t.deadline_us THEN 'excused'
-            WHEN t.is_forbid = 1 THEN 'forbid'
-            WHEN t.expect_us <= t.deadline_us THEN 'met'
-            WHEN t.expect_us IS NOT NULL THEN 'late'
-            WHEN t.deadline_us <= {int(end_us)} THEN 'missing'
+        SELECT d.*, CASE
+            WHEN u.rule_no IS NOT NULL THEN 'excused'
+            WHEN d.is_forbid = 1 THEN 'forbid'
+            WHEN d.expect_us <= d.deadline_us THEN 'met'
+            WHEN d.expect_us IS NOT NULL THEN 'late'
+            WHEN d.deadline_us <= {int(end_us)} THEN 'missing'
             ELSE 'open' END AS outcome
-        FROM t
+        FROM d LEFT JOIN u
+          ON u.rule_no = d.rule_no AND u.case_id = d.case_id AND u.event_idx = d.event_idx
     """)
     log.engine.materialize("_br_forbid", """
         SELECT t.rule_no, t.case_id, t.event_idx AS trig_idx, f.event_idx AS ev_idx,
-               f.ts_us AS ev_us, f.activity AS ev_activity, f.care_level AS ev_level
+               f.ts_us AS ev_us
         FROM _br_trig t JOIN _br_hits f
           ON f.rule_no = t.rule_no AND f.case_id = t.case_id
         WHERE t.outcome = 'forbid' AND f.is_forbid = 1 AND f.event_idx <> t.event_idx
@@ -482,13 +486,18 @@ def _match(log: EventLog, events: str, end_us: int) -> None:
     """)
 
 
-def _breaks_sql(end_us: int) -> str:
-    """The breaks, one row each, with the columns the table needs (still raw)."""
+def _breaks_sql(events: str, end_us: int) -> str:
+    """The breaks, one row each, with the columns the table needs (still raw).
+
+    The evidence of a ``late`` break is the first expected event at
+    ``expect_us`` in file order, the trigger excluded. Activities, levels and
+    organisations are fetched from the events for the breaks only.
+    """
     return f"""
         WITH late_ev AS (
             SELECT * FROM (
                 SELECT t.rule_no, t.case_id, t.event_idx AS trig_idx, h.event_idx AS ev_idx,
-                       h.ts_us AS ev_us, h.activity AS ev_activity, h.care_level AS ev_level,
+                       h.ts_us AS ev_us,
                        row_number() OVER (PARTITION BY t.rule_no, t.case_id, t.event_idx
                                           ORDER BY h.event_idx) AS rn
                 FROM _br_trig t JOIN _br_hits h
@@ -496,23 +505,26 @@ def _breaks_sql(end_us: int) -> str:
                  AND h.ts_us = t.expect_us
                 WHERE t.outcome = 'late' AND h.is_expect = 1 AND h.event_idx <> t.event_idx
             ) x WHERE rn = 1
+        ), b AS (
+            SELECT t.case_id, t.rule_no, t.outcome AS status, t.event_idx AS trig_idx,
+                   t.ts_us AS trigger_us, e.ev_idx, e.ev_us AS evidence_us
+            FROM _br_trig t LEFT JOIN late_ev e
+              ON e.rule_no = t.rule_no AND e.case_id = t.case_id
+             AND e.trig_idx = t.event_idx
+            WHERE t.outcome IN ('late', 'missing')
+            UNION ALL
+            SELECT case_id, rule_no, 'occurred', trig_idx, NULL, ev_idx, ev_us
+            FROM _br_forbid
         )
-        SELECT t.case_id, t.rule_no, t.outcome AS status, t.activity AS trigger_activity,
-               t.ts_us AS trigger_us, e.ev_activity AS evidence_activity,
-               e.ev_us AS evidence_us,
-               coalesce(e.ev_us, {int(end_us)}) - t.ts_us AS delay_us,
-               t.care_level AS from_level, e.ev_level AS to_level, t.organisation,
-               t.event_idx AS trig_idx, e.ev_idx
-        FROM _br_trig t LEFT JOIN late_ev e
-          ON e.rule_no = t.rule_no AND e.case_id = t.case_id AND e.trig_idx = t.event_idx
-        WHERE t.outcome IN ('late', 'missing')
-        UNION ALL
-        SELECT t.case_id, t.rule_no, 'occurred', t.activity, t.ts_us, f.ev_activity,
-               f.ev_us, f.ev_us - t.ts_us, t.care_level, f.ev_level, t.organisation,
-               t.event_idx, f.ev_idx
-        FROM _br_trig t JOIN _br_forbid f
-          ON f.rule_no = t.rule_no AND f.case_id = t.case_id AND f.trig_idx = t.event_idx
-        ORDER BY case_id, trigger_us, trig_idx, rule_no, evidence_us, ev_idx
+        SELECT b.case_id, b.rule_no, b.status, tr.activity AS trigger_activity,
+               tr.ts_us AS trigger_us, ev.activity AS evidence_activity,
+               b.evidence_us, coalesce(b.evidence_us, {int(end_us)}) - tr.ts_us AS delay_us,
+               tr.care_level AS from_level, ev.care_level AS to_level, tr.organisation,
+               b.trig_idx, b.ev_idx
+        FROM b
+        JOIN {events} tr ON tr.case_id = b.case_id AND tr.event_idx = b.trig_idx
+        LEFT JOIN {events} ev ON ev.case_id = b.case_id AND ev.event_idx = b.ev_idx
+        ORDER BY b.case_id, trigger_us, b.trig_idx, b.rule_no, b.evidence_us, b.ev_idx
     """
 
 
@@ -547,9 +559,10 @@ def _summary_sql(end_us: int) -> str:
 # --- from raw rows to the documented tables --------------------------------------
 
 
-def _breaks_table(log: EventLog, flat: list[tuple[Pathway, Rule, str | None]],
-                  end_us: int, lang: str) -> pd.DataFrame:
-    raw = log.engine.query(_breaks_sql(end_us))
+def _breaks_table(log: EventLog, events: str,
+                  flat: list[tuple[Pathway, Rule, str | None]], end_us: int,
+                  lang: str) -> pd.DataFrame:
+    raw = log.engine.query(_breaks_sql(events, end_us))
     if raw.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c == "delay_hours" else object)
                              for c in BREAK_COLUMNS})
@@ -598,14 +611,34 @@ def _summary(log: EventLog, flat: list[tuple[Pathway, Rule, str | None]],
 
 
 def _iso(us: pd.Series) -> pd.Series:
-    """Microseconds since the epoch → ISO 8601 text in Europe/Oslo with its offset."""
+    """Microseconds since the epoch → ISO 8601 text in Europe/Oslo with its offset.
+
+    Formatted with numpy (``datetime_as_string``) rather than ``strftime``,
+    which formats one value at a time; seconds are shown, microseconds only
+    when there are any.
+    """
     values = pd.to_numeric(us, errors="coerce")
-    moments = pd.to_datetime(values, unit="us", utc=True).dt.tz_convert(OUTPUT_ZONE)
-    text = moments.dt.strftime("%Y-%m-%dT%H:%M:%S")
-    fraction = moments.dt.strftime(".%f").where(values.mod(1_000_000) != 0, "")
-    offset = moments.dt.strftime("%z").str.replace(r"(\d\d)(\d\d)$", r"\1:\2", regex=True)
-    result = text + fraction + offset
-    return result.where(values.notna(), None)
+    valid = values.notna().to_numpy()
+    out = np.full(len(values), None, dtype=object)
+    if not valid.any():
+        return pd.Series(out, index=us.index, dtype=object)
+    whole_us = values[valid].astype("int64")
+    utc = pd.to_datetime(whole_us, unit="us", utc=True)
+    local = utc.dt.tz_convert(OUTPUT_ZONE).dt.tz_localize(None)
+    offset_us = (local - utc.dt.tz_localize(None)) // pd.Timedelta(microseconds=1)
+    stamps = local.to_numpy().astype("datetime64[us]")
+    text = np.where((whole_us % 1_000_000 == 0).to_numpy(),
+                    np.datetime_as_string(stamps.astype("datetime64[s]"), unit="s"),
+                    np.datetime_as_string(stamps, unit="us"))
+    offsets = {o: _offset_text(int(o)) for o in offset_us.unique()}
+    out[valid] = text.astype(object) + offset_us.map(offsets).to_numpy()
+    return pd.Series(out, index=us.index, dtype=object)
+
+
+def _offset_text(offset_us: int) -> str:
+    """An offset from UTC in microseconds as ``+01:00``."""
+    minutes = abs(offset_us) // 60_000_000
+    return f"{'-' if offset_us < 0 else '+'}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 _UNIT_WORDS = {
