@@ -1,0 +1,66 @@
+"""Errors a non-programmer can act on: one line, what and where, what to do (issue 3.8)."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from pathways.cli import main
+
+LOG = "case_id;activity;timestamp\nP1;a;01.03.2025 10:00\nP1;b;02.03.2025 10:00\n"
+
+
+@pytest.fixture
+def log(write_log):
+    return write_log(LOG, name="export.csv")
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (("--timezone", "Europe/Olso"),
+         "Error: --timezone 'Europe/Olso' is not a known time zone. "
+         "Use an IANA name such as Europe/Oslo or UTC.\n"),
+        (("--case", "Pasient"),
+         "Error: No column 'Pasient' in {log} (columns: case_id, activity, timestamp). "
+         "Check the name given to --case.\n"),
+    ],
+)
+@pytest.mark.parametrize("command", ["validate", "discover"])
+def test_option_errors_are_one_line(log, tmp_path, command, extra, message):
+    args = [command, log, *extra]
+    if command == "discover":
+        args += ["-o", tmp_path / "map.svg"]
+    result = run(*args)
+    assert result.exit_code in (1, 2)
+    assert result.stderr == message.format(log=log)
+    assert "Traceback" not in result.output
+
+
+def test_unknown_output_extension_names_the_allowed_ones(log, tmp_path):
+    result = run("discover", log, "-o", tmp_path / "map.docx")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: Cannot write map.docx: the extension must be one of")
+    assert ".svg" in result.stderr
+    assert not (tmp_path / "map.docx").exists()
+
+
+def test_usage_errors_are_clicks_not_ours(log):
+    result = run("validate", log, "--format", "xml")
+    assert result.exit_code == 2
+    assert "'xml' is not one of 'text', 'json'" in result.stderr
+
+
+def test_a_bug_keeps_its_traceback(monkeypatch, log):
+    import pathways.validation
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(pathways.validation, "validate", broken)
+    result = run("validate", log)
+    assert isinstance(result.exception, ZeroDivisionError)
