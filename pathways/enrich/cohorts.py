@@ -39,21 +39,33 @@ PATHWAY_COHORTS = ("kols", "diabetes", "hjerneslag", "eldre")
 
 
 def cohorts_sql(events: str, *, decimal: str = ".") -> str:
-    """SQL for the ``(case_id, cohort, source)`` table of a log's cases."""
+    """SQL for the ``(case_id, cohort, source)`` table of a log's cases.
+
+    One pass over the events: per case, whether any code matches each ICD-10
+    group, the highest age, and the values of a cohort column.
+    """
+    del decimal  # ages are read with either decimal mark
     code = "upper(regexp_replace(diagnosis, '[ .]', '', 'g'))"
-    by_code = " UNION ALL ".join(
-        f"SELECT DISTINCT case_id, '{name}' AS cohort, 'diagnosis' AS source "
-        f"FROM {events} WHERE regexp_matches({code}, '{pattern}')"
+    flags = ", ".join(
+        f"bool_or(regexp_matches({code}, '{pattern}')) AS {name}"
         for name, pattern in ICD10_COHORTS.items()
     )
-    age = "try_cast(replace(age, ',', '.') AS DOUBLE)" if decimal == "," else (
-        "try_cast(age AS DOUBLE)")
+    by_code = " UNION ALL ".join(
+        f"SELECT case_id, '{name}' AS cohort, 'diagnosis' AS source FROM _per_case "
+        f"WHERE {name}"
+        for name in ICD10_COHORTS
+    )
+    age = "try_cast(replace(age, ',', '.') AS DOUBLE)"
     return f"""
+        WITH _per_case AS (
+            SELECT case_id, {flags}, max({age}) AS _age
+            FROM {events} WHERE diagnosis IS NOT NULL OR age IS NOT NULL
+            GROUP BY case_id
+        )
         SELECT DISTINCT case_id, cohort, source FROM (
             {by_code}
             UNION ALL
-            SELECT case_id, 'eldre', 'age' FROM {events}
-            GROUP BY case_id HAVING max({age}) >= {ELDERLY_AGE}
+            SELECT case_id, 'eldre', 'age' FROM _per_case WHERE _age >= {ELDERLY_AGE}
             UNION ALL
             SELECT DISTINCT case_id, lower(trim(cohort)), 'column' FROM {events}
             WHERE cohort IS NOT NULL AND trim(cohort) <> ''

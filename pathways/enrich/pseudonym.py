@@ -104,3 +104,35 @@ def contains_national_id(text: str) -> bool:
     return any(
         is_national_id(m.group(1) + m.group(2)) for m in CANDIDATE.finditer(text)
     )
+
+
+def hmac_pads(key: bytes) -> tuple[bytes, bytes]:
+    """The inner and outer HMAC-SHA256 pads of a key (RFC 2104)."""
+    block = hashlib.sha256(key).digest() if len(key) > 64 else key
+    block = block.ljust(64, b"\0")
+    return bytes(b ^ 0x36 for b in block), bytes(b ^ 0x5C for b in block)
+
+
+def pseudonym_sql(number: str, key: bytes) -> str:
+    """SQL (DuckDB) for :func:`pseudonym` of an 11-digit text expression.
+
+    HMAC-SHA256 is built from DuckDB's ``sha256`` on blobs, so a log's national
+    ids are pseudonymised in the engine, not one by one in Python; the result
+    equals :func:`pseudonym` (a test checks this).
+    """
+    inner, outer = hmac_pads(key)
+    return (
+        f"'pid-' || left(sha256(unhex('{outer.hex()}') || "
+        f"unhex(sha256(unhex('{inner.hex()}') || encode({number})))), 16)"
+    )
+
+
+def valid_id_sql(number: str) -> str:
+    """SQL: true when an 11-digit text expression has valid mod-11 check digits."""
+    d = [f"CAST(substr({number}, {i}, 1) AS INTEGER)" for i in range(1, 12)]
+    k1 = f"(11 - ({' + '.join(f'{w} * {x}' for w, x in zip(_W1, d, strict=False))}) % 11)"
+    k1 = f"(CASE WHEN {k1} = 11 THEN 0 ELSE {k1} END)"
+    s2 = " + ".join(f"{w} * {x}" for w, x in zip(_W2[:9], d, strict=False))
+    k2 = f"(11 - ({s2} + 2 * {k1}) % 11)"
+    k2 = f"(CASE WHEN {k2} = 11 THEN 0 ELSE {k2} END)"
+    return f"({k1} = {d[9]} AND {k2} = {d[10]})"

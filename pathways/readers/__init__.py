@@ -9,7 +9,7 @@ from pathways.engine import DuckDBEngine
 from pathways.enrich.levels import LevelMapping, load_mapping
 from pathways.enrich.pseudonym import load_key
 from pathways.log import EventLog, ReadReport
-from pathways.readers.canonical import build_events, pseudonymise_table
+from pathways.readers.canonical import build_events, pseudonym_table
 from pathways.readers.columns import find_columns
 from pathways.readers.csv import load_csv
 from pathways.readers.parquet import load_parquet
@@ -92,11 +92,12 @@ def read(
     given = {"case_id": case, "activity": activity, "timestamp": timestamp,
              "care_level": level, "resource": resource, "organisation": organisation}
     columns = find_columns(raw_columns, given, source=str(path))
-    pseudonymised = pseudonymise_table(engine, "raw", raw_columns, load_key(key))
+    id_columns = pseudonym_table(engine, "raw", raw_columns, load_key(key))
+    pseudonymised = int(engine.scalar("SELECT count(*) FROM _fnr_map"))
     built = build_events(
         engine, "raw", raw_columns, columns,
         source=str(path), timezone=timezone, date_format=date_format,
-        decimal=dialect.decimal if dialect else ".", mapping=mapping,
+        decimal=dialect.decimal if dialect else ".", mapping=mapping, id_columns=id_columns,
     )
     engine.execute("DROP TABLE IF EXISTS raw")
     report = ReadReport(

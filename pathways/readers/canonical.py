@@ -1,11 +1,20 @@
 """From the raw text table to the canonical, enriched, ordered events table.
 
 This is the one place where per-event work of reading happens, all of it in
-the engine: national ids are pseudonymised, exact duplicates dropped, times
-parsed, rows that cannot be used set aside with a reason, levels, roles and
-cohorts attached, and the events sorted once by case and time (ties keep file
-order), with each event's successor stored beside it so that every later
-analysis reuses that order instead of sorting again.
+the engine and in few passes over the data, because at tens of millions of
+events every pass counts:
+
+1. national ids: the distinct values holding an 11-digit run are collected and
+   pseudonymised (in SQL; only ids inside free text go through Python, once per
+   distinct value), giving a small replacement table;
+2. one pass over the raw rows: replacements joined in, times parsed and
+   resolved by the zone rules (one lookup per distinct local hour), duplicate
+   candidates hashed;
+3. the problems table (rows that cannot be used, and warnings), from small
+   filtered scans;
+4. one window pass: levels, roles and organisations attached, events sorted by
+   case and time (ties keep file order), and each event's successor stored
+   beside it, so that later analyses reuse that order instead of sorting again.
 """
 
 from __future__ import annotations
@@ -20,7 +29,12 @@ from pathways.engine import DuckDBEngine
 from pathways.enrich.activities import load_vocabulary
 from pathways.enrich.cohorts import cohorts_sql
 from pathways.enrich.levels import INHERIT, LevelMapping, alias_frame
-from pathways.enrich.pseudonym import CANDIDATE_SQL, pseudonymise_text
+from pathways.enrich.pseudonym import (
+    CANDIDATE_SQL,
+    pseudonym_sql,
+    pseudonymise_text,
+    valid_id_sql,
+)
 from pathways.log import DERIVED_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from pathways.log import quote_identifier as q
 from pathways.readers.timestamps import (
@@ -39,6 +53,7 @@ WARNING_CODES = ("duplicate_row", "dst_ambiguous", "dst_nonexistent", "future_da
                  "unknown_level", "single_event_case")
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
+_WHOLE_ID = "^[0-9]{6} ?[0-9]{5}$"
 
 
 @dataclass(frozen=True)
@@ -56,32 +71,42 @@ class BuildResult:
     unknown_levels: dict[str, int]
 
 
-def pseudonymise_table(engine: DuckDBEngine, table: str, columns: list[str], key: bytes) -> int:
-    """Replace national identity numbers in every text column of ``table``.
+def pseudonym_table(engine: DuckDBEngine, raw: str, columns: list[str], key: bytes) -> list[str]:
+    """Build ``_fnr_map (old, new)`` for every value holding a national id.
 
-    The engine selects the distinct values that hold an 11-digit run; only those
-    (few) values are checked and rewritten in Python, then joined back. Returns
-    how many distinct values were changed.
+    A value that is an id (11 digits, or 6 + space + 5) is pseudonymised in SQL;
+    a value with ids inside other text (a free-text note) goes through
+    :func:`pseudonymise_text`, once per distinct value. Returns the columns that
+    hold at least one such value (only they need the replacement joined in).
     """
-    changed = 0
-    for column in columns:
-        col = q(column)
-        values = engine.query(
-            f"SELECT DISTINCT {col} AS v FROM {table} "
-            f"WHERE regexp_matches({col}, '{CANDIDATE_SQL}')"
-        )["v"]
-        if values.empty:
-            continue
-        new = values.map(lambda v: pseudonymise_text(str(v), key))
-        mapping = pd.DataFrame({"old": values, "new": new})[values != new]
-        if mapping.empty:
-            continue
-        changed += len(mapping)
-        engine.register("_fnr_map", mapping)
-        engine.execute(
-            f"UPDATE {table} SET {col} = m.new FROM _fnr_map m WHERE {table}.{col} = m.old"
-        )
-    return changed
+    found = " UNION ALL ".join(
+        f"SELECT DISTINCT {i} AS col, {q(c)} AS v FROM {raw} "
+        f"WHERE length({q(c)}) >= 11 AND regexp_matches({q(c)}, '{CANDIDATE_SQL}')"
+        for i, c in enumerate(columns)
+    )
+    engine.materialize("_fnr_candidates", found)
+    digits = "replace(trim(v), ' ', '')"
+    engine.materialize("_fnr_map", f"""
+        SELECT DISTINCT v AS old, {pseudonym_sql(digits, key)} AS new
+        FROM _fnr_candidates
+        WHERE regexp_full_match(trim(v), '{_WHOLE_ID}') AND {valid_id_sql(digits)}
+    """)
+    embedded = engine.query(f"""
+        SELECT DISTINCT v FROM _fnr_candidates
+        WHERE NOT regexp_full_match(trim(v), '{_WHOLE_ID}')
+    """)["v"]
+    if len(embedded):
+        replaced = [pseudonymise_text(str(v), key) for v in embedded]
+        changes = pd.DataFrame({"old": embedded.astype(str), "new": replaced})
+        engine.register("_fnr_text", changes[changes["old"] != changes["new"]])
+        engine.execute("INSERT INTO _fnr_map SELECT old, new FROM _fnr_text")
+        engine.execute("DROP TABLE _fnr_text")
+    used = engine.query("""
+        SELECT DISTINCT c.col FROM _fnr_candidates c JOIN _fnr_map m ON m.old = c.v
+        ORDER BY c.col
+    """)["col"]
+    engine.execute("DROP TABLE _fnr_candidates")
+    return [columns[int(i)] for i in used]
 
 
 def build_events(
@@ -95,9 +120,14 @@ def build_events(
     date_format: str | None,
     decimal: str,
     mapping: LevelMapping | None,
+    id_columns: list[str],
     now_us: int | None = None,
 ) -> BuildResult:
-    """Create the ``events``, ``case_cohorts`` and ``read_problems`` tables."""
+    """Create the ``events``, ``case_cohorts`` and ``read_problems`` tables.
+
+    ``id_columns`` are the columns with national ids to replace from
+    ``_fnr_map`` (see :func:`pseudonym_table`).
+    """
     ts_col = q(columns["timestamp"])
     fmt = detect_format(engine, raw, ts_col, source=source,
                         column_label=columns["timestamp"], date_format=date_format)
@@ -107,30 +137,33 @@ def build_events(
                       column_label=columns["end_timestamp"], date_format=date_format)
         if end_col else fmt
     )
-    _stage(engine, raw, raw_columns, columns, fmt, end_fmt)
-    engine.materialize("_hours", local_hours_sql(
-        "(SELECT _naive FROM _staged UNION ALL SELECT _end_naive FROM _staged)", timezone))
-    _resolve_times(engine)
+    times = [(ts_col, fmt)] + ([(end_col, end_fmt)] if end_col else [])
+    hours = " UNION ".join(
+        f"SELECT {naive_expr(c, f)} AS _naive FROM {raw} WHERE NOT {has_offset_expr(c)}"
+        for c, f in times)
+    engine.materialize("_hours", local_hours_sql(f"({hours})", timezone))
+    _stage(engine, raw, raw_columns, columns, fmt, end_fmt, id_columns)
     now = now_us if now_us is not None else int(datetime.now(UTC).timestamp() * 1e6)
-    _problems(engine, columns, now)
+    _problems(engine, columns, raw_columns, now)
     _register_lookups(engine, mapping)
-    _events(engine, raw_columns, columns, mapping, decimal)
+    _events(engine, raw_columns, columns, mapping)
     _unknown_level_problems(engine)
     engine.materialize("case_cohorts", cohorts_sql("events", decimal=decimal))
-    counts = engine.query(
-        "SELECT (SELECT count(*) FROM _staged) AS rows_read, "
-        "(SELECT count(*) FROM events) AS kept, "
-        "(SELECT count(*) FROM _staged WHERE _dup) AS dups, "
-        "(SELECT count(DISTINCT row) FROM read_problems WHERE code IN "
-        f"({_codes(REJECT_CODES)})) AS rejected, "
-        "(SELECT count(*) FROM _timed t WHERE NOT t._dup AND t._ambiguous) AS amb, "
-        "(SELECT count(*) FROM _timed t WHERE NOT t._dup AND t._nonexistent) AS nonex"
-    ).iloc[0]
+    counts = engine.query(f"""
+        SELECT (SELECT count(*) FROM _staged) AS rows_read,
+               (SELECT count(*) FROM events) AS kept,
+               (SELECT count(*) FROM _dups) AS dups,
+               (SELECT count(DISTINCT row) FROM read_problems
+                WHERE code IN ({_codes(REJECT_CODES)})) AS rejected,
+               count(*) FILTER (WHERE _ambiguous) AS amb,
+               count(*) FILTER (WHERE _nonexistent) AS nonex
+        FROM _staged s WHERE NOT EXISTS (SELECT 1 FROM _dups d WHERE d._row_no = s._row_no)
+    """).iloc[0]
     unknown = engine.query(
         "SELECT level_raw, count(*) AS n FROM events WHERE care_level IS NULL "
         "AND level_raw IS NOT NULL GROUP BY level_raw ORDER BY n DESC, level_raw"
     )
-    for name in ("_staged", "_timed", "_hours"):
+    for name in ("_staged", "_hours", "_dups", "_fnr_map"):
         engine.execute(f"DROP TABLE IF EXISTS {name}")
     return BuildResult(
         rows_read=int(counts["rows_read"]),
@@ -150,82 +183,93 @@ def _codes(codes: tuple[str, ...]) -> str:
 
 
 def _stage(engine: DuckDBEngine, raw: str, raw_columns: list[str],
-           columns: Mapping[str, str], fmt: str, end_fmt: str) -> None:
-    """Row numbers, duplicate flags and parsed (not yet zoned) times."""
-    ts = q(columns["timestamp"])
-    end = q(columns["end_timestamp"]) if "end_timestamp" in columns else "NULL::VARCHAR"
-    every = ", ".join(q(c) for c in raw_columns)
+           columns: Mapping[str, str], fmt: str, end_fmt: str, id_columns: list[str]) -> None:
+    """One pass: ids replaced, times resolved, duplicate candidates hashed."""
+    joins, values = [], []
+    for i, name in enumerate(raw_columns):
+        if name in id_columns:
+            joins.append(f"LEFT JOIN _fnr_map m{i} ON m{i}.old = r.{q(name)}")
+            values.append(f"coalesce(m{i}.new, r.{q(name)}) AS {q(name)}")
+        else:
+            values.append(f"r.{q(name)}")
+    ts = f"r.{q(columns['timestamp'])}"
+    end = f"r.{q(columns['end_timestamp'])}" if "end_timestamp" in columns else "NULL::VARCHAR"
+    every = ", ".join(f"r.{q(c)}" for c in raw_columns)
     engine.materialize("_staged", f"""
-        SELECT rowid + 1 AS _row_no,
-               row_number() OVER (PARTITION BY {every} ORDER BY rowid) > 1 AS _dup,
-               CASE WHEN {has_offset_expr(ts)} THEN {aware_expr(ts)} END AS _tz,
-               CASE WHEN NOT {has_offset_expr(ts)} THEN {naive_expr(ts, fmt)} END AS _naive,
-               CASE WHEN {has_offset_expr(end)} THEN {aware_expr(end)} END AS _end_tz,
-               CASE WHEN NOT {has_offset_expr(end)} THEN {naive_expr(end, end_fmt)} END
-                   AS _end_naive,
-               *
-        FROM {raw}
-    """)
-
-
-def _resolve_times(engine: DuckDBEngine) -> None:
-    """Instants in microseconds (UTC) by the zone rules, with the DST flags."""
-    engine.materialize("_timed", """
-        SELECT s.*,
-               coalesce(epoch_us(s._tz), epoch_us(s._naive) - h.offset_us) AS _ts_us,
-               coalesce(epoch_us(s._end_tz), epoch_us(s._end_naive) - e.offset_us)
-                   AS _end_us,
+        WITH parsed AS (
+            SELECT r.rowid + 1 AS _row_no, hash({every}) AS _hash,
+                   CASE WHEN {has_offset_expr(ts)} THEN {aware_expr(ts)} END AS _tz,
+                   CASE WHEN NOT {has_offset_expr(ts)} THEN {naive_expr(ts, fmt)} END AS _naive,
+                   CASE WHEN {has_offset_expr(end)} THEN {aware_expr(end)} END AS _end_tz,
+                   CASE WHEN NOT {has_offset_expr(end)} THEN {naive_expr(end, end_fmt)} END
+                       AS _end_naive,
+                   {", ".join(values)}
+            FROM {raw} r {" ".join(joins)}
+        )
+        SELECT p.* EXCLUDE (_tz, _naive, _end_tz, _end_naive),
+               coalesce(epoch_us(p._tz), epoch_us(p._naive) - h.offset_us) AS _ts_us,
+               coalesce(epoch_us(p._end_tz), epoch_us(p._end_naive) - e.offset_us) AS _end_us,
                coalesce(h.ambiguous, false) AS _ambiguous,
                coalesce(h.nonexistent, false) AS _nonexistent
-        FROM _staged s
-        LEFT JOIN _hours h ON h.hour = date_trunc('hour', s._naive)
-        LEFT JOIN _hours e ON e.hour = date_trunc('hour', s._end_naive)
-        ORDER BY s._row_no
+        FROM parsed p
+        LEFT JOIN _hours h ON h.hour = date_trunc('hour', p._naive)
+        LEFT JOIN _hours e ON e.hour = date_trunc('hour', p._end_naive)
+    """)
+    every = ", ".join(q(c) for c in raw_columns)
+    engine.materialize("_dups", f"""
+        SELECT _row_no FROM (
+            SELECT _row_no, row_number() OVER (PARTITION BY {every} ORDER BY _row_no) AS k
+            FROM _staged
+            WHERE _hash IN (SELECT _hash FROM _staged GROUP BY _hash HAVING count(*) > 1)
+        ) WHERE k > 1
     """)
 
 
-def _problems(engine: DuckDBEngine, columns: Mapping[str, str], now_us: int) -> None:
+def _problems(engine: DuckDBEngine, columns: Mapping[str, str], raw_columns: list[str],
+              now_us: int) -> None:
     """Every row that cannot be used, or deserves a warning, with a reason code."""
     case, act, ts = (q(columns[c]) for c in ("case_id", "activity", "timestamp"))
     lo = int(datetime(MIN_YEAR, 1, 1, tzinfo=UTC).timestamp() * 1e6)
     hi = int(datetime(MAX_YEAR, 1, 1, tzinfo=UTC).timestamp() * 1e6)
-    c_case, c_act, c_ts = (repr(columns[c]) for c in ("case_id", "activity", "timestamp"))
+    c_case, c_act, c_ts = (_sql_str(columns[c]) for c in ("case_id", "activity", "timestamp"))
+    kept = "NOT EXISTS (SELECT 1 FROM _dups d WHERE d._row_no = _staged._row_no)"
     engine.materialize("read_problems", f"""
-        SELECT _row_no AS row, {c_case} AS "column", 'missing_case_id' AS code,
-               NULL AS value, 'no case id' AS message
-        FROM _timed WHERE NOT _dup AND ({case} IS NULL OR trim({case}) = '')
+        SELECT _row_no AS row, '{c_case}' AS "column", 'missing_case_id' AS code,
+               NULL::VARCHAR AS value, 'no case id' AS message
+        FROM _staged WHERE ({case} IS NULL OR trim({case}) = '') AND {kept}
         UNION ALL
-        SELECT _row_no, {c_act}, 'missing_activity', NULL, 'no activity'
-        FROM _timed WHERE NOT _dup AND ({act} IS NULL OR trim({act}) = '')
+        SELECT _row_no, '{c_act}', 'missing_activity', NULL, 'no activity'
+        FROM _staged WHERE ({act} IS NULL OR trim({act}) = '') AND {kept}
         UNION ALL
-        SELECT _row_no, {c_ts}, 'missing_time', NULL, 'no timestamp'
-        FROM _timed WHERE NOT _dup AND ({ts} IS NULL OR trim({ts}) = '')
+        SELECT _row_no, '{c_ts}', 'missing_time', NULL, 'no timestamp'
+        FROM _staged WHERE ({ts} IS NULL OR trim({ts}) = '') AND {kept}
         UNION ALL
-        SELECT _row_no, {c_ts}, 'unparseable_time', left({ts}, 80),
+        SELECT _row_no, '{c_ts}', 'unparseable_time', left({ts}, 80),
                'time not in the detected format'
-        FROM _timed WHERE NOT _dup AND trim({ts}) <> '' AND _ts_us IS NULL
+        FROM _staged WHERE trim({ts}) <> '' AND _ts_us IS NULL AND {kept}
         UNION ALL
-        SELECT _row_no, {c_ts}, 'implausible_time', left({ts}, 80),
+        SELECT _row_no, '{c_ts}', 'implausible_time', left({ts}, 80),
                'time before {MIN_YEAR} or after {MAX_YEAR}'
-        FROM _timed WHERE NOT _dup AND (_ts_us < {lo} OR _ts_us >= {hi})
+        FROM _staged WHERE (_ts_us < {lo} OR _ts_us >= {hi}) AND {kept}
         UNION ALL
         SELECT _row_no, NULL, 'duplicate_row', NULL, 'exact duplicate of an earlier row'
-        FROM _timed WHERE _dup
+        FROM _dups
         UNION ALL
-        SELECT _row_no, {c_ts}, 'dst_ambiguous', left({ts}, 80),
+        SELECT _row_no, '{c_ts}', 'dst_ambiguous', left({ts}, 80),
                'local time occurs twice (autumn DST change); read as the first (summer time)'
-        FROM _timed WHERE NOT _dup AND _ambiguous
+        FROM _staged WHERE _ambiguous AND {kept}
         UNION ALL
-        SELECT _row_no, {c_ts}, 'dst_nonexistent', left({ts}, 80),
+        SELECT _row_no, '{c_ts}', 'dst_nonexistent', left({ts}, 80),
                'local time does not exist (spring DST change); moved forward by one hour'
-        FROM _timed WHERE NOT _dup AND _nonexistent
+        FROM _staged WHERE _nonexistent AND {kept}
         UNION ALL
-        SELECT _row_no, {c_ts}, 'future_date', left({ts}, 80), 'time is in the future'
-        FROM _timed WHERE NOT _dup AND _ts_us > {now_us} AND _ts_us < {hi}
+        SELECT _row_no, '{c_ts}', 'future_date', left({ts}, 80), 'time is in the future'
+        FROM _staged WHERE _ts_us > {now_us} AND _ts_us < {hi} AND {kept}
     """)
-    engine.materialize("_rejected", f"""
-        SELECT DISTINCT row FROM read_problems WHERE code IN ({_codes(REJECT_CODES)})
-    """)
+
+
+def _sql_str(value: str) -> str:
+    return value.replace("'", "''")
 
 
 def _register_lookups(engine: DuckDBEngine, mapping: LevelMapping | None) -> None:
@@ -237,7 +281,7 @@ def _register_lookups(engine: DuckDBEngine, mapping: LevelMapping | None) -> Non
 
 
 def _events(engine: DuckDBEngine, raw_columns: list[str], columns: Mapping[str, str],
-            mapping: LevelMapping | None, decimal: str) -> None:
+            mapping: LevelMapping | None) -> None:
     """The canonical events table, sorted, with successors and derived columns."""
     canon = {c: q(columns[c]) for c in columns}
 
@@ -267,8 +311,9 @@ def _events(engine: DuckDBEngine, raw_columns: list[str], columns: Mapping[str, 
             "b.resource" if by == "resource" else "b.activity") + " END"
     else:
         raw_level = "CASE WHEN vl.care_level IS NULL THEN b.activity END"
-    uses_inherit = mapping is not None and INHERIT in mapping.levels.values()
-    engine.materialize("_leveled", f"""
+    lo = int(datetime(MIN_YEAR, 1, 1, tzinfo=UTC).timestamp() * 1e6)
+    hi = int(datetime(MAX_YEAR, 1, 1, tzinfo=UTC).timestamp() * 1e6)
+    leveled = f"""
         WITH b AS (
             SELECT t._row_no AS row_no, {col('case_id')} AS case_id,
                    {col('activity')} AS activity, t._ts_us AS ts_us, t._end_us AS end_us,
@@ -280,8 +325,10 @@ def _events(engine: DuckDBEngine, raw_columns: list[str], columns: Mapping[str, 
                    lower(trim({col('activity')})) AS _act_norm,
                    lower(trim({col('resource')})) AS _res_norm
                    {attr_sql}
-            FROM _timed t
-            WHERE NOT t._dup AND t._row_no NOT IN (SELECT row FROM _rejected)
+            FROM _staged t
+            WHERE {col('case_id')} IS NOT NULL AND {col('activity')} IS NOT NULL
+              AND t._ts_us >= {lo} AND t._ts_us < {hi}
+              AND NOT EXISTS (SELECT 1 FROM _dups d WHERE d._row_no = t._row_no)
         )
         SELECT b.* EXCLUDE (_act_norm, _res_norm, level_raw),
                coalesce(v.activity_key, b.activity) AS activity_key,
@@ -293,8 +340,9 @@ def _events(engine: DuckDBEngine, raw_columns: list[str], columns: Mapping[str, 
         LEFT JOIN _level_alias la ON la.alias = lower(trim(b.level_raw))
         LEFT JOIN _level_alias vl ON vl.alias = lower(v.level)
         LEFT JOIN _level_map m ON m.key = b.{map_key}
-    """)
-    if uses_inherit:
+    """
+    engine.materialize("_leveled", leveled)
+    if mapping is not None and INHERIT in mapping.levels.values():
         engine.materialize("_leveled", f"""
             SELECT * EXCLUDE (_level),
                    CASE WHEN _level = '{INHERIT}' THEN last_value(
@@ -304,7 +352,15 @@ def _events(engine: DuckDBEngine, raw_columns: list[str], columns: Mapping[str, 
                    ELSE _level END AS _level
             FROM _leveled
         """)
+    # The window sorts only the keys and carries one integer (sorting wide rows
+    # is what costs); the successor's values are joined in by file row.
     engine.materialize("events", f"""
+        WITH k AS (
+            SELECT row_no, row_number() OVER w - 1 AS event_idx,
+                   lead(row_no) OVER w AS next_row_no
+            FROM _leveled
+            WINDOW w AS (PARTITION BY case_id ORDER BY ts_us, row_no)
+        )
         SELECT l.case_id, l.activity,
                make_timestamp(l.ts_us)::TIMESTAMPTZ AS timestamp,
                make_timestamp(l.end_us)::TIMESTAMPTZ AS end_timestamp,
@@ -317,19 +373,16 @@ def _events(engine: DuckDBEngine, raw_columns: list[str], columns: Mapping[str, 
                CASE WHEN l._level IS NULL THEN coalesce(l.level_raw, l.activity) END
                    AS level_raw,
                l.activity_key, l.activity_role, l.row_no, l.ts_us, l.end_us,
-               row_number() OVER w - 1 AS event_idx,
-               lead(l.activity) OVER w AS next_activity,
-               lead(l._level) OVER w AS next_care_level,
-               lead(l.resource) OVER w AS next_resource,
-               lead(l.ts_us) OVER w AS next_ts_us,
+               k.event_idx, n.activity AS next_activity, n._level AS next_care_level,
+               n.resource AS next_resource, n.ts_us AS next_ts_us,
                l.* EXCLUDE (case_id, activity, ts_us, end_us, _level, level_raw, resource,
                             organisation, municipality, hospital, cohort, diagnosis, age,
                             activity_key, activity_role, row_no)
         FROM _leveled l
+        JOIN k ON k.row_no = l.row_no
+        LEFT JOIN _leveled n ON n.row_no = k.next_row_no
         LEFT JOIN (SELECT DISTINCT care_level, tier FROM _level_alias) la
                ON la.care_level = l._level
-        WINDOW w AS (PARTITION BY l.case_id ORDER BY l.ts_us, l.row_no)
-        ORDER BY l.case_id, l.ts_us, l.row_no
     """)
     engine.execute("DROP TABLE IF EXISTS _leveled")
 

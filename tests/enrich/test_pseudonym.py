@@ -96,3 +96,17 @@ def test_a_missing_key_file_is_created_private(monkeypatch, tmp_path):
 @pytest.mark.parametrize("number", [VALID, D_NUMBER])
 def test_contains(number):
     assert contains_national_id(f"x{number}y") == is_national_id(number)
+
+
+def test_the_engine_computes_the_same_pseudonyms_and_check_digits():
+    import duckdb
+
+    from pathways.enrich.pseudonym import pseudonym_sql, valid_id_sql
+
+    numbers = [VALID, D_NUMBER, "01010110014", "12345678901", "00000000000"]
+    con = duckdb.connect()
+    rows = con.execute(
+        f"SELECT v, {valid_id_sql('v')}, {pseudonym_sql('v', b'k')} "
+        "FROM unnest(?) AS t(v)", [numbers]).fetchall()
+    assert [(v, ok) for v, ok, _ in rows] == [(n, is_national_id(n)) for n in numbers]
+    assert all(p == pseudonym(v, b"k") for v, _, p in rows)
