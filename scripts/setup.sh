@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The README's first command: install everything, then run the main job on the
-# bundled sample log and say where the output went.
+# The README's first command: install everything, then run the main job (the
+# report) on the bundled sample log and say where the output went.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 mkdir -p output
-.venv/bin/pathways discover eventlogs/sample.csv -o output/sample-levelmap.svg
+.venv/bin/pathways report eventlogs/sample.csv -o output/rapport.html
 echo
-echo "Done. Open output/sample-levelmap.svg in a browser."
-echo "Next time, run the tool with: .venv/bin/pathways --help"
+echo "Done: open output/rapport.html in a web browser (it works offline)."
+echo "Run the tool with .venv/bin/pathways --help (or: source .venv/bin/activate; pathways --help)."
