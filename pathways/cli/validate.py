@@ -65,7 +65,7 @@ def validate(log_path: Path, fmt: str, max_rows: int, **options: Any) -> None:
 
 
 def validation_json(result: Any) -> dict[str, Any]:
-    """The JSON document of a :class:`pathways.Validation`."""
+    """Build the JSON document of a :class:`pathways.Validation`."""
     problems = result.problems.astype(object).where(result.problems.notna(), None)
     return {
         "source": result.source,
@@ -81,7 +81,7 @@ def validation_json(result: Any) -> dict[str, Any]:
 
 
 def validation_text(result: Any) -> str:
-    """The text report of a :class:`pathways.Validation`."""
+    """Build the text report of a :class:`pathways.Validation`."""
     report = result.report
     if report is None:
         return f"{result.source}: NOT USABLE\n  " + "\n  ".join(result.errors)
