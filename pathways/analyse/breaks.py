@@ -16,12 +16,12 @@ The semantics are DESIGN §4's, exactly:
   the trigger: it gives no break at all.
 
 All rules of all pathways are evaluated together, in a handful of SQL queries
-over the events table: the rules become small tables (``_br_rules`` and the
-matcher terms ``_br_terms``), events are matched to them with equi-joins, the
-first ``expect`` and ``unless`` candidate of every trigger comes from window
-functions over the matched events, and forbidden events come from a join
-bounded by the rule's window. Times are compared as ``ts_us`` integers, so a
-day is 24 real hours across daylight-saving changes.
+over the events table. Which events a rule's matchers name is decided once per
+distinct (activity, level) of the log, in pandas, and joined onto the events
+(``_br_match`` → ``_br_hits``); the first expected event of every trigger comes
+from two window functions in (time, file order); ``unless`` and ``forbid``
+events come from joins bounded by the rule's window. Times are compared as
+``ts_us`` integers, so a day is 24 real hours across daylight-saving changes.
 """
 
 from __future__ import annotations
