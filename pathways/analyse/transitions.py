@@ -74,7 +74,8 @@ def level_activity_edges(log: EventLog) -> pd.DataFrame:
     return log.engine.query("""
         SELECT source_level, source, target_level, target, count(*) AS count,
                median(wait_hours) AS median_hours
-        FROM _map_steps GROUP BY ALL ORDER BY count DESC, source, target
+        FROM _map_steps GROUP BY ALL
+        ORDER BY count DESC, source, target, source_level, target_level
     """)
 
 
@@ -82,7 +83,7 @@ def level_activity_nodes(log: EventLog) -> pd.DataFrame:
     """Events per (level, activity): ``care_level``, ``activity``, ``count``."""
     return log.engine.query(f"""
         SELECT care_level, activity, count(*) AS count FROM {log.table}
-        GROUP BY ALL ORDER BY count DESC, activity
+        GROUP BY ALL ORDER BY count DESC, activity, care_level
     """)
 
 
