@@ -1,8 +1,8 @@
 """Write a discovered model by the output's extension (DESIGN §5).
 
 ``.svg .png .pdf .dot``: the level map (DFG miner, or ``view="levels"`` for the
-level view) or pm4py's drawing of the model (inductive: BPMN; heuristics:
-heuristics net). ``.bpmn`` and ``.pnml``: pm4py's exports of the model.
+level view) or a drawing of pm4py's model (inductive: BPMN; heuristics: Petri
+net), with every label escaped. ``.bpmn`` and ``.pnml``: pm4py's exports of the model.
 ``.json``: the DFG (nodes with counts; edges with ``source``, ``target``,
 ``count``, ``median_hours``), plus the process tree for the inductive miner.
 """
@@ -10,6 +10,9 @@ heuristics net). ``.bpmn`` and ``.pnml``: pm4py's exports of the model.
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,6 +21,7 @@ from pathways.analyse.transitions import level_activity_edges, level_activity_no
 from pathways.errors import OptionError
 from pathways.log import EventLog
 from pathways.present.levelmap import level_map_dot, level_view_dot
+from pathways.present.modeldraw import bpmn_dot, petri_net_dot
 from pathways.present.output import render_dot, write_text, write_with
 
 PICTURES = (".svg", ".png", ".pdf", ".dot")
@@ -50,19 +54,15 @@ def model_dot(log: EventLog, model: ProcessModel, *, view: View = "activities",
     if model.miner == "dfg":
         return level_map_dot(level_activity_nodes(log), level_activity_edges(log),
                              title=title, lang=lang, max_edges=max_edges, min_count=min_count)
-    return _pm4py_dot(model)
+    return _pm4py_dot(model, title)
 
 
-def _pm4py_dot(model: ProcessModel) -> str:
-    """pm4py's Graphviz source for a BPMN model or heuristics net."""
-    if model.heuristics_net is not None:
-        from pm4py.visualization.heuristics_net import visualizer as heu_vis
-
-        graph: Any = heu_vis.apply(model.heuristics_net)
-        return str(graph.source) if hasattr(graph, "source") else str(graph)
-    from pm4py.visualization.bpmn import visualizer as bpmn_vis
-
-    return str(bpmn_vis.apply(model.bpmn).source)
+def _pm4py_dot(model: ProcessModel, title: str) -> str:
+    """Our escaped drawing of a pm4py model: BPMN (inductive) or Petri net (heuristics)."""
+    if model.miner == "inductive":
+        return bpmn_dot(model.bpmn, title=title)
+    net, initial, final = model.petri_net  # type: ignore[misc]
+    return petri_net_dot(net, initial, final, title=title)
 
 
 def write_model(log: EventLog, model: ProcessModel, path: Path, *, view: View = "activities",
@@ -95,10 +95,42 @@ def _write_pm4py(model: ProcessModel, path: Path, ext: str) -> None:
     import pm4py
 
     if ext == ".bpmn":
-        write_with(path, lambda tmp: pm4py.write_bpmn(model.bpmn, str(tmp)))
+        write_with(path, lambda tmp: _write_bpmn(model.bpmn, tmp))
     else:
         net, im, fm = model.petri_net
         write_with(path, lambda tmp: pm4py.write_pnml(net, im, fm, str(tmp)))
+
+
+def _write_bpmn(bpmn: Any, path: Path) -> None:
+    """pm4py's BPMN export, with a diagram layout when Graphviz can draw one.
+
+    pm4py lays the diagram out with Graphviz without escaping the labels, so an
+    activity name with quotes or backslashes makes the layout fail; the model is
+    then written without diagram coordinates (BPMN tools lay it out themselves).
+    The XML itself is always escaped.
+    """
+    import subprocess
+
+    import pm4py
+
+    try:
+        with _quiet_stderr():
+            pm4py.write_bpmn(bpmn, str(path))
+    except (subprocess.CalledProcessError, OSError, ValueError):
+        pm4py.write_bpmn(bpmn, str(path), auto_layout=False)
+
+
+@contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Keep Graphviz's own complaints (run by pm4py) off the user's terminal."""
+    saved = os.dup(2)
+    with open(os.devnull, "wb") as devnull:
+        os.dup2(devnull.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def model_json(model: ProcessModel) -> dict[str, Any]:
