@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from pathways.engine import DuckDBEngine
 from pathways.enrich.levels import LevelMapping, load_mapping
 from pathways.enrich.pseudonym import load_key
+from pathways.errors import EngineError
 from pathways.log import EventLog, ReadReport
 from pathways.readers.canonical import build_events, pseudonym_table
 from pathways.readers.columns import find_columns
@@ -39,6 +41,7 @@ def read(
     key: bytes | str | None = None,
     database: str | None = None,
     threads: int | None = None,
+    engine: Any = "duckdb",
 ) -> EventLog:
     """Read an event log into the canonical form of DESIGN §3.
 
@@ -62,6 +65,10 @@ def read(
         A DuckDB file to hold the log when it is larger than memory.
     threads : int, optional
         Engine threads (default: all cores).
+    engine : 'duckdb', 'spark' or a SparkSession
+        Where the analyses run. Reading is always done by DuckDB; with Spark
+        the events are then handed over as Parquet (:func:`pathways.spark.to_spark`;
+        ``'spark'`` starts a local session).
 
     Returns
     -------
@@ -75,6 +82,11 @@ def read(
     >>> log.report.separator, log.report.encoding
     (';', 'cp1252')
     """
+    if not (engine in ("duckdb", "spark") or hasattr(engine, "sparkContext")):
+        raise EngineError(
+            f"engine must be one of 'duckdb', 'spark' or a SparkSession; got {engine!r}."
+        )
+    hand_to = engine
     path = Path(path)
     check_file(path)
     mapping = load_mapping(levels) if isinstance(levels, str | Path) else levels
@@ -119,7 +131,12 @@ def read(
         pseudonymised_values=pseudonymised,
         unknown_levels=built.unknown_levels,
     )
-    return EventLog(engine=engine, table="events", report=report)
+    log = EventLog(engine=engine, table="events", report=report)
+    if hand_to == "duckdb":
+        return log
+    from pathways.spark import to_spark
+
+    return to_spark(log, None if hand_to == "spark" else hand_to)
 
 
 def _sha256(path: Path) -> str:
