@@ -26,10 +26,13 @@ LOG_OPTIONS = (
     click.option("--organisation", help="Name of the organisation column."),
     click.option("--levels", "levels", type=click.Path(path_type=Path),
                  help="Mapping file (YAML or CSV) from activity or unit to care level."),
+    click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb",
+                 show_default=True,
+                 help="Where the analyses run: DuckDB here, or a local Spark session."),
 )
 
 READ_KEYS = ("sep", "encoding", "date_format", "timezone", "case", "activity",
-             "timestamp", "level", "resource", "organisation", "levels")
+             "timestamp", "level", "resource", "organisation", "levels", "engine")
 
 
 def log_options(func: F) -> F:
