@@ -160,3 +160,33 @@ def test_materialize_replaces_and_register(
     engine.register("_small", pd.DataFrame({"x": [1, 2]}))
     assert engine.columns("_small") == ["x"]
     assert engine.scalar("SELECT sum(x) FROM _small") == 3
+
+
+def test_read_with_engine_spark(hand_written: Any, spark: Any, tmp_path: Path) -> None:
+    path = tmp_path / "hand.csv"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    log = pathways.read(path, engine=spark)
+    assert log.engine.name == "spark"
+    assert_same(T.directly_follows(hand_written), T.directly_follows(log))
+
+
+def test_read_refuses_an_unknown_engine(tmp_path: Path) -> None:
+    path = tmp_path / "hand.csv"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    with pytest.raises(EngineError, match="engine must be one of"):
+        pathways.read(path, engine="polars")
+
+
+def test_cli_discover_on_spark(spark: Any, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pathways.cli import main
+
+    path = tmp_path / "hand.csv"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    out = tmp_path / "map.dot"
+    result = CliRunner().invoke(main, ["discover", str(path), "--engine", "spark",
+                                       "-o", str(out), "--min-count", "1"])
+    assert result.exit_code == 0, result.output
+    assert out.is_file()
+    assert "Innleggelse" in out.read_text(encoding="utf-8")
