@@ -1,0 +1,442 @@
+"""Benchmark pathways against pm4py, pandas and hand-written DuckDB, in one run.
+
+Usage::
+
+    python benchmarks/run.py --events 1e6 1e7
+
+For each size the script simulates a log with :mod:`pathways.simulation`
+(``benchmarks/data/``, git-ignored): a Parquet file and the same events as a
+Norwegian CSV export (``;``, Windows-1252, ``dd.mm.yyyy HH:MM``). It then runs
+every measured step in a child process of its own and records, per step, the
+wall time of each operation (measured inside the child, after imports and
+untimed loading) and the child's peak resident memory (``os.wait4``'s
+``ru_maxrss``: the honest figure, including DuckDB's and Arrow's native
+memory, which ``tracemalloc`` would not see).
+
+Steps (each a child process):
+
+``pathways_read_csv`` / ``pathways_read_parquet``
+    ``pathways.read`` into a DuckDB file (the Parquet one is kept as the input
+    of the analyses).
+``pandas_read_csv``
+    ``pandas.read_csv`` + ``pandas.to_datetime`` with the known format.
+``duckdb_read_csv``
+    A hand-written ``read_csv`` + ``strptime`` into a table.
+``pathways``
+    DFG with counts and median waiting, level transitions, variants, and the
+    rules of the four built-in pathways, on the log read above.
+``pm4py``
+    ``format_dataframe``, ``discover_dfg``, ``discover_performance_dfg``,
+    ``get_variants`` and, for one rule (discharge → GP within 14 days),
+    ``ltl_checker.eventually_follows`` with a time bound.
+``duckdb``
+    Hand-written queries for the same (LEAD over the case window, materialised,
+    then aggregated), from the raw events loaded from Parquet (untimed).
+``pathways_cli_breaks``
+    The whole ``pathways breaks LOG.parquet --pathway`` ×4 command, for its
+    peak memory.
+
+pm4py and hand-written DuckDB get one rule; pathways evaluates every rule of
+the four pathways. For the ratios, their time for one rule is multiplied by
+the number of rules (marked ``×N`` in the table): an estimate, stated as such.
+
+Results go to ``benchmarks/results/results.csv`` (one row per operation) and
+``benchmarks/results/ratios.png``; the table is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+RESULTS = HERE / "results"
+EVENTS_PER_PATIENT = 35  # about, for the simulator's 12 months
+PATHWAYS = ["kols", "diabetes", "hjerneslag", "eldre"]
+RULE = ("Utskrivning", "Fastlegekonsultasjon", 14 * 86400)  # A, then B within (s)
+DATE_FORMAT = "%d.%m.%Y %H:%M"
+
+
+# ----------------------------------------------------------------- data ----
+def data_paths(events: int) -> dict[str, Path]:
+    """Where the files for a size live (``benchmarks/data/``, git-ignored)."""
+    DATA.mkdir(exist_ok=True)
+    stem = DATA / f"sim_{_label(events)}"
+    return {"csv": stem.with_suffix(".csv"), "parquet": stem.with_suffix(".parquet"),
+            "db": stem.with_suffix(".duckdb"), "report": stem.with_suffix(".report.pickle"),
+            "size": Path(str(events))}
+
+
+def step_make_data(paths: dict[str, Path]) -> Timings:
+    """Simulate about ``size`` events as Parquet, then as a Norwegian CSV."""
+    import duckdb
+
+    from pathways.simulation import simulate_to_file
+
+    parquet, csv = paths["parquet"], paths["csv"]
+    if not parquet.exists():
+        patients = max(1, round(int(str(paths["size"])) / EVENTS_PER_PATIENT))
+        simulate_to_file(parquet, patients, seed=1, fmt="parquet")
+    if not csv.exists():
+        utf8 = csv.with_suffix(".utf8.csv")
+        con = duckdb.connect()
+        columns = con.execute(f"DESCRIBE SELECT * FROM '{parquet}'").fetchall()
+        select = ", ".join(
+            f"strftime(\"{c}\", '{DATE_FORMAT}') AS \"{c}\"" if "TIMESTAMP" in t
+            else f'"{c}"'
+            for c, t, *_ in columns
+        )
+        con.execute(f"COPY (SELECT {select} FROM '{parquet}') TO '{utf8}' "
+                    "(FORMAT csv, DELIMITER ';', HEADER)")
+        with utf8.open(encoding="utf-8", newline="") as src, \
+                csv.open("w", encoding="cp1252", newline="") as dst:
+            while block := src.read(16 * 1024 * 1024):
+                dst.write(block)
+        utf8.unlink()
+    return {}
+
+
+def _label(events: int) -> str:
+    return f"{events / 1e6:g}M" if events >= 1_000_000 else f"{events // 1000}k"
+
+
+# ------------------------------------------------------ measured children ----
+Timings = dict[str, float]
+
+
+def _timed(timings: Timings, name: str, func: Callable[[], Any]) -> Any:
+    start = time.perf_counter()
+    result = func()
+    timings[name] = time.perf_counter() - start
+    return result
+
+
+def step_pathways_read_csv(paths: dict[str, Path]) -> Timings:
+    import pathways
+
+    db = paths["db"].with_suffix(".csv.duckdb")
+    db.unlink(missing_ok=True)
+    timings: Timings = {}
+    _timed(timings, "read CSV", lambda: pathways.read(paths["csv"], database=str(db)))
+    db.unlink(missing_ok=True)
+    return timings
+
+
+def step_pathways_read_parquet(paths: dict[str, Path]) -> Timings:
+    import pathways
+
+    paths["db"].unlink(missing_ok=True)
+    timings: Timings = {}
+    log = _timed(timings, "read Parquet",
+                 lambda: pathways.read(paths["parquet"], database=str(paths["db"])))
+    paths["report"].write_bytes(pickle.dumps(log.report))
+    timings["events"] = log.n_events
+    return timings
+
+
+def step_pandas_read_csv(paths: dict[str, Path]) -> Timings:
+    import pandas as pd
+
+    timings: Timings = {}
+
+    def read() -> Any:
+        frame = pd.read_csv(paths["csv"], sep=";", encoding="cp1252", dtype=str)
+        frame["Tidspunkt"] = pd.to_datetime(frame["Tidspunkt"], format=DATE_FORMAT)
+        return frame
+
+    _timed(timings, "read CSV", read)
+    return timings
+
+
+def step_duckdb_read_csv(paths: dict[str, Path]) -> Timings:
+    import duckdb
+
+    con = duckdb.connect()
+    timings: Timings = {}
+    # latin-1 equals cp1252 for Norwegian letters; DuckDB reads it natively
+    _timed(timings, "read CSV", lambda: con.execute(f"""
+        CREATE TABLE raw AS SELECT "Pasient-ID" AS case_id, Hendelse AS activity,
+               strptime(Tidspunkt, '{DATE_FORMAT}') AS ts, "Tjenestenivå" AS level
+        FROM read_csv('{paths["csv"]}', delim=';', header=true, all_varchar=true,
+                      encoding='latin-1')"""))
+    return timings
+
+
+def step_pathways(paths: dict[str, Path]) -> Timings:
+    import pathways
+    from pathways.analyse import transitions as T
+    from pathways.engine import DuckDBEngine
+    from pathways.log import EventLog
+
+    report = pickle.loads(paths["report"].read_bytes())
+    log = EventLog(engine=DuckDBEngine(str(paths["db"])), table="events", report=report)
+    timings: Timings = {}
+    _timed(timings, "DFG + median wait", lambda: T.directly_follows(log))
+    _timed(timings, "level transitions", lambda: T.transitions(log))
+    _timed(timings, "variants", lambda: T.variants(log))
+    _timed(timings, "rules (4 pathways)", lambda: pathways.breaks(log, pathway=PATHWAYS))
+    return timings
+
+
+def step_pm4py(paths: dict[str, Path]) -> Timings:
+    import pandas as pd
+    import pm4py
+    from pm4py.algo.filtering.pandas.ltl import ltl_checker
+
+    frame = pd.read_parquet(paths["parquet"], columns=["Pasient-ID", "Hendelse",
+                                                        "Tidspunkt"])
+    keys = {"case_id_key": "case:concept:name", "activity_key": "concept:name",
+            "timestamp_key": "time:timestamp"}
+    timings: Timings = {}
+    frame = _timed(timings, "format_dataframe", lambda: pm4py.format_dataframe(
+        frame, case_id="Pasient-ID", activity_key="Hendelse", timestamp_key="Tidspunkt"))
+    _timed(timings, "DFG", lambda: pm4py.discover_dfg(frame, **keys))
+    _timed(timings, "DFG + median wait",
+           lambda: pm4py.discover_performance_dfg(frame, **keys))
+    _timed(timings, "variants", lambda: pm4py.get_variants(frame, **keys))
+    params = {ltl_checker.Parameters.TIMESTAMP_DIFF_BOUNDARIES: [(0, RULE[2])],
+              ltl_checker.Parameters.CASE_ID_KEY: "case:concept:name"}
+    _timed(timings, "one rule", lambda: ltl_checker.eventually_follows(
+        frame, [RULE[0], RULE[1]], parameters=params))
+    return timings
+
+
+def step_duckdb(paths: dict[str, Path]) -> Timings:
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"""CREATE TABLE raw AS SELECT "Pasient-ID" AS case_id,
+        Hendelse AS activity, epoch_us(Tidspunkt) AS ts, "Tjenestenivå" AS level
+        FROM '{paths["parquet"]}'""")
+    timings: Timings = {}
+
+    def dfg() -> Any:
+        con.execute("""CREATE OR REPLACE TEMP TABLE steps AS
+            SELECT activity AS a, lead(activity) OVER w AS b,
+                   (lead(ts) OVER w - ts) / 3.6e9 AS wait
+            FROM raw WINDOW w AS (PARTITION BY case_id ORDER BY ts)""")
+        return con.execute("""SELECT a, b, count(*), median(wait) FROM steps
+            WHERE b IS NOT NULL GROUP BY a, b""").df()
+
+    def level_transitions() -> Any:
+        con.execute("""CREATE OR REPLACE TEMP TABLE moves AS
+            SELECT case_id, level AS a, lead(level) OVER w AS b,
+                   (lead(ts) OVER w - ts) / 3.6e9 AS wait
+            FROM raw WINDOW w AS (PARTITION BY case_id ORDER BY ts)""")
+        return con.execute("""SELECT a, b, count(*), count(DISTINCT case_id),
+            median(wait), quantile_cont(wait, 0.75), quantile_cont(wait, 0.9)
+            FROM moves WHERE a <> b GROUP BY a, b""").df()
+
+    def variants() -> Any:
+        return con.execute("""WITH seq AS (
+            SELECT case_id, string_agg(activity, ' → ' ORDER BY ts) AS v
+            FROM raw GROUP BY case_id)
+            SELECT v, count(*) FROM seq GROUP BY v""").df()
+
+    def rule() -> Any:
+        a, b, within = RULE
+        return con.execute(f"""WITH nxt AS (
+            SELECT activity, ts, min(CASE WHEN activity = '{b}' THEN ts END) OVER (
+                PARTITION BY case_id ORDER BY ts
+                ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS b_ts
+            FROM raw)
+            SELECT count(*) FROM nxt WHERE activity = '{a}'
+              AND (b_ts IS NULL OR b_ts - ts > {within} * 1000000::BIGINT)""").fetchone()
+
+    _timed(timings, "DFG + median wait", dfg)
+    _timed(timings, "level transitions", level_transitions)
+    _timed(timings, "variants", variants)
+    _timed(timings, "one rule", rule)
+    return timings
+
+
+def step_pathways_cli_breaks(paths: dict[str, Path]) -> Timings:
+    out = paths["db"].with_suffix(".breaks.csv")
+    args = [sys.executable, "-m", "pathways", "breaks", str(paths["parquet"]),
+            "-o", str(out)]
+    for name in PATHWAYS:
+        args += ["--pathway", name]
+    timings: Timings = {}
+    _timed(timings, "whole breaks command",
+           lambda: subprocess.run(args, check=True, capture_output=True))
+    return timings
+
+
+STEPS: dict[str, Callable[[dict[str, Path]], Timings]] = {
+    "make_data": step_make_data,
+    "pathways_read_csv": step_pathways_read_csv,
+    "pandas_read_csv": step_pandas_read_csv,
+    "duckdb_read_csv": step_duckdb_read_csv,
+    "pathways_read_parquet": step_pathways_read_parquet,
+    "pathways": step_pathways,
+    "pm4py": step_pm4py,
+    "duckdb": step_duckdb,
+    "pathways_cli_breaks": step_pathways_cli_breaks,
+}
+
+
+def run_child(step: str, paths: dict[str, Path]) -> tuple[Timings, float]:
+    """Run one step in a child process; its timings and peak RSS in MB.
+
+    The parent imports nothing heavy until every child has run: a child's
+    ``ru_maxrss`` starts from the size of the parent it was forked from.
+
+    For ``pathways_cli_breaks`` the command is a grandchild; its peak is the
+    largest of the processes that have ended (``RUSAGE_CHILDREN`` inside the
+    child is folded into what ``wait4`` reports).
+    """
+    args = [sys.executable, __file__, "--child", step, "--paths", json.dumps(
+        {k: str(v) for k, v in paths.items()})]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"step {step} failed (exit {proc.returncode})")
+    return json.loads(output.strip().splitlines()[-1]), usage.ru_maxrss / 1024
+
+
+# ------------------------------------------------------------- reporting ----
+COMPARE = [  # (operation, pathways, pm4py, hand-written DuckDB)
+    ("read CSV", ("pathways_read_csv", "read CSV"), ("pandas_read_csv", "read CSV"),
+     ("duckdb_read_csv", "read CSV")),
+    ("DFG + median wait", ("pathways", "DFG + median wait"), ("pm4py", "DFG + median wait"),
+     ("duckdb", "DFG + median wait")),
+    ("level transitions", ("pathways", "level transitions"), None,
+     ("duckdb", "level transitions")),
+    ("variants", ("pathways", "variants"), ("pm4py", "variants"), ("duckdb", "variants")),
+    ("rules (4 pathways)", ("pathways", "rules (4 pathways)"), ("pm4py", "one rule"),
+     ("duckdb", "one rule")),
+]
+
+
+def n_rules() -> int:
+    """Rules in the four built-in pathways."""
+    from pathways.analyse.rules import load_pathway
+
+    return sum(len(load_pathway(name).rules) for name in PATHWAYS)
+
+
+def summarise(rows: list[dict[str, Any]], events: int, rules: int) -> list[dict[str, Any]]:
+    """One line per compared operation for one size, with the ratios."""
+    times = {(r["step"], r["operation"]): r["seconds"] for r in rows
+             if r["size"] == events}
+    out = []
+    for name, ours, theirs, duck in COMPARE:
+        scale = rules if name.startswith("rules") else 1
+        ours_s = times.get(ours)
+        pm = times.get(theirs) * scale if theirs and theirs in times else None
+        dd = times.get(duck) * scale if duck in times else None
+        out.append({
+            "size": events, "operation": name, "pathways_s": ours_s,
+            "reference_s": pm, "duckdb_s": dd,
+            "reference": "pandas" if name == "read CSV" else "pm4py",
+            "estimated": scale > 1,
+            "reference_over_pathways": pm / ours_s if pm and ours_s else None,
+            "pathways_over_duckdb": ours_s / dd if dd and ours_s else None,
+        })
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", nargs="+", type=float, default=[1e6])
+    parser.add_argument("--skip", nargs="*", default=[], choices=list(STEPS),
+                        help="Steps not to run (e.g. pm4py at 1e8).")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--paths", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        paths = {k: Path(v) for k, v in json.loads(args.paths).items()}
+        print(json.dumps(STEPS[args.child](paths)))
+        return
+
+    RESULTS.mkdir(exist_ok=True)
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, "
+          f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB, "
+          f"Python {platform.python_version()}")
+    print(f"parent process peak RSS: {_own_peak_mb():.0f} MB (children start from it)")
+    rows: list[dict[str, Any]] = []
+    for size in (int(e) for e in args.events):
+        start = time.perf_counter()
+        paths = data_paths(size)
+        run_child("make_data", paths)
+        print(f"\n== {_label(size)} events: data ready in "
+              f"{time.perf_counter() - start:.0f} s ({paths['parquet'].name})", flush=True)
+        events = size
+        for step in STEPS:
+            if step == "make_data":
+                continue
+            if step in args.skip:
+                continue
+            timings, rss = run_child(step, paths)
+            events = int(timings.pop("events", events))
+            for op, seconds in timings.items():
+                rows.append({"size": size, "events": events, "step": step,
+                             "operation": op, "seconds": seconds, "peak_rss_mb": rss})
+                print(f"{step:24s} {op:24s} {seconds:10.2f}  peak {rss:8.0f} MB",
+                      flush=True)
+        _write_rows(rows, RESULTS / "results.csv")
+
+    import pandas as pd
+
+    rules = n_rules()
+    summary = [line for size in args.events
+               for line in summarise(rows, int(size), rules)]
+    table = pd.DataFrame(summary)
+    table.to_csv(RESULTS / "ratios.csv", index=False)
+    print(f"\nRatios (rules: pm4py and DuckDB time for one rule × {rules}):")
+    print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    plot(table, RESULTS / "ratios.png")
+
+
+def _write_rows(rows: list[dict[str, Any]], target: Path) -> None:
+    """Write the measurements so far (csv module: the parent stays small)."""
+    import csv
+
+    with target.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _own_peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def plot(table: Any, target: Path) -> None:
+    """Bar chart of seconds per operation, one panel per size, log scale."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = sorted(table["size"].unique())
+    fig, axes = plt.subplots(1, len(sizes), figsize=(6 * len(sizes), 4.5), squeeze=False)
+    for ax, size in zip(axes[0], sizes, strict=True):
+        part = table[table["size"] == size].set_index("operation")
+        part[["pathways_s", "reference_s", "duckdb_s"]].rename(columns={
+            "pathways_s": "pathways", "reference_s": "pm4py / pandas",
+            "duckdb_s": "hand-written DuckDB"}).plot.bar(ax=ax, logy=True, rot=30)
+        ax.set_title(f"{_label(size)} events")
+        ax.set_ylabel("seconds (log scale)")
+        ax.set_xlabel("")
+    fig.tight_layout()
+    fig.savefig(target, dpi=110)
+
+
+if __name__ == "__main__":
+    main()
