@@ -2,10 +2,11 @@
 
 This is the only module that imports pm4py (lazily, so ``pathways --help`` and
 small commands stay fast). The directly-follows graph is always computed in the
-engine. The inductive miner gets the event table when the log is small enough
-for pm4py, and otherwise the engine's DFG (pm4py's DFG-based inductive
-variant); the heuristics miner needs the event table. Which input was used is
-recorded in :attr:`ProcessModel.input`.
+engine. The inductive and heuristics miners get the event table when the log
+is small enough for pm4py, and otherwise counts from the engine (pm4py's
+DFG-based inductive variant; its classic heuristics miner given the DFG, the
+two-step successions and triples). Which input was used is recorded in
+:attr:`ProcessModel.input`.
 """
 
 from __future__ import annotations
@@ -92,7 +93,8 @@ def discover(log: EventLog, *, miner: Miner = "dfg", noise_threshold: float = 0.
     noise_threshold : float
         The inductive miner's noise filter (0 keeps every behaviour).
     event_table_limit : int
-        Above this many events, the inductive miner is given the DFG.
+        Above this many events, the inductive and heuristics miners are given
+        the DFG (and the counts they need) instead of the event table.
 
     Returns
     -------
@@ -136,17 +138,53 @@ def discover(log: EventLog, *, miner: Miner = "dfg", noise_threshold: float = 0.
         return ProcessModel(miner="inductive", input="events" if small else "dfg",
                             petri_net=net, bpmn=pm4py.convert_to_bpmn(tree),
                             process_tree=tree, **base)
-    if not small:
-        raise OptionError(
-            f"The heuristics miner needs the event table, and this log has more than "
-            f"{event_table_limit:,} events. Use --miner inductive (it works from the "
-            "directly-follows graph) or --miner dfg."
-        )
-    frame = _event_table(log)
-    heu = pm4py.discover_heuristics_net(frame, **_keys())
-    net = pm4py.discover_petri_net_heuristics(frame, **_keys())
-    return ProcessModel(miner="heuristics", input="events", petri_net=net,
-                        bpmn=pm4py.convert_to_bpmn(*net), heuristics_net=heu, **base)
+    if small:
+        frame = _event_table(log)
+        heu = pm4py.discover_heuristics_net(frame, **_keys())
+        net = pm4py.discover_petri_net_heuristics(frame, **_keys())
+    else:
+        heu = _heuristics_from_dfg(log, dfg, activities, start, end)
+        net = pm4py.convert_to_petri_net(heu)
+    return ProcessModel(miner="heuristics", input="events" if small else "dfg",
+                        petri_net=net, bpmn=pm4py.convert_to_bpmn(*net),
+                        heuristics_net=heu, **base)
+
+
+def _heuristics_from_dfg(log: EventLog, dfg: pd.DataFrame, activities: pd.DataFrame,
+                         start: pd.DataFrame, end: pd.DataFrame) -> Any:
+    """pm4py's heuristics net from counts computed in the engine.
+
+    pm4py's simplified interface takes only an event table; its classic
+    heuristics miner (``apply_heu_dfg``) also accepts the DFG, the activity and
+    start/end counts, and the successions two steps apart and the triples it
+    uses to find loops of length two, all of which the engine counts.
+    """
+    from pm4py.algo.discovery.heuristics.variants.classic import apply_heu_dfg
+
+    triples = log.engine.query(f"""
+        SELECT activity AS a, next_activity AS b, third AS c, count(*) AS n FROM (
+            SELECT activity, next_activity, lead(activity, 2) OVER (
+                PARTITION BY case_id ORDER BY event_idx) AS third
+            FROM {log.table})
+        WHERE third IS NOT NULL GROUP BY activity, next_activity, third
+    """)
+    window2 = triples.groupby(["a", "c"])["n"].sum()
+    return apply_heu_dfg(
+        _pairs(dfg["source"], dfg["target"], dfg["count"]),
+        activities=list(activities["activity"]),
+        activities_occurrences=_pairs(activities["activity"], activities["count"]),
+        start_activities=_pairs(start["activity"], start["count"]),
+        end_activities=_pairs(end["activity"], end["count"]),
+        dfg_window_2={k: int(v) for k, v in window2.items()},
+        freq_triples=_pairs(triples["a"], triples["b"], triples["c"], triples["n"]),
+    )
+
+
+def _pairs(*columns: pd.Series) -> dict[Any, int]:
+    """A small result as a dict: the last column's ints keyed by the others."""
+    *keys, counts = columns
+    index = zip(*keys, strict=True) if len(keys) > 1 else keys[0]
+    return dict(zip(index, counts.astype(int), strict=True))
 
 
 def _keys() -> dict[str, str]:
