@@ -55,6 +55,6 @@ def discover(log_path: Path, output: Path | None, miner: str | None, view: str,
                          min_count=min_count)
     click.echo(log_summary(log, lang=lang, min_count=min_count))
     if model.input == "dfg":
-        click.echo("The inductive miner was given the directly-follows graph "
+        click.echo(f"The {model.miner} miner was given the directly-follows graph "
                    "(the log is too large for pm4py's event table).")
     click.echo(f"Wrote {target}")
