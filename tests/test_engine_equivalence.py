@@ -77,3 +77,15 @@ def test_sepsis_same_with_one_and_two_threads(sepsis_csv: Path) -> None:
     for name, analysis in ANALYSES.items():
         pd.testing.assert_frame_equal(analysis(one), analysis(two), check_exact=True,
                                       obj=name)
+
+
+def test_heuristics_from_engine_counts_equals_from_events(sepsis_csv: Path) -> None:
+    """Above the event-table limit the heuristics miner gets the engine's counts."""
+    log = pathways.read(sepsis_csv)
+    events = pathways.discover(log, miner="heuristics")
+    counts = pathways.discover(log, miner="heuristics", event_table_limit=10)
+    assert (events.input, counts.input) == ("events", "dfg")
+    a, b = events.heuristics_net, counts.heuristics_net
+    assert a.dependency_matrix == b.dependency_matrix
+    assert a.dfg_window_2 == b.dfg_window_2
+    assert len(events.petri_net[0].transitions) == len(counts.petri_net[0].transitions)
