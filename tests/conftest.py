@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 os.environ.setdefault("PATHWAYS_PSEUDONYM_KEY", "pathways-test-key")
 
 settings.register_profile(
-    "ci", max_examples=40, deadline=None,
+    "ci", max_examples=20, deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 settings.register_profile(

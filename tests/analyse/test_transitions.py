@@ -6,7 +6,7 @@ import random
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pathways
@@ -98,6 +98,7 @@ def _shuffled_copy(text: str, seed: int) -> str:
     return "\n".join([header, *rows]) + "\n"
 
 
+@settings(max_examples=8)
 @given(st.integers(min_value=0, max_value=10_000))
 def test_row_order_does_not_change_the_results(tmp_path_factory, seed):
     path = tmp_path_factory.mktemp("shuffle") / "log.csv"
