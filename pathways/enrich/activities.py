@@ -10,6 +10,7 @@ for logs without a level column. The built-in vocabulary is
 
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -79,7 +80,7 @@ def _entry_rows(label: str, number: int, entry: Any) -> list[dict[str, str | Non
 
 
 def load_vocabulary(path: str | Path | None = None) -> pd.DataFrame:
-    """Load an activity vocabulary into a lookup table.
+    """Load an activity vocabulary into a lookup table (the built-in one is cached).
 
     Parameters
     ----------
@@ -108,7 +109,19 @@ def load_vocabulary(path: str | Path | None = None) -> pd.DataFrame:
     >>> row["activity_key"], row["role"]
     ('Utskrivning', 'discharge')
     """
-    label, data = _read_yaml(None if path is None else Path(path))
+    if path is None:
+        return _builtin_vocabulary().copy()
+    return _vocabulary_table(*_read_yaml(Path(path)))
+
+
+@lru_cache(maxsize=1)
+def _builtin_vocabulary() -> pd.DataFrame:
+    """The built-in vocabulary, parsed once per process."""
+    return _vocabulary_table(*_read_yaml(None))
+
+
+def _vocabulary_table(label: str, data: Any) -> pd.DataFrame:
+    """Check a parsed vocabulary file and build its lookup table."""
     entries = data.get("activities") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise RuleFileError(
