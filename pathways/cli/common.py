@@ -29,6 +29,8 @@ LOG_OPTIONS = (
     click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb",
                  show_default=True,
                  help="Where the analyses run: DuckDB here, or a local Spark session."),
+    click.option("--quiet", "-q", is_flag=True, help="No progress display."),
+    click.option("--verbose", "-v", is_flag=True, help="Print each stage's time."),
 )
 
 READ_KEYS = ("sep", "encoding", "date_format", "timezone", "case", "activity",
@@ -45,9 +47,14 @@ def log_options(func: F) -> F:
 def read_log(path: Path, options: dict[str, Any]) -> Any:
     """Read the log with the command's options (removing them from ``options``)."""
     import pathways
+    from pathways.progress import configure, mark_size, stage
 
+    configure(quiet=options.pop("quiet", False), verbose=options.pop("verbose", False))
     read_args = {k: options.pop(k) for k in READ_KEYS if k in options}
-    log = pathways.read(path, **read_args)
+    mark_size(file_bytes=path.stat().st_size if path.is_file() else None)
+    with stage(f"Reading {path.name}"):
+        log = pathways.read(path, **read_args)
+    mark_size(events=log.report.rows_kept)
     report = log.report
     if report.rows_rejected:
         note(f"{report.rows_rejected} row(s) of {path} could not be used (no case id, "
