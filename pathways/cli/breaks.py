@@ -60,6 +60,7 @@ def breaks(log_path: Path, output: Path | None, pathway: tuple[str, ...],
     import pathways
     from pathways.analyse.breaks import evaluate, parse_until
     from pathways.present.output import check_writable
+    from pathways.progress import stage
 
     target = output or default_output(log_path, "-breaks.csv")
     _check_format(target)
@@ -68,9 +69,11 @@ def breaks(log_path: Path, output: Path | None, pathway: tuple[str, ...],
         pathways.load_pathway(item)
     parse_until(until, options.get("timezone") or "Europe/Oslo")
     log = read_log(log_path, options)
-    result = evaluate(log, pathway=list(pathway) or None, rules=list(rules) or None,
-                      until=until, cohort=cohort, lang=lang)
-    write_breaks(result.breaks, target)
+    with stage("Finding breaks"):
+        result = evaluate(log, pathway=list(pathway) or None, rules=list(rules) or None,
+                          until=until, cohort=cohort, lang=lang)
+    with stage(f"Writing {target.name}"):
+        write_breaks(result.breaks, target)
     click.echo(_summary_text(result.summary, result.end_of_observation, lang))
     click.echo(f"Wrote {target} ({len(result.breaks)} breaks)." if lang == "en"
                else f"Skrev {target} ({len(result.breaks)} brudd).")
