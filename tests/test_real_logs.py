@@ -34,19 +34,19 @@ def test_sepsis_dfg_equals_pm4py(sepsis, sepsis_csv):
     frame = pm4py_frame(sepsis_csv)
     expected, start, end = pm4py.discover_dfg(frame)
     ours = pathways.directly_follows(sepsis)
-    assert dict(zip(zip(ours["source"], ours["target"]), ours["count"])) == dict(expected)
+    edges = ours.set_index(["source", "target"])["count"]
+    assert edges.to_dict() == dict(expected)
     model = pathways.discover(sepsis)
-    assert dict(zip(model.start_activities["activity"], model.start_activities["count"])) \
-        == dict(start)
-    assert dict(zip(model.end_activities["activity"], model.end_activities["count"])) \
-        == dict(end)
+    assert model.start_activities.set_index("activity")["count"].to_dict() == dict(start)
+    assert model.end_activities.set_index("activity")["count"].to_dict() == dict(end)
 
 
 def test_sepsis_performance_dfg_median_equals_pm4py(sepsis, sepsis_csv):
     frame = pm4py_frame(sepsis_csv)
     performance = pm4py.discover_performance_dfg(frame)[0]
     ours = pathways.directly_follows(sepsis)
-    for source, target, median in zip(ours["source"], ours["target"], ours["median_hours"]):
+    for source, target, median in ours[["source", "target", "median_hours"]].itertuples(
+            index=False):
         assert median == pytest.approx(performance[(source, target)]["median"] / 3600)
 
 

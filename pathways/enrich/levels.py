@@ -155,10 +155,7 @@ def load_mapping(path: str | Path) -> LevelMapping:
     path = Path(path)
     if not path.is_file():
         raise RuleFileError(f"Level mapping file {path} does not exist.")
-    if path.suffix.lower() == ".csv":
-        raw = _read_mapping_csv(path)
-    else:
-        raw = _read_mapping_yaml(path)
+    raw = _read_mapping_csv(path) if path.suffix.lower() == ".csv" else _read_mapping_yaml(path)
     by, entries = raw
     levels: dict[str, str] = {}
     for key, value in entries.items():

@@ -33,7 +33,7 @@ TIER_LABEL = {
 
 
 def dot_string(text: str) -> str:
-    """Quote a value for a DOT attribute: backslashes, quotes and newlines escaped.
+    r"""Quote a value for a DOT attribute: backslashes, quotes and newlines escaped.
 
     Examples
     --------

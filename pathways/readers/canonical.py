@@ -354,7 +354,7 @@ def _events(engine: DuckDBEngine, raw_columns: list[str], columns: Mapping[str, 
         """)
     # The window sorts only the keys and carries one integer (sorting wide rows
     # is what costs); the successor's values are joined in by file row.
-    engine.materialize("events", f"""
+    engine.materialize("events", """
         WITH k AS (
             SELECT row_no, row_number() OVER w - 1 AS event_idx,
                    lead(row_no) OVER w AS next_row_no

@@ -29,9 +29,10 @@ def test_check_digits():
 
 def _check_digits(nine: str) -> str:
     d = [int(c) for c in nine]
-    k1 = 11 - sum(w * x for w, x in zip((3, 7, 6, 1, 8, 9, 4, 5, 2), d)) % 11
+    k1 = 11 - sum(w * x for w, x in zip((3, 7, 6, 1, 8, 9, 4, 5, 2), d, strict=False)) % 11
     k1 = 0 if k1 == 11 else k1
-    k2 = 11 - sum(w * x for w, x in zip((5, 4, 3, 2, 7, 6, 5, 4, 3, 2), [*d, k1])) % 11
+    weights = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+    k2 = 11 - sum(w * x for w, x in zip(weights, [*d, k1], strict=True)) % 11
     k2 = 0 if k2 == 11 else k2
     return f"{k1}{k2}"
 

@@ -92,7 +92,7 @@ def test_missing_required_column_names_columns_and_flag(write_log):
 
 def test_named_column_that_does_not_exist(write_log):
     path = write_log("case_id,activity,timestamp\n1,A,2025-01-01 10:00\n")
-    with pytest.raises(ColumnNotFoundError, match="No column 'Pasient'.*--case"):
+    with pytest.raises(ColumnNotFoundError, match=r"No column 'Pasient'.*--case"):
         pathways.read(path, case="Pasient")
 
 
@@ -137,7 +137,7 @@ def test_missing_file_and_folder(tmp_path):
 
 def test_ragged_row_names_the_line(write_log):
     path = write_log("case_id;activity;timestamp\n1;A;2025-01-01 10:00\n1;B;x;extra\n")
-    with pytest.raises(LogFormatError, match="line 3.*expected 3 fields, found 4"):
+    with pytest.raises(LogFormatError, match=r"line 3.*expected 3 fields, found 4"):
         pathways.read(path)
 
 

@@ -54,7 +54,7 @@ def test_malformed_xes_is_a_clear_error(tmp_path):
 
     path = tmp_path / "broken.xes"
     path.write_text("<?xml version='1.0'?><log><trace><event>")
-    with pytest.raises(LogFormatError, match="broken.xes"):
+    with pytest.raises(LogFormatError, match=r"broken.xes"):
         pathways.read(path)
 
 
@@ -64,5 +64,5 @@ def test_truncated_gzip_is_a_clear_error(tmp_path):
     data = gzip.compress((CSV * 2000).encode())
     path = tmp_path / "log.csv.gz"
     path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(LogFormatError, match="log.csv.gz"):
+    with pytest.raises(LogFormatError, match=r"log.csv.gz"):
         pathways.read(path)

@@ -93,7 +93,7 @@ def test_times_before_1900_are_rejected_with_their_row(write_log):
     assert codes["row"].tolist() == [2]
 
 
-@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 12, 31),
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2040, 12, 31),  # noqa: DTZ001
                     timezones=st.just(UTC)))
 def test_any_instant_round_trips_through_an_iso_offset(tmp_path_factory, instant):
     path = tmp_path_factory.mktemp("ts") / "log.csv"
