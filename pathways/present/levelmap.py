@@ -37,8 +37,8 @@ def dot_string(text: str) -> str:
 
     Examples
     --------
-    >>> dot_string('a "b" \\\\ c')
-    '"a \\\\"b\\\\" \\\\\\\\ c"'
+    >>> print(dot_string('say "hi" \ bye'))
+    "say \"hi\" \\ bye"
     """
     clean = "".join(ch if ch >= " " or ch == "\n" else " " for ch in str(text))
     escaped = clean.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
