@@ -49,6 +49,10 @@ if TYPE_CHECKING:
 
 __all__ = ["SparkEngine", "local_session", "to_spark", "translate"]
 
+#: Spark type of an empty pandas column, by ``dtype.kind`` (text otherwise).
+_SPARK_TYPES = {"i": "BIGINT", "u": "BIGINT", "f": "DOUBLE", "b": "BOOLEAN",
+                "M": "TIMESTAMP"}
+
 #: Tables of a log that :func:`to_spark` hands to Spark (when they exist).
 LOG_TABLES = ("case_cohorts", "read_problems")
 
@@ -185,8 +189,13 @@ class SparkEngine:
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         """Make a pandas DataFrame available as the temporary view ``name``."""
+        # Spark cannot infer a schema from no rows; pandas' dtypes give it
+        schema = None if len(frame) else ", ".join(
+            f"`{column}` {_SPARK_TYPES.get(frame[column].dtype.kind, 'STRING')}"
+            for column in frame.columns
+        )
         with _quiet_pandas_conversion():
-            self.spark.createDataFrame(frame).createOrReplaceTempView(name)
+            self.spark.createDataFrame(frame, schema=schema).createOrReplaceTempView(name)
 
     def register_parquet(self, name: str, path: str | Path) -> None:
         """Make a Parquet file or folder available as the temporary view ``name``."""

@@ -160,6 +160,10 @@ def test_materialize_replaces_and_register(
     engine.register("_small", pd.DataFrame({"x": [1, 2]}))
     assert engine.columns("_small") == ["x"]
     assert engine.scalar("SELECT sum(x) FROM _small") == 3
+    empty = pd.DataFrame({"n": pd.Series([], dtype="int64"),
+                          "s": pd.Series([], dtype="string")})
+    engine.register("_empty", empty)
+    assert engine.query("SELECT n, s FROM _empty").empty
 
 
 def test_read_with_engine_spark(hand_written: Any, spark: Any, tmp_path: Path) -> None:
@@ -190,3 +194,39 @@ def test_cli_discover_on_spark(spark: Any, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert out.is_file()
     assert "Innleggelse" in out.read_text(encoding="utf-8")
+
+
+PATHWAYS = ["kols", "diabetes", "hjerneslag", "eldre"]
+
+
+@pytest.mark.parametrize("which", ["hand_written", "sepsis"])
+def test_breaks_same_on_spark(which: str, request: pytest.FixtureRequest) -> None:
+    duck = request.getfixturevalue(which)
+    spark_log = request.getfixturevalue(f"{which}_spark")
+    assert_same(pathways.breaks(duck, pathway=PATHWAYS),
+                pathways.breaks(spark_log, pathway=PATHWAYS))
+
+
+def _same_summary(duck: dict[str, Any], spark: dict[str, Any]) -> None:
+    assert duck.keys() == spark.keys()
+    for key, a in duck.items():
+        b = spark[key]
+        assert (a.label, a.count, a.of, a.unit) == (b.label, b.count, b.of, b.unit), key
+        assert (a.value is None) == (b.value is None), key
+        if a.value is not None:
+            assert a.value == pytest.approx(b.value, rel=0, abs=1e-9), key
+
+
+@pytest.mark.parametrize("which", ["hand_written", "sepsis"])
+def test_measures_same_on_spark(which: str, request: pytest.FixtureRequest) -> None:
+    from pathways.analyse.measures import MEASURES
+
+    duck = request.getfixturevalue(which)
+    spark_log = request.getfixturevalue(f"{which}_spark")
+    for name, measure in MEASURES.items():
+        a, b = measure(duck), measure(spark_log)
+        assert_same(a.table, b.table)
+        assert (a.cases is None) == (b.cases is None), name
+        if a.cases is not None:
+            assert_same(a.cases, b.cases)
+        _same_summary(a.summary, b.summary)
