@@ -179,29 +179,37 @@ def build_context(
         run_charts_section,
     )
     from pathways.present.more_sections import conformance_section, measures_section
+    from pathways.progress import stage
 
     t = Messages(opts.lang)  # type: ignore[arg-type]
     static = resources.files("pathways.present").joinpath("static")
-    result, outcomes = trigger_outcomes(log, pathway=pathway, rules=rules, lang=opts.lang)
+    with stage("Breaks"):
+        result, outcomes = trigger_outcomes(log, pathway=pathway, rules=rules, lang=opts.lang)
     cohorts = set(log.engine.query("SELECT DISTINCT cohort FROM case_cohorts")["cohort"])
     explicit = pathway is not None or rules is not None
-    checks = [conformance(log, pathway=p, cohort=None if explicit or p.cohort not in cohorts
-                          else p.cohort) for p in result.pathways] or [conformance(log)]
+    with stage("Conformance"):
+        checks = [conformance(log, pathway=p, cohort=None if explicit or p.cohort not in cohorts
+                              else p.cohort) for p in result.pathways] or [conformance(log)]
+    with stage("Measures"):
+        measures = measures_section(all_measures(log), t, opts)
     titles = {p.name: p.title.get(opts.lang) for p in result.pathways}
+    with stage("Summary, level map, transitions and variants"):
+        summary = summary_section(log, t, opts)
+        levelmap = level_map_section(log, t, opts, break_rates=level_map_rates(
+            result, outcomes, opts.min_count))
+        transitions = transitions_section(log, t, opts)
+        variants = variants_section(log, t, opts)
     return ReportContext(
         lang=opts.lang, t=t, source=Path(log.report.source).name,
         min_count=opts.min_count, confidential=opts.show_cases,
-        summary=summary_section(log, t, opts),
-        levelmap=level_map_section(log, t, opts, break_rates=level_map_rates(
-            result, outcomes, opts.min_count)),
-        transitions=transitions_section(log, t, opts),
+        summary=summary, levelmap=levelmap, transitions=transitions,
         breaks=breaks_section(result, outcomes, t, opts),
         runcharts=run_charts_section(result, outcomes, t, opts,
                                      timezone=log.report.timezone,
                                      interventions=interventions),
-        variants=variants_section(log, t, opts),
+        variants=variants,
         conformance=conformance_section(checks, t, opts, titles),
-        measures=measures_section(all_measures(log), t, opts),
+        measures=measures,
         method=method_section(log, t, opts),
         css=Markup(static.joinpath("report.css").read_text("utf-8")),  # noqa: S704
         script=Markup(static.joinpath("sort.js").read_text("utf-8")),  # noqa: S704
