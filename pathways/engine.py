@@ -2,7 +2,7 @@
 
 Every analysis is written once, as SQL in DuckDB's dialect over the canonical
 events table, and runs on an :class:`Engine`. :class:`DuckDBEngine` (embedded,
-the default) runs it as written; a Spark engine (``pathways.analyse.spark``)
+the default) runs it as written; a Spark engine (``pathways.spark``)
 transpiles it with sqlglot. Analyses avoid engine-specific functions: times are
 compared as integer microseconds since the epoch (``ts_us``), which is the same
 instant in every engine and every time zone.
