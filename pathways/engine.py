@@ -18,8 +18,6 @@ from typing import Any, Protocol
 import duckdb
 import pandas as pd
 
-from pathways.errors import EngineError
-
 #: Defaults for the embedded engine; large logs spill to disk instead of failing.
 DEFAULT_MEMORY_LIMIT = os.environ.get("PATHWAYS_MEMORY_LIMIT", "8GB")
 DEFAULT_MAX_TEMP = os.environ.get("PATHWAYS_MAX_TEMP_SIZE", "50GB")
@@ -115,12 +113,3 @@ class DuckDBEngine:
     def export_parquet(self, table: str, path: Path) -> None:
         """Write a table to Parquet (used to hand the log to another engine)."""
         self.connection.execute(f"COPY {table} TO '{path}' (FORMAT parquet)")
-
-
-def make_engine(engine: str | Engine | None = None, **options: Any) -> Engine:
-    """Return an engine from a name (``duckdb``, ``spark``) or pass one through."""
-    if engine is None or engine == "duckdb":
-        return DuckDBEngine(**options)
-    if isinstance(engine, str):
-        raise EngineError(f"engine must be one of 'duckdb', 'spark'; got {engine!r}.")
-    return engine

@@ -37,7 +37,7 @@ def dot_string(text: str) -> str:
 
     Examples
     --------
-    >>> print(dot_string('say "hi" \ bye'))
+    >>> print(dot_string('say "hi" \\ bye'))
     "say \"hi\" \\ bye"
     """
     clean = "".join(ch if ch >= " " or ch == "\n" else " " for ch in str(text))

@@ -11,7 +11,7 @@ from pathways.enrich.levels import LevelMapping, load_mapping
 from pathways.enrich.pseudonym import load_key
 from pathways.errors import EngineError
 from pathways.log import EventLog, ReadReport
-from pathways.readers.canonical import build_events, pseudonym_table
+from pathways.readers.canonical import build_events, pseudonym_table, without_empty_end
 from pathways.readers.columns import find_columns
 from pathways.readers.csv import load_csv
 from pathways.readers.parquet import load_parquet
@@ -103,7 +103,7 @@ def read(
         raw_columns = load_xes(engine, path, "raw")
     given = {"case_id": case, "activity": activity, "timestamp": timestamp,
              "care_level": level, "resource": resource, "organisation": organisation}
-    columns = find_columns(raw_columns, given, source=str(path))
+    columns = without_empty_end(engine, "raw", find_columns(raw_columns, given, source=str(path)))
     id_columns = pseudonym_table(engine, "raw", raw_columns, load_key(key))
     pseudonymised = int(engine.scalar("SELECT count(*) FROM _fnr_map"))
     built = build_events(

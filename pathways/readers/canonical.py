@@ -178,6 +178,23 @@ def build_events(
     )
 
 
+def without_empty_end(engine: DuckDBEngine, raw: str,
+                       columns: Mapping[str, str]) -> dict[str, str]:
+    """The column map, without an end-time column that is empty in every row.
+
+    End times are optional: an export whose end column holds nothing is read as
+    a log without end times (the empty column stays as an attribute).
+    """
+    found = dict(columns)
+    if "end_timestamp" in found:
+        end = q(found["end_timestamp"])
+        filled = engine.scalar(
+            f"SELECT count(*) FROM (SELECT 1 FROM {raw} WHERE trim({end}) <> '' LIMIT 1)")
+        if not filled:
+            del found["end_timestamp"]
+    return found
+
+
 def _codes(codes: tuple[str, ...]) -> str:
     return ", ".join(f"'{c}'" for c in codes)
 

@@ -149,3 +149,20 @@ def test_gzip_csv(tmp_path):
     log = pathways.read(path)
     assert log.report.rows_kept == 5
     assert log.report.encoding == "cp1252"
+
+
+def test_an_empty_end_time_column_is_ignored(write_log):
+    text = ("case_id;activity;timestamp;end_timestamp\n1;A;01.06.2025 10:00;\n"
+            "1;B;01.06.2025 11:00;\n")
+    log = pathways.read(write_log(text))
+    assert "end_timestamp" not in log.report.columns
+    assert log.to_pandas()["end_us"].isna().all()
+
+
+def test_end_times_are_read_and_used_for_waiting(write_log):
+    text = ("case_id;activity;timestamp;end_timestamp\n"
+            "1;A;01.06.2025 10:00;01.06.2025 10:30\n1;B;01.06.2025 12:00;\n")
+    log = pathways.read(write_log(text))
+    assert log.report.columns["end_timestamp"] == "end_timestamp"
+    # Waiting runs from A's end (10:30) to B's start (12:00).
+    assert pathways.directly_follows(log)["median_hours"].tolist() == [1.5]
