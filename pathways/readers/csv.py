@@ -52,28 +52,50 @@ def load_csv(engine: DuckDBEngine, path: Path, dialect: Dialect, table: str) -> 
     ragged rows, unbalanced quotes, invalid text and over-long lines.
     """
     columns = header_columns(path, dialect)
-    source = path
-    tmpdir = None
-    if dialect.encoding.lower().replace("_", "-") not in ("utf-8", "utf-8-sig", "ascii"):
-        tmpdir = tempfile.mkdtemp(prefix="pathways-transcode-")
+    encoding = dialect.encoding.lower().replace("_", "-")
+    if encoding in ("utf-8", "utf-8-sig", "ascii"):
+        _read_into(engine, path, path, dialect, columns, table, "utf-8")
+        return columns
+    if encoding in ("cp1252", "windows-1252", "latin-1", "iso-8859-1"):
+        # Windows-1252 is Latin-1 but for bytes 0x80-0x9F (€, curly quotes, ...),
+        # which DuckDB's Latin-1 reader refuses: most exports have none of them
+        # and are read directly; the others are transcoded.
+        try:
+            _read_into(engine, path, path, dialect, columns, table, "latin-1")
+            return columns
+        except _NotLatin1:
+            pass
+    tmpdir = tempfile.mkdtemp(prefix="pathways-transcode-")
+    try:
         source = Path(tmpdir) / "log.utf8.csv"
         _transcode(path, source, dialect.encoding)
+        _read_into(engine, path, source, dialect, columns, table, "utf-8")
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    return columns
+
+
+class _NotLatin1(Exception):
+    """DuckDB's Latin-1 reader met a byte it does not take (0x80-0x9F)."""
+
+
+def _read_into(engine: DuckDBEngine, path: Path, source: Path, dialect: Dialect,
+               columns: list[str], table: str, encoding: str) -> None:
+    """Load ``source`` (the file, or its UTF-8 copy) into ``table`` with DuckDB."""
     spec = ", ".join(f"'{_sql_str(c)}': 'VARCHAR'" for c in columns)
     sql = (
         f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv('{_sql_str(str(source))}', "
         f"columns = {{{spec}}}, auto_detect = false, header = true, "
         f"delim = '{_sql_str(dialect.separator)}', quote = '\"', escape = '\"', "
-        f"strict_mode = true, null_padding = false, "
+        f"strict_mode = true, null_padding = false, encoding = '{encoding}', "
         f"max_line_size = {MAX_LINE_SIZE}, compression = 'auto')"
     )
     try:
         engine.execute(sql)
     except duckdb.Error as err:
+        if encoding == "latin-1" and "not latin-1" in str(err):
+            raise _NotLatin1 from None
         raise _csv_error(path, dialect, err) from None
-    finally:
-        if tmpdir:
-            shutil.rmtree(tmpdir, ignore_errors=True)
-    return columns
 
 
 def _transcode(path: Path, target: Path, encoding: str) -> None:

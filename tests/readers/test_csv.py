@@ -166,3 +166,10 @@ def test_end_times_are_read_and_used_for_waiting(write_log):
     assert log.report.columns["end_timestamp"] == "end_timestamp"
     # Waiting runs from A's end (10:30) to B's start (12:00).
     assert pathways.directly_follows(log)["median_hours"].tolist() == [1.5]
+
+
+def test_windows_1252_characters_outside_latin_1(write_log):
+    # € and curly quotes are bytes 0x80-0x9F in Windows-1252, which Latin-1 lacks.
+    text = "case_id;activity;timestamp;note\n1;A;01.06.2025 10:00;€ 100 “æøå”\n"
+    log = pathways.read(write_log(text, encoding="cp1252"))
+    assert log.to_pandas()["note"].tolist() == ["€ 100 “æøå”"]
