@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 #: Defaults for the embedded engine; large logs spill to disk instead of failing.
-DEFAULT_MEMORY_LIMIT = os.environ.get("PATHWAYS_MEMORY_LIMIT", "8GB")
+DEFAULT_MEMORY_LIMIT = os.environ.get("PATHWAYS_MEMORY_LIMIT", "3GB")
 DEFAULT_MAX_TEMP = os.environ.get("PATHWAYS_MAX_TEMP_SIZE", "50GB")
 
 
