@@ -38,9 +38,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("discovery", "discover"): "DFG edges and start/end activities: at most "
                                "activities² rows, handed to pm4py's DFG object",
     ("breaks", "_expected_level"): "the activity vocabulary (tens of rows)",
-    ("breaks", "_messages"): "NOT small: one Python call per break to format "
-                             "delay_hours ('{:.1f}'.format); allowed until the hours "
-                             "are formatted in the breaks SQL (reported to the lead)",
 }
 
 

@@ -19,9 +19,10 @@ All rules of all pathways are evaluated together, in a handful of SQL queries
 over the events table. Which events a rule's matchers name is decided once per
 distinct (activity, level) of the log, in pandas, and joined onto the events
 (``_br_match`` → ``_br_hits``); the first expected event of every trigger comes
-from two window functions in (time, file order); ``unless`` and ``forbid``
-events come from joins bounded by the rule's window. Times are compared as
-``ts_us`` integers, so a day is 24 real hours across daylight-saving changes.
+from window functions in file order (``event_idx``, which within a case is
+time, then file row); ``unless`` and ``forbid`` events come from joins bounded
+by the rule's window. Times are compared as ``ts_us`` integers, so a day is 24
+real hours across daylight-saving changes. The messages are built in SQL too.
 """
 
 from __future__ import annotations
@@ -418,11 +419,17 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool) -> None:
 
     ``_br_hits`` holds each (rule, event) that a matcher of the rule names.
     For an expect rule, the first *other* expected event at or after a
-    trigger's time is found with two windows in (time, file order): the
-    first expected time after the trigger (``next_us``), and the last one
-    before it (``prev_us``), which, when equal to the trigger's time, is an
-    expected event at the same time earlier in the file. ``unless`` and
-    ``forbid`` events only count inside the window, so they are joined.
+    trigger's time is found with windows in file order (``event_idx``: within
+    a case, time then file row, so no need to sort by time): the first
+    expected event after the trigger (its time ``next_us`` and its
+    ``next_idx``), and the last expected time before it (``prev_us``), which,
+    when equal to the trigger's time, is an expected event at the same time
+    earlier in the file. ``_br_trig`` keeps ``expect_us`` (the first
+    candidate's time) and ``expect_idx`` (that candidate's ``event_idx`` when
+    it comes after the trigger in the file, always so for a ``late`` break;
+    NULL when it is at the same time earlier in the file, which is ``met``).
+    ``unless`` and ``forbid`` events only count inside the window, so they
+    are joined.
     """
     cohort_join = """
         JOIN _br_rules r ON r.rule_no = c.rule_no
@@ -437,23 +444,29 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool) -> None:
          AND c.level = coalesce(e.care_level, '')
         {cohort_join}
     """)
-    order = "PARTITION BY h.rule_no, h.case_id ORDER BY h.ts_us, h.event_idx ROWS BETWEEN"
-    expected = "CASE WHEN h.is_expect = 1 THEN h.ts_us END"
+    # Within a case, event_idx already is (time, file row) order: the windows
+    # sort by it alone.
+    order = "PARTITION BY h.rule_no, h.case_id ORDER BY h.event_idx ROWS BETWEEN"
+    expected_us = "CASE WHEN h.is_expect = 1 THEN h.ts_us END"
+    expected_idx = "CASE WHEN h.is_expect = 1 THEN h.event_idx END"
     log.engine.materialize("_br_trig", f"""
         WITH s AS (
             SELECT h.rule_no, h.case_id, h.event_idx, h.ts_us, h.is_after,
-                   min({expected}) OVER ({order} 1 FOLLOWING AND UNBOUNDED FOLLOWING)
+                   min({expected_us}) OVER ({order} 1 FOLLOWING AND UNBOUNDED FOLLOWING)
                        AS next_us,
-                   max({expected}) OVER ({order} UNBOUNDED PRECEDING AND 1 PRECEDING)
+                   min({expected_idx}) OVER ({order} 1 FOLLOWING AND UNBOUNDED FOLLOWING)
+                       AS next_idx,
+                   max({expected_us}) OVER ({order} UNBOUNDED PRECEDING AND 1 PRECEDING)
                        AS prev_us
             FROM _br_hits h JOIN _br_rules r ON r.rule_no = h.rule_no
             WHERE r.is_forbid = 0 AND (h.is_after = 1 OR h.is_expect = 1)
         ), t AS (
             SELECT rule_no, case_id, event_idx, ts_us,
-                   CASE WHEN prev_us = ts_us THEN ts_us ELSE next_us END AS expect_us
+                   CASE WHEN prev_us = ts_us THEN ts_us ELSE next_us END AS expect_us,
+                   CASE WHEN prev_us = ts_us THEN NULL ELSE next_idx END AS expect_idx
             FROM s WHERE is_after = 1
             UNION ALL
-            SELECT h.rule_no, h.case_id, h.event_idx, h.ts_us, NULL
+            SELECT h.rule_no, h.case_id, h.event_idx, h.ts_us, NULL, NULL
             FROM _br_hits h JOIN _br_rules r ON r.rule_no = h.rule_no
             WHERE r.is_forbid = 1 AND h.is_after = 1
         ), d AS (
@@ -486,46 +499,105 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool) -> None:
     """)
 
 
-def _breaks_sql(events: str, end_us: int) -> str:
-    """The breaks, one row each, with the columns the table needs (still raw).
+def _breaks_sql(events: str, end_us: int, lang: str) -> str:
+    """The breaks, one row each, with the columns the table needs and the message.
 
-    The evidence of a ``late`` break is the first expected event at
-    ``expect_us`` in file order, the trigger excluded. Activities, levels and
-    organisations are fetched from the events for the breaks only.
+    The evidence of a ``late`` break is the first expected event after the
+    trigger, which ``_br_trig`` carries (``expect_idx``). Activities, levels
+    and organisations are fetched from the events for the breaks only. The
+    message is built here too, from the rule's words (``_br_words``) and the
+    delay in tenths of an hour (see :func:`_tenths_sql`).
     """
+    left, right = QUOTES[lang]
+    trigger = f"'{left}' || trigger_activity || '{right}'"
+    evidence = f"'{left}' || coalesce(evidence_activity, '') || '{right}'"
+    hours = (f"CAST(CAST((tenths - tenths % 10) / 10 AS BIGINT) AS VARCHAR) || "
+             f"'{',' if lang == 'nb' else '.'}' || CAST(tenths % 10 AS VARCHAR)")
+    if lang == "en":
+        late = (f"head || {evidence} || ' came ' || {hours} || ' hours after ' || "
+                f"{trigger} || ', later than ' || within_words || '.'")
+        missing = (f"head || 'no ' || expected || ' within ' || within_words || "
+                   f"' of ' || {trigger} || '.'")
+        occurred = (f"head || {evidence} || ' ' || {hours} || ' hours after ' || "
+                    f"{trigger} || ', within ' || within_words || '.'")
+    else:
+        late = (f"head || {evidence} || ' kom ' || {hours} || ' timer etter ' || "
+                f"{trigger} || ', senere enn ' || within_words || '.'")
+        missing = (f"head || 'ingen ' || expected || ' innen ' || within_words || "
+                   f"' etter ' || {trigger} || '.'")
+        occurred = (f"head || {evidence} || ' ' || {hours} || ' timer etter ' || "
+                    f"{trigger} || ', innen ' || within_words || '.'")
+    columns = ("case_id, rule_no, status, trigger_activity, trigger_us, evidence_activity, "
+               "evidence_us, delay_us, from_level, to_level, organisation")
     return f"""
-        WITH late_ev AS (
-            SELECT * FROM (
-                SELECT t.rule_no, t.case_id, t.event_idx AS trig_idx, h.event_idx AS ev_idx,
-                       h.ts_us AS ev_us,
-                       row_number() OVER (PARTITION BY t.rule_no, t.case_id, t.event_idx
-                                          ORDER BY h.event_idx) AS rn
-                FROM _br_trig t JOIN _br_hits h
-                  ON h.rule_no = t.rule_no AND h.case_id = t.case_id
-                 AND h.ts_us = t.expect_us
-                WHERE t.outcome = 'late' AND h.is_expect = 1 AND h.event_idx <> t.event_idx
-            ) x WHERE rn = 1
-        ), b AS (
-            SELECT t.case_id, t.rule_no, t.outcome AS status, t.event_idx AS trig_idx,
-                   t.ts_us AS trigger_us, e.ev_idx, e.ev_us AS evidence_us
-            FROM _br_trig t LEFT JOIN late_ev e
-              ON e.rule_no = t.rule_no AND e.case_id = t.case_id
-             AND e.trig_idx = t.event_idx
-            WHERE t.outcome IN ('late', 'missing')
+        WITH b AS (
+            SELECT case_id, rule_no, outcome AS status, event_idx AS trig_idx,
+                   expect_idx AS ev_idx, expect_us AS evidence_us
+            FROM _br_trig
+            WHERE outcome IN ('late', 'missing')
             UNION ALL
-            SELECT case_id, rule_no, 'occurred', trig_idx, NULL, ev_idx, ev_us
+            SELECT case_id, rule_no, 'occurred', trig_idx, ev_idx, ev_us
             FROM _br_forbid
-        )
-        SELECT b.case_id, b.rule_no, b.status, tr.activity AS trigger_activity,
-               tr.ts_us AS trigger_us, ev.activity AS evidence_activity,
-               b.evidence_us, coalesce(b.evidence_us, {int(end_us)}) - tr.ts_us AS delay_us,
-               tr.care_level AS from_level, ev.care_level AS to_level, tr.organisation,
-               b.trig_idx, b.ev_idx
-        FROM b
-        JOIN {events} tr ON tr.case_id = b.case_id AND tr.event_idx = b.trig_idx
-        LEFT JOIN {events} ev ON ev.case_id = b.case_id AND ev.event_idx = b.ev_idx
-        ORDER BY b.case_id, trigger_us, b.trig_idx, b.rule_no, b.evidence_us, b.ev_idx
+        ), j AS (
+            SELECT b.case_id, b.rule_no, b.status, tr.activity AS trigger_activity,
+                   tr.ts_us AS trigger_us, ev.activity AS evidence_activity,
+                   b.evidence_us,
+                   coalesce(b.evidence_us, {int(end_us)}) - tr.ts_us AS delay_us,
+                   tr.care_level AS from_level, ev.care_level AS to_level,
+                   tr.organisation, b.trig_idx, b.ev_idx,
+                   w.head, w.within_words, w.expected
+            FROM b
+            JOIN _br_words w ON w.rule_no = b.rule_no
+            JOIN {events} tr ON tr.case_id = b.case_id AND tr.event_idx = b.trig_idx
+            LEFT JOIN {events} ev ON ev.case_id = b.case_id AND ev.event_idx = b.ev_idx
+        ), {_tenths_sql("j", "delay_us")}
+        SELECT {columns},
+               CASE status WHEN 'late' THEN {late}
+                           WHEN 'missing' THEN {missing}
+                           ELSE {occurred} END AS message
+        FROM hours_
+        ORDER BY case_id, trig_idx, rule_no, ev_idx
     """
+
+
+def _tenths_sql(source: str, delay_us: str) -> str:
+    """CTEs ending in ``hours_``: ``source`` and ``tenths``, the delay in tenths of an hour.
+
+    The message shows ``'{:.1f}'.format(delay_hours)``, where ``delay_hours``
+    is ``round(delay_us / HOUR_US, 6)`` in numpy (times 1e6, round half to
+    even, divided by 1e6): the double nearest to ``m / 1e6`` for a whole
+    number ``m``, which Python rounds to one decimal, half to even, by its
+    exact binary value. This does the same in portable SQL. ``m`` comes from
+    the same double arithmetic as numpy's. In whole tenths ``q`` and a
+    remainder ``m % 100000``: above 50000 rounds up, below rounds down. At
+    exactly 50000 the decimal is ``N / 20`` (``N = 2q + 1``) and the double
+    nearest to it decides: when ``N`` is divisible by 5 it is exact and rounds
+    half to even; otherwise it is ``N · 2^(50-e) / 5`` units of its last
+    place rounded (``e``: the binary exponent of ``N / 20``), so it lies
+    above the decimal when ``N · 2^(50-e) mod 5`` is 3 or 4.
+    """
+    y = f"(CAST({delay_us} AS DOUBLE) / 3600000000.0 * 1000000.0)"
+    power = ("CASE ((50 - CAST(floor(log2((2 * q_ + 1) / 20.0)) AS BIGINT)) % 4 + 4) % 4 "
+             "WHEN 0 THEN 1 WHEN 1 THEN 2 WHEN 2 THEN 4 ELSE 3 END")
+    return f"""m1_ AS (
+            SELECT *, {y} - floor({y}) AS frac_, floor({y}) AS floor_ FROM {source}
+        ), m2_ AS (
+            SELECT *, CAST(floor_ + CASE WHEN frac_ > 0.5 THEN 1 WHEN frac_ < 0.5 THEN 0
+                                         ELSE floor_ % 2 END AS BIGINT) AS m_
+            FROM m1_
+        ), m3_ AS (
+            SELECT *, CAST((m_ - m_ % 100000) / 100000 AS BIGINT) AS q_,
+                   m_ % 100000 AS rem_
+            FROM m2_
+        ), hours_ AS (
+            SELECT *, q_ + CASE
+                WHEN rem_ > 50000 THEN 1
+                WHEN rem_ < 50000 THEN 0
+                WHEN (2 * q_ + 1) % 5 = 0 THEN q_ % 2
+                WHEN ((2 * q_ + 1) % 5) * ({power}) % 5 >= 3 THEN 1
+                ELSE 0 END AS tenths
+            FROM m3_
+        )"""
 
 
 def _summary_sql(end_us: int) -> str:
@@ -562,7 +634,16 @@ def _summary_sql(end_us: int) -> str:
 def _breaks_table(log: EventLog, events: str,
                   flat: list[tuple[Pathway, Rule, str | None]], end_us: int,
                   lang: str) -> pd.DataFrame:
-    raw = log.engine.query(_breaks_sql(events, end_us))
+    log.engine.register("_br_words", pd.DataFrame({
+        "rule_no": np.arange(len(flat), dtype="int64"),
+        "head": pd.Series([(r.title.get(lang) if r.title else r.id) + ": "
+                           for _, r, _ in flat], dtype="string"),
+        "within_words": pd.Series([_within_words(r.within, lang) for _, r, _ in flat],
+                                  dtype="string"),
+        "expected": pd.Series([(r.expect or r.forbid or r.after).describe(lang)
+                               for _, r, _ in flat], dtype="string"),
+    }))
+    raw = log.engine.query(_breaks_sql(events, end_us, lang))
     if raw.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c == "delay_hours" else object)
                              for c in BREAK_COLUMNS})
@@ -572,9 +653,6 @@ def _breaks_table(log: EventLog, events: str,
         "rule_id": [r.id for _, r, _ in flat],
         "kind": [r.kind for _, r, _ in flat],
         "responsible": [r.responsible for _, r, _ in flat],
-        "_title": [(r.title.get(lang) if r.title else r.id) for _, r, _ in flat],
-        "_within": [_within_words(r.within, lang) for _, r, _ in flat],
-        "_expected": [(r.expect or r.forbid or r.after).describe(lang) for _, r, _ in flat],
         "_expected_level": [_expected_level(r.expect, words) for _, r, _ in flat],
     }, index=pd.RangeIndex(len(flat), name="rule_no"))
     table = raw.join(info, on="rule_no")
@@ -583,7 +661,6 @@ def _breaks_table(log: EventLog, events: str,
     table["trigger_time"] = _iso(table["trigger_us"])
     table["evidence_time"] = _iso(table["evidence_us"])
     table["delay_hours"] = (table["delay_us"].astype("float64") / HOUR_US).round(6)
-    table["message"] = _messages(table, lang)
     out = table.reindex(columns=list(BREAK_COLUMNS)).reset_index(drop=True)
     return out.astype({c: object for c in BREAK_COLUMNS if c != "delay_hours"}).where(
         out.notna(), None).astype({"delay_hours": "float64"})
@@ -654,30 +731,3 @@ def _within_words(within: str, lang: str) -> str:
     number, unit = int(within.strip()[:-1]), within.strip()[-1]
     singular, plural = _UNIT_WORDS[lang][unit]
     return f"{number} {singular if number == 1 else plural}"
-
-
-def _messages(table: pd.DataFrame, lang: str) -> pd.Series:
-    """One sentence per break, built column-wise."""
-    hours = table["delay_hours"].map("{:.1f}".format)
-    if lang == "nb":
-        hours = hours.str.replace(".", ",", regex=False)
-    left, right = QUOTES[lang]
-    trigger = left + table["trigger_activity"].astype(str) + right
-    evidence = left + table["evidence_activity"].fillna("").astype(str) + right
-    head = table["_title"] + ": "
-    if lang == "en":
-        late = (head + evidence + " came " + hours + " hours after " + trigger
-                + ", later than " + table["_within"] + ".")
-        missing = (head + "no " + table["_expected"] + " within " + table["_within"]
-                   + " of " + trigger + ".")
-        occurred = (head + evidence + " " + hours + " hours after " + trigger
-                    + ", within " + table["_within"] + ".")
-    else:
-        late = (head + evidence + " kom " + hours + " timer etter " + trigger
-                + ", senere enn " + table["_within"] + ".")
-        missing = (head + "ingen " + table["_expected"] + " innen " + table["_within"]
-                   + " etter " + trigger + ".")
-        occurred = (head + evidence + " " + hours + " timer etter " + trigger
-                    + ", innen " + table["_within"] + ".")
-    status = table["status"]
-    return late.where(status == "late", missing.where(status == "missing", occurred))
