@@ -28,8 +28,9 @@ import pandas as pd
 from pathways.errors import OptionError, OutputError
 
 __all__ = [
-    "COLUMNS",
+    "ANNUAL_REVIEW_MISSING",
     "COHORT_SHARES",
+    "COLUMNS",
     "DISCHARGE_READY_OVER_10D",
     "DOOR_TO_NEEDLE_OVER_40M",
     "EPIKRISE_LATE",
@@ -39,10 +40,9 @@ __all__ = [
     "PLO_REPORT_MISSING",
     "READMISSION_28D",
     "REFERRAL_LATE",
-    "ANNUAL_REVIEW_MISSING",
     "STROKE_ARRIVAL_AFTER_4H5",
-    "STROKE_NO_REHAB_OR_HOME_CARE",
     "STROKE_NO_CONTROL",
+    "STROKE_NO_REHAB_OR_HOME_CARE",
     "TEST_RESULT_MISSING",
     "simulate",
     "simulate_to_file",

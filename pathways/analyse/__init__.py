@@ -1,0 +1,1 @@
+"""Analyses: discovery, transitions, rules and breaks, measures, conformance, run charts."""

@@ -1,0 +1,1 @@
+"""Enrichment: care levels, activity vocabulary, cohorts and pseudonyms."""

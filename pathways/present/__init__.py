@@ -1,0 +1,1 @@
+"""Presentation: level maps, model drawings, summaries, the HTML report, timelines."""

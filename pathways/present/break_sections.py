@@ -152,7 +152,7 @@ def breaks_section(result: object, outcomes: pd.DataFrame, t: Messages,
     if len(outcomes):
         values = [(int(kinds.loc[k, "broken"]) if k in kinds.index else 0) for k in KINDS]
         shown = [0 if 0 < v < opts.min_count else v for v in values]
-        chart = Markup(bar_chart(  # noqa: S704
+        chart = Markup(bar_chart(
             [t(f"kind_{k}") for k in KINDS],
             [(t("n_breaks"), KIND_COLOUR["resource"], shown)],
             chart_id="breaks-kind", title=t("breaks_chart_title"),
@@ -337,7 +337,7 @@ def _one_chart(title: str, chart_id: str, starts: list[date], values: list[float
                     medians=lines, signal_points=analysis.signal_points, interventions=marks,
                     axis_labels=(t("period_axis"), t("rate_axis")),
                     legend=(t("data_point"), t("signal_point"), t("intervention")))
-    return RunChart(title=title, svg=Markup(svg), findings=findings,  # noqa: S704
+    return RunChart(title=title, svg=Markup(svg), findings=findings,
                     table=table)
 
 

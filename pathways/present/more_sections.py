@@ -83,7 +83,7 @@ def conformance_section(results: list[Conformance], t: Messages, opts: ReportOpt
         ]
         chart = None
         if n >= opts.min_count:
-            chart = Markup(histogram(  # noqa: S704
+            chart = Markup(histogram(
                 res.fitness, bins=[i / 10 for i in range(11)], chart_id=f"fitness-{k}",
                 title=f"{t('fitness_chart_title')}: {name or t('cases')}",
                 axis_labels=(t("fitness_axis"), t("cases_axis")), legend=t("cases_axis")))

@@ -26,7 +26,7 @@ def is_suppressed(count: int | None, min_count: int) -> bool:
 
 
 def safe_rate(numerator: int, denominator: int, min_count: int) -> float | None:
-    """numerator / denominator, or None when either is suppressed or the denominator is 0.
+    """Numerator / denominator, or None when either is suppressed or the denominator is 0.
 
     Examples
     --------

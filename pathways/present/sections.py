@@ -250,7 +250,7 @@ def inline_svg(document: str, label: str) -> Markup:
     head = text[:head_end]
     name = escape(label, quote=True)
     head = head.replace("<svg", f'<svg role="img" aria-label="{name}" class="levelmap"', 1)
-    return Markup(f"{head}><title>{name}</title>{text[head_end + 1:]}")  # noqa: S704
+    return Markup(f"{head}><title>{name}</title>{text[head_end + 1:]}")
 
 
 # 3. Transitions -------------------------------------------------------------------
@@ -310,7 +310,7 @@ def transitions_section(log: EventLog, t: Messages, opts: ReportOptions,
                       high=hours_text(info["p90"], lang))
             colour = OKABE_ITO["vermilion"] if row.cross_tier else OKABE_ITO["blue"]
             bins = [int(info[f"b{i}"]) for i in range(len(WAIT_BINS) + 1)]
-            cells.append(Cell(label, svg=Markup(sparkline(bins, label=label,  # noqa: S704
+            cells.append(Cell(label, svg=Markup(sparkline(bins, label=label,
                                                           colour=colour))))
             if len(names) < MAX_BOXES:
                 names.append(name)
@@ -320,7 +320,7 @@ def transitions_section(log: EventLog, t: Messages, opts: ReportOptions,
         table.rows.append(cells)
     chart = None
     if names:
-        chart = Markup(waiting_boxplot(  # noqa: S704
+        chart = Markup(waiting_boxplot(
             names, stats, crosses, chart_id="waits", title=t("wait_chart_title"),
             axis_label=t("wait_axis"), legend=(t("legend_cross"), t("legend_same"))))
     return TransitionsContext(table=table, chart=chart)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import tempfile
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from hypothesis import given
@@ -17,7 +17,7 @@ from pathways.analyse.rules import Matcher, Pathway, Rule, Text, parse_within
 ACTIVITIES = ("Alfa", "Beta", "Gamma", "Delta")
 LEVELS = ("gp", "hospital_ward", "home_care")
 WITHIN = ("30m", "2h", "1d", "2d")
-BASE = datetime(2025, 3, 29, 0, 0, tzinfo=timezone.utc)  # spans the spring DST change
+BASE = datetime(2025, 3, 29, 0, 0, tzinfo=UTC)  # spans the spring DST change
 
 events = st.lists(
     st.tuples(st.sampled_from("PQR"), st.sampled_from(ACTIVITIES), st.sampled_from(LEVELS),
