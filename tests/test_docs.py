@@ -19,6 +19,7 @@ DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 WRITES_FILES = {"discover", "breaks", "report", "timeline", "simulate"}
 
 
+
 def available_commands() -> list[str]:
     return [name for name, (module, _) in COMMANDS.items() if find_spec(module)]
 
@@ -42,26 +43,32 @@ def test_cli_reference_is_generated_from_the_help():
         result.stdout + result.stderr
 
 
-def shell_examples() -> list[tuple[str, str]]:
-    """Every ``pathways ...`` line in a bash block of the README and docs."""
+def shell_examples() -> list[tuple[str, list[str]]]:
+    """The ``pathways ...`` lines of each bash block of the README and docs."""
     found = []
     for doc in DOCS:
         for block in re.findall(r"```bash\n(.*?)```", doc.read_text(), flags=re.S):
-            for line in block.splitlines():
-                if line.strip().startswith("pathways "):
-                    found.append((doc.name, line.strip()))
+            lines = [ln.strip() for ln in block.splitlines()
+                     if ln.strip().startswith("pathways ")]
+            if lines:
+                found.append((doc.name, lines))
     return found
 
 
-@pytest.mark.parametrize(("doc", "line"), shell_examples())
-def test_shell_examples_run(doc, line, tmp_path, monkeypatch):
-    args = shlex.split(line)[1:]
-    if args[0] in WRITES_FILES:
-        assert "-o" in args, f"{doc}: '{line}' must name its output with -o"
-    for flag in ("-o", "--output"):
-        if flag in args:
-            i = args.index(flag) + 1
-            args[i] = str(tmp_path / Path(args[i]).name)
+@pytest.mark.parametrize(("doc", "lines"), shell_examples())
+def test_shell_examples_run(doc, lines, tmp_path, monkeypatch):
+    """Each block runs in order; a file one line writes is what a later line reads."""
     monkeypatch.chdir(REPO)
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, f"{doc}: '{line}' failed:\n{result.output}"
+    written: dict[str, str] = {}
+    for line in lines:
+        args = shlex.split(line)[1:]
+        if args[0] in WRITES_FILES:
+            assert "-o" in args, f"{doc}: '{line}' must name its output with -o"
+        args = [written.get(a, a) for a in args]
+        for flag in ("-o", "--output"):
+            if flag in args:
+                i = args.index(flag) + 1
+                written[args[i]] = str(tmp_path / Path(args[i]).name)
+                args[i] = written[args[i]]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, f"{doc}: '{line}' failed:\n{result.output}"

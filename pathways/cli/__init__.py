@@ -22,6 +22,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 #: Command name → (module, attribute).
 COMMANDS = {
+    "read": ("pathways.cli.read", "read"),
     "validate": ("pathways.cli.validate", "validate"),
     "discover": ("pathways.cli.discover", "discover"),
     "breaks": ("pathways.cli.breaks", "breaks"),

@@ -16,6 +16,7 @@ from pathways.readers.columns import find_columns
 from pathways.readers.csv import load_csv
 from pathways.readers.parquet import load_parquet
 from pathways.readers.sniff import check_file, detect_format, sniff_csv
+from pathways.readers.store import is_saved_log, open_saved
 from pathways.readers.timestamps import check_timezone
 from pathways.readers.xes import load_xes
 
@@ -89,6 +90,9 @@ def read(
     hand_to = engine
     path = Path(path)
     check_file(path)
+    if is_saved_log(path):
+        saved = open_saved(path, threads=threads)
+        return saved if hand_to == "duckdb" else _to_spark(saved, hand_to)
     mapping = load_mapping(levels) if isinstance(levels, str | Path) else levels
     engine = DuckDBEngine(database, threads=threads)
     check_timezone(engine, timezone)
@@ -132,8 +136,11 @@ def read(
         unknown_levels=built.unknown_levels,
     )
     log = EventLog(engine=engine, table="events", report=report)
-    if hand_to == "duckdb":
-        return log
+    return log if hand_to == "duckdb" else _to_spark(log, hand_to)
+
+
+def _to_spark(log: EventLog, hand_to: Any) -> EventLog:
+    """Hand a read log to Spark (a new local session, or the one given)."""
     from pathways.spark import to_spark
 
     return to_spark(log, None if hand_to == "spark" else hand_to)

@@ -48,6 +48,10 @@ def runs(command: str, log: Path, out: Path, *, case_id: str = "P1") -> list[Run
     if command == "validate":
         return [Run(("validate", str(log), "--format", f), None, f"validate-{f}")
                 for f in ("text", "json")]
+    if command == "read":
+        return [Run(("read", str(log)), None, "read"),
+                Run(("read", str(log), "-o", str(out / "saved.duckdb")), out / "saved.duckdb",
+                    "read.duckdb")]
     if command == "discover":
         found = []
         for ext in (".svg", ".png", ".pdf", ".dot", ".json", ".bpmn", ".pnml"):

@@ -1,0 +1,48 @@
+"""``pathways read``: read an export once, say what was read, and keep it for later commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pathways.cli.common import log_options, read_log
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Save the read log to this DuckDB file (.duckdb); every command "
+                   "accepts it in place of LOG and opens it in under a second.")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
+              help="Language of the summary.")
+@log_options
+def read(log_path: Path, output: Path | None, lang: str, **options: Any) -> None:
+    """Read LOG once, print what was read, and save it with -o for later commands.
+
+    Reading a large export is the slow part of every command (detecting the
+    format, replacing national ids, daylight-saving rules, duplicates, levels,
+    sorting). Save the read log once and give the saved file to validate,
+    discover, breaks, measures and report: they then start at once. The saved
+    file holds the pseudonymised log (no national identity numbers) and is as
+    confidential as the export.
+
+    Example:
+
+        pathways read eventlogs/sample.csv -o sample.duckdb
+        pathways breaks sample.duckdb -o breaks.csv
+    """
+    import pathways
+    from pathways.present.output import check_writable
+    from pathways.present.summary import log_summary
+
+    if output is not None:
+        if output.suffix.lower() != ".duckdb":
+            raise click.BadParameter("the saved log must end in .duckdb", param_hint="-o")
+        check_writable(output)
+    log = read_log(log_path, options)
+    click.echo(log_summary(log, lang=lang))
+    if output is not None:
+        pathways.save(log, output)
+        click.echo(f"Wrote {output}")
