@@ -194,3 +194,8 @@ def _quote(name: str) -> str:
 
 
 quote_identifier = _quote
+
+
+def sql_text(value: str) -> str:
+    """Escape text for a single-quoted SQL literal (quotes doubled)."""
+    return value.replace("'", "''")

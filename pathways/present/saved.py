@@ -10,7 +10,7 @@ import dataclasses
 import json
 from pathlib import Path
 
-from pathways.log import EventLog
+from pathways.log import EventLog, sql_text
 from pathways.present.output import atomic_path
 from pathways.readers.store import FORMAT_VERSION, TABLES
 
@@ -34,7 +34,7 @@ def save(log: EventLog, path: str | Path) -> Path:
     with atomic_path(target) as tmp:
         tmp.unlink()  # DuckDB creates the database file itself
         engine = log.engine
-        engine.execute(f"ATTACH '{_sql_str(str(tmp))}' AS _saved")
+        engine.execute(f"ATTACH '{sql_text(str(tmp))}' AS _saved")
         try:
             for table in TABLES:
                 source = log.table if table == "events" else table
@@ -46,6 +46,3 @@ def save(log: EventLog, path: str | Path) -> Path:
             engine.execute("DETACH _saved")
     return target
 
-
-def _sql_str(value: str) -> str:
-    return value.replace("'", "''")

@@ -35,7 +35,7 @@ from pathways.enrich.pseudonym import (
     pseudonymise_text,
     valid_id_sql,
 )
-from pathways.log import DERIVED_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from pathways.log import DERIVED_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, sql_text
 from pathways.log import quote_identifier as q
 from pathways.readers.timestamps import (
     aware_expr,
@@ -248,7 +248,7 @@ def _problems(engine: DuckDBEngine, columns: Mapping[str, str], raw_columns: lis
     case, act, ts = (q(columns[c]) for c in ("case_id", "activity", "timestamp"))
     lo = int(datetime(MIN_YEAR, 1, 1, tzinfo=UTC).timestamp() * 1e6)
     hi = int(datetime(MAX_YEAR, 1, 1, tzinfo=UTC).timestamp() * 1e6)
-    c_case, c_act, c_ts = (_sql_str(columns[c]) for c in ("case_id", "activity", "timestamp"))
+    c_case, c_act, c_ts = (sql_text(columns[c]) for c in ("case_id", "activity", "timestamp"))
     kept = "NOT EXISTS (SELECT 1 FROM _dups d WHERE d._row_no = _staged._row_no)"
     engine.materialize("read_problems", f"""
         SELECT _row_no AS row, '{c_case}' AS "column", 'missing_case_id' AS code,
@@ -284,9 +284,6 @@ def _problems(engine: DuckDBEngine, columns: Mapping[str, str], raw_columns: lis
         FROM _staged WHERE _ts_us > {now_us} AND _ts_us < {hi} AND {kept}
     """)
 
-
-def _sql_str(value: str) -> str:
-    return value.replace("'", "''")
 
 
 def _register_lookups(engine: DuckDBEngine, mapping: LevelMapping | None) -> None:

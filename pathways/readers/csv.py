@@ -22,6 +22,7 @@ import duckdb
 from pathways.engine import DuckDBEngine
 from pathways.enrich.pseudonym import pseudonymise_text
 from pathways.errors import LogFormatError
+from pathways.log import sql_text
 from pathways.readers.sniff import GZIP_MAGIC, Dialect, read_sample
 
 BLOCK = 16 * 1024 * 1024
@@ -82,11 +83,11 @@ class _NotLatin1(Exception):
 def _read_into(engine: DuckDBEngine, path: Path, source: Path, dialect: Dialect,
                columns: list[str], table: str, encoding: str) -> None:
     """Load ``source`` (the file, or its UTF-8 copy) into ``table`` with DuckDB."""
-    spec = ", ".join(f"'{_sql_str(c)}': 'VARCHAR'" for c in columns)
+    spec = ", ".join(f"'{sql_text(c)}': 'VARCHAR'" for c in columns)
     sql = (
-        f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv('{_sql_str(str(source))}', "
+        f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv('{sql_text(str(source))}', "
         f"columns = {{{spec}}}, auto_detect = false, header = true, "
-        f"delim = '{_sql_str(dialect.separator)}', quote = '\"', escape = '\"', "
+        f"delim = '{sql_text(dialect.separator)}', quote = '\"', escape = '\"', "
         f"strict_mode = true, null_padding = false, encoding = '{encoding}', "
         f"max_line_size = {MAX_LINE_SIZE}, compression = 'auto')"
     )
@@ -164,6 +165,3 @@ def _csv_error(path: Path, dialect: Dialect, err: duckdb.Error) -> LogFormatErro
     first = pseudonymise_text(text.splitlines()[0], b"error-message")
     return LogFormatError(f"{path}{where}: cannot read the file as CSV ({first}).")
 
-
-def _sql_str(value: str) -> str:
-    return value.replace("'", "''")

@@ -19,7 +19,7 @@ import duckdb
 
 from pathways.engine import DuckDBEngine
 from pathways.errors import LogFormatError
-from pathways.log import EventLog, ReadReport
+from pathways.log import EventLog, ReadReport, sql_text
 
 #: Tables a saved log holds, besides its metadata.
 TABLES = ("events", "case_cohorts", "read_problems")
@@ -39,7 +39,7 @@ def open_saved(path: Path, *, threads: int | None = None) -> EventLog:
     """Open a saved log read-only; its tables appear as views in a fresh engine."""
     engine = DuckDBEngine(threads=threads)
     try:
-        engine.execute(f"ATTACH '{_sql_str(str(path))}' AS saved (READ_ONLY)")
+        engine.execute(f"ATTACH '{sql_text(str(path))}' AS saved (READ_ONLY)")
         document = engine.scalar("SELECT document FROM saved.pathways_meta")
     except duckdb.Error as err:
         raise LogFormatError(
@@ -56,6 +56,3 @@ def open_saved(path: Path, *, threads: int | None = None) -> EventLog:
         engine.execute(f"CREATE VIEW {table} AS SELECT * FROM saved.{table}")
     return EventLog(engine=engine, table="events", report=ReadReport(**meta["report"]))
 
-
-def _sql_str(value: str) -> str:
-    return value.replace("'", "''")
