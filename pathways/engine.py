@@ -11,7 +11,9 @@ instant in every engine and every time zone.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+import weakref
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -73,6 +75,8 @@ class DuckDBEngine:
     ) -> None:
         self.connection = duckdb.connect(database or ":memory:")
         self._tempdir = tempfile.mkdtemp(prefix="pathways-duckdb-")
+        # Spill files go here; the folder goes when the engine does.
+        weakref.finalize(self, shutil.rmtree, self._tempdir, ignore_errors=True)
         self.connection.execute(f"SET memory_limit = '{memory_limit}'")
         self.connection.execute(f"SET temp_directory = '{self._tempdir}'")
         self.connection.execute(f"SET max_temp_directory_size = '{DEFAULT_MAX_TEMP}'")

@@ -1,0 +1,25 @@
+"""The embedded engine: settings, and no folders left behind."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from pathways.engine import DuckDBEngine
+
+
+def test_spill_folder_is_removed_with_the_engine():
+    engine = DuckDBEngine()
+    folder = Path(engine._tempdir)
+    assert folder.is_dir()
+    assert engine.scalar("SELECT current_setting('temp_directory')") == str(folder)
+    del engine
+    gc.collect()
+    assert not folder.exists()
+
+
+def test_memory_limit_and_time_zone_are_set():
+    engine = DuckDBEngine(memory_limit="1GB", threads=1)
+    assert engine.scalar("SELECT current_setting('TimeZone')") == "UTC"
+    assert engine.scalar("SELECT current_setting('threads')") == 1
+    assert engine.scalar("SELECT current_setting('memory_limit')") == "953.6 MiB"  # 1 GB
