@@ -14,11 +14,15 @@ import os
 import shutil
 import tempfile
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
 import pandas as pd
+
+from pathways.errors import EngineError
 
 #: Defaults for the embedded engine; large logs spill to disk instead of failing.
 DEFAULT_MEMORY_LIMIT = os.environ.get("PATHWAYS_MEMORY_LIMIT", "3GB")
@@ -86,20 +90,38 @@ class DuckDBEngine:
 
     def execute(self, sql: str, parameters: list[Any] | None = None) -> None:
         """Run a statement that returns nothing of interest."""
-        self.connection.execute(sql, parameters or [])
+        with self._resources():
+            self.connection.execute(sql, parameters or [])
 
     def query(self, sql: str) -> pd.DataFrame:
         """Run a query and return a pandas DataFrame."""
-        return self.connection.execute(sql).df()
+        with self._resources():
+            return self.connection.execute(sql).df()
 
     def scalar(self, sql: str) -> Any:
         """Run a query and return the first value of its first row."""
-        rows = self.connection.execute(sql).fetchall()
+        with self._resources():
+            rows = self.connection.execute(sql).fetchall()
         return rows[0][0] if rows else None
 
     def materialize(self, name: str, sql: str) -> None:
         """``CREATE OR REPLACE TABLE name AS sql``."""
-        self.connection.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+        with self._resources():
+            self.connection.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+
+    @contextmanager
+    def _resources(self) -> Iterator[None]:
+        """Turn DuckDB running out of memory or spill space into advice."""
+        try:
+            yield
+        except duckdb.OutOfMemoryException as err:
+            raise EngineError(
+                "The log needs more memory or temporary disk space than DuckDB may use "
+                f"(memory limit {DEFAULT_MEMORY_LIMIT}, spill folder {self._tempdir}, at most "
+                f"{DEFAULT_MAX_TEMP}): {str(err).splitlines()[0]} Free disk space, raise "
+                "PATHWAYS_MEMORY_LIMIT or PATHWAYS_MAX_TEMP_SIZE, or save the log once "
+                "with 'pathways read LOG -o LOG.duckdb' on a machine with more room."
+            ) from None
 
     def columns(self, table: str) -> list[str]:
         """Column names of a table or view, in order."""

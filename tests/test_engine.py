@@ -23,3 +23,15 @@ def test_memory_limit_and_time_zone_are_set():
     assert engine.scalar("SELECT current_setting('TimeZone')") == "UTC"
     assert engine.scalar("SELECT current_setting('threads')") == 1
     assert engine.scalar("SELECT current_setting('memory_limit')") == "953.6 MiB"  # 1 GB
+
+
+def test_running_out_of_memory_is_a_clear_error():
+    import pytest
+
+    from pathways.errors import EngineError
+
+    engine = DuckDBEngine(memory_limit="20MB", threads=1)
+    engine.execute("SET max_temp_directory_size = '1MB'")
+    with pytest.raises(EngineError, match="PATHWAYS_MEMORY_LIMIT"):
+        engine.materialize(
+            "big", "SELECT i, repeat('x', 200) AS s FROM range(2000000) t(i) ORDER BY s, i DESC")

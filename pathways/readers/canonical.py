@@ -143,35 +143,40 @@ def build_events(
         for c, f in times)
     engine.materialize("_hours", local_hours_sql(f"({hours})", timezone))
     _stage(engine, raw, raw_columns, columns, fmt, end_fmt, id_columns)
+    # Each full-size table is dropped as soon as the next one holds what it had:
+    # a log of tens of millions of events must not be kept in four copies.
+    engine.execute(f"DROP TABLE {raw}")
     now = now_us if now_us is not None else int(datetime.now(UTC).timestamp() * 1e6)
     _problems(engine, columns, raw_columns, now)
+    staged = engine.query("""
+        SELECT (SELECT count(*) FROM _staged) AS rows_read,
+               (SELECT count(*) FROM _dups) AS dups,
+               count(*) FILTER (WHERE _ambiguous) AS amb,
+               count(*) FILTER (WHERE _nonexistent) AS nonex
+        FROM _staged s WHERE NOT EXISTS (SELECT 1 FROM _dups d WHERE d._row_no = s._row_no)
+    """).iloc[0]
     _register_lookups(engine, mapping)
     _events(engine, raw_columns, columns, mapping)
     _unknown_level_problems(engine)
     engine.materialize("case_cohorts", cohorts_sql("events", decimal=decimal))
     counts = engine.query(f"""
-        SELECT (SELECT count(*) FROM _staged) AS rows_read,
-               (SELECT count(*) FROM events) AS kept,
-               (SELECT count(*) FROM _dups) AS dups,
+        SELECT (SELECT count(*) FROM events) AS kept,
                (SELECT count(DISTINCT row) FROM read_problems
-                WHERE code IN ({_codes(REJECT_CODES)})) AS rejected,
-               count(*) FILTER (WHERE _ambiguous) AS amb,
-               count(*) FILTER (WHERE _nonexistent) AS nonex
-        FROM _staged s WHERE NOT EXISTS (SELECT 1 FROM _dups d WHERE d._row_no = s._row_no)
+                WHERE code IN ({_codes(REJECT_CODES)})) AS rejected
     """).iloc[0]
     unknown = engine.query(
         "SELECT level_raw, count(*) AS n FROM events WHERE care_level IS NULL "
         "AND level_raw IS NOT NULL GROUP BY level_raw ORDER BY n DESC, level_raw"
     )
-    for name in ("_staged", "_hours", "_dups", "_fnr_map"):
+    for name in ("_hours", "_dups", "_fnr_map"):
         engine.execute(f"DROP TABLE IF EXISTS {name}")
     return BuildResult(
-        rows_read=int(counts["rows_read"]),
+        rows_read=int(staged["rows_read"]),
         rows_kept=int(counts["kept"]),
-        duplicates_dropped=int(counts["dups"]),
+        duplicates_dropped=int(staged["dups"]),
         rows_rejected=int(counts["rejected"]),
-        dst_ambiguous=int(counts["amb"]),
-        dst_nonexistent=int(counts["nonex"]),
+        dst_ambiguous=int(staged["amb"]),
+        dst_nonexistent=int(staged["nonex"]),
         pseudonymised_values=0,
         date_format=fmt,
         unknown_levels=dict(zip(unknown["level_raw"], unknown["n"].astype(int), strict=True)),
@@ -356,6 +361,7 @@ def _events(engine: DuckDBEngine, raw_columns: list[str], columns: Mapping[str, 
         LEFT JOIN _level_map m ON m.key = b.{map_key}
     """
     engine.materialize("_leveled", leveled)
+    engine.execute("DROP TABLE _staged")
     if mapping is not None and INHERIT in mapping.levels.values():
         engine.materialize("_leveled", f"""
             SELECT * EXCLUDE (_level),
