@@ -53,6 +53,9 @@ WARNING_CODES = ("duplicate_row", "dst_ambiguous", "dst_nonexistent", "future_da
                  "unknown_level", "single_event_case")
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
+#: The plausible range as microseconds since the epoch (UTC).
+MIN_US = int(datetime(MIN_YEAR, 1, 1, tzinfo=UTC).timestamp() * 1e6)
+MAX_US = int(datetime(MAX_YEAR, 1, 1, tzinfo=UTC).timestamp() * 1e6)
 _WHOLE_ID = "^[0-9]{6} ?[0-9]{5}$"
 
 
@@ -66,7 +69,6 @@ class BuildResult:
     rows_rejected: int
     dst_ambiguous: int
     dst_nonexistent: int
-    pseudonymised_values: int
     date_format: str
     unknown_levels: dict[str, int]
 
@@ -177,7 +179,6 @@ def build_events(
         rows_rejected=int(counts["rejected"]),
         dst_ambiguous=int(staged["amb"]),
         dst_nonexistent=int(staged["nonex"]),
-        pseudonymised_values=0,
         date_format=fmt,
         unknown_levels=dict(zip(unknown["level_raw"], unknown["n"].astype(int), strict=True)),
     )
@@ -251,8 +252,7 @@ def _problems(engine: DuckDBEngine, columns: Mapping[str, str], raw_columns: lis
               now_us: int) -> None:
     """Every row that cannot be used, or deserves a warning, with a reason code."""
     case, act, ts = (q(columns[c]) for c in ("case_id", "activity", "timestamp"))
-    lo = int(datetime(MIN_YEAR, 1, 1, tzinfo=UTC).timestamp() * 1e6)
-    hi = int(datetime(MAX_YEAR, 1, 1, tzinfo=UTC).timestamp() * 1e6)
+    lo, hi = MIN_US, MAX_US
     c_case, c_act, c_ts = (sql_text(columns[c]) for c in ("case_id", "activity", "timestamp"))
     kept = "NOT EXISTS (SELECT 1 FROM _dups d WHERE d._row_no = _staged._row_no)"
     engine.materialize("read_problems", f"""
@@ -330,8 +330,7 @@ def _events(engine: DuckDBEngine, raw_columns: list[str], columns: Mapping[str, 
             "b.resource" if by == "resource" else "b.activity") + " END"
     else:
         raw_level = "CASE WHEN vl.care_level IS NULL THEN b.activity END"
-    lo = int(datetime(MIN_YEAR, 1, 1, tzinfo=UTC).timestamp() * 1e6)
-    hi = int(datetime(MAX_YEAR, 1, 1, tzinfo=UTC).timestamp() * 1e6)
+    lo, hi = MIN_US, MAX_US
     leveled = f"""
         WITH b AS (
             SELECT t._row_no AS row_no, {col('case_id')} AS case_id,
