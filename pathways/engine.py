@@ -27,6 +27,8 @@ from pathways.errors import EngineError
 #: Defaults for the embedded engine; large logs spill to disk instead of failing.
 DEFAULT_MEMORY_LIMIT = os.environ.get("PATHWAYS_MEMORY_LIMIT", "3GB")
 DEFAULT_MAX_TEMP = os.environ.get("PATHWAYS_MAX_TEMP_SIZE", "50GB")
+#: ``database`` value for a temporary database file (see :class:`DuckDBEngine`).
+ON_DISK = ":disk:"
 
 
 class Engine(Protocol):
@@ -62,6 +64,10 @@ class DuckDBEngine:
     ----------
     database : str, optional
         A database file for logs larger than memory; in memory by default.
+        ``":disk:"`` is a database file in the engine's temporary folder, gone
+        with the engine: DuckDB stores tables on disk compressed (several
+        times smaller than the spilled pages of an in-memory table), which is
+        what lets a log of 100 M events be read within the disk's room.
     threads : int, optional
         Worker threads; DuckDB's default (all cores) when None.
     memory_limit : str
@@ -77,10 +83,13 @@ class DuckDBEngine:
         threads: int | None = None,
         memory_limit: str = DEFAULT_MEMORY_LIMIT,
     ) -> None:
-        self.connection = duckdb.connect(database or ":memory:")
         self._tempdir = tempfile.mkdtemp(prefix="pathways-duckdb-")
-        # Spill files go here; the folder goes when the engine does.
+        # Spill files (and a ":disk:" database) go here; the folder goes when
+        # the engine does.
         weakref.finalize(self, shutil.rmtree, self._tempdir, ignore_errors=True)
+        if database == ON_DISK:
+            database = str(Path(self._tempdir) / "log.duckdb")
+        self.connection = duckdb.connect(database or ":memory:")
         self.connection.execute(f"SET memory_limit = '{memory_limit}'")
         self.connection.execute(f"SET temp_directory = '{self._tempdir}'")
         self.connection.execute(f"SET max_temp_directory_size = '{DEFAULT_MAX_TEMP}'")

@@ -35,3 +35,17 @@ def test_running_out_of_memory_is_a_clear_error():
     with pytest.raises(EngineError, match="PATHWAYS_MEMORY_LIMIT"):
         engine.materialize(
             "big", "SELECT i, repeat('x', 200) AS s FROM range(2000000) t(i) ORDER BY s, i DESC")
+
+
+def test_disk_database_lives_in_the_spill_folder_and_goes_with_it():
+    from pathways.engine import ON_DISK
+
+    engine = DuckDBEngine(ON_DISK)
+    folder = Path(engine._tempdir)
+    engine.materialize("t", "SELECT * FROM range(10) r(i)")
+    assert (folder / "log.duckdb").is_file()
+    assert engine.scalar("SELECT sum(i) FROM t") == 45
+    engine.connection.close()
+    del engine
+    gc.collect()
+    assert not folder.exists()

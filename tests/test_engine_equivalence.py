@@ -89,3 +89,22 @@ def test_heuristics_from_engine_counts_equals_from_events(sepsis_csv: Path) -> N
     assert a.dependency_matrix == b.dependency_matrix
     assert a.dfg_window_2 == b.dfg_window_2
     assert len(events.petri_net[0].transitions) == len(counts.petri_net[0].transitions)
+
+
+def test_sepsis_same_on_disk_as_in_memory(sepsis_csv: Path, monkeypatch) -> None:
+    """A log above the size limit is built in a database file: same events, same breaks."""
+    import pathways.readers as readers
+
+    memory = pathways.read(sepsis_csv)
+    monkeypatch.setattr(readers, "ON_DISK_ROWS", 1000)
+    disk = pathways.read(sepsis_csv)
+    assert disk.engine.scalar("SELECT current_setting('temp_directory')") == \
+        str(disk.engine._tempdir)
+    assert disk.engine.scalar(
+        "SELECT count(*) FROM duckdb_databases() WHERE path LIKE '%log.duckdb'") == 1
+    order = "ORDER BY case_id, event_idx"
+    pd.testing.assert_frame_equal(memory.engine.query(f"SELECT * FROM events {order}"),
+                                  disk.engine.query(f"SELECT * FROM events {order}"))
+    for name, analysis in ANALYSES.items():
+        pd.testing.assert_frame_equal(analysis(memory), analysis(disk), check_exact=True,
+                                      obj=name)

@@ -41,8 +41,10 @@ PATHWAY_COHORTS = ("kols", "diabetes", "hjerneslag", "eldre")
 def cohorts_sql(events: str, *, decimal: str = ".") -> str:
     """SQL for the ``(case_id, cohort, source)`` table of a log's cases.
 
-    One pass over the events: per case, whether any code matches each ICD-10
-    group, the highest age, and the values of a cohort column.
+    One pass over the events, down to their distinct (case, diagnosis, age)
+    triples, so that the ICD-10 patterns run once per triple, not per event;
+    then per case, whether any code matches each ICD-10 group, the highest
+    age, and the values of a cohort column.
     """
     del decimal  # ages are read with either decimal mark
     code = "upper(regexp_replace(diagnosis, '[ .]', '', 'g'))"
@@ -57,10 +59,12 @@ def cohorts_sql(events: str, *, decimal: str = ".") -> str:
     )
     age = "try_cast(replace(age, ',', '.') AS DOUBLE)"
     return f"""
-        WITH _per_case AS (
-            SELECT case_id, {flags}, max({age}) AS _age
+        WITH _triples AS (
+            SELECT DISTINCT case_id, diagnosis, age
             FROM {events} WHERE diagnosis IS NOT NULL OR age IS NOT NULL
-            GROUP BY case_id
+        ), _per_case AS (
+            SELECT case_id, {flags}, max({age}) AS _age
+            FROM _triples GROUP BY case_id
         )
         SELECT DISTINCT case_id, cohort, source FROM (
             {by_code}

@@ -6,10 +6,12 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from pathways.engine import DuckDBEngine
+import duckdb
+
+from pathways.engine import ON_DISK, DuckDBEngine
 from pathways.enrich.levels import LevelMapping, load_mapping
 from pathways.enrich.pseudonym import load_key
-from pathways.errors import EngineError
+from pathways.errors import EngineError, LogFormatError
 from pathways.log import EventLog, ReadReport
 from pathways.readers.canonical import build_events, pseudonym_table, without_empty_end
 from pathways.readers.columns import find_columns
@@ -23,6 +25,12 @@ from pathways.readers.xes import load_xes
 __all__ = ["read"]
 
 DEFAULT_TIMEZONE = "Europe/Oslo"
+#: From this many rows the log is built in a temporary database file on disk
+#: rather than in memory (compressed tables: a 100 M-event log fits the disk).
+ON_DISK_ROWS = 30_000_000
+#: A CSV or XES row's size in bytes, to guess the rows of a text file (a
+#: compressed one is guessed low; it then stays in memory and spills).
+BYTES_PER_ROW = 120
 
 
 def read(
@@ -63,7 +71,9 @@ def read(
         Pseudonym key; by default from ``PATHWAYS_PSEUDONYM_KEY`` or the key file
         (see :mod:`pathways.enrich.pseudonym`).
     database : str, optional
-        A DuckDB file to hold the log when it is larger than memory.
+        A DuckDB file to hold the log. By default the log is held in memory,
+        or, from :data:`ON_DISK_ROWS` rows up, in a temporary database file
+        that goes when the log does.
     threads : int, optional
         Engine threads (default: all cores).
     engine : 'duckdb', 'spark' or a SparkSession
@@ -94,9 +104,11 @@ def read(
         saved = open_saved(path, threads=threads)
         return saved if hand_to == "duckdb" else _to_spark(saved, hand_to)
     mapping = load_mapping(levels) if isinstance(levels, str | Path) else levels
+    file_format = detect_format(path)
+    if database is None and _estimated_rows(path, file_format) >= ON_DISK_ROWS:
+        database = ON_DISK
     engine = DuckDBEngine(database, threads=threads)
     check_timezone(engine, timezone)
-    file_format = detect_format(path)
     dialect = None
     if file_format == "csv":
         dialect = sniff_csv(path, encoding=encoding, separator=sep)
@@ -107,15 +119,26 @@ def read(
         raw_columns = load_xes(engine, path, "raw")
     given = {"case_id": case, "activity": activity, "timestamp": timestamp,
              "care_level": level, "resource": resource, "organisation": organisation}
-    columns = without_empty_end(engine, "raw", find_columns(raw_columns, given, source=str(path)))
-    id_columns = pseudonym_table(engine, "raw", raw_columns, load_key(key))
-    pseudonymised = int(engine.scalar("SELECT count(*) FROM _fnr_map"))
-    built = build_events(
-        engine, "raw", raw_columns, columns,
-        source=str(path), timezone=timezone, date_format=date_format,
-        decimal=dialect.decimal if dialect else ".", mapping=mapping, id_columns=id_columns,
-    )
-    engine.execute("DROP TABLE IF EXISTS raw")
+    columns = find_columns(raw_columns, given, source=str(path))
+    try:
+        columns = without_empty_end(engine, "raw", columns)
+        id_columns = pseudonym_table(engine, "raw", raw_columns, load_key(key))
+        pseudonymised = int(engine.scalar("SELECT count(*) FROM _fnr_map"))
+        built = build_events(
+            engine, "raw", raw_columns, columns,
+            source=str(path), timezone=timezone, date_format=date_format,
+            decimal=dialect.decimal if dialect else ".", mapping=mapping,
+            id_columns=id_columns,
+        )
+    except duckdb.Error as err:
+        if file_format != "parquet":
+            raise
+        # The Parquet file is read as it goes (a view): damage past its start
+        # shows up here.
+        raise LogFormatError(
+            f"{path}: the Parquet data could not be read ({str(err).splitlines()[0]}). "
+            "Export it again, or give a CSV or XES file."
+        ) from None
     report = ReadReport(
         source=str(path),
         sha256=_sha256(path),
@@ -137,6 +160,19 @@ def read(
     )
     log = EventLog(engine=engine, table="events", report=report)
     return log if hand_to == "duckdb" else _to_spark(log, hand_to)
+
+
+def _estimated_rows(path: Path, file_format: str) -> int:
+    """Rows in the file: exact for Parquet (from its footer), guessed for text."""
+    if file_format == "parquet":
+        source = str(path).replace("'", "''")
+        try:
+            rows = duckdb.connect().execute(
+                f"SELECT sum(num_rows) FROM parquet_file_metadata('{source}')").fetchone()
+        except duckdb.Error:
+            return 0  # load_parquet says what is wrong with the file
+        return int(rows[0] or 0) if rows else 0
+    return path.stat().st_size // BYTES_PER_ROW
 
 
 def _to_spark(log: EventLog, hand_to: Any) -> EventLog:

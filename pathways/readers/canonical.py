@@ -6,15 +6,16 @@ events every pass counts:
 
 1. national ids: the distinct values holding an 11-digit run are collected and
    pseudonymised (in SQL; only ids inside free text go through Python, once per
-   distinct value), giving a small replacement table;
-2. one pass over the raw rows: replacements joined in, times parsed and
-   resolved by the zone rules (one lookup per distinct local hour), duplicate
-   candidates hashed;
-3. the problems table (rows that cannot be used, and warnings), from small
-   filtered scans;
-4. one window pass: levels, roles and organisations attached, events sorted by
-   case and time (ties keep file order), and each event's successor stored
-   beside it, so that later analyses reuse that order instead of sorting again.
+   distinct value), giving a small replacement table; exact duplicate rows are
+   found by hash (``_dups``);
+2. one pass over the raw rows (``_leveled``): replacements joined in, times
+   parsed and resolved by the zone rules (one lookup per distinct local hour),
+   values trimmed, activities, roles and levels looked up;
+3. the problems table (rows that cannot be used, and warnings), from filtered
+   scans of that table;
+4. one window pass: events sorted by case and time (ties keep file order),
+   and each event's successor stored beside it, so that later analyses reuse
+   that order instead of sorting again.
 """
 
 from __future__ import annotations
@@ -37,13 +38,7 @@ from pathways.enrich.pseudonym import (
 )
 from pathways.log import DERIVED_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, sql_text
 from pathways.log import quote_identifier as q
-from pathways.readers.timestamps import (
-    aware_expr,
-    detect_format,
-    has_offset_expr,
-    local_hours_sql,
-    naive_expr,
-)
+from pathways.readers.timestamps import detect_format, local_hours_sql, split_exprs
 
 #: Reason codes of rows that cannot be used (they are not in the log).
 REJECT_CODES = ("missing_case_id", "missing_activity", "missing_time",
@@ -127,8 +122,11 @@ def build_events(
 ) -> BuildResult:
     """Create the ``events``, ``case_cohorts`` and ``read_problems`` tables.
 
+    ``raw`` is a table or view of text columns with a ``rowid`` (file order).
     ``id_columns`` are the columns with national ids to replace from
-    ``_fnr_map`` (see :func:`pseudonym_table`).
+    ``_fnr_map`` (see :func:`pseudonym_table`). ``raw`` is dropped once its
+    rows are in ``_leveled``: a log of tens of millions of events must not be
+    kept in several full copies.
     """
     ts_col = q(columns["timestamp"])
     fmt = detect_format(engine, raw, ts_col, source=source,
@@ -140,25 +138,23 @@ def build_events(
         if end_col else fmt
     )
     times = [(ts_col, fmt)] + ([(end_col, end_fmt)] if end_col else [])
-    hours = " UNION ".join(
-        f"SELECT {naive_expr(c, f)} AS _naive FROM {raw} WHERE NOT {has_offset_expr(c)}"
-        for c, f in times)
+    hours = " UNION ".join(f"SELECT {split_exprs(c, f)[0]} AS _naive FROM {raw}"
+                           for c, f in times)
     engine.materialize("_hours", local_hours_sql(f"({hours})", timezone))
-    _stage(engine, raw, raw_columns, columns, fmt, end_fmt, id_columns)
-    # Each full-size table is dropped as soon as the next one holds what it had:
-    # a log of tens of millions of events must not be kept in four copies.
-    engine.execute(f"DROP TABLE {raw}")
+    _duplicates(engine, raw, raw_columns)
+    _register_lookups(engine, mapping)
     now = now_us if now_us is not None else int(datetime.now(UTC).timestamp() * 1e6)
-    _problems(engine, columns, raw_columns, now)
+    rows_read = int(engine.scalar(f"SELECT count(*) FROM {raw}"))
+    _leveled(engine, raw, raw_columns, columns, mapping, fmt, end_fmt, id_columns, now)
+    drop_relation(engine, raw)
+    _problems(engine, columns, now)
     staged = engine.query("""
-        SELECT (SELECT count(*) FROM _staged) AS rows_read,
-               (SELECT count(*) FROM _dups) AS dups,
+        SELECT (SELECT count(*) FROM _dups) AS dups,
                count(*) FILTER (WHERE _ambiguous) AS amb,
                count(*) FILTER (WHERE _nonexistent) AS nonex
-        FROM _staged s WHERE NOT EXISTS (SELECT 1 FROM _dups d WHERE d._row_no = s._row_no)
+        FROM _leveled
     """).iloc[0]
-    _register_lookups(engine, mapping)
-    _events(engine, raw_columns, columns, mapping)
+    _events(engine, mapping)
     _unknown_level_problems(engine)
     engine.materialize("case_cohorts", cohorts_sql("events", decimal=decimal))
     counts = engine.query(f"""
@@ -173,7 +169,7 @@ def build_events(
     for name in ("_hours", "_dups", "_fnr_map"):
         engine.execute(f"DROP TABLE IF EXISTS {name}")
     return BuildResult(
-        rows_read=int(staged["rows_read"]),
+        rows_read=rows_read,
         rows_kept=int(counts["kept"]),
         duplicates_dropped=int(staged["dups"]),
         rows_rejected=int(counts["rejected"]),
@@ -182,6 +178,13 @@ def build_events(
         date_format=fmt,
         unknown_levels=dict(zip(unknown["level_raw"], unknown["n"].astype(int), strict=True)),
     )
+
+
+def drop_relation(engine: DuckDBEngine, name: str) -> None:
+    """Drop a table or a view (the raw rows are a view over a Parquet file)."""
+    kind = engine.scalar(
+        f"SELECT table_type FROM information_schema.tables WHERE table_name = '{sql_text(name)}'")
+    engine.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS {name}")
 
 
 def without_empty_end(engine: DuckDBEngine, raw: str,
@@ -205,90 +208,161 @@ def _codes(codes: tuple[str, ...]) -> str:
     return ", ".join(f"'{c}'" for c in codes)
 
 
-def _stage(engine: DuckDBEngine, raw: str, raw_columns: list[str],
-           columns: Mapping[str, str], fmt: str, end_fmt: str, id_columns: list[str]) -> None:
-    """One pass: ids replaced, times resolved, duplicate candidates hashed."""
-    joins, values = [], []
+def _clean(value: str) -> str:
+    """SQL: the text without surrounding spaces, NULL when empty.
+
+    Trimming copies every string; most values have no spaces to trim, so the
+    cheap test comes first (it halves the cost of a pass at 10 M rows).
+    """
+    return (f"nullif(CASE WHEN {value} LIKE ' %' OR {value} LIKE '% ' "
+            f"THEN trim({value}) ELSE {value} END, '')")
+
+
+def _duplicates(engine: DuckDBEngine, raw: str, raw_columns: list[str]) -> None:
+    """``_dups``: the file rows that repeat an earlier row exactly, every field alike.
+
+    Rows are compared by a hash first; only rows whose hash occurs more than
+    once are compared field by field.
+    """
+    every = ", ".join(f"r.{q(c)}" for c in raw_columns)
+    engine.materialize("_dups", f"""
+        SELECT _row_no FROM (
+            SELECT r.rowid + 1 AS _row_no,
+                   row_number() OVER (PARTITION BY {every} ORDER BY r.rowid) AS k
+            FROM {raw} r
+            WHERE hash({every}) IN (
+                SELECT hash({every}) FROM {raw} r GROUP BY 1 HAVING count(*) > 1)
+        ) WHERE k > 1
+    """)
+
+
+def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
+             columns: Mapping[str, str], mapping: LevelMapping | None, fmt: str,
+             end_fmt: str, id_columns: list[str], now_us: int) -> None:
+    """``_leveled``: every row but duplicates, in one pass over the raw rows.
+
+    National ids replaced, canonical columns trimmed, times resolved by the
+    zone rules (``_hours``), activities and levels looked up; the columns the
+    problems table needs are kept beside them (``_ts_text`` only for rows
+    with a problem in their time). Rows that cannot be used are here too:
+    :func:`_events` leaves them out.
+    """
+    canon = {c: q(columns[c]) for c in columns}
+    values = []
+    joins = []
     for i, name in enumerate(raw_columns):
         if name in id_columns:
             joins.append(f"LEFT JOIN _fnr_map m{i} ON m{i}.old = r.{q(name)}")
             values.append(f"coalesce(m{i}.new, r.{q(name)}) AS {q(name)}")
         else:
             values.append(f"r.{q(name)}")
-    ts = f"r.{q(columns['timestamp'])}"
-    end = f"r.{q(columns['end_timestamp'])}" if "end_timestamp" in columns else "NULL::VARCHAR"
-    every = ", ".join(f"r.{q(c)}" for c in raw_columns)
-    engine.materialize("_staged", f"""
+
+    def col(name: str) -> str:
+        return _clean(f"t.{canon[name]}") if name in canon else "NULL::VARCHAR"
+
+    taken = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(DERIVED_COLUMNS)
+    attributes = [f"t.{q(n)} AS {q(n if n not in taken else f'{n}_attr')}"
+                  for n in raw_columns if n not in set(columns.values())]
+    attr_sql = (", " + ", ".join(attributes)) if attributes else ""
+    ts = f"r.{canon['timestamp']}"
+    end = f"r.{canon['end_timestamp']}" if "end_timestamp" in canon else "NULL::VARCHAR"
+    naive, aware = split_exprs(ts, fmt)
+    end_naive, end_aware = split_exprs(end, end_fmt)
+    has_level_col = "care_level" in columns
+    by = mapping.by if mapping else "activity"
+    map_key = "b.resource" if by == "resource" else "b.activity"
+    level_expr = ("CASE WHEN m.care_level IS NOT NULL THEN m.care_level "
+                  + ("ELSE la.care_level END" if has_level_col else "ELSE vl.care_level END"))
+    if has_level_col:
+        raw_level = "b.level_raw"
+    elif mapping is not None:
+        raw_level = "CASE WHEN m.care_level IS NULL THEN " + (
+            "b.resource" if by == "resource" else "b.activity") + " END"
+    else:
+        raw_level = "CASE WHEN vl.care_level IS NULL THEN b.activity END"
+    lo, hi = MIN_US, MAX_US
+    engine.materialize("_leveled", f"""
         WITH parsed AS (
-            SELECT r.rowid + 1 AS _row_no, hash({every}) AS _hash,
-                   CASE WHEN {has_offset_expr(ts)} THEN {aware_expr(ts)} END AS _tz,
-                   CASE WHEN NOT {has_offset_expr(ts)} THEN {naive_expr(ts, fmt)} END AS _naive,
-                   CASE WHEN {has_offset_expr(end)} THEN {aware_expr(end)} END AS _end_tz,
-                   CASE WHEN NOT {has_offset_expr(end)} THEN {naive_expr(end, end_fmt)} END
-                       AS _end_naive,
+            SELECT r.rowid + 1 AS _row_no, {naive} AS _naive, {aware} AS _tz,
+                   {end_naive} AS _end_naive, {end_aware} AS _end_tz,
                    {", ".join(values)}
             FROM {raw} r {" ".join(joins)}
+            WHERE r.rowid + 1 NOT IN (SELECT _row_no FROM _dups)
+        ), t AS (
+            SELECT p.* EXCLUDE (_tz, _naive, _end_tz, _end_naive),
+                   coalesce(epoch_us(p._tz), epoch_us(p._naive) - h.offset_us) AS _ts_us,
+                   coalesce(epoch_us(p._end_tz), epoch_us(p._end_naive) - e.offset_us)
+                       AS _end_us,
+                   coalesce(h.ambiguous, false) AS _ambiguous,
+                   coalesce(h.nonexistent, false) AS _nonexistent
+            FROM parsed p
+            LEFT JOIN _hours h ON h.hour = date_trunc('hour', p._naive)
+            LEFT JOIN _hours e ON e.hour = date_trunc('hour', p._end_naive)
+        ), b AS (
+            SELECT t._row_no AS row_no, {col('case_id')} AS case_id,
+                   {col('activity')} AS activity, t._ts_us AS ts_us, t._end_us AS end_us,
+                   {col('care_level')} AS level_raw, {col('resource')} AS resource,
+                   {col('organisation')} AS organisation,
+                   {col('municipality')} AS municipality, {col('hospital')} AS hospital,
+                   {col('cohort')} AS cohort, {col('diagnosis')} AS diagnosis,
+                   {col('age')} AS age,
+                   CASE WHEN t._ts_us IS NULL OR t._ts_us < {lo} OR t._ts_us >= {hi}
+                          OR t._ts_us > {now_us} OR t._ambiguous OR t._nonexistent
+                        THEN left({_clean('t.' + canon['timestamp'])}, 80) END AS _ts_text,
+                   t._ambiguous, t._nonexistent
+                   {attr_sql}
+            FROM t
         )
-        SELECT p.* EXCLUDE (_tz, _naive, _end_tz, _end_naive),
-               coalesce(epoch_us(p._tz), epoch_us(p._naive) - h.offset_us) AS _ts_us,
-               coalesce(epoch_us(p._end_tz), epoch_us(p._end_naive) - e.offset_us) AS _end_us,
-               coalesce(h.ambiguous, false) AS _ambiguous,
-               coalesce(h.nonexistent, false) AS _nonexistent
-        FROM parsed p
-        LEFT JOIN _hours h ON h.hour = date_trunc('hour', p._naive)
-        LEFT JOIN _hours e ON e.hour = date_trunc('hour', p._end_naive)
-    """)
-    every = ", ".join(q(c) for c in raw_columns)
-    engine.materialize("_dups", f"""
-        SELECT _row_no FROM (
-            SELECT _row_no, row_number() OVER (PARTITION BY {every} ORDER BY _row_no) AS k
-            FROM _staged
-            WHERE _hash IN (SELECT _hash FROM _staged GROUP BY _hash HAVING count(*) > 1)
-        ) WHERE k > 1
+        SELECT b.* EXCLUDE (level_raw),
+               coalesce(v.activity_key, b.activity) AS activity_key,
+               v.role AS activity_role,
+               {level_expr} AS _level,
+               {raw_level} AS level_raw
+        FROM b
+        LEFT JOIN _vocab v ON v.alias = lower(b.activity)
+        LEFT JOIN _level_alias la ON la.alias = lower(b.level_raw)
+        LEFT JOIN _level_alias vl ON vl.alias = lower(v.level)
+        LEFT JOIN _level_map m ON m.key = lower({map_key})
     """)
 
 
-def _problems(engine: DuckDBEngine, columns: Mapping[str, str], raw_columns: list[str],
-              now_us: int) -> None:
+def _problems(engine: DuckDBEngine, columns: Mapping[str, str], now_us: int) -> None:
     """Every row that cannot be used, or deserves a warning, with a reason code."""
-    case, act, ts = (q(columns[c]) for c in ("case_id", "activity", "timestamp"))
     lo, hi = MIN_US, MAX_US
     c_case, c_act, c_ts = (sql_text(columns[c]) for c in ("case_id", "activity", "timestamp"))
-    kept = "NOT EXISTS (SELECT 1 FROM _dups d WHERE d._row_no = _staged._row_no)"
     engine.materialize("read_problems", f"""
-        SELECT _row_no AS row, '{c_case}' AS "column", 'missing_case_id' AS code,
+        SELECT row_no AS row, '{c_case}' AS "column", 'missing_case_id' AS code,
                NULL::VARCHAR AS value, 'no case id' AS message
-        FROM _staged WHERE ({case} IS NULL OR trim({case}) = '') AND {kept}
+        FROM _leveled WHERE case_id IS NULL
         UNION ALL
-        SELECT _row_no, '{c_act}', 'missing_activity', NULL, 'no activity'
-        FROM _staged WHERE ({act} IS NULL OR trim({act}) = '') AND {kept}
+        SELECT row_no, '{c_act}', 'missing_activity', NULL, 'no activity'
+        FROM _leveled WHERE activity IS NULL
         UNION ALL
-        SELECT _row_no, '{c_ts}', 'missing_time', NULL, 'no timestamp'
-        FROM _staged WHERE ({ts} IS NULL OR trim({ts}) = '') AND {kept}
+        SELECT row_no, '{c_ts}', 'missing_time', NULL, 'no timestamp'
+        FROM _leveled WHERE ts_us IS NULL AND _ts_text IS NULL
         UNION ALL
-        SELECT _row_no, '{c_ts}', 'unparseable_time', left({ts}, 80),
+        SELECT row_no, '{c_ts}', 'unparseable_time', _ts_text,
                'time not in the detected format'
-        FROM _staged WHERE trim({ts}) <> '' AND _ts_us IS NULL AND {kept}
+        FROM _leveled WHERE ts_us IS NULL AND _ts_text IS NOT NULL
         UNION ALL
-        SELECT _row_no, '{c_ts}', 'implausible_time', left({ts}, 80),
+        SELECT row_no, '{c_ts}', 'implausible_time', _ts_text,
                'time before {MIN_YEAR} or after {MAX_YEAR}'
-        FROM _staged WHERE (_ts_us < {lo} OR _ts_us >= {hi}) AND {kept}
+        FROM _leveled WHERE ts_us < {lo} OR ts_us >= {hi}
         UNION ALL
         SELECT _row_no, NULL, 'duplicate_row', NULL, 'exact duplicate of an earlier row'
         FROM _dups
         UNION ALL
-        SELECT _row_no, '{c_ts}', 'dst_ambiguous', left({ts}, 80),
+        SELECT row_no, '{c_ts}', 'dst_ambiguous', _ts_text,
                'local time occurs twice (autumn DST change); read as the first (summer time)'
-        FROM _staged WHERE _ambiguous AND {kept}
+        FROM _leveled WHERE _ambiguous
         UNION ALL
-        SELECT _row_no, '{c_ts}', 'dst_nonexistent', left({ts}, 80),
+        SELECT row_no, '{c_ts}', 'dst_nonexistent', _ts_text,
                'local time does not exist (spring DST change); moved forward by one hour'
-        FROM _staged WHERE _nonexistent AND {kept}
+        FROM _leveled WHERE _nonexistent
         UNION ALL
-        SELECT _row_no, '{c_ts}', 'future_date', left({ts}, 80), 'time is in the future'
-        FROM _staged WHERE _ts_us > {now_us} AND _ts_us < {hi} AND {kept}
+        SELECT row_no, '{c_ts}', 'future_date', _ts_text, 'time is in the future'
+        FROM _leveled WHERE ts_us > {now_us} AND ts_us < {hi}
     """)
-
 
 
 def _register_lookups(engine: DuckDBEngine, mapping: LevelMapping | None) -> None:
@@ -299,85 +373,31 @@ def _register_lookups(engine: DuckDBEngine, mapping: LevelMapping | None) -> Non
     engine.register("_level_map", frame.astype("string"))
 
 
-def _events(engine: DuckDBEngine, raw_columns: list[str], columns: Mapping[str, str],
-            mapping: LevelMapping | None) -> None:
+def _events(engine: DuckDBEngine, mapping: LevelMapping | None) -> None:
     """The canonical events table, sorted, with successors and derived columns."""
-    canon = {c: q(columns[c]) for c in columns}
-
-    def col(name: str) -> str:
-        return f"nullif(trim(t.{canon[name]}), '')" if name in canon else "NULL::VARCHAR"
-
-    mapped_source = set(columns.values())
-    taken = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(DERIVED_COLUMNS)
-    attributes = []
-    for name in raw_columns:
-        if name in mapped_source:
-            continue
-        alias = name if name not in taken else f"{name}_attr"
-        attributes.append(f"t.{q(name)} AS {q(alias)}")
-    attr_sql = (", " + ", ".join(attributes)) if attributes else ""
-    has_level_col = "care_level" in columns
-    by = mapping.by if mapping else "activity"
-    map_key = "_res_norm" if by == "resource" else "_act_norm"
-    level_expr = (
-        "CASE WHEN m.care_level IS NOT NULL THEN m.care_level "
-        + ("ELSE la.care_level END" if has_level_col else "ELSE vl.care_level END")
-    )
-    if has_level_col:
-        raw_level = "b.level_raw"
-    elif mapping is not None:
-        raw_level = "CASE WHEN m.care_level IS NULL THEN " + (
-            "b.resource" if by == "resource" else "b.activity") + " END"
-    else:
-        raw_level = "CASE WHEN vl.care_level IS NULL THEN b.activity END"
     lo, hi = MIN_US, MAX_US
-    leveled = f"""
-        WITH b AS (
-            SELECT t._row_no AS row_no, {col('case_id')} AS case_id,
-                   {col('activity')} AS activity, t._ts_us AS ts_us, t._end_us AS end_us,
-                   {col('care_level')} AS level_raw, {col('resource')} AS resource,
-                   {col('organisation')} AS organisation,
-                   {col('municipality')} AS municipality, {col('hospital')} AS hospital,
-                   {col('cohort')} AS cohort, {col('diagnosis')} AS diagnosis,
-                   {col('age')} AS age,
-                   lower(trim({col('activity')})) AS _act_norm,
-                   lower(trim({col('resource')})) AS _res_norm
-                   {attr_sql}
-            FROM _staged t
-            WHERE {col('case_id')} IS NOT NULL AND {col('activity')} IS NOT NULL
-              AND t._ts_us >= {lo} AND t._ts_us < {hi}
-              AND NOT EXISTS (SELECT 1 FROM _dups d WHERE d._row_no = t._row_no)
-        )
-        SELECT b.* EXCLUDE (_act_norm, _res_norm, level_raw),
-               coalesce(v.activity_key, b.activity) AS activity_key,
-               v.role AS activity_role,
-               {level_expr} AS _level,
-               {raw_level} AS level_raw
-        FROM b
-        LEFT JOIN _vocab v ON v.alias = b._act_norm
-        LEFT JOIN _level_alias la ON la.alias = lower(trim(b.level_raw))
-        LEFT JOIN _level_alias vl ON vl.alias = lower(v.level)
-        LEFT JOIN _level_map m ON m.key = b.{map_key}
-    """
-    engine.materialize("_leveled", leveled)
-    engine.execute("DROP TABLE _staged")
+    valid = (f"case_id IS NOT NULL AND activity IS NOT NULL "
+             f"AND ts_us >= {lo} AND ts_us < {hi}")
+    leveled = "_leveled"
     if mapping is not None and INHERIT in mapping.levels.values():
-        engine.materialize("_leveled", f"""
+        engine.materialize("_inherited", f"""
             SELECT * EXCLUDE (_level),
                    CASE WHEN _level = '{INHERIT}' THEN last_value(
                         CASE WHEN _level <> '{INHERIT}' THEN _level END IGNORE NULLS)
                         OVER (PARTITION BY case_id ORDER BY ts_us, row_no
                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
                    ELSE _level END AS _level
-            FROM _leveled
+            FROM _leveled WHERE {valid}
         """)
+        engine.execute("DROP TABLE _leveled")
+        leveled = "_inherited"
     # The window sorts only the keys and carries one integer (sorting wide rows
     # is what costs); the successor's values are joined in by file row.
-    engine.materialize("events", """
+    engine.materialize("events", f"""
         WITH k AS (
             SELECT row_no, row_number() OVER w - 1 AS event_idx,
                    lead(row_no) OVER w AS next_row_no
-            FROM _leveled
+            FROM {leveled} WHERE {valid}
             WINDOW w AS (PARTITION BY case_id ORDER BY ts_us, row_no)
         )
         SELECT l.case_id, l.activity,
@@ -396,14 +416,15 @@ def _events(engine: DuckDBEngine, raw_columns: list[str], columns: Mapping[str, 
                n.resource AS next_resource, n.ts_us AS next_ts_us,
                l.* EXCLUDE (case_id, activity, ts_us, end_us, _level, level_raw, resource,
                             organisation, municipality, hospital, cohort, diagnosis, age,
-                            activity_key, activity_role, row_no)
-        FROM _leveled l
+                            activity_key, activity_role, row_no, _ts_text, _ambiguous,
+                            _nonexistent)
+        FROM {leveled} l
         JOIN k ON k.row_no = l.row_no
-        LEFT JOIN _leveled n ON n.row_no = k.next_row_no
+        LEFT JOIN {leveled} n ON n.row_no = k.next_row_no
         LEFT JOIN (SELECT DISTINCT care_level, tier FROM _level_alias) la
                ON la.care_level = l._level
     """)
-    engine.execute("DROP TABLE IF EXISTS _leveled")
+    engine.execute(f"DROP TABLE IF EXISTS {leveled}")
 
 
 def _unknown_level_problems(engine: DuckDBEngine) -> None:
