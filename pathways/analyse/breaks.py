@@ -174,11 +174,11 @@ def rule_summary(
 ) -> pd.DataFrame:
     """Triggers, breaks, rate and open windows per rule (columns of :func:`evaluate`).
 
-    Call :func:`evaluate` instead when the breaks are needed too: it computes
-    both at once.
+    Only the outcome of every trigger is computed, not the breaks table with
+    its messages; call :func:`evaluate` when the breaks are needed too.
     """
-    return evaluate(log, pathway=pathway, rules=rules, until=until,
-                    cohort=cohort).summary
+    _, flat, end_us, _ = _outcomes(log, pathway, rules, until, cohort)
+    return _summary(log, flat, end_us, "nb")
 
 
 def evaluate(
@@ -221,17 +221,30 @@ def evaluate(
     """
     if lang not in _LANGS:
         raise OptionError(f"lang must be one of 'nb', 'en'; got {lang!r}.")
+    selection, flat, end_us, events = _outcomes(log, pathway, rules, until, cohort)
+    table = _breaks_table(log, events, flat, end_us, lang)
+    summary = _summary(log, flat, end_us, lang)
+    return BreakResult(breaks=table, summary=summary,
+                       pathways=tuple(dict.fromkeys(p for p, _ in selection)),
+                       end_of_observation=str(_iso(pd.Series([end_us])).iloc[0]))
+
+
+def _outcomes(log: EventLog, pathway: PathwayArg, rules: PathwayArg,
+              until: str | date | datetime | None, cohort: str | None
+              ) -> tuple[list[tuple[Pathway, str | None]],
+                         list[tuple[Pathway, Rule, str | None]], int, str]:
+    """Evaluate every trigger (``_br_trig``, ``_br_forbid``).
+
+    Returns the pathways chosen, their rules, the end of observation and the
+    events table used.
+    """
     selection = select_pathways(log, pathway=pathway, rules=rules)
     flat = [(p, rule, restrict) for p, restrict in selection for rule in p.rules]
     end_us = log.with_until(parse_until(until, log.report.timezone)).end_of_observation_us
     events = _cohort_events(log, cohort)
     _register_rules(log, events, flat)
     _match(log, events, end_us, restricted=any(c is not None for _, _, c in flat))
-    table = _breaks_table(log, events, flat, end_us, lang)
-    summary = _summary(log, flat, end_us, lang)
-    return BreakResult(breaks=table, summary=summary,
-                       pathways=tuple(dict.fromkeys(p for p, _ in selection)),
-                       end_of_observation=str(_iso(pd.Series([end_us])).iloc[0]))
+    return selection, flat, end_us, events
 
 
 def select_pathways(
@@ -374,27 +387,40 @@ def _register_rules(log: EventLog, events: str,
     the log, not per event: ``_br_match`` holds, for every such combination
     and every rule that names it, the flags ``is_after``, ``is_expect``,
     ``is_forbid`` and ``is_unless``, so one equi-join gives each event its
-    flags without duplicates.
+    flags without duplicates. Expect rules with the same triggers and
+    expected events (and cohort) share the window of the first of them
+    (``window_no``); the others keep only their ``unless`` flags.
     """
-    rules = pd.DataFrame({
-        "rule_no": np.arange(len(flat), dtype="int64"),
-        "within_us": pd.Series([r.within_us for _, r, _ in flat], dtype="int64"),
-        "is_forbid": pd.Series([int(r.forbid is not None) for _, r, _ in flat],
-                               dtype="int64"),
-        "cohort": pd.Series([c for _, _, c in flat], dtype="string"),
-    })
-    log.engine.register("_br_rules", rules)
     combos = log.engine.query(f"""
         SELECT DISTINCT lower(activity_key) AS act_key, lower(activity) AS act_raw,
                coalesce(care_level, '') AS level
         FROM {events}
     """)
     parts = []
-    for number, (_, rule, _) in enumerate(flat):
+    first_of: dict[tuple[bytes, bytes, str | None], int] = {}
+    same_as = []
+    for number, (_, rule, restrict) in enumerate(flat):
         flags = {f"is_{role}": _matches(getattr(rule, role), combos) for role in _ROLES}
+        # Expect rules whose triggers and expected events are the same events
+        # (several pathways share "discharge, then epikrise") share one window:
+        # the others need only their unless events.
+        shared = (flags["is_after"].tobytes(), flags["is_expect"].tobytes(), restrict)
+        same_as.append(first_of.setdefault(shared, number) if rule.forbid is None
+                       else number)
+        if same_as[-1] != number:
+            flags["is_after"] = flags["is_expect"] = np.zeros(len(combos), dtype=bool)
         named = np.logical_or.reduce(list(flags.values()))
         parts.append(combos[named].assign(
             rule_no=number, **{k: v[named].astype("int64") for k, v in flags.items()}))
+    rules = pd.DataFrame({
+        "rule_no": np.arange(len(flat), dtype="int64"),
+        "within_us": pd.Series([r.within_us for _, r, _ in flat], dtype="int64"),
+        "is_forbid": pd.Series([int(r.forbid is not None) for _, r, _ in flat],
+                               dtype="int64"),
+        "cohort": pd.Series([c for _, _, c in flat], dtype="string"),
+        "window_no": pd.Series(same_as, dtype="int64"),
+    })
+    log.engine.register("_br_rules", rules)
     match = pd.concat(parts, ignore_index=True) if parts else combos.iloc[:0]
     log.engine.register("_br_match", match.astype({
         "act_key": "string", "act_raw": "string", "level": "string"}))
@@ -459,12 +485,16 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool) -> None:
                    max({expected_us}) OVER ({order} UNBOUNDED PRECEDING AND 1 PRECEDING)
                        AS prev_us
             FROM _br_hits h JOIN _br_rules r ON r.rule_no = h.rule_no
-            WHERE r.is_forbid = 0 AND (h.is_after = 1 OR h.is_expect = 1)
+            WHERE r.is_forbid = 0 AND r.window_no = r.rule_no
+              AND (h.is_after = 1 OR h.is_expect = 1)
         ), t AS (
-            SELECT rule_no, case_id, event_idx, ts_us,
-                   CASE WHEN prev_us = ts_us THEN ts_us ELSE next_us END AS expect_us,
-                   CASE WHEN prev_us = ts_us THEN NULL ELSE next_idx END AS expect_idx
-            FROM s WHERE is_after = 1
+            SELECT g.rule_no, s.case_id, s.event_idx, s.ts_us,
+                   CASE WHEN s.prev_us = s.ts_us THEN s.ts_us ELSE s.next_us END
+                       AS expect_us,
+                   CASE WHEN s.prev_us = s.ts_us THEN NULL ELSE s.next_idx END
+                       AS expect_idx
+            FROM s JOIN _br_rules g ON g.window_no = s.rule_no AND g.is_forbid = 0
+            WHERE s.is_after = 1
             UNION ALL
             SELECT h.rule_no, h.case_id, h.event_idx, h.ts_us, NULL, NULL
             FROM _br_hits h JOIN _br_rules r ON r.rule_no = h.rule_no

@@ -584,3 +584,45 @@ def test_empty_result_has_the_columns(tmp_path):
 def test_lang_is_checked(tmp_path):
     with pytest.raises(OptionError, match="lang must be one of 'nb', 'en'; got 'de'"):
         run(tmp_path, "A,Blodprøve,2025-03-01 10:00,sengepost", EPIKRISE, lang="de")
+
+
+def test_rules_sharing_a_window_give_what_each_gives_alone(tmp_path):
+    """Expect rules with the same triggers and expected events share one window
+    (breaks.py ``window_no``): each must still get its own within and unless."""
+    rows = HEADER + (
+        "A,Utskrivning,2025-03-01 10:00,hospital_ward\n"
+        "A,Epikrise sendt,2025-03-03 10:00,hospital_ward\n"   # 48 h: late for 1d, on time for 3d
+        "B,Utskrivning,2025-03-01 10:00,hospital_ward\n"
+        "B,Død,2025-03-01 12:00,hospital_ward\n"             # excuses B for the rule with unless
+        "C,Utskrivning,2025-03-01 10:00,hospital_ward\n"
+        "C,Epikrise sendt,2025-03-01 11:00,hospital_ward\n"
+        "D,Utskrivning,2025-03-20 10:00,hospital_ward\n"
+    )
+    path = tmp_path / "log.csv"
+    path.write_text(rows, encoding="utf-8")
+    first = EPIKRISE
+    second = EPIKRISE.replace("pathway: test", "pathway: other").replace(
+        "epikrise-1d", "epikrise-3d").replace("within: 1d", "within: 3d\n    unless: {activity: Død}")
+    (tmp_path / "a.yaml").write_text(first, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(second, encoding="utf-8")
+    log = pathways.read(path)
+    both = evaluate(log, rules=[tmp_path / "a.yaml", tmp_path / "b.yaml"])
+    alone = [evaluate(log, rules=tmp_path / name) for name in ("a.yaml", "b.yaml")]
+    pd.testing.assert_frame_equal(
+        both.summary, pd.concat([a.summary for a in alone], ignore_index=True))
+    pd.testing.assert_frame_equal(
+        both.breaks.sort_values(["rule_id", "case_id"], ignore_index=True),
+        pd.concat([a.breaks for a in alone]).sort_values(["rule_id", "case_id"],
+                                                          ignore_index=True))
+    # worked out by hand: observation ends at D's discharge (20 March), so D's
+    # window is open under both rules; 1d: A late, B missing, C met; 3d: A and
+    # C met, B excused
+    got = both.summary.set_index("rule_id")
+    assert got.loc["epikrise-1d", ["late", "missing", "excused", "open_windows"]].tolist() \
+        == [1, 1, 0, 1]
+    assert got.loc["epikrise-3d", ["late", "missing", "excused", "open_windows"]].tolist() \
+        == [0, 0, 1, 1]
+    pd.testing.assert_frame_equal(
+        pathways.analyse.breaks.rule_summary(log, rules=[tmp_path / "a.yaml",
+                                                         tmp_path / "b.yaml"]),
+        evaluate(log, rules=[tmp_path / "a.yaml", tmp_path / "b.yaml"]).summary)
