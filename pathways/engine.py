@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import duckdb
 import pandas as pd
 
+from pathways import progress
 from pathways.errors import EngineError
 
 #: Defaults for the embedded engine; large logs spill to disk instead of failing.
@@ -90,12 +91,21 @@ class DuckDBEngine:
         if database == ON_DISK:
             database = str(Path(self._tempdir) / "log.duckdb")
         self.connection = duckdb.connect(database or ":memory:")
+        if progress.wanted():
+            # DuckDB then tracks how far each query has come, for the bar.
+            self.connection.execute("SET enable_progress_bar = true")
+            self.connection.execute("SET enable_progress_bar_print = false")
+            progress.follow(self)
         self.connection.execute(f"SET memory_limit = '{memory_limit}'")
         self.connection.execute(f"SET temp_directory = '{self._tempdir}'")
         self.connection.execute(f"SET max_temp_directory_size = '{DEFAULT_MAX_TEMP}'")
         self.connection.execute("SET TimeZone = 'UTC'")
         if threads is not None:
             self.connection.execute(f"SET threads = {int(threads)}")
+
+    def query_progress(self) -> float:
+        """Percent done of the query now running (negative when none or unknown)."""
+        return float(self.connection.query_progress())
 
     def execute(self, sql: str, parameters: list[Any] | None = None) -> None:
         """Run a statement that returns nothing of interest."""

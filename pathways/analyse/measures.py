@@ -34,6 +34,7 @@ from pathways.analyse.transitions import transition_steps_sql
 from pathways.enrich.levels import level_by_id
 from pathways.errors import OptionError
 from pathways.log import EventLog, quote_identifier
+from pathways.progress import stage
 
 __all__ = [
     "MEASURES",
@@ -1429,4 +1430,8 @@ def all_measures(log: EventLog, *, only: Iterable[str] | None = None,
     names = check_names(only)
     options = options or {}
     check_names(options)
-    return [MEASURES[name](log, **options.get(name, {})) for name in names]
+    results = []
+    for name in names:  # a loop over the ten measures, each a few queries
+        with stage(f"Measure: {name}"):
+            results.append(MEASURES[name](log, **options.get(name, {})))
+    return results

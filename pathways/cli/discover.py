@@ -44,16 +44,21 @@ def discover(log_path: Path, output: Path | None, miner: str | None, view: str,
     from pathways.present.model import output_extension
     from pathways.present.output import check_writable
     from pathways.present.summary import log_summary
+    from pathways.progress import stage
 
     target = output or default_output(log_path, ".svg")
     ext = output_extension(target)
     check_writable(target)
     chosen = miner or ("inductive" if ext in (".bpmn", ".pnml") else "dfg")
     log = read_log(log_path, options)
-    model = pathways.discover(log, miner=chosen)
-    pathways.write_model(log, model, target, view=view, lang=lang, max_edges=max_edges,
-                         min_count=min_count)
-    click.echo(log_summary(log, lang=lang, min_count=min_count))
+    with stage(f"Discovering ({chosen})"):
+        model = pathways.discover(log, miner=chosen)
+    with stage(f"Drawing {target.name}"):
+        pathways.write_model(log, model, target, view=view, lang=lang, max_edges=max_edges,
+                             min_count=min_count)
+    with stage("Summary"):
+        summary = log_summary(log, lang=lang, min_count=min_count)
+    click.echo(summary)
     if model.input == "dfg":
         click.echo(f"The {model.miner} miner was given the directly-follows graph "
                    "(the log is too large for pm4py's event table).")

@@ -13,6 +13,7 @@ from pathways.enrich.levels import LevelMapping, load_mapping
 from pathways.enrich.pseudonym import load_key
 from pathways.errors import EngineError, LogFormatError
 from pathways.log import EventLog, ReadReport
+from pathways.progress import stage
 from pathways.readers.canonical import build_events, pseudonym_table, without_empty_end
 from pathways.readers.columns import find_columns
 from pathways.readers.csv import load_csv
@@ -110,19 +111,21 @@ def read(
     engine = DuckDBEngine(database, threads=threads)
     check_timezone(engine, timezone)
     dialect = None
-    if file_format == "csv":
-        dialect = sniff_csv(path, encoding=encoding, separator=sep)
-        raw_columns = load_csv(engine, path, dialect, "raw")
-    elif file_format == "parquet":
-        raw_columns = load_parquet(engine, path, "raw")
-    else:
-        raw_columns = load_xes(engine, path, "raw")
+    with stage("loading the file"):
+        if file_format == "csv":
+            dialect = sniff_csv(path, encoding=encoding, separator=sep)
+            raw_columns = load_csv(engine, path, dialect, "raw")
+        elif file_format == "parquet":
+            raw_columns = load_parquet(engine, path, "raw")
+        else:
+            raw_columns = load_xes(engine, path, "raw")
     given = {"case_id": case, "activity": activity, "timestamp": timestamp,
              "care_level": level, "resource": resource, "organisation": organisation}
     columns = find_columns(raw_columns, given, source=str(path))
     try:
         columns = without_empty_end(engine, "raw", columns)
-        id_columns = pseudonym_table(engine, "raw", raw_columns, load_key(key))
+        with stage("national ids"):
+            id_columns = pseudonym_table(engine, "raw", raw_columns, load_key(key))
         pseudonymised = int(engine.scalar("SELECT count(*) FROM _fnr_map"))
         built = build_events(
             engine, "raw", raw_columns, columns,

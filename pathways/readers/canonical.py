@@ -38,6 +38,7 @@ from pathways.enrich.pseudonym import (
 )
 from pathways.log import DERIVED_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, sql_text
 from pathways.log import quote_identifier as q
+from pathways.progress import stage
 from pathways.readers.timestamps import detect_format, local_hours_sql, split_exprs
 
 #: Reason codes of rows that cannot be used (they are not in the log).
@@ -140,23 +141,29 @@ def build_events(
     times = [(ts_col, fmt)] + ([(end_col, end_fmt)] if end_col else [])
     hours = " UNION ".join(f"SELECT {split_exprs(c, f)[0]} AS _naive FROM {raw}"
                            for c, f in times)
-    engine.materialize("_hours", local_hours_sql(f"({hours})", timezone))
-    _duplicates(engine, raw, raw_columns)
+    with stage("time zone rules"):
+        engine.materialize("_hours", local_hours_sql(f"({hours})", timezone))
+    with stage("duplicates"):
+        _duplicates(engine, raw, raw_columns)
     _register_lookups(engine, mapping)
     now = now_us if now_us is not None else int(datetime.now(UTC).timestamp() * 1e6)
     rows_read = int(engine.scalar(f"SELECT count(*) FROM {raw}"))
-    _leveled(engine, raw, raw_columns, columns, mapping, fmt, end_fmt, id_columns, now)
+    with stage("times, activities and levels"):
+        _leveled(engine, raw, raw_columns, columns, mapping, fmt, end_fmt, id_columns, now)
     drop_relation(engine, raw)
-    _problems(engine, columns, now)
+    with stage("problems"):
+        _problems(engine, columns, now)
     staged = engine.query("""
         SELECT (SELECT count(*) FROM _dups) AS dups,
                count(*) FILTER (WHERE _ambiguous) AS amb,
                count(*) FILTER (WHERE _nonexistent) AS nonex
         FROM _leveled
     """).iloc[0]
-    _events(engine, mapping)
+    with stage("ordering events by case and time"):
+        _events(engine, mapping)
     _unknown_level_problems(engine)
-    engine.materialize("case_cohorts", cohorts_sql("events", decimal=decimal))
+    with stage("cohorts"):
+        engine.materialize("case_cohorts", cohorts_sql("events", decimal=decimal))
     counts = engine.query(f"""
         SELECT (SELECT count(*) FROM events) AS kept,
                (SELECT count(DISTINCT row) FROM read_problems
