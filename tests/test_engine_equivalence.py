@@ -1,4 +1,5 @@
-"""Results do not depend on how many threads the engine uses (pathways/engine.py).
+"""Results do not depend on how many threads the engine uses, nor on whether the
+log is held in memory or in a database file on disk (pathways/engine.py).
 
 DuckDB runs windows, sorts and aggregates in parallel; with ties in time and
 unknown levels, a careless query could give a different order of events (and so
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 import pathways
 from pathways.analyse import transitions as T
+from pathways.engine import ON_DISK
 
 LEVELS = ("gp", "hospital_ward", "home_care", "emergency_department", "")
 ACTIVITIES = ("Innleggelse", "Utskrivning", "Fastlege", "Epikrise", "Hjemmebesøk")
@@ -66,9 +68,11 @@ def test_same_results_with_one_and_two_threads(
     write_log(path, events)
     one = pathways.read(path, threads=1)
     two = pathways.read(path, threads=2)
+    disk = pathways.read(path, threads=2, database=ON_DISK)  # tables stored compressed
     for name, analysis in ANALYSES.items():
-        a, b = analysis(one), analysis(two)
+        a, b, c = analysis(one), analysis(two), analysis(disk)
         pd.testing.assert_frame_equal(a, b, check_exact=True, obj=name)
+        pd.testing.assert_frame_equal(a, c, check_exact=True, obj=f"{name} on disk")
 
 
 def test_sepsis_same_with_one_and_two_threads(sepsis_csv: Path) -> None:
