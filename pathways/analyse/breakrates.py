@@ -2,10 +2,10 @@
 
 :func:`pathways.analyse.breaks.evaluate` gives rates per rule; a report also
 needs them per month, level pair, municipality and hospital, with the same
-definition (broken triggers / evaluated triggers). This module reads the
-per-trigger table that ``evaluate`` leaves in the engine (``_br_trig``: rule,
-case, event, time, deadline and outcome; the forbidden events in ``_br_forbid``) right after it ran, and resolves each
-trigger's outcome exactly as ``evaluate``'s summary does.
+definition (broken triggers / evaluated triggers). ``evaluate`` leaves the
+outcome of every trigger in the engine (``_br_outcomes``: rule, case, event,
+time and outcome, see :func:`pathways.analyse.breaks.evaluate`); this module
+adds the groups to it.
 """
 
 from __future__ import annotations
@@ -37,27 +37,14 @@ def trigger_outcomes(log: EventLog, *, pathway: object = None, rules: object = N
         are left out, as they are from the rate's denominator.
     """
     result = evaluate(log, pathway=pathway, rules=rules, lang=lang)  # type: ignore[arg-type]
-    end_us = log.end_of_observation_us
     frame = log.engine.query(f"""
-        WITH f AS (
-            SELECT rule_no, case_id, trig_idx, count(*) AS n
-            FROM _br_forbid GROUP BY rule_no, case_id, trig_idx
-        ), c AS (
+        WITH c AS (
             SELECT case_id, max(municipality) AS municipality, max(hospital) AS hospital
             FROM {log.table} GROUP BY case_id
-        ), o AS (
-            SELECT t.rule_no, t.case_id, t.event_idx, t.ts_us,
-                   CASE WHEN t.outcome <> 'forbid' THEN t.outcome
-                        WHEN f.n IS NOT NULL THEN 'occurred'
-                        WHEN t.deadline_us > {int(end_us)} THEN 'open'
-                        ELSE 'met' END AS outcome
-            FROM _br_trig t LEFT JOIN f
-              ON f.rule_no = t.rule_no AND f.case_id = t.case_id
-             AND f.trig_idx = t.event_idx
         )
         SELECT o.rule_no, o.case_id, o.ts_us, e.care_level AS from_level, c.municipality,
                coalesce(e.hospital, c.hospital) AS hospital, o.outcome
-        FROM o JOIN c ON c.case_id = o.case_id
+        FROM _br_outcomes o JOIN c ON c.case_id = o.case_id
         LEFT JOIN {log.table} e ON e.case_id = o.case_id AND e.event_idx = o.event_idx
         WHERE o.outcome IN ({", ".join(repr(x) for x in EVALUATED)})
         ORDER BY o.rule_no, o.case_id, o.ts_us

@@ -218,6 +218,11 @@ def evaluate(
             trigger); ``late``, ``missing``, ``occurred`` split them.
         ``rate``
             ``broken / evaluated``, NaN when nothing could be evaluated.
+
+        The outcome of every trigger stays in the engine as ``_br_outcomes``
+        (``rule_no``, ``case_id``, ``event_idx``, ``ts_us``, ``outcome``,
+        ``occurred``) until the next evaluation: rates by other groups
+        (:mod:`pathways.analyse.breakrates`) start from it.
     """
     if lang not in _LANGS:
         raise OptionError(f"lang must be one of 'nb', 'en'; got {lang!r}.")
@@ -233,7 +238,10 @@ def _outcomes(log: EventLog, pathway: PathwayArg, rules: PathwayArg,
               until: str | date | datetime | None, cohort: str | None
               ) -> tuple[list[tuple[Pathway, str | None]],
                          list[tuple[Pathway, Rule, str | None]], int, str]:
-    """Evaluate every trigger (``_br_trig``, ``_br_forbid``).
+    """Evaluate every trigger: ``_br_outcomes`` (see :func:`_outcomes_sql`).
+
+    The table stays in the engine until the next evaluation, for
+    :mod:`pathways.analyse.breakrates`.
 
     Returns the pathways chosen, their rules, the end of observation and the
     events table used.
@@ -244,6 +252,7 @@ def _outcomes(log: EventLog, pathway: PathwayArg, rules: PathwayArg,
     events = _cohort_events(log, cohort)
     _register_rules(log, events, flat)
     _match(log, events, end_us, restricted=any(c is not None for _, _, c in flat))
+    log.engine.materialize("_br_outcomes", _outcomes_sql(end_us))
     return selection, flat, end_us, events
 
 
@@ -630,32 +639,40 @@ def _tenths_sql(source: str, delay_us: str) -> str:
         )"""
 
 
-def _summary_sql(end_us: int) -> str:
+def _outcomes_sql(end_us: int) -> str:
+    """SQL for ``_br_outcomes``: one row per trigger with its final outcome.
+
+    ``outcome`` is ``met``, ``late``, ``missing``, ``occurred``, ``excused``
+    or ``open``; ``occurred`` counts the forbidden events of a forbid rule's
+    trigger (its breaks).
+    """
     return f"""
         WITH f AS (
             SELECT rule_no, case_id, trig_idx, count(*) AS n
             FROM _br_forbid GROUP BY rule_no, case_id, trig_idx
-        ), o AS (
-            SELECT t.rule_no, CASE
+        )
+        SELECT t.rule_no, t.case_id, t.event_idx, t.ts_us, CASE
                 WHEN t.outcome <> 'forbid' THEN t.outcome
                 WHEN f.n IS NOT NULL THEN 'occurred'
                 WHEN t.deadline_us > {int(end_us)} THEN 'open'
                 ELSE 'met' END AS outcome,
-                coalesce(f.n, 0) AS n
-            FROM _br_trig t LEFT JOIN f
-              ON f.rule_no = t.rule_no AND f.case_id = t.case_id
-             AND f.trig_idx = t.event_idx
-        )
-        SELECT rule_no, count(*) AS triggers,
-               sum(CASE WHEN outcome = 'excused' THEN 1 ELSE 0 END) AS excused,
-               sum(CASE WHEN outcome = 'open' THEN 1 ELSE 0 END) AS open_windows,
-               sum(CASE WHEN outcome IN ('late', 'missing', 'occurred') THEN 1 ELSE 0 END)
-                   AS broken,
-               sum(CASE WHEN outcome = 'late' THEN 1 ELSE 0 END) AS late,
-               sum(CASE WHEN outcome = 'missing' THEN 1 ELSE 0 END) AS missing,
-               sum(n) AS occurred
-        FROM o GROUP BY rule_no
+               coalesce(f.n, 0) AS occurred
+        FROM _br_trig t LEFT JOIN f
+          ON f.rule_no = t.rule_no AND f.case_id = t.case_id AND f.trig_idx = t.event_idx
     """
+
+
+_SUMMARY_SQL = """
+    SELECT rule_no, count(*) AS triggers,
+           sum(CASE WHEN outcome = 'excused' THEN 1 ELSE 0 END) AS excused,
+           sum(CASE WHEN outcome = 'open' THEN 1 ELSE 0 END) AS open_windows,
+           sum(CASE WHEN outcome IN ('late', 'missing', 'occurred') THEN 1 ELSE 0 END)
+               AS broken,
+           sum(CASE WHEN outcome = 'late' THEN 1 ELSE 0 END) AS late,
+           sum(CASE WHEN outcome = 'missing' THEN 1 ELSE 0 END) AS missing,
+           sum(occurred) AS occurred
+    FROM _br_outcomes GROUP BY rule_no
+"""
 
 
 # --- from raw rows to the documented tables --------------------------------------
@@ -698,7 +715,7 @@ def _breaks_table(log: EventLog, events: str,
 
 def _summary(log: EventLog, flat: list[tuple[Pathway, Rule, str | None]],
              end_us: int, lang: str) -> pd.DataFrame:
-    counts = log.engine.query(_summary_sql(end_us))
+    counts = log.engine.query(_SUMMARY_SQL)
     counts = counts.set_index("rule_no").reindex(range(len(flat))).fillna(0).astype("int64")
     summary = pd.DataFrame({
         "pathway": [p.name for p, _, _ in flat],

@@ -1,4 +1,4 @@
-"""Run charts and Anhøj's rules: is a series' variation more than chance?
+"""Run charts and Anhøj's rules, which tell whether a series varies more than by chance.
 
 Two tests on the points that are not on the median (their number is ``n``),
 from Anhøj & Olesen (2014), *Run charts revisited*, PLoS ONE 9(11): e113825:
