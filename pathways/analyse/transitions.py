@@ -35,13 +35,13 @@ def directly_follows(log: EventLog) -> pd.DataFrame:
         directly follows ``source`` in a case) and ``median_hours`` (median
         waiting time), ordered by count.
     """
-    log.engine.materialize("_dfg_steps", f"""
-        SELECT activity AS source, next_activity AS target, {WAIT_HOURS} AS wait_hours
+    # One scan and one aggregate: the successor is stored beside each event,
+    # so there is no window to feed the median (and nothing to materialise).
+    return log.engine.query(f"""
+        SELECT activity AS source, next_activity AS target, count(*) AS count,
+               median({WAIT_HOURS}) AS median_hours
         FROM {log.table} WHERE next_activity IS NOT NULL
-    """)
-    return log.engine.query("""
-        SELECT source, target, count(*) AS count, median(wait_hours) AS median_hours
-        FROM _dfg_steps GROUP BY source, target
+        GROUP BY activity, next_activity
         ORDER BY count DESC, source, target
     """)
 
@@ -65,16 +65,12 @@ def level_activity_edges(log: EventLog) -> pd.DataFrame:
     Columns: ``source_level``, ``source``, ``target_level``, ``target``,
     ``count``, ``median_hours``; unknown levels appear as NULL.
     """
-    log.engine.materialize("_map_steps", f"""
+    return log.engine.query(f"""
         SELECT care_level AS source_level, activity AS source,
                next_care_level AS target_level, next_activity AS target,
-               {WAIT_HOURS} AS wait_hours
+               count(*) AS count, median({WAIT_HOURS}) AS median_hours
         FROM {log.table} WHERE next_activity IS NOT NULL
-    """)
-    return log.engine.query("""
-        SELECT source_level, source, target_level, target, count(*) AS count,
-               median(wait_hours) AS median_hours
-        FROM _map_steps GROUP BY ALL
+        GROUP BY care_level, activity, next_care_level, next_activity
         ORDER BY count DESC, source, target, source_level, target_level
     """)
 
@@ -118,13 +114,12 @@ def transitions(log: EventLog) -> pd.DataFrame:
     """
     from pathways.enrich.levels import level_by_id
 
-    log.engine.materialize("_transitions", transition_steps_sql(log.table))
-    frame = log.engine.query("""
+    frame = log.engine.query(f"""
         SELECT from_level, to_level, count(*) AS count, count(DISTINCT case_id) AS cases,
                median(wait_hours) AS median_hours,
                quantile_cont(wait_hours, 0.75) AS p75_hours,
                quantile_cont(wait_hours, 0.90) AS p90_hours
-        FROM _transitions GROUP BY from_level, to_level
+        FROM ({transition_steps_sql(log.table)}) GROUP BY from_level, to_level
     """)
     tiers = {lid: lv.tier for lid, lv in level_by_id().items()}
     frame.insert(2, "from_tier", frame["from_level"].map(tiers))
