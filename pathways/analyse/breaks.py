@@ -484,8 +484,18 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool) -> None:
     order = "PARTITION BY h.rule_no, h.case_id ORDER BY h.event_idx ROWS BETWEEN"
     expected_us = "CASE WHEN h.is_expect = 1 THEN h.ts_us END"
     expected_idx = "CASE WHEN h.is_expect = 1 THEN h.event_idx END"
+    # The window sees the triggers and, of the expected events, only those at
+    # or after the case's first trigger: an earlier one is no trigger's
+    # candidate (nor at its time), and dropping them halves the rows to sort.
     log.engine.materialize("_br_trig", f"""
-        WITH s AS (
+        WITH w AS (
+            SELECT h.* FROM _br_hits h JOIN _br_rules r ON r.rule_no = h.rule_no
+            WHERE r.is_forbid = 0 AND r.window_no = r.rule_no
+              AND (h.is_after = 1 OR h.is_expect = 1)
+        ), first_trig AS (
+            SELECT rule_no, case_id, min(ts_us) AS first_us
+            FROM w WHERE is_after = 1 GROUP BY rule_no, case_id
+        ), s AS (
             SELECT h.rule_no, h.case_id, h.event_idx, h.ts_us, h.is_after,
                    min({expected_us}) OVER ({order} 1 FOLLOWING AND UNBOUNDED FOLLOWING)
                        AS next_us,
@@ -493,9 +503,8 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool) -> None:
                        AS next_idx,
                    max({expected_us}) OVER ({order} UNBOUNDED PRECEDING AND 1 PRECEDING)
                        AS prev_us
-            FROM _br_hits h JOIN _br_rules r ON r.rule_no = h.rule_no
-            WHERE r.is_forbid = 0 AND r.window_no = r.rule_no
-              AND (h.is_after = 1 OR h.is_expect = 1)
+            FROM w h JOIN first_trig f ON f.rule_no = h.rule_no AND f.case_id = h.case_id
+            WHERE h.is_after = 1 OR h.ts_us >= f.first_us
         ), t AS (
             SELECT g.rule_no, s.case_id, s.event_idx, s.ts_us,
                    CASE WHEN s.prev_us = s.ts_us THEN s.ts_us ELSE s.next_us END
