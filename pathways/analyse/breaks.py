@@ -189,10 +189,15 @@ def evaluate(
     until: str | date | datetime | None = None,
     cohort: str | None = None,
     lang: str = "nb",
+    lean: bool = False,
 ) -> BreakResult:
     """Apply pathways to a log: the breaks table and the summary per rule.
 
-    Takes the arguments of :func:`breaks`.
+    Takes the arguments of :func:`breaks`, and ``lean``: when true, the text
+    columns of the breaks table are pandas' Arrow-backed ``str`` dtype with
+    NaN for a missing value, instead of Python strings and None. That takes
+    about half the memory for a million breaks; the command line writes its
+    files from it.
 
     Returns
     -------
@@ -227,7 +232,7 @@ def evaluate(
     if lang not in _LANGS:
         raise OptionError(f"lang must be one of 'nb', 'en'; got {lang!r}.")
     selection, flat, end_us, events = _outcomes(log, pathway, rules, until, cohort)
-    table = _breaks_table(log, events, flat, end_us, lang)
+    table = _breaks_table(log, events, flat, end_us, lang, lean)
     summary = _summary(log, flat, end_us, lang)
     return BreakResult(breaks=table, summary=summary,
                        pathways=tuple(dict.fromkeys(p for p, _ in selection)),
@@ -689,7 +694,7 @@ _SUMMARY_SQL = """
 
 def _breaks_table(log: EventLog, events: str,
                   flat: list[tuple[Pathway, Rule, str | None]], end_us: int,
-                  lang: str) -> pd.DataFrame:
+                  lang: str, lean: bool = False) -> pd.DataFrame:
     log.engine.register("_br_words", pd.DataFrame({
         "rule_no": np.arange(len(flat), dtype="int64"),
         "head": pd.Series([(r.title.get(lang) if r.title else r.id) + ": "
@@ -718,7 +723,10 @@ def _breaks_table(log: EventLog, events: str,
     table["evidence_time"] = _iso(table["evidence_us"])
     table["delay_hours"] = (table["delay_us"].astype("float64") / HOUR_US).round(6)
     out = table.reindex(columns=list(BREAK_COLUMNS)).reset_index(drop=True)
-    return out.astype({c: object for c in BREAK_COLUMNS if c != "delay_hours"}).where(
+    text = [c for c in BREAK_COLUMNS if c != "delay_hours"]
+    if lean:
+        return out.astype({**dict.fromkeys(text, "str"), "delay_hours": "float64"})
+    return out.astype(dict.fromkeys(text, object)).where(
         out.notna(), None).astype({"delay_hours": "float64"})
 
 

@@ -626,3 +626,14 @@ def test_rules_sharing_a_window_give_what_each_gives_alone(tmp_path):
         pathways.analyse.breaks.rule_summary(log, rules=[tmp_path / "a.yaml",
                                                          tmp_path / "b.yaml"]),
         evaluate(log, rules=[tmp_path / "a.yaml", tmp_path / "b.yaml"]).summary)
+
+
+def test_lean_table_holds_the_same_breaks(tmp_path):
+    sample = Path(__file__).resolve().parents[2] / "eventlogs" / "sample.csv"
+    log = pathways.read(sample)
+    full = evaluate(log, pathway="kols").breaks
+    lean = evaluate(log, pathway="kols", lean=True).breaks
+    assert len(full) > 0 and lean["message"].dtype == "str"
+    assert lean["evidence_time"].isna().sum() == full["evidence_time"].isna().sum() > 0
+    back = lean.astype(object).where(lean.notna(), None)
+    pd.testing.assert_frame_equal(back, full, check_dtype=False)

@@ -198,3 +198,20 @@ def test_pathways_checks_a_file(tmp_path):
     result = CliRunner().invoke(main, ["pathways", str(rules)])
     assert result.exit_code == 2
     assert "line 7: 'within' of rule 'epi'" in result.stderr
+
+
+def test_csv_writer_round_trips_awkward_text(tmp_path):
+    from pathways.cli.breaks import write_breaks
+
+    table = pd.DataFrame({
+        "case_id": ["A", "B,1", 'C "x"', "=cmd"],
+        "message": ["linje 1\nlinje 2", "æøå – «sitat»", None, "-1"],
+        "delay_hours": [26.0, 0.5, None, 1234.25],
+    })
+    target = tmp_path / "b.csv"
+    write_breaks(table, target)
+    with target.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["case_id"] for r in rows] == ["A", "B,1", 'C "x"', "'=cmd"]
+    assert [r["message"] for r in rows] == ["linje 1\nlinje 2", "æøå – «sitat»", "", "'-1"]
+    assert [r["delay_hours"] for r in rows] == ["26.0", "0.5", "", "1234.25"]
