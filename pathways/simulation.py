@@ -1101,7 +1101,8 @@ def simulate_to_file(
     if fmt not in ("csv", "parquet"):
         raise OptionError(f"fmt must be one of 'csv', 'parquet'; got {fmt!r}.")
     if not isinstance(chunk_patients, int) or chunk_patients < 1:
-        raise OptionError(f"chunk_patients must be a positive whole number; got {chunk_patients!r}.")
+        raise OptionError(
+            f"chunk_patients must be a positive whole number; got {chunk_patients!r}.")
     first = _parse_start(start)
     schema = pa.schema(
         [(c, pa.timestamp("ms") if c == "Tidspunkt" else pa.string()) for c in COLUMNS]

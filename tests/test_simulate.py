@@ -1,4 +1,5 @@
 import gzip
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -235,7 +236,7 @@ def test_write_export_layout_duplicates_and_order(tmp_path):
     assert back.duplicated().sum() == round(0.01 * len(frame))
     times = pd.to_datetime(back["Tidspunkt"], format="%d.%m.%Y %H:%M")
     key = list(zip(back["Pasient-ID"], times, strict=True))
-    out_of_order = sum(a > b for a, b in zip(key, key[1:], strict=False))
+    out_of_order = sum(a > b for a, b in itertools.pairwise(key))
     assert out_of_order > 0.005 * len(back)
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left
 
@@ -286,7 +287,8 @@ def test_simulate_to_file_chunks_number_patients_on(tmp_path):
 
 def test_cli_writes_parquet_and_rejects_unknown_suffix(tmp_path):
     runner = CliRunner()
-    result = runner.invoke(simulate_command, ["--patients", "30", "-o", str(tmp_path / "s.parquet")])
+    result = runner.invoke(simulate_command,
+                           ["--patients", "30", "-o", str(tmp_path / "s.parquet")])
     assert result.exit_code == 0, result.output
     assert "events of 30 patients" in result.stderr
     assert pd.read_parquet(tmp_path / "s.parquet")["Tidspunkt"].dtype.kind == "M"

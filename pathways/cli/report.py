@@ -34,7 +34,7 @@ from pathways.cli.common import log_options, note, read_log
 def report(log_path: Path, output: Path, pathway: tuple[str, ...], rules: tuple[Path, ...],
            lang: str, min_count: int, show_cases: bool, period: str,
            interventions: tuple[str, ...], **options: Any) -> None:
-    """Write one self-contained HTML page about LOG for the health community's meeting.
+    r"""Write one self-contained HTML page about LOG for the health community's meeting.
 
     The page holds the data summary and data-quality notes, the level map,
     waiting times at transitions, breaks by kind, rule, transition and
@@ -44,7 +44,7 @@ def report(log_path: Path, output: Path, pathway: tuple[str, ...], rules: tuple[
 
     Example:
 
-        pathways report eventlogs/sample.csv -o rapport.html --pathway kols \\
+        pathways report eventlogs/sample.csv -o rapport.html --pathway kols \
             --intervention 2025-09-01:"Ny utskrivningsrutine"
     """
     import pathways

@@ -1,5 +1,7 @@
-"""The report's break sections: breaks by kind, rule, transition and organisation,
-and run charts of each rule's break rate by month or tertial.
+"""The report's break sections and run charts of each rule's break rate.
+
+Breaks are shown by kind, rule, transition and organisation; the run charts
+show each rule's break rate by month or tertial.
 
 A rate is broken triggers / evaluated triggers (excused triggers and windows
 still open left out), the definition of
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from itertools import pairwise
 from statistics import median
 from zoneinfo import ZoneInfo
 
@@ -181,7 +184,8 @@ def pair_rates(result: object, outcomes: pd.DataFrame) -> pd.DataFrame:
     landing = (table.dropna(subset=["to_level"])
                .groupby(["pathway", "rule_id", "from_level"])["to_level"]
                .agg(lambda s: s.value_counts().index[0]).reset_index())
-    joined = _with_rules(result, outcomes).merge(landing, on=["pathway", "rule_id", "from_level"], how="inner")
+    joined = _with_rules(result, outcomes).merge(
+        landing, on=["pathway", "rule_id", "from_level"], how="inner")
     joined = joined[joined["from_level"] != joined["to_level"]]
     return _grouped(joined, ["from_level", "to_level"])
 
@@ -300,14 +304,14 @@ def _one_chart(title: str, chart_id: str, starts: list[date], values: list[float
     cuts = sorted({_position(m.day, starts) for m in interventions
                    if starts[0] <= m.day and _position(m.day, starts) < len(starts)})
     bounds = [0, *[c for c in cuts if c > 0], len(starts)]
-    parts = [values[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    parts = [values[a:b] for a, b in pairwise(bounds)]
     baseline = [v for v in parts[0] if v is not None] or [v for v in values if v is not None]
     centre = median(baseline)
     analysis = anhoej(values, centre=centre)
     lines = [RunChartLine(0, bounds[1] - 1, centre,
                           t("median_before") if len(parts) > 1 else t("median"))]
     findings: list[tuple[str, bool]] = []
-    for k, (a, b) in enumerate(zip(bounds[1:], bounds[2:], strict=False)):
+    for k, (a, b) in enumerate(pairwise(bounds[1:])):
         points = [v for v in values[a:b] if v is not None]
         label = next((m.label for m in interventions if _position(m.day, starts) == a),
                      str(k + 1))

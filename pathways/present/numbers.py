@@ -40,12 +40,12 @@ def safe_rate(numerator: int, denominator: int, min_count: int) -> float | None:
 
 
 def int_text(value: int, lang: str) -> str:
-    """An integer with the language's thousands separator.
+    r"""An integer with the language's thousands separator.
 
     Examples
     --------
     >>> int_text(12345, "nb"), int_text(12345, "en")
-    ('12\\xa0345', '12,345')
+    ('12\xa0345', '12,345')
     """
     text = f"{int(value):,}"
     return text.replace(",", NBSP) if lang == "nb" else text
@@ -81,12 +81,12 @@ def decimal_text(value: float, lang: str, digits: int = 1) -> str:
 
 
 def pct_text(value: float | None, lang: str, digits: int = 0) -> str:
-    """A share as a percentage (``–`` when not computed).
+    r"""A share as a percentage (``–`` when not computed).
 
     Examples
     --------
     >>> pct_text(0.125, "nb", 1), pct_text(0.125, "en"), pct_text(None, "en")
-    ('12,5\\xa0%', '12%', '–')
+    ('12,5\xa0%', '12%', '–')
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
@@ -95,12 +95,12 @@ def pct_text(value: float | None, lang: str, digits: int = 0) -> str:
 
 
 def hours_text(hours: float | None, lang: str) -> str:
-    """A waiting time in minutes, hours or days, whichever reads best.
+    r"""A waiting time in minutes, hours or days, whichever reads best.
 
     Examples
     --------
     >>> hours_text(0.5, "nb"), hours_text(5.25, "nb"), hours_text(72, "en")
-    ('30\\xa0min', '5,2\\xa0t', '3.0\\xa0d')
+    ('30\xa0min', '5,2\xa0t', '3.0\xa0d')
     """
     if hours is None or (isinstance(hours, float) and math.isnan(hours)):
         return "–"

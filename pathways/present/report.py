@@ -82,8 +82,8 @@ class ReportContext:
     runcharts: RunChartsContext
     conformance: ConformanceContext
     measures: MeasuresContext
-    css: Markup = Markup("")
-    script: Markup = Markup("")
+    css: Markup = Markup("")  # noqa: RUF009 (Markup is an immutable str)
+    script: Markup = Markup("")  # noqa: RUF009
 
 
 def report(

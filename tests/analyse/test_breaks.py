@@ -602,7 +602,8 @@ def test_rules_sharing_a_window_give_what_each_gives_alone(tmp_path):
     path.write_text(rows, encoding="utf-8")
     first = EPIKRISE
     second = EPIKRISE.replace("pathway: test", "pathway: other").replace(
-        "epikrise-1d", "epikrise-3d").replace("within: 1d", "within: 3d\n    unless: {activity: Død}")
+        "epikrise-1d", "epikrise-3d").replace(
+        "within: 1d", "within: 3d\n    unless: {activity: Død}")
     (tmp_path / "a.yaml").write_text(first, encoding="utf-8")
     (tmp_path / "b.yaml").write_text(second, encoding="utf-8")
     log = pathways.read(path)

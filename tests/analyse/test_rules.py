@@ -105,7 +105,7 @@ def test_within(text, amount):
 
 
 def test_unknown_pathway_name():
-    with pytest.raises(RuleFileError, match="Unknown pathway 'copd'. Built-in pathways: "
+    with pytest.raises(RuleFileError, match=r"Unknown pathway 'copd'\. Built-in pathways: "
                                             "kols, diabetes, hjerneslag, eldre"):
         load_pathway("copd")
 

@@ -94,7 +94,8 @@ def test_duplicate_alias_names_file_and_entry(tmp_path):
         "  - name: Hjemreise\n    aliases: [ utskrevet ]\n",
         encoding="utf-8",
     )
-    with pytest.raises(RuleFileError, match=r"vocab\.yaml.*'utskrevet'.*'Hjemreise'.*'Utskrivning'"):
+    with pytest.raises(RuleFileError,
+                       match=r"vocab\.yaml.*'utskrevet'.*'Hjemreise'.*'Utskrivning'"):
         load_vocabulary(path)
 
 
