@@ -902,7 +902,7 @@ def simulate(
     Parameters
     ----------
     patients : int
-        How many patients to simulate (about 35 events each in 12 months).
+        How many patients to simulate (about 29 events each in 12 months).
     seed : int, default 1
         The random seed; the same seed and arguments give the same frame.
     start : str, default "2025-01-01"
