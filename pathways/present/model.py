@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -118,6 +119,37 @@ def _write_bpmn(bpmn: Any, path: Path) -> None:
             pm4py.write_bpmn(bpmn, str(path))
     except (subprocess.CalledProcessError, OSError, ValueError):
         pm4py.write_bpmn(bpmn, str(path), auto_layout=False)
+    path.write_text(tidy_bpmn(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+_UUID_ID = re.compile(r"\bid[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+                      r"(?![0-9a-f])")
+_COORDINATE = re.compile(r'\b(x|y|width|height)="(-?[0-9]+\.[0-9]+)"')
+
+
+def tidy_bpmn(xml: str) -> str:
+    """pm4py's BPMN XML with numbered ids and coordinates to one decimal.
+
+    pm4py names elements by random UUIDs and writes layout coordinates with
+    fifteen decimals. Both put long runs of digits in the file that can look
+    like a national identity number (11 digits with valid check digits) to
+    anyone scanning the output, and the UUIDs make every export differ.
+    Numbering the ids in order of appearance and rounding the coordinates
+    changes neither the model nor its drawing.
+
+    Examples
+    --------
+    >>> tidy_bpmn('<a id="id0f8fad5b-d9cb-469f-a165-70867728950e" x="12.3456789012"/>'
+    ...           '<b ref="id0f8fad5b-d9cb-469f-a165-70867728950e"/>')
+    '<a id="id1" x="12.3"/><b ref="id1"/>'
+    """
+    numbers: dict[str, str] = {}
+
+    def number(match: re.Match[str]) -> str:
+        return numbers.setdefault(match.group(0), f"id{len(numbers) + 1}")
+
+    xml = _UUID_ID.sub(number, xml)
+    return _COORDINATE.sub(lambda m: f'{m.group(1)}="{float(m.group(2)):.1f}"', xml)
 
 
 @contextmanager

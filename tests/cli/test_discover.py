@@ -88,6 +88,27 @@ def test_models_from_the_inductive_miner(log_path, tmp_path, ext, root):
     assert "Innleggelse" in out.read_text()
 
 
+def test_bpmn_has_numbered_ids_and_short_coordinates(log_path, tmp_path):
+    """No random UUIDs and no 15-decimal coordinates: long digit runs in them
+    can pass as a national identity number (a flaky privacy test found one)."""
+    import re
+
+    import pm4py
+
+    out = tmp_path / "model.bpmn"
+    assert run("discover", log_path, "-o", out).exit_code == 0
+    text = out.read_text()
+    assert re.search(r"id[0-9a-f]{8}-[0-9a-f]{4}-", text) is None
+    assert re.search(r'="-?[0-9]+\.[0-9]{2,}"', text) is None
+    assert re.search(r'<omgdi:waypoint x="-?[0-9]+\.[0-9]"', text)  # the layout is kept
+    model = pm4py.read_bpmn(str(out))  # still a model pm4py reads, with every element
+    assert {n.get_name() for n in model.get_nodes()} >= {"Innleggelse"}
+    ids = re.findall(r' id="(id[0-9]+)"', text)
+    assert len(ids) == len(set(ids)) > 0
+    for ref in re.findall(r'(?:sourceRef|targetRef|bpmnElement)="([^"]+)"', text):
+        assert ref in ids
+
+
 def test_heuristics_miner_json_and_picture(log_path, tmp_path):
     out = tmp_path / "heu.json"
     assert run("discover", log_path, "-o", out, "--miner", "heuristics").exit_code == 0
