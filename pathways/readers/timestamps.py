@@ -48,8 +48,9 @@ CANDIDATE_FORMATS: tuple[str, ...] = (
     "%Y%m%d%H%M%S",
 )
 
-#: An offset or Z at the end of a value.
-OFFSET_PATTERN = "(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$"
+#: An offset or Z at the end of a value, after its minutes or seconds (so the
+#: day of a date alone, ``2025-07-01``, is not read as an offset of -01).
+OFFSET_PATTERN = ":[0-9]{2}([.,][0-9]+)? ?(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$"
 
 SAMPLE_SIZE = 2000
 
@@ -68,8 +69,14 @@ def aware_expr(column: str) -> str:
 
 
 def has_offset_expr(column: str) -> str:
-    """SQL: true when the value ends in an offset or ``Z``."""
-    return f"regexp_matches(trim({column}), '{OFFSET_PATTERN}')"
+    """SQL: true when the value ends in an offset or ``Z``.
+
+    The regular expression is the costly part at 100 M rows (a minute), so a
+    plain text test that every value with an offset passes comes first.
+    """
+    maybe = (f"({column} LIKE '%+%' OR {column} LIKE '%:%-%' OR {column} LIKE '%Z%' "
+             f"OR {column} LIKE '%z%')")
+    return f"({maybe} AND regexp_matches(trim({column}), '{OFFSET_PATTERN}'))"
 
 
 def split_exprs(column: str, fmt: str) -> tuple[str, str]:

@@ -29,6 +29,9 @@ def read_times(write_log, values: list[str], **options):
     ("2025-07-01T14:05:00+02:00", utc_us(2025, 7, 1, 12, 5)),  # offset kept
     ("2025-07-01T14:05:00Z", utc_us(2025, 7, 1, 14, 5)),       # Z is UTC
     ("2025-07-01 14:05:00-03:00", utc_us(2025, 7, 1, 17, 5)),
+    ("2025-07-01 14:05:00.250+0200", utc_us(2025, 7, 1, 12, 5) + 250_000),
+    ("2025-03-01", utc_us(2025, 2, 28, 23, 0)),                # a date: local midnight,
+    ("2025-07-01", utc_us(2025, 6, 30, 22, 0)),                # not an offset of -01
 ])
 def test_formats_and_offsets(write_log, value, expected):
     _, times = read_times(write_log, [value])
