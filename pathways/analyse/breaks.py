@@ -552,6 +552,15 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool) -> None:
     """)
 
 
+#: The words of a break's message, by language (see :func:`_breaks_sql`).
+_MESSAGE_WORDS = {
+    "en": {"decimal": ".", "came": "came", "hours_after": "hours after",
+           "later_than": "later than", "no": "no", "within": "within", "of": "of"},
+    "nb": {"decimal": ",", "came": "kom", "hours_after": "timer etter",
+           "later_than": "senere enn", "no": "ingen", "within": "innen", "of": "etter"},
+}
+
+
 def _breaks_sql(events: str, end_us: int, lang: str) -> str:
     """The breaks, one row each, with the columns the table needs and the message.
 
@@ -564,22 +573,15 @@ def _breaks_sql(events: str, end_us: int, lang: str) -> str:
     left, right = QUOTES[lang]
     trigger = f"'{left}' || trigger_activity || '{right}'"
     evidence = f"'{left}' || coalesce(evidence_activity, '') || '{right}'"
+    w = _MESSAGE_WORDS[lang]
     hours = (f"CAST(CAST((tenths - tenths % 10) / 10 AS BIGINT) AS VARCHAR) || "
-             f"'{',' if lang == 'nb' else '.'}' || CAST(tenths % 10 AS VARCHAR)")
-    if lang == "en":
-        late = (f"head || {evidence} || ' came ' || {hours} || ' hours after ' || "
-                f"{trigger} || ', later than ' || within_words || '.'")
-        missing = (f"head || 'no ' || expected || ' within ' || within_words || "
-                   f"' of ' || {trigger} || '.'")
-        occurred = (f"head || {evidence} || ' ' || {hours} || ' hours after ' || "
-                    f"{trigger} || ', within ' || within_words || '.'")
-    else:
-        late = (f"head || {evidence} || ' kom ' || {hours} || ' timer etter ' || "
-                f"{trigger} || ', senere enn ' || within_words || '.'")
-        missing = (f"head || 'ingen ' || expected || ' innen ' || within_words || "
-                   f"' etter ' || {trigger} || '.'")
-        occurred = (f"head || {evidence} || ' ' || {hours} || ' timer etter ' || "
-                    f"{trigger} || ', innen ' || within_words || '.'")
+             f"'{w['decimal']}' || CAST(tenths % 10 AS VARCHAR)")
+    late = (f"head || {evidence} || ' {w['came']} ' || {hours} || ' {w['hours_after']} ' || "
+            f"{trigger} || ', {w['later_than']} ' || within_words || '.'")
+    missing = (f"head || '{w['no']} ' || expected || ' {w['within']} ' || within_words || "
+               f"' {w['of']} ' || {trigger} || '.'")
+    occurred = (f"head || {evidence} || ' ' || {hours} || ' {w['hours_after']} ' || "
+                f"{trigger} || ', {w['within']} ' || within_words || '.'")
     columns = ("case_id, rule_no, status, trigger_activity, trigger_us, evidence_activity, "
                "evidence_us, delay_us, from_level, to_level, organisation")
     return f"""

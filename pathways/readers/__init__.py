@@ -11,13 +11,13 @@ import duckdb
 from pathways.engine import ON_DISK, DuckDBEngine
 from pathways.enrich.levels import LevelMapping, load_mapping
 from pathways.enrich.pseudonym import load_key
-from pathways.errors import EngineError, LogFormatError
+from pathways.errors import EngineError
 from pathways.log import EventLog, ReadReport
 from pathways.progress import stage
 from pathways.readers.canonical import build_events, pseudonym_table, without_empty_end
 from pathways.readers.columns import find_columns
 from pathways.readers.csv import load_csv
-from pathways.readers.parquet import load_parquet
+from pathways.readers.parquet import damaged_parquet, load_parquet
 from pathways.readers.sniff import check_file, detect_format, sniff_csv
 from pathways.readers.store import is_saved_log, open_saved
 from pathways.readers.timestamps import check_timezone
@@ -136,12 +136,7 @@ def read(
     except duckdb.Error as err:
         if file_format != "parquet":
             raise
-        # The Parquet file is read as it goes (a view): damage past its start
-        # shows up here.
-        raise LogFormatError(
-            f"{path}: the Parquet data could not be read ({str(err).splitlines()[0]}). "
-            "Export it again, or give a CSV or XES file."
-        ) from None
+        raise damaged_parquet(path, err) from None
     report = ReadReport(
         source=str(path),
         sha256=_sha256(path),

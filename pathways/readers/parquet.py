@@ -43,7 +43,17 @@ def load_parquet(engine: DuckDBEngine, path: Path, table: str) -> list[str]:
         )
         engine.scalar(f"SELECT count(*) FROM (SELECT * FROM {table} LIMIT 1000)")
     except duckdb.Error as err:
-        raise LogFormatError(
-            f"{path}: the Parquet data could not be read ({str(err).splitlines()[0]})."
-        ) from None
+        raise damaged_parquet(path, err) from None
     return list(columns["column_name"])
+
+
+def damaged_parquet(path: Path, err: duckdb.Error) -> LogFormatError:
+    """The error for Parquet data DuckDB cannot read, here or later in the file.
+
+    The file is read as it goes (a view), so damage past its start shows up
+    while the log is built; both places give this one message.
+    """
+    return LogFormatError(
+        f"{path}: the Parquet data could not be read ({str(err).splitlines()[0]}). "
+        "Export it again, or give a CSV or XES file."
+    )
