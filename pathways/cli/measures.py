@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from pathways.cli.common import log_options, read_log
+from pathways.present.measure_tables import measure_table, shown_headline
+from pathways.present.numbers import decimal_text, is_suppressed
+from pathways.present.tables import Table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,53 +30,35 @@ WORDS = {
 UNITS = {"nb": {"days": "døgn", "hours": "timer"}, "en": {"days": "days", "hours": "hours"}}
 
 
-def _number(value: float, lang: str, digits: int = 1) -> str:
-    text = f"{value:,.{digits}f}".replace(",", " ")
-    return text.replace(".", ",") if lang == "nb" else text
+def format_headline(headline: Headline, lang: str, min_count: int) -> str:
+    """A headline's value with its unit and denominator, e.g. ``19,4 % (54 av 278)``.
 
-
-def format_headline(headline: Headline, lang: str) -> str:
-    """Format a headline's value with its unit and denominator, e.g. ``19,4 % (54 av 278)``."""
+    Small counts are shown as ``<min_count``, and a share made from one as ``–``.
+    """
     w = WORDS[lang]
+    value, count, of = shown_headline(headline.value, headline.count, headline.of,
+                                      headline.unit, min_count)
     if headline.value is None:
         return f"– ({w['none']})"
-    if headline.unit == "share":
-        text = f"{_number(100 * headline.value, lang)} %"
+    if value is None:
+        text = "–"
+    elif headline.unit == "share":
+        text = f"{decimal_text(100 * value, lang)} %"
     elif headline.unit == "index":
-        text = _number(headline.value, lang, 2)
+        text = decimal_text(value, lang, 2)
     elif headline.unit in ("days", "hours"):
-        text = f"{_number(headline.value, lang)} {UNITS[lang][headline.unit]}"
+        text = f"{decimal_text(value, lang)} {UNITS[lang][headline.unit]}"
     else:
-        text = _number(headline.value, lang, 0)
-    if headline.count is not None and headline.of is not None and headline.unit == "share":
-        return f"{text} ({headline.count} {w['of']} {headline.of})"
-    if headline.of is not None and headline.unit != "count":
-        return f"{text} (n = {headline.of})"
+        text = decimal_text(value, lang, 0)
+    if count is not None and of is not None and headline.unit == "share":
+        return f"{text} ({_count(count, lang)} {w['of']} {_count(of, lang)})"
+    if of is not None and headline.unit != "count":
+        return f"{text} (n = {_count(of, lang)})"
     return text
 
 
-def suppressed(table: pd.DataFrame, count_columns: tuple[str, ...], min_count: int,
-               lang: str = "en") -> pd.DataFrame:
-    """Return the table as text with counts below ``min_count`` shown as ``<min_count``.
-
-    In a row whose first count column is suppressed, the other numbers (means,
-    medians, shares) are blanked too, as they would describe fewer than
-    ``min_count`` patients or stays.
-    """
-    out = table.astype(object).copy()
-    first = count_columns[0] if count_columns else None
-    for index, row in table.iterrows():  # a printed table: a handful of rows
-        small_row = first is not None and row[first] < min_count
-        for column in table.columns:
-            value = row[column]
-            if column in count_columns:
-                out.at[index, column] = f"<{min_count}" if value < min_count else str(value)
-            elif isinstance(value, float):
-                out.at[index, column] = "–" if small_row or value != value else (
-                    _number(value, lang, 2))
-            elif value is None:
-                out.at[index, column] = WORDS[lang]["unknown"]
-    return out
+def _count(value: int | str, lang: str) -> str:
+    return value if isinstance(value, str) else decimal_text(value, lang, 0)
 
 
 def measure_text(measure: Measure, lang: str, min_count: int) -> str:
@@ -85,17 +70,29 @@ def measure_text(measure: Measure, lang: str, min_count: int) -> str:
     lines = [f"{measure.title[lang]} ({measure.name})",
              f"  {w['definition']}: {measure.definition[lang]}",
              f"  {w['thresholds']}: {thresholds}"]
-    lines += [f"  {h.label[lang]}: {format_headline(h, lang)}"
+    lines += [f"  {h.label[lang]}: {format_headline(h, lang, min_count)}"
               for h in measure.summary.values()]
     for ref in measure.reference:
         ours = measure.summary.get(ref.compare_to or "")
-        beside = f" — {w['ours']}: {format_headline(ours, lang)}" if ours else ""
+        beside = f" — {w['ours']}: {format_headline(ours, lang, min_count)}" if ours else ""
         lines.append(f"  {w['reference']}: {ref.source}: {ref.figure[lang]} [{ref.year}]"
                      f"{beside}; {ref.differs[lang]}")
-    if len(measure.table):
-        text = suppressed(measure.table, measure.count_columns, min_count, lang)
-        lines += ["    " + line for line in text.to_string(index=False).splitlines()]
+    table = measure_table(measure, lang, min_count)
+    if table is not None:
+        lines += ["    " + line for line in _aligned(table).splitlines()]
     return "\n".join(lines)
+
+
+def _aligned(table: Table) -> str:
+    """A table as text columns: numbers right-aligned, words left-aligned."""
+    rows = [[c.label for c in table.columns]] + [[cell.text for cell in row]
+                                                 for row in table.rows]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(table.columns))]
+    return "\n".join(
+        "  ".join(text.rjust(width) if column.numeric else text.ljust(width)
+                  for text, width, column in zip(row, widths, table.columns, strict=True)
+                  ).rstrip()
+        for row in rows)
 
 
 def _jsonable(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -108,12 +105,12 @@ def measure_json(measure: Measure, min_count: int, *, show_cases: bool) -> dict[
     """One measure as a JSON-ready object (small counts in the table as ``"<5"``)."""
     table = measure.table.astype(object).copy()
     for column in measure.count_columns:
-        table[column] = [f"<{min_count}" if v < min_count else int(v)
+        table[column] = [f"<{min_count}" if is_suppressed(int(v), min_count) else int(v)
                          for v in measure.table[column]]
     result: dict[str, Any] = {
         "name": measure.name, "title": measure.title, "definition": measure.definition,
         "thresholds": measure.thresholds,
-        "summary": {k: vars(h) for k, h in measure.summary.items()},
+        "summary": {k: _shown(h, min_count) for k, h in measure.summary.items()},
         "reference": [vars(r) for r in measure.reference],
         "table": _jsonable(table),
     }
@@ -123,12 +120,23 @@ def measure_json(measure: Measure, min_count: int, *, show_cases: bool) -> dict[
     return result
 
 
+def _shown(headline: Headline, min_count: int) -> dict[str, Any]:
+    """A headline's fields, with small counts and what they give away hidden."""
+    fields = dict(vars(headline))
+    fields["value"], fields["count"], fields["of"] = shown_headline(
+        headline.value, headline.count, headline.of, headline.unit, min_count)
+    return fields
+
+
 CSV_COLUMNS = ("measure", "headline", "label", "value", "count", "of", "unit",
                "reference_value", "reference_year", "reference_source")
 
 
-def measures_csv(measures: list[Measure], lang: str) -> str:
-    """Write the headlines of every measure as CSV rows, with the reference figure beside."""
+def measures_csv(measures: list[Measure], lang: str, min_count: int) -> str:
+    """Write the headlines of every measure as CSV rows, with the reference figure beside.
+
+    Small counts are written as ``<min_count`` and a share made from one is left empty.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -136,7 +144,8 @@ def measures_csv(measures: list[Measure], lang: str) -> str:
         refs = {r.compare_to: r for r in m.reference}
         for key, h in m.summary.items():
             ref = refs.get(key)
-            writer.writerow([m.name, key, h.label[lang], h.value, h.count, h.of, h.unit,
+            value, count, of = shown_headline(h.value, h.count, h.of, h.unit, min_count)
+            writer.writerow([m.name, key, h.label[lang], value, count, of, h.unit,
                              ref.value if ref else None, ref.year if ref else None,
                              ref.source if ref else None])
     return buffer.getvalue()
@@ -153,7 +162,7 @@ def measures_csv(measures: list[Measure], lang: str) -> str:
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Write to this file instead of standard output.")
 @click.option("--min-count", type=click.IntRange(1), default=5, show_default=True,
-              help="Counts below this are shown as '<N' in printed tables.")
+              help="Counts below this are shown as '<N' (and shares made from them left out).")
 @click.option("--readmission-days", type=click.IntRange(1), multiple=True,
               help="Another readmission window in days (repeatable), e.g. 30.")
 @click.option("--show-cases", is_flag=True,
@@ -189,7 +198,7 @@ def measures(log_path: Path, only: tuple[str, ...], fmt: str, lang: str,
         text = json.dumps([measure_json(m, min_count, show_cases=show_cases)
                            for m in results], ensure_ascii=False, indent=2) + "\n"
     elif fmt == "csv":
-        text = measures_csv(results, lang)
+        text = measures_csv(results, lang, min_count)
     else:
         text = "\n\n".join(measure_text(m, lang, min_count) for m in results) + "\n"
     if output is None:

@@ -1,10 +1,9 @@
 """The report's conformance, measures and reference-figure sections.
 
 Measures come from :func:`pathways.analyse.measures.all_measures`; their
-tables suppress the columns the measure names as counts (and hide the other
-numbers of a row whose counts are suppressed). Columns naming units or
-clinicians are left out (DESIGN §8), and per-patient detail never enters
-the page.
+tables are shown by :func:`pathways.present.measure_tables.measure_table`
+(small counts suppressed, units and clinicians left out), and per-patient
+detail never enters the page.
 """
 
 from __future__ import annotations
@@ -12,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
 from markupsafe import Markup
 
 from pathways.analyse.conformance import Conformance
 from pathways.present.charts import histogram
+from pathways.present.measure_tables import measure_table
 from pathways.present.messages import Messages
 from pathways.present.numbers import (
     count_text,
@@ -26,11 +25,8 @@ from pathways.present.numbers import (
     pct_text,
     safe_rate,
 )
-from pathways.present.sections import ReportOptions, count_cell, level_name
+from pathways.present.sections import ReportOptions
 from pathways.present.tables import Cell, Column, Table
-
-#: Columns never shown: units and clinicians are indirect identifiers.
-HIDDEN_COLUMNS = ("resource", "from_resource", "to_resource", "unit", "clinician", "case_id")
 
 #: Rows shown per measure table.
 MAX_ROWS = 25
@@ -148,7 +144,8 @@ def measures_section(measures: list[Any], t: Messages, opts: ReportOptions,
         views.append(MeasureView(
             title=measure.title[lang], definition=measure.definition[lang],
             thresholds=[(str(k), str(v)) for k, v in measure.thresholds.items()],
-            headlines=headlines, table=_measure_table(measure, opts)))
+            headlines=headlines, table=measure_table(measure, opts.lang, opts.min_count,
+                                                   MAX_ROWS)))
         for ref in measure.reference:
             ours = measure.summary.get(ref.compare_to) if ref.compare_to else None
             references.rows.append([
@@ -179,30 +176,3 @@ def headline_text(h: Any, opts: ReportOptions) -> str:
     if h.unit == "days":
         return f"{decimal_text(float(h.value), lang)} d"
     return decimal_text(float(h.value), lang, 2)
-
-
-def _measure_table(measure: Any, opts: ReportOptions) -> Table | None:
-    frame: pd.DataFrame = measure.table
-    if frame is None or frame.empty:
-        return None
-    columns = [c for c in frame.columns if c not in HIDDEN_COLUMNS]
-    counts = [c for c in measure.count_columns if c in columns]
-    table = Table(measure.title[opts.lang], [
-        Column(str(c), pd.api.types.is_numeric_dtype(frame[c])) for c in columns])
-    for _, row in frame.head(MAX_ROWS).iterrows():
-        hidden = any(is_suppressed(int(row[c]), opts.min_count) for c in counts)
-        cells = []
-        for c in columns:
-            value = row[c]
-            if c in counts:
-                cells.append(count_cell(int(value), opts))
-            elif pd.api.types.is_numeric_dtype(frame[c]):
-                missing = value is None or pd.isna(value)
-                cells.append(Cell("–", sort=-1) if hidden or missing else
-                             Cell(decimal_text(float(value), opts.lang, 2), sort=float(value)))
-            elif c.endswith("level") and isinstance(value, str):
-                cells.append(Cell(level_name(value, opts.lang)))
-            else:
-                cells.append(Cell("" if value is None or value is pd.NA else str(value)))
-        table.rows.append(cells)
-    return table

@@ -19,7 +19,7 @@ def run(*args):
 
 
 def test_text_prints_definition_headline_and_reference(hand_csv):
-    result = run(hand_csv, "--only", "readmissions")
+    result = run(hand_csv, "--only", "readmissions", "--min-count", "1")
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Reinnleggelser (readmissions)" in out
@@ -33,10 +33,43 @@ def test_text_prints_definition_headline_and_reference(hand_csv):
 
 def test_english_and_extra_readmission_days(hand_csv):
     result = run(hand_csv, "--only", "readmissions", "--lang", "en",
-                 "--readmission-days", "30")
+                 "--readmission-days", "30", "--min-count", "1")
     assert result.exit_code == 0, result.output
     assert "within 30 days: 33.3 % (1 of 3)" in result.stdout
     assert "definition there:" in result.stdout
+
+
+def test_small_counts_hide_headline_shares_in_every_format(hand_csv):
+    # 1 readmitted of 3 discharges: both under 5, so the share is not shown
+    text = run(hand_csv, "--only", "readmissions").stdout
+    assert "innen 28 dager: – (<5 av <5)" in text
+    assert "33,3" not in text
+    data = json.loads(run(hand_csv, "--only", "readmissions", "--format", "json").stdout)
+    within_28 = data[0]["summary"]["readmitted_28d"]
+    assert (within_28["value"], within_28["count"], within_28["of"]) == (None, "<5", "<5")
+    rows = run(hand_csv, "--only", "readmissions", "--format", "csv").stdout.splitlines()
+    row = next(r for r in rows if r.startswith("readmissions,readmitted_28d,"))
+    assert ",,<5,<5,share," in row
+
+
+def test_table_headings_are_words(hand_csv):
+    text = run(hand_csv, "--only", "length_of_stay", "--min-count", "1").stdout
+    header = next(line for line in text.splitlines() if line.startswith("    Kommune"))
+    assert header.split() == ["Kommune", "Opphold", "Pasienter", "Liggedøgn",
+                              "Gjennomsnittlig", "liggetid", "(døgn)", "Median", "liggetid",
+                              "(døgn)", "Liggedøgn,", "80", "år", "og", "eldre"]
+    assert "bed_days" not in text
+
+
+def test_headline_counts_have_thousands_separators():
+    from pathways.analyse.measures import Headline
+    from pathways.cli.measures import format_headline
+
+    share = Headline({"nb": "", "en": ""}, 2939 / 10984, 2939, 10984, "share")
+    assert format_headline(share, "nb", 5) == "26,8 % (2\u00a0939 av 10\u00a0984)"
+    assert format_headline(share, "en", 5) == "26.8 % (2,939 of 10,984)"
+    mean = Headline({"nb": "", "en": ""}, 0.875, None, 1234, "index")
+    assert format_headline(mean, "nb", 5) == "0,88 (n = 1\u00a0234)"
 
 
 def test_small_counts_are_suppressed_in_group_tables(hand_csv):

@@ -1,0 +1,162 @@
+"""A measure's table as people read it: headings in words, numbers localised.
+
+The HTML report and ``pathways measures`` (text) show a measure's table through
+this one function, so both show the same cells: headings from the catalogue
+(``mc_<column>`` in :mod:`pathways.present.messages`), care levels by their
+names, yes/no for flags, shares as percentages, hours as minutes, hours or
+days, whole numbers without decimals. Counts below ``min_count`` are shown as
+``<min_count`` and the other numbers of their row as ``–`` (they would
+describe fewer patients). Columns naming units or clinicians are left out
+(DESIGN §8). JSON and CSV output keep the column names and raw numbers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from pathways.present.messages import CATALOGUE, Messages
+from pathways.present.numbers import (
+    count_text,
+    decimal_text,
+    hours_text,
+    int_text,
+    is_suppressed,
+    pct_text,
+)
+from pathways.present.sections import level_name
+from pathways.present.tables import Cell, Column, Table
+
+if TYPE_CHECKING:
+    from pathways.analyse.measures import Measure
+
+#: Columns never shown: units and clinicians are indirect identifiers.
+HIDDEN_COLUMNS = ("resource", "from_resource", "to_resource", "unit", "clinician", "case_id")
+
+#: Columns whose values are ids of the program's own vocabulary, shown in words.
+_VALUE_WORDS = {"group_by": "mv_"}
+
+
+def measure_table(measure: Measure, lang: str, min_count: int,
+                  max_rows: int | None = None) -> Table | None:
+    r"""The measure's table in ``lang``, or None when it has no rows.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> m = SimpleNamespace(title={"en": "Stays"}, count_columns=("stays",),
+    ...     table=pd.DataFrame({"care_level": ["gp", "gp"], "stays": [12, 3],
+    ...                         "median_hours": [30.0, 2.0], "share": [0.25, 0.5]}))
+    >>> t = measure_table(m, "en", 5)
+    >>> [c.label for c in t.columns]
+    ['Care level', 'Stays', 'Median wait', 'Share']
+    >>> [[c.text for c in row] for row in t.rows]
+    [['general practitioner', '12', '30.0\xa0h', '25.0%'], ['general practitioner', '<5', '–', '–']]
+    """
+    frame: pd.DataFrame = measure.table
+    if frame is None or frame.empty:
+        return None
+    t = Messages(lang)  # type: ignore[arg-type]
+    columns = [c for c in frame.columns if c not in HIDDEN_COLUMNS]
+    counts = [c for c in measure.count_columns if c in columns]
+    numeric = {c: _kind(frame[c]) for c in columns}
+    table = Table(measure.title[lang], [Column(column_label(c, lang), bool(numeric[c]))
+                                        for c in columns])
+    shown = frame if max_rows is None else frame.head(max_rows)
+    for row in shown[columns].itertuples(index=False, name=None):  # a printed table
+        values = dict(zip(columns, row, strict=True))
+        small = [c for c in counts if is_suppressed(int(values[c]), min_count)]
+        table.rows.append([_cell(c, values[c], numeric[c], counts, small, t, lang, min_count)
+                           for c in columns])
+    return table
+
+
+def column_label(column: str, lang: str) -> str:
+    """A measure table's column heading in ``lang`` (the name itself if not catalogued)."""
+    entry = CATALOGUE.get(f"mc_{column}")
+    return entry[lang] if entry else column
+
+
+def _kind(values: pd.Series) -> str:
+    """``int`` or ``float`` for a numeric column, ``""`` for text and flags.
+
+    Sums of whole numbers (contacts) count as whole numbers; shares, hours
+    and days keep their decimals.
+    """
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        return ""
+    if pd.api.types.is_integer_dtype(values):
+        return "int"
+    whole = bool((values.dropna() % 1 == 0).all())
+    decimal = str(values.name).endswith(("share", "hours", "days"))
+    return "int" if whole and not decimal else "float"
+
+
+def _cell(column: str, value: Any, numeric: str, counts: list[str], small: list[str],
+          t: Messages, lang: str, min_count: int) -> Cell:
+    """One cell, localised, or ``–`` where a small count must not be given away.
+
+    A share is hidden when any count of its row is (it would give that count
+    back); another measurement when the row's first count, the population it
+    describes, is. Whole-number columns that are not counts are
+    the row's key (a window, a decile) and always shown.
+    """
+    missing = value is None or (not isinstance(value, str) and pd.isna(value))
+    if column in counts:
+        count = int(value)
+        return Cell(count_text(count, lang, min_count),
+                    sort=0.5 if is_suppressed(count, min_count) else count)
+    if isinstance(value, bool):
+        return Cell(t("yes") if value else t("no"))
+    if numeric:
+        hidden = bool(small) and (column.endswith("share") or small[0] == counts[0])
+        if missing or (hidden and not pd.api.types.is_integer(value)):
+            return Cell("–", sort=-1)
+        number = float(value)
+        text = (int_text(int(value), lang) if numeric == "int"
+                else _number_text(column, number, lang))
+        return Cell(text, sort=number)
+    if missing:
+        return Cell(CATALOGUE["unknown_value"][lang])
+    if column.endswith("level"):
+        return Cell(level_name(str(value), lang))
+    prefix = _VALUE_WORDS.get(column)
+    if prefix and f"{prefix}{value}" in CATALOGUE:
+        return Cell(t(f"{prefix}{value}"))
+    return Cell(str(value))
+
+
+def _number_text(column: str, value: float, lang: str) -> str:
+    """A decimal number by what the column holds: a share, hours, or a plain number."""
+    if column.endswith("share"):
+        return pct_text(value, lang, 1)
+    if column.endswith("hours"):
+        return hours_text(value, lang)
+    return decimal_text(value, lang, 1)
+
+
+def shown_headline(value: float | None, count: int | None, of: int | None, unit: str,
+                   min_count: int) -> tuple[float | None, int | str | None, int | str | None]:
+    """A headline's value, count and denominator as they may be shown.
+
+    A count or denominator below ``min_count`` becomes ``"<min_count"``; a share
+    computed from one, or a number whose own count is small, is not shown
+    (None), as in the HTML report.
+
+    Examples
+    --------
+    >>> shown_headline(1 / 3, 1, 3, "share", 5)
+    (None, '<5', '<5')
+    >>> shown_headline(0.25, 10, 40, "share", 5)
+    (0.25, 10, 40)
+    >>> shown_headline(0.88, None, 2, "index", 5)
+    (0.88, None, '<5')
+    """
+    def small(n: int | None) -> bool:
+        return n is not None and is_suppressed(int(n), min_count)
+
+    hide = small(count) or (unit == "share" and small(of))
+    return (None if hide else value,
+            f"<{min_count}" if small(count) else count,
+            f"<{min_count}" if small(of) else of)
