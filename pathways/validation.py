@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from pathways.enrich.pseudonym import mask_national_ids
 from pathways.errors import OptionError, PathwaysError
 from pathways.log import ReadReport
 from pathways.readers.canonical import REJECT_CODES, WARNING_CODES
@@ -117,7 +118,7 @@ def validate(path: str | Path, *, max_rows: int | None = None,
         log = pathways.read(path, **read_options)
     except PathwaysError as err:
         return Validation(source=source, report=None, problems=_empty_problems(),
-                          counts={}, usable=False, errors=(str(err),))
+                          counts={}, usable=False, errors=(mask_national_ids(str(err)),))
     severity = (
         f"CASE WHEN code IN ({', '.join(repr(c) for c in REJECT_CODES)}) "
         "THEN 'error' ELSE 'warning' END"

@@ -4,8 +4,8 @@ Each command lives in its own module (``pathways/cli/<command>.py``) and calls
 one API function; modules are imported only when their command runs, so
 ``pathways --help`` stays fast. Errors a user can fix
 (:class:`pathways.errors.PathwaysError`) are printed here, once, as one
-``Error: ...`` line with a non-zero exit code; anything else is a bug and keeps
-its traceback.
+``Error: ...`` line with a non-zero exit code, any national id in it masked;
+anything else is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
@@ -51,7 +51,11 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except PathwaysError as err:
-            click.echo(f"Error: {err}", err=True)
+            # The last guard: a message that quotes a value or a header from the
+            # log must not carry a national id to the screen.
+            from pathways.enrich.pseudonym import mask_national_ids
+
+            click.echo(f"Error: {mask_national_ids(str(err))}", err=True)
             sys.exit(err.exit_code)
 
 

@@ -126,6 +126,14 @@ def find_columns(
             label = canonical.replace("_id", " id")
             raise ColumnNotFoundError(
                 f"No {label} column in {source} (columns: {', '.join(available)}). "
-                f"Name it with {FLAGS[canonical]}."
+                f"Name it with {FLAGS[canonical]}.{_no_header_hint(available)}"
             )
     return found
+
+
+def _no_header_hint(names: list[str]) -> str:
+    """A hint when the header row looks like data (a number or a date in it)."""
+    if any(re.fullmatch(r"[0-9 .,:/+-]+", name) for name in names):
+        return (" The first row looks like data, not column names: add a header row "
+                "to the file.")
+    return ""

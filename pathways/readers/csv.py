@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from pathways.engine import DuckDBEngine
-from pathways.enrich.pseudonym import pseudonymise_text
+from pathways.enrich.pseudonym import mask_national_ids
 from pathways.errors import LogFormatError
 from pathways.log import sql_text
 from pathways.readers.sniff import GZIP_MAGIC, Dialect, read_sample
@@ -162,6 +162,6 @@ def _csv_error(path: Path, dialect: Dialect, err: duckdb.Error) -> LogFormatErro
         return LogFormatError(
             f"{path}: the compressed data is damaged or truncated. Copy it again."
         )
-    first = pseudonymise_text(text.splitlines()[0], b"error-message")
+    first = mask_national_ids(text.splitlines()[0])
     return LogFormatError(f"{path}{where}: cannot read the file as CSV ({first}).")
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pathways.engine import DuckDBEngine
+from pathways.enrich.pseudonym import mask_national_ids
 from pathways.errors import LogFormatError, OptionError
 
 #: The pseudo-format for ISO 8601 (``2025-11-03 14:05:00``, ``2025-11-03T14:05``,
@@ -134,8 +135,8 @@ def detect_format(
     if best_count == 0:
         raise LogFormatError(
             f"{source}: cannot read the times in column {column_label!r} "
-            f"(for example {sample[0]!r}). Give the format with --date-format, "
-            "for example --date-format '%d.%m.%Y %H:%M'."
+            f"(for example {mask_national_ids(repr(sample[0]))}). Give the format with "
+            "--date-format, for example --date-format '%d.%m.%Y %H:%M'."
         )
     return best
 
@@ -163,7 +164,8 @@ def _check_user_format(engine: DuckDBEngine, sample: Sequence[str], fmt: str) ->
         engine.scalar(f"SELECT {naive_expr(repr(sample[0]), fmt)}")
     except Exception as err:  # duckdb raises its own error types for bad formats
         raise OptionError(
-            f"--date-format {fmt!r} is not a valid strptime format ({err}). "
+            f"--date-format {fmt!r} is not a valid strptime format "
+            f"({mask_national_ids(str(err))}). "
             "Example: '%d.%m.%Y %H:%M'."
         ) from err
 

@@ -80,6 +80,32 @@ def test_no_national_id_in_error_messages(tmp_path, command):
     assert not contains_national_id(result.output)
 
 
+@pytest.mark.parametrize("command", LOG_COMMANDS)
+def test_no_national_id_quoted_from_a_column_of_times(tmp_path, command):
+    # The time column named by the user holds ids: the message quotes an example.
+    log = tmp_path / "export.csv"
+    log.write_text("Pasient-ID;Hendelse;fnr\n" + "".join(
+        f"P{i};a;{number}\n" for i, number in enumerate(NUMBERS)), encoding="utf-8")
+    run = runs(command, log, tmp_path)[0]
+    result = invoke([*run.args, "--timestamp", "fnr"])
+    assert result.exit_code != 0
+    assert "cannot read the times in column 'fnr'" in result.output
+    assert "<fødselsnummer>" in result.output
+    assert not contains_national_id(result.output)
+
+
+def test_no_national_id_quoted_from_a_file_without_header(tmp_path):
+    # The first data row is taken for the header, and the columns are listed.
+    log = tmp_path / "export.csv"
+    log.write_text(f"{FNR[0]};Innleggelse;01.03.2025 10:00\n"
+                   f"{FNR[1]};Utskrivning;02.03.2025 10:00\n", encoding="utf-8")
+    result = invoke(["validate", str(log)])
+    assert result.exit_code != 0
+    assert "columns: <fødselsnummer>, Innleggelse" in result.stderr
+    assert "add a header row" in result.stderr
+    assert not contains_national_id(result.output)
+
+
 def test_validate_lists_values_pseudonymised(tmp_path):
     log = tmp_path / "export.csv"
     log.write_text(_log_text(), encoding="utf-8")
