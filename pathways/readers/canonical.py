@@ -412,8 +412,8 @@ def _events(engine: DuckDBEngine, mapping: LevelMapping | None) -> None:
                make_timestamp(l.end_us)::TIMESTAMPTZ AS end_timestamp,
                l._level AS care_level, la.tier AS tier, l.resource,
                coalesce(l.organisation,
-                        CASE WHEN la.tier = 'specialist' THEN l.hospital
-                             WHEN la.tier = 'municipal' THEN l.municipality END)
+                        CASE WHEN la.tier = 'specialist' THEN coalesce(l.hospital, l.municipality)
+                             ELSE coalesce(l.municipality, l.hospital) END)
                    AS organisation,
                l.municipality, l.hospital, l.cohort, l.diagnosis, l.age,
                CASE WHEN l._level IS NULL THEN coalesce(l.level_raw, l.activity) END

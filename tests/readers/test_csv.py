@@ -173,3 +173,29 @@ def test_windows_1252_characters_outside_latin_1(write_log):
     text = "case_id;activity;timestamp;note\n1;A;01.06.2025 10:00;€ 100 “æøå”\n"
     log = pathways.read(write_log(text, encoding="cp1252"))
     assert log.to_pandas()["note"].tolist() == ["€ 100 “æøå”"]
+
+
+ORGANISATIONS = (
+    "Pasient-ID;Hendelse;Tidspunkt;Tjenestenivå;{columns}\n"
+    "P1;Legevaktkonsultasjon;03.11.2025 14:05;Legevakt;{first}\n"
+    "P1;Innleggelse;03.11.2025 18:30;Sengepost;{second}\n"
+    "P1;Ukjent hendelse;04.11.2025 18:30;Ingen slik;{second}\n"
+)
+
+
+@pytest.mark.parametrize(("columns", "first", "second", "expected"), [
+    # DESIGN §3: Kommune, Bostedskommune and Helseforetak name the organisation
+    ("Kommune", "Ås", "Ås", ["Ås", "Ås", "Ås"]),
+    ("Helseforetak", "Akershus HF", "Akershus HF", ["Akershus HF"] * 3),
+    # both: a specialist event is its hospital's, any other its municipality's
+    ("Bostedskommune;Helseforetak", "Ås;Akershus HF", "Ås;Akershus HF",
+     ["Ås", "Akershus HF", "Ås"]),
+    # an explicit organisation column wins
+    ("Organisasjon;Kommune", "Legevakt Follo;Ås", "Ahus;Ås",
+     ["Legevakt Follo", "Ahus", "Ahus"]),
+])
+def test_organisation_from_municipality_and_hospital_columns(write_log, columns, first,
+                                                             second, expected):
+    text = ORGANISATIONS.format(columns=columns, first=first, second=second)
+    events = pathways.read(write_log(text)).to_pandas()
+    assert events["organisation"].tolist() == expected
