@@ -102,7 +102,8 @@ def violations(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("path", sorted(ANALYSE.glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(ANALYSE.rglob("*.py")),
+                         ids=lambda p: p.relative_to(ANALYSE).as_posix())
 def test_no_row_by_row_python(path: Path) -> None:
     assert violations(path) == []
 

@@ -1,0 +1,56 @@
+"""Break measures that need no pathway file (DESIGN §4, "Beyond rules").
+
+Each public function takes an :class:`~pathways.log.EventLog`, does its
+per-event work in the engine as SQL over the canonical events table, and
+returns a :class:`Measure`: what was counted (``definition``, ``thresholds``),
+a small aggregate ``table``, headline numbers with their denominators
+(``summary``), per-patient detail (``cases``, confidential) and the white
+paper's reference figures (``reference``) with how their definition differs.
+
+**Stays.** How hospital stays are found, from the activity roles or else from
+the care levels, is explained in :mod:`pathways.analyse.measures.stays`.
+
+A case is taken to be one patient.
+
+Modules: ``base`` (Measure, Headline, Reference and shared helpers), ``stays``,
+one module per measure or close family (``waiting``, ``readmission``,
+``crossings``, ``continuity_of_care``, ``out_of_hours``, ``emergency``,
+``discharge_ready``, ``bed_days``, ``resources``) and ``registry``
+(:data:`MEASURES`, :func:`all_measures`).
+"""
+
+from __future__ import annotations
+
+from pathways.analyse.measures.base import Headline, Measure, Reference
+from pathways.analyse.measures.bed_days import length_of_stay
+from pathways.analyse.measures.continuity_of_care import continuity
+from pathways.analyse.measures.crossings import back_and_forth
+from pathways.analyse.measures.discharge_ready import discharge_ready_days
+from pathways.analyse.measures.emergency import emergency_admissions
+from pathways.analyse.measures.out_of_hours import out_of_hours_outcomes
+from pathways.analyse.measures.readmission import readmissions
+from pathways.analyse.measures.registry import MEASURES, all_measures
+from pathways.analyse.measures.registry import check_names as check_names
+from pathways.analyse.measures.resources import resource_concentration
+from pathways.analyse.measures.stays import INPATIENT_LEVELS as INPATIENT_LEVELS
+from pathways.analyse.measures.stays import materialize_stays
+from pathways.analyse.measures.waiting import unit_transitions, waiting_at_transitions
+
+__all__ = [
+    "MEASURES",
+    "Headline",
+    "Measure",
+    "Reference",
+    "all_measures",
+    "back_and_forth",
+    "continuity",
+    "discharge_ready_days",
+    "emergency_admissions",
+    "length_of_stay",
+    "materialize_stays",
+    "out_of_hours_outcomes",
+    "readmissions",
+    "resource_concentration",
+    "unit_transitions",
+    "waiting_at_transitions",
+]

@@ -1,0 +1,169 @@
+"""Measure, Headline and Reference, and the helpers and units the measures share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from pathways.errors import OptionError
+
+HOUR_US = 3_600_000_000
+DAY_US = 24 * HOUR_US
+WHITE_PAPER = "St.meld. nr. 47 (2008–2009) Samhandlingsreformen"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference figure from the source documents, to print beside ours.
+
+    Attributes
+    ----------
+    figure : dict
+        The figure as the source states it, ``{"nb": ..., "en": ...}``.
+    value : float or None
+        The figure as a number comparable with ``summary[compare_to]``
+        (a share between 0 and 1), or None when it is not comparable.
+    year : str
+        Year of the data (or of the rule), as the source gives it.
+    source : str
+        Document and line range in ``seeds/`` (see ../shared/SEEDS-MEASURES.md).
+    differs : dict
+        How the source's definition differs from ours, ``{"nb": ..., "en": ...}``.
+    compare_to : str or None
+        Key of the headline in :attr:`Measure.summary` it is printed beside.
+    """
+
+    figure: dict[str, str]
+    value: float | None
+    year: str
+    source: str
+    differs: dict[str, str]
+    compare_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline number with its denominator.
+
+    Attributes
+    ----------
+    label : dict
+        What it is, ``{"nb": ..., "en": ...}``.
+    value : float or None
+        The number: a share (0–1) when ``unit`` is ``share``, else a count,
+        days, hours or an index; None when there was nothing to count.
+    count, of : int or None
+        Numerator and denominator of a share (or the count alone).
+    unit : str
+        ``share``, ``count``, ``days``, ``hours`` or ``index``.
+    """
+
+    label: dict[str, str]
+    value: float | None
+    count: int | None = None
+    of: int | None = None
+    unit: str = "count"
+
+
+@dataclass(frozen=True, eq=False)
+class Measure:
+    """The result of one measure.
+
+    Attributes
+    ----------
+    name : str
+        Registry name (the function's name), as given to ``--only``.
+    title : dict
+        ``{"nb": ..., "en": ...}``.
+    definition : dict
+        Exactly what was counted and with which threshold, ``{"nb", "en"}``.
+    thresholds : dict
+        The parameters used (days, hours, factors, where stays came from).
+    table : DataFrame
+        Aggregate table (per level pair, municipality, hospital, band, ...);
+        its columns are documented by the function that made it.
+    summary : dict
+        Headline key → :class:`Headline`.
+    reference : tuple of Reference
+        The source documents' figures for this measure (empty when none).
+    cases : DataFrame or None
+        Per-patient detail (confidential: *taushetsbelagt*), or None.
+    count_columns : tuple of str
+        Columns of ``table`` holding counts of patients or stays, which printed
+        tables suppress below the minimum count.
+    """
+
+    name: str
+    title: dict[str, str]
+    definition: dict[str, str]
+    thresholds: dict[str, Any]
+    table: pd.DataFrame
+    summary: dict[str, Headline]
+    reference: tuple[Reference, ...] = ()
+    cases: pd.DataFrame | None = None
+    count_columns: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        """Hold the count columns as integers (SQL sums come back as floats)."""
+        for column in self.count_columns:
+            self.table[column] = self.table[column].fillna(0).astype("int64")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _share(count: int, of: int) -> float | None:
+    return count / of if of else None
+
+
+def _int(value: Any) -> int:
+    return 0 if value is None or pd.isna(value) else int(value)
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _ratio(label: dict[str, str], count: Any, of: Any) -> Headline:
+    count, of = _int(count), _int(of)
+    return Headline(label, _share(count, of), count, of, "share")
+
+
+def _times(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """Turn µs-since-epoch columns into timezone-aware (UTC) timestamps."""
+    for column in columns:
+        frame[column] = pd.to_datetime(frame[column].astype("Float64"), unit="us", utc=True)
+    return frame
+
+
+def _check_positive(name: str, value: float) -> None:
+    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+        raise OptionError(f"{name} must be a positive number; got {value!r}.")
+
+
+def _next_event_after(index: str, targets: str, *, select: str) -> str:
+    """For each index row, the time of the case's first target row strictly after it.
+
+    ``index`` and ``targets`` are queries with ``case_id`` and ``ts_us``; the
+    index rows keep their other columns ``select``. A single window over both,
+    ordered by time with target rows first at equal times (so a target at the
+    same instant, such as the admission of a one-event stay, is not "after"),
+    so no range join.
+    """
+    return f"""
+        WITH u AS (
+            SELECT case_id, ts_us, 1 AS kind, {select} FROM ({index})
+            UNION ALL
+            SELECT case_id, ts_us, 0 AS kind, {", ".join("NULL" for _ in select.split(","))}
+            FROM ({targets})
+        ), w AS (
+            SELECT *, min(CASE WHEN kind = 0 THEN ts_us END) OVER (
+                PARTITION BY case_id ORDER BY ts_us, kind
+                ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_us
+            FROM u
+        )
+        SELECT case_id, ts_us, next_us, {select} FROM w WHERE kind = 1
+    """

@@ -1,0 +1,145 @@
+"""Discharge-ready days: from the written discharge-ready notice to discharge."""
+
+from __future__ import annotations
+
+from pathways.analyse.measures.base import (
+    DAY_US,
+    WHITE_PAPER,
+    Headline,
+    Measure,
+    Reference,
+    _check_positive,
+    _float,
+    _int,
+    _next_event_after,
+    _ratio,
+    _times,
+)
+from pathways.analyse.measures.readmission import _readmission_targets
+from pathways.analyse.measures.stays import _with_stays, materialize_stays
+from pathways.errors import OptionError
+from pathways.log import EventLog
+
+
+def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
+                         readmission_days: int = 28) -> Measure:
+    """Days from the written discharge-ready notice to discharge, per municipality and hospital.
+
+    For each stay with a notice (role ``discharge_ready``; the first one in the
+    stay) and a discharge, the discharge-ready days are the elapsed time from
+    the notice to the discharge in days of 24 hours; stays with more than
+    ``flag_days`` are flagged (municipalities pay from day 10). Discharges
+    after such a transfer are followed for readmission within
+    ``readmission_days``, as in :func:`readmissions`.
+
+    Returns
+    -------
+    Measure
+        ``table``: ``group_by`` (``municipality`` or ``hospital``), ``name``,
+        ``stays``, ``ready_days`` (sum), ``median_days``, ``flagged``,
+        ``discharges_followed``, ``readmitted``. ``cases``: each stay with a
+        notice (``case_id``, ``stay_no``, ``notice_time``, ``discharge_time``,
+        ``ready_days``, ``flagged``).
+    """
+    _check_positive("flag_days", flag_days)
+    if not isinstance(readmission_days, int) or readmission_days < 1:
+        raise OptionError(f"readmission_days must be a whole number of at least 1; "
+                          f"got {readmission_days!r}.")
+    source = materialize_stays(log)
+    end = log.end_of_observation_us
+    index = ("SELECT case_id, discharge_us AS ts_us, stay_no FROM _m_stays "
+             "WHERE ready_us IS NOT NULL AND discharge_us IS NOT NULL")
+    log.engine.materialize("_m_ready", f"""
+        WITH n AS ({_next_event_after(index, _readmission_targets(log), select="stay_no")})
+        SELECT s.case_id, s.stay_no, s.ready_us, s.discharge_us, s.end_role,
+               s.municipality, s.hospital,
+               (s.discharge_us - s.ready_us) / {DAY_US}.0 AS ready_days,
+               CASE WHEN s.end_role = 'discharge'
+                    AND s.discharge_us + {readmission_days * DAY_US} <= {end}
+                    THEN 1 ELSE 0 END AS followed,
+               CASE WHEN s.end_role = 'discharge'
+                    AND s.discharge_us + {readmission_days * DAY_US} <= {end}
+                    AND n.next_us - s.discharge_us <= {readmission_days * DAY_US}
+                    THEN 1 ELSE 0 END AS readmitted
+        FROM _m_stays s JOIN n ON n.case_id = s.case_id AND n.stay_no = s.stay_no
+    """)
+    flag = flag_days
+    per = " UNION ALL ".join(f"""
+        SELECT '{g}' AS group_by, {g} AS name, count(*) AS stays,
+               sum(ready_days) AS ready_days, median(ready_days) AS median_days,
+               sum(CASE WHEN ready_days > {flag} THEN 1 ELSE 0 END) AS flagged,
+               sum(followed) AS discharges_followed, sum(readmitted) AS readmitted
+        FROM _m_ready GROUP BY {g}""" for g in ("municipality", "hospital"))
+    table = log.engine.query(f"SELECT * FROM ({per}) ORDER BY group_by DESC, stays DESC, name")
+    totals = log.engine.query(f"""
+        SELECT count(*) AS stays, sum(ready_days) AS days,
+               sum(CASE WHEN ready_days > {flag} THEN 1 ELSE 0 END) AS flagged,
+               sum(followed) AS followed, sum(readmitted) AS readmitted,
+               (SELECT count(*) FROM _m_stays WHERE discharge_us IS NOT NULL) AS ended
+        FROM _m_ready
+    """).iloc[0]
+    cases = _times(log.engine.query(f"""
+        SELECT case_id, stay_no, ready_us AS notice_time, discharge_us AS discharge_time,
+               ready_days, ready_days > {flag} AS flagged
+        FROM _m_ready ORDER BY ready_days DESC, case_id
+    """), ["notice_time", "discharge_time"])
+    return Measure(
+        name="discharge_ready_days",
+        title={"nb": "Utskrivningsklare pasienter (overliggedøgn)",
+               "en": "Discharge-ready patients (days waiting for the municipality)"},
+        definition=_with_stays({
+            "nb": "Opphold med skriftlig melding om utskrivningsklar pasient (første melding i "
+                  "oppholdet) og utskrivning: dager fra meldingen til utskrivningen (døgn à 24 "
+                  f"timer). Flagget: mer enn {flag:g} dager. Reinnleggelse innen "
+                  f"{readmission_days} dager etter slik utskrivning telles som i "
+                  "reinnleggelsesmålet.",
+            "en": "Stays with a written discharge-ready notice (the stay's first) and a "
+                  "discharge: days from the notice to the discharge (24-hour days). "
+                  f"Flagged: more than {flag:g} days. Readmission within {readmission_days} "
+                  "days after such a discharge is counted as in the readmissions measure.",
+        }, source),
+        thresholds={"flag_days": flag_days, "readmission_days": readmission_days,
+                    "stays_from": source},
+        table=table,
+        summary={
+            "stays_with_notice": _ratio({"nb": "avsluttede opphold med utskrivningsklar-melding",
+                                         "en": "ended stays with a discharge-ready notice"},
+                                        totals["stays"], totals["ended"]),
+            "ready_days": Headline({"nb": "utskrivningsklare døgn i alt",
+                                    "en": "discharge-ready days in all"},
+                                   _float(totals["days"]), None, _int(totals["stays"]), "days"),
+            "flagged": _ratio({"nb": f"opphold med mer enn {flag:g} utskrivningsklare døgn",
+                               "en": f"stays with more than {flag:g} discharge-ready days"},
+                              totals["flagged"], totals["stays"]),
+            "readmitted_after": _ratio(
+                {"nb": f"reinnlagt innen {readmission_days} dager etter slik utskrivning",
+                 "en": f"readmitted within {readmission_days} days after such a discharge"},
+                totals["readmitted"], totals["followed"]),
+        },
+        reference=(
+            Reference(
+                figure={"nb": "betaling fra kommunen kan kreves fra 10 dager etter skriftlig "
+                              "varsel om utskrivningsklar pasient",
+                        "en": "hospitals may charge the municipality from 10 days after the "
+                              "written discharge-ready notice"},
+                value=None, year="2009 rule",
+                source=f"{WHITE_PAPER}, seeds 004:9863–9868",
+                differs={"nb": "en betalingsregel, ikke et måltall; vi flagger opphold over "
+                               f"{flag:g} døgn",
+                         "en": "a payment rule, not a target; we flag stays over "
+                               f"{flag:g} days"},
+                compare_to="flagged"),
+            Reference(
+                figure={"nb": "19 000 opphold og om lag 145 000 liggedøgn for utskrivningsklare "
+                              "pasienter; stor variasjon mellom sykehus",
+                        "en": "19 000 stays and about 145 000 bed-days of discharge-ready "
+                              "patients; large variation between hospitals"},
+                value=None, year="tertials 1–2 of 2008",
+                source=f"{WHITE_PAPER}, seeds 004:9843–9855",
+                differs={"nb": "nasjonale tall for åtte måneder; våre gjelder denne loggen",
+                         "en": "national totals for eight months; ours are for this log"},
+                compare_to="ready_days"),
+        ),
+        cases=cases,
+        count_columns=("stays", "flagged", "discharges_followed", "readmitted"),
+    )

@@ -1,0 +1,134 @@
+"""Out-of-hours (*legevakt*) contacts and hospital admissions, both directions."""
+
+from __future__ import annotations
+
+from pathways.analyse.measures.base import (
+    HOUR_US,
+    WHITE_PAPER,
+    Measure,
+    Reference,
+    _check_positive,
+    _next_event_after,
+    _ratio,
+)
+from pathways.analyse.measures.stays import _with_stays, materialize_stays
+from pathways.log import EventLog
+
+
+def out_of_hours_outcomes(log: EventLog, *, within_hours: float = 24) -> Measure:
+    """Out-of-hours (*legevakt*) contacts and hospital admissions, both directions.
+
+    A contact is an event at level ``out_of_hours`` whose previous event in the
+    case was elsewhere (consecutive events there are one contact). Forward:
+    the share of contacts followed by a hospital admission (start of a stay)
+    within ``within_hours``, among contacts whose window is observed.
+    Backward: the share of admissions preceded by a contact within
+    ``within_hours``.
+
+    Returns
+    -------
+    Measure
+        ``table`` per municipality of residence: ``municipality``,
+        ``contacts``, ``contacts_admitted``, ``admissions``,
+        ``admissions_after_ooh``.
+    """
+    _check_positive("within_hours", within_hours)
+    source = materialize_stays(log)
+    window = int(within_hours * HOUR_US)
+    end = log.end_of_observation_us
+    contacts = f"""
+        SELECT case_id, ts_us, municipality FROM (
+            SELECT case_id, ts_us, care_level, municipality,
+                   lag(care_level) OVER (PARTITION BY case_id ORDER BY event_idx) AS prev
+            FROM {log.table})
+        WHERE care_level = 'out_of_hours' AND (prev IS NULL OR prev <> 'out_of_hours')
+    """
+    admissions = "SELECT case_id, admit_us AS ts_us FROM _m_stays"
+    log.engine.materialize("_m_ooh_fwd", _next_event_after(
+        contacts, admissions, select="municipality"))
+    log.engine.materialize("_m_ooh_back", f"""
+        WITH u AS (
+            SELECT case_id, ts_us, 0 AS kind, NULL AS municipality FROM ({contacts})
+            UNION ALL
+            SELECT case_id, admit_us, 1, municipality FROM _m_stays
+        ), w AS (
+            SELECT *, max(CASE WHEN kind = 0 THEN ts_us END) OVER (
+                PARTITION BY case_id ORDER BY ts_us, kind
+                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_us
+            FROM u
+        )
+        SELECT case_id, ts_us, prev_us, municipality FROM w WHERE kind = 1
+    """)
+    table = log.engine.query(f"""
+        WITH f AS (
+            SELECT municipality, count(*) AS contacts,
+                   sum(CASE WHEN next_us - ts_us <= {window} THEN 1 ELSE 0 END)
+                       AS contacts_admitted
+            FROM _m_ooh_fwd WHERE ts_us + {window} <= {end} GROUP BY municipality
+        ), b AS (
+            SELECT municipality, count(*) AS admissions,
+                   sum(CASE WHEN ts_us - prev_us <= {window} THEN 1 ELSE 0 END)
+                       AS admissions_after_ooh
+            FROM _m_ooh_back GROUP BY municipality
+        )
+        SELECT coalesce(f.municipality, b.municipality) AS municipality,
+               coalesce(f.contacts, 0) AS contacts,
+               coalesce(f.contacts_admitted, 0) AS contacts_admitted,
+               coalesce(b.admissions, 0) AS admissions,
+               coalesce(b.admissions_after_ooh, 0) AS admissions_after_ooh
+        FROM f FULL OUTER JOIN b ON f.municipality = b.municipality
+        ORDER BY admissions DESC, contacts DESC, municipality
+    """)
+    hours = f"{within_hours:g}"
+    return Measure(
+        name="out_of_hours_outcomes",
+        title={"nb": "Legevakt og innleggelser, begge veier",
+               "en": "Out-of-hours contacts and admissions, both directions"},
+        definition=_with_stays({
+            "nb": "Legevaktkontakt: hendelse på legevakt der forrige hendelse var et annet "
+                  "sted. Fremover: andel kontakter fulgt av en sykehusinnleggelse innen "
+                  f"{hours} timer (kontakter med hele vinduet observert). Bakover: andel "
+                  f"innleggelser med en legevaktkontakt de siste {hours} timene før.",
+            "en": "Out-of-hours contact: an event at out-of-hours care whose previous event "
+                  "was elsewhere. Forward: share of contacts followed by a hospital "
+                  f"admission within {hours} hours (contacts with the whole window "
+                  f"observed). Backward: share of admissions with an out-of-hours contact "
+                  f"in the {hours} hours before.",
+        }, source),
+        thresholds={"within_hours": within_hours, "stays_from": source},
+        table=table,
+        summary={
+            "contacts_admitted": _ratio(
+                {"nb": f"legevaktkontakter fulgt av innleggelse innen {hours} t",
+                 "en": f"out-of-hours contacts followed by admission within {hours} h"},
+                table["contacts_admitted"].sum(), table["contacts"].sum()),
+            "admissions_after_ooh": _ratio(
+                {"nb": f"innleggelser med legevaktkontakt innen {hours} t før",
+                 "en": f"admissions with an out-of-hours contact within {hours} h before"},
+                table["admissions_after_ooh"].sum(), table["admissions"].sum()),
+        },
+        reference=(
+            Reference(
+                figure={"nb": "legevakten står for om lag halvparten av sykehusinnleggelsene",
+                        "en": "out-of-hours services account for about half of hospital "
+                              "admissions"},
+                value=0.5, year="2009 (white paper; data year not stated)",
+                source=f"{WHITE_PAPER}, seeds 004:12397–12399",
+                differs={"nb": "definisjonen der: innleggelser der legevakten henviste, "
+                               "nasjonalt; vår: innleggelser med en legevaktkontakt i loggen "
+                               f"innen {hours} timer før",
+                         "en": "definition there: admissions referred by out-of-hours "
+                               "services, national; ours: admissions with an out-of-hours "
+                               f"contact in the log within {hours} hours before"},
+                compare_to="admissions_after_ooh"),
+            Reference(
+                figure={"nb": "de fleste legevaktkontakter bør ikke føre til innleggelse",
+                        "en": "most out-of-hours contacts should not lead to admission"},
+                value=None, year="no figure given",
+                source="seeds 003:22–25",
+                differs={"nb": "ingen tallfestet andel i kilden",
+                         "en": "the source gives no number"},
+                compare_to="contacts_admitted"),
+        ),
+        count_columns=("contacts", "contacts_admitted", "admissions", "admissions_after_ooh"),
+    )

@@ -1,0 +1,113 @@
+"""Resource concentration: contacts and bed-days used by the heaviest users."""
+
+from __future__ import annotations
+
+from pathways.analyse.measures.base import (
+    DAY_US,
+    Headline,
+    Measure,
+    Reference,
+    _float,
+    _int,
+    _share,
+)
+from pathways.analyse.measures.stays import _with_stays, materialize_stays
+from pathways.errors import OptionError
+from pathways.log import EventLog
+
+
+def resource_concentration(log: EventLog, *, top_share: float = 0.10) -> Measure:
+    """Measure the share of contacts and bed-days used by the top ``top_share`` of patients.
+
+    Contacts are events at a known care level other than ``home``; bed-days
+    are the lengths of ended stays (:func:`length_of_stay`). Patients are
+    ranked by each separately (ties by case id); the top group is the first
+    ceil(``top_share`` × patients).
+
+    Returns
+    -------
+    Measure
+        ``table`` per decile of patients (1 = heaviest users): ``decile``,
+        ``patients``, ``contacts``, ``contact_share``, ``bed_days``,
+        ``bed_day_share``.
+    """
+    if not isinstance(top_share, int | float) or not 0 < top_share < 1:
+        raise OptionError(f"top_share must be a fraction between 0 and 1; got {top_share!r}.")
+    source = materialize_stays(log)
+    log.engine.materialize("_m_use", f"""
+        WITH c AS (
+            SELECT case_id, sum(CASE WHEN care_level IS NOT NULL AND care_level <> 'home'
+                                     THEN 1 ELSE 0 END) AS contacts
+            FROM {log.table} GROUP BY case_id
+        ), b AS (
+            SELECT case_id, sum((discharge_us - admit_us) / {DAY_US}.0) AS bed_days
+            FROM _m_stays WHERE discharge_us IS NOT NULL GROUP BY case_id
+        )
+        SELECT c.case_id, c.contacts, coalesce(b.bed_days, 0) AS bed_days,
+               row_number() OVER (ORDER BY c.contacts DESC, c.case_id) AS contact_rank,
+               row_number() OVER (ORDER BY coalesce(b.bed_days, 0) DESC, c.case_id) AS bed_rank,
+               count(*) OVER () AS n
+        FROM c LEFT JOIN b ON b.case_id = c.case_id
+    """)
+    table = log.engine.query("""
+        WITH d AS (
+            SELECT *, floor((contact_rank - 1) * 10.0 / n) + 1 AS contact_decile,
+                   floor((bed_rank - 1) * 10.0 / n) + 1 AS bed_decile FROM _m_use
+        ), a AS (SELECT contact_decile AS decile, count(*) AS patients, sum(contacts) AS contacts
+                 FROM d GROUP BY contact_decile),
+        b AS (SELECT bed_decile AS decile, sum(bed_days) AS bed_days FROM d GROUP BY bed_decile)
+        SELECT CAST(a.decile AS INTEGER) AS decile, a.patients, a.contacts,
+               a.contacts / sum(a.contacts) OVER () AS contact_share,
+               b.bed_days, b.bed_days / nullif(sum(b.bed_days) OVER (), 0) AS bed_day_share
+        FROM a JOIN b ON a.decile = b.decile ORDER BY decile
+    """)
+    top = log.engine.query(f"""
+        SELECT max(n) AS n, ceil(max(n) * {top_share}) AS k,
+               sum(CASE WHEN contact_rank <= ceil(n * {top_share}) THEN contacts END)
+                   AS top_contacts, sum(contacts) AS contacts,
+               sum(CASE WHEN bed_rank <= ceil(n * {top_share}) THEN bed_days END) AS top_beds,
+               sum(bed_days) AS bed_days
+        FROM _m_use
+    """).iloc[0]
+    pct = f"{top_share * 100:g} %"
+    beds = _float(top["bed_days"])
+    return Measure(
+        name="resource_concentration",
+        title={"nb": "Ressurskonsentrasjon", "en": "Resource concentration"},
+        definition=_with_stays({
+            "nb": f"Andel av alle kontakter (hendelser på et kjent tjenestenivå unntatt hjemme) "
+                  f"og av alle liggedøgn (avsluttede opphold) som brukes av de {pct} "
+                  "pasientene som bruker mest, rangert hver for seg. Et forløp regnes som én "
+                  "pasient.",
+            "en": f"Share of all contacts (events at a known care level other than home) and "
+                  f"of all bed-days (ended stays) used by the top {pct} of patients, ranked "
+                  "separately. A case counts as one patient.",
+        }, source),
+        thresholds={"top_share": top_share, "stays_from": source},
+        table=table,
+        summary={
+            "top_patients": Headline({"nb": f"pasienter i toppgruppen ({pct})",
+                                      "en": f"patients in the top group ({pct})"},
+                                     _int(top["k"]), _int(top["k"]), _int(top["n"])),
+            "contact_share": Headline(
+                {"nb": f"andel kontakter brukt av de {pct} største brukerne",
+                 "en": f"share of contacts used by the top {pct}"},
+                _share(_int(top["top_contacts"]), _int(top["contacts"])),
+                _int(top["top_contacts"]), _int(top["contacts"]), "share"),
+            "bed_day_share": Headline(
+                {"nb": f"andel liggedøgn brukt av de {pct} største brukerne",
+                 "en": f"share of bed-days used by the top {pct}"},
+                (_float(top["top_beds"]) or 0.0) / beds if beds else None, None, None, "share"),
+        },
+        reference=(Reference(
+            figure={"nb": "10 % av pasientene bruker 63 % av ressursene",
+                    "en": "10 % of patients use 63 % of resources"},
+            value=0.63, year="not stated",
+            source="seeds 001:210",
+            differs={"nb": "definisjonen der: ressurser (kostnad) i sykehus; vår: kontakter og "
+                           "liggedøgn i loggen",
+                     "en": "definition there: hospital resources (cost); ours: contacts and "
+                           "bed-days in the log"},
+            compare_to="contact_share"),),
+        count_columns=("patients",),
+    )
