@@ -88,6 +88,10 @@ class ReadReport:
         Distinct values in which a national identity number was replaced.
     unknown_levels : dict
         Level values that match no level id, label or alias → event count.
+    unknown_levels_from : str
+        The canonical column those values come from: ``care_level``,
+        ``activity``, or ``resource`` (a unit mapping: the values are unit or
+        clinician names, which reports leave out).
     """
 
     source: str
@@ -107,6 +111,7 @@ class ReadReport:
     dst_nonexistent: int
     pseudonymised_values: int
     unknown_levels: dict[str, int] = field(default_factory=dict)
+    unknown_levels_from: str = "activity"
 
 
 @dataclass(frozen=True)

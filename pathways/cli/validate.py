@@ -28,6 +28,8 @@ HEADINGS = {
 }
 
 LEVELS_HINT = "map them with --levels FILE (YAML: by: activity, levels: {value: level})"
+LEVELS_GIVEN_HINT = ("add them to the --levels file; a value mapped to 'inherit' is listed "
+                     "here when its case has no earlier event with a level")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -57,7 +59,8 @@ def validate(log_path: Path, fmt: str, max_rows: int, **options: Any) -> None:
     if fmt == "json":
         click.echo(json.dumps(validation_json(result), ensure_ascii=False, indent=2))
     else:
-        click.echo(validation_text(result))
+        click.echo(validation_text(result, max_rows=max_rows,
+                                   levels_given=options.get("levels") is not None))
     if not result.usable:
         for error in result.errors:
             click.echo(f"Error: {error}", err=True)
@@ -80,8 +83,13 @@ def validation_json(result: Any) -> dict[str, Any]:
     }
 
 
-def validation_text(result: Any) -> str:
-    """Build the text report of a :class:`pathways.Validation`."""
+def validation_text(result: Any, *, max_rows: int | None = None,
+                    levels_given: bool = False) -> str:
+    """Build the text report of a :class:`pathways.Validation`.
+
+    At most ``max_rows`` rows per kind of problem and unknown level values
+    (the commonest first) are listed.
+    """
     report = result.report
     if report is None:
         return f"{result.source}: NOT USABLE\n  " + "\n  ".join(result.errors)
@@ -109,9 +117,12 @@ def validation_text(result: Any) -> str:
     lines.append("")
     lines.extend(f"{label:<26}{count:>10}" for label, count in rows)
     if report.unknown_levels:
-        listed = ", ".join(f"{value!r} ({n})" for value, n in report.unknown_levels.items())
-        lines.append(f"  unknown level values: {listed}")
-        lines.append(f"  hint: {LEVELS_HINT}")
+        values = sorted(report.unknown_levels.items(), key=lambda item: (-item[1], item[0]))
+        shown = values if max_rows is None else values[:max_rows]
+        listed = ", ".join(f"{value!r} ({n})" for value, n in shown)
+        more = f", ... and {len(values) - len(shown)} more" if len(values) > len(shown) else ""
+        lines.append(f"  unknown level values: {listed}{more}")
+        lines.append(f"  hint: {LEVELS_GIVEN_HINT if levels_given else LEVELS_HINT}")
     for code, total in result.counts.items():
         shown = result.problems[result.problems["code"] == code]
         lines.append("")

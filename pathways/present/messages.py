@@ -86,6 +86,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "They are counted, but left out of the level map. Add the words to a "
               "level mapping file (--levels) to include them.",
     },
+    "q_unknown_units": {
+        "nb": "{n} hendelser er ved enheter som nivåfilen ikke gir et tjenestenivå. Navnene "
+              "på enheter og behandlere vises ikke i rapporten; «pathways validate» "
+              "lister dem, så de kan legges inn i nivåfilen.",
+        "en": "{n} events are at units the level mapping file gives no care level. Unit "
+              "and clinician names are not shown in the report; “pathways validate” "
+              "lists them, so they can be added to the mapping file.",
+    },
     "q_dst_ambiguous": {
         "nb": "{n} tidspunkter lå i timen som gjentas når sommertiden slutter (høst). "
               "De er tolket som sommertid (den første av de to mulige).",
@@ -122,6 +130,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "code_dst_nonexistent": {"nb": "Tid som ikke finnes ved skifte til sommertid",
                              "en": "Non-existent time at the start of summer time"},
     "code_future_date": {"nb": "Dato fram i tid", "en": "Date in the future"},
+    "code_unknown_level": {"nb": "Ukjent tjenestenivå", "en": "Unknown care level"},
+    "code_single_event_case": {"nb": "Forløp med bare én hendelse",
+                               "en": "Case with a single event"},
     # 2. level map
     "levelmap": {"nb": "Nivåkart", "en": "Level map"},
     "levelmap_intro": {

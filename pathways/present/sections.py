@@ -167,9 +167,13 @@ def quality_notes(log: EventLog, t: Messages, opts: ReportOptions) -> list[str]:
         if n:
             notes.append(t(key, n=int_text(n, lang)))
     if report.unknown_levels:
-        total = sum(report.unknown_levels.values())
-        values = ", ".join(f"«{v}»" for v in sorted(report.unknown_levels)[:10])
-        notes.append(t("q_unknown_levels", n=int_text(total, lang), values=values))
+        total = int_text(sum(report.unknown_levels.values()), lang)
+        if report.unknown_levels_from == "resource":
+            # unit and clinician names are indirect identifiers (DESIGN §8)
+            notes.append(t("q_unknown_units", n=total))
+        else:
+            values = ", ".join(f"«{v}»" for v in sorted(report.unknown_levels)[:10])
+            notes.append(t("q_unknown_levels", n=total, values=values))
     return notes
 
 

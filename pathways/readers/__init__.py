@@ -155,6 +155,7 @@ def read(
         dst_nonexistent=built.dst_nonexistent,
         pseudonymised_values=pseudonymised,
         unknown_levels=built.unknown_levels,
+        unknown_levels_from=built.unknown_levels_from,
     )
     log = EventLog(engine=engine, table="events", report=report)
     return log if hand_to == "duckdb" else _to_spark(log, hand_to)

@@ -67,6 +67,7 @@ class BuildResult:
     dst_nonexistent: int
     date_format: str
     unknown_levels: dict[str, int]
+    unknown_levels_from: str
 
 
 def pseudonym_table(engine: DuckDBEngine, raw: str, columns: list[str], key: bytes) -> list[str]:
@@ -161,7 +162,10 @@ def build_events(
     """).iloc[0]
     with stage("ordering events by case and time"):
         _events(engine, mapping)
-    _unknown_level_problems(engine)
+    level_from = ("care_level" if "care_level" in columns
+                  else "resource" if mapping is not None and mapping.by == "resource"
+                  else "activity")
+    _unknown_level_problems(engine, columns.get(level_from, level_from))
     with stage("cohorts"):
         engine.materialize("case_cohorts", cohorts_sql("events", decimal=decimal))
     counts = engine.query(f"""
@@ -184,6 +188,7 @@ def build_events(
         dst_nonexistent=int(staged["nonex"]),
         date_format=fmt,
         unknown_levels=dict(zip(unknown["level_raw"], unknown["n"].astype(int), strict=True)),
+        unknown_levels_from=level_from,
     )
 
 
@@ -434,11 +439,14 @@ def _events(engine: DuckDBEngine, mapping: LevelMapping | None) -> None:
     engine.execute(f"DROP TABLE IF EXISTS {leveled}")
 
 
-def _unknown_level_problems(engine: DuckDBEngine) -> None:
-    """Add unknown-level and one-event-case warnings to ``read_problems``."""
-    engine.execute("""
+def _unknown_level_problems(engine: DuckDBEngine, level_column: str) -> None:
+    """Add unknown-level and one-event-case warnings to ``read_problems``.
+
+    ``level_column`` is the log's column the unknown values were read from.
+    """
+    engine.execute(f"""
         INSERT INTO read_problems
-        SELECT row_no, 'care_level', 'unknown_level', left(level_raw, 80),
+        SELECT row_no, '{sql_text(level_column)}', 'unknown_level', left(level_raw, 80),
                'no care level for this value; map it with --levels FILE'
         FROM events WHERE care_level IS NULL
         UNION ALL

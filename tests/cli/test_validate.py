@@ -119,3 +119,27 @@ def test_help_has_an_example(run):
     assert result.exit_code == 0
     assert "pathways validate eventlogs/sample.csv" in result.stdout
     assert "--max-rows" in result.stdout
+
+
+UNITS = ("Pasient-ID;Hendelse;Tidspunkt;Enhet\n"
+         + "".join(f"P{i};Besøk;0{1 + i % 5}.01.2025 10:00;{unit}\n"
+                   for i, unit in enumerate(["Medisinsk avdeling", "Dr Kari Nordmann",
+                                             "Dr Kari Nordmann", "Dr Ola Hansen",
+                                             "Sone 3", "Sone 3", "Sone 3"])))
+
+
+def test_unknown_units_are_listed_commonest_first_within_max_rows(run, write_log, tmp_path):
+    levels = tmp_path / "levels.yaml"
+    levels.write_text("by: resource\nlevels:\n  Medisinsk avdeling: hospital_ward\n",
+                      encoding="utf-8")
+    result = run(write_log(UNITS), "--levels", levels, "--max-rows", "2")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    # 6 events at three units the file does not map; the commonest two are listed
+    assert any(line.split()[:3] == ["Unknown", "levels", "(events)"]
+               and line.split()[-1] == "6" for line in out.splitlines())
+    assert ("unknown level values: 'Sone 3' (3), 'Dr Kari Nordmann' (2), ... and 1 more"
+            in out)
+    assert "hint: add them to the --levels file" in out
+    # the rows name the log's own column, not the canonical name
+    assert "column 'Enhet': 'Dr Kari Nordmann'" in out

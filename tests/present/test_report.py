@@ -75,6 +75,27 @@ def test_quality_notes_say_what_validation_found(write_log, tmp_path):
     assert problems[0][:2] == ["Copy of an earlier row (removed)", "1"]
 
 
+def test_unit_names_from_a_unit_mapping_stay_out_of_the_report(write_log, tmp_path):
+    # DESIGN §8: resource and clinician names are left out of reports by default.
+    # With a mapping by unit, the values without a level are unit names.
+    from tests.cli.test_validate import UNITS
+
+    levels = tmp_path / "levels.yaml"
+    levels.write_text("by: resource\nlevels:\n  Medisinsk avdeling: hospital_ward\n",
+                      encoding="utf-8")
+    log = pathways.read(write_log(UNITS), levels=levels)
+    assert log.report.unknown_levels_from == "resource"
+    html = (pathways.report(log, tmp_path / "r.html", lang="en")).read_text("utf-8")
+    for name in ("Kari Nordmann", "Ola Hansen", "Sone 3"):
+        assert name not in html
+    soup = BeautifulSoup(html, "html.parser")
+    notes = [li.get_text() for li in soup.find("ul", class_="quality").find_all("li")]
+    assert any(n.startswith("6 events are at units the level mapping file gives no care "
+                            "level") for n in notes)
+    problems = {row[0]: row[1] for row in table_rows(table_in(soup, "problems"))}
+    assert problems["Unknown care level"] == "6"
+
+
 def test_transition_table_matches_the_api(log, tmp_path):
     soup = render(log, tmp_path, lang="en", min_count=1)
     expected = pathways.transitions(log)
