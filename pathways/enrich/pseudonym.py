@@ -28,8 +28,10 @@ DEFAULT_KEY_FILE = Path("~/.config/pathways/pseudonym.key")
 
 #: 11 digits, optionally written as 6 + space + 5, not part of a longer number.
 CANDIDATE = re.compile(r"(?<![0-9])([0-9]{6}) ?([0-9]{5})(?![0-9])")
-#: The same, for DuckDB's RE2 (no look-around): used only to pre-select values.
-CANDIDATE_SQL = "[0-9]{6} ?[0-9]{5}"
+#: The same test for DuckDB's RE2, which has no look-around: the characters
+#: either side are matched instead, which for "does the value hold one" is the
+#: same (a search tries every start). Used to pre-select values.
+CANDIDATE_SQL = "(^|[^0-9])[0-9]{6} ?[0-9]{5}([^0-9]|$)"
 
 _W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import pathways
@@ -111,3 +111,35 @@ def test_the_engine_computes_the_same_pseudonyms_and_check_digits():
         "FROM unnest(?) AS t(v)", [numbers]).fetchall()
     assert [(v, ok) for v, ok, _ in rows] == [(n, is_national_id(n)) for n in numbers]
     assert all(p == pseudonym(v, b"k") for v, _, p in rows)
+
+
+@given(st.text(alphabet="0123456789 a-", max_size=30))
+@example("15076500565")
+@example("x150765 00565-")
+@example("150765005651")
+@example("1234567 89012")
+@example("12345678901 15076500565")
+def test_the_engine_preselects_exactly_the_values_holding_a_candidate(text):
+    # DuckDB's pattern has no look-around; it must still pick the same values as
+    # Python's, or a value with an id inside text would escape pseudonymisation.
+    import duckdb
+
+    from pathways.enrich.pseudonym import CANDIDATE, CANDIDATE_SQL
+
+    found = duckdb.connect().execute("SELECT regexp_matches(?, ?)",
+                                     [text, CANDIDATE_SQL]).fetchone()[0]
+    assert found == bool(CANDIDATE.search(text))
+
+
+def test_long_digit_runs_and_compact_times_are_not_candidates(write_log):
+    # 12-digit episode ids and 14-digit times hold no isolated 11-digit number:
+    # they are neither replaced nor sent to Python one by one.
+    log = pathways.read(write_log(
+        "Pasient-ID;Hendelse;Tidspunkt;Episode;Notat\n"
+        "P1;Besøk;01.03.2025 10:00;150765005651;20250301103000\n"
+        "P1;Besøk;02.03.2025 10:00;150765005652;ring 15076500565 i dag\n"))
+    events = log.to_pandas()
+    assert events["Episode"].tolist() == ["150765005651", "150765005652"]
+    assert events["Notat"][0] == "20250301103000"
+    assert events["Notat"][1].startswith("ring pid-")
+    assert log.report.pseudonymised_values == 1
