@@ -22,9 +22,11 @@ if TYPE_CHECKING:
 
 WORDS = {
     "nb": {"definition": "Definisjon", "thresholds": "Terskler", "reference": "Referanse",
-           "ours": "vår", "of": "av", "none": "ingen å telle", "unknown": "(ukjent)"},
+           "ours": "vår", "of": "av", "none": "ingen å telle", "unknown": "(ukjent)",
+           "missing": "Ikke målbart i denne loggen"},
     "en": {"definition": "Definition", "thresholds": "Thresholds", "reference": "Reference",
-           "ours": "ours", "of": "of", "none": "nothing to count", "unknown": "(unknown)"},
+           "ours": "ours", "of": "of", "none": "nothing to count", "unknown": "(unknown)",
+           "missing": "Not measurable in this log"},
 }
 
 UNITS = {"nb": {"days": "døgn", "hours": "timer"}, "en": {"days": "days", "hours": "hours"}}
@@ -70,6 +72,8 @@ def measure_text(measure: Measure, lang: str, min_count: int) -> str:
     lines = [f"{measure.title[lang]} ({measure.name})",
              f"  {w['definition']}: {measure.definition[lang]}",
              f"  {w['thresholds']}: {thresholds}"]
+    if measure.missing:
+        lines.append(f"  {w['missing']}: {measure.missing[lang]}")
     lines += [f"  {h.label[lang]}: {format_headline(h, lang, min_count)}"
               for h in measure.summary.values()]
     for ref in measure.reference:
@@ -113,6 +117,7 @@ def measure_json(measure: Measure, min_count: int, *, show_cases: bool) -> dict[
         "summary": {k: _shown(h, min_count) for k, h in measure.summary.items()},
         "reference": [vars(r) for r in measure.reference],
         "table": _jsonable(table),
+        "missing": measure.missing,
     }
     if show_cases and measure.cases is not None:
         result["cases"] = _jsonable(measure.cases)

@@ -369,6 +369,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "year": {"nb": "År", "en": "Year"},
     "difference": {"nb": "Forskjell i definisjon", "en": "How the definition differs"},
     "unknown_value": {"nb": "(ukjent)", "en": "(unknown)"},
+    "not_measurable": {"nb": "Ikke målbart i denne loggen", "en": "Not measurable in this log"},
     # measure tables' column headings (present/measure_tables.py), and the
     # values of their group_by column
     "mc_from_level": {"nb": "Fra", "en": "From"},

@@ -106,6 +106,8 @@ class MeasureView:
     thresholds : list of (name, value)
     headlines : list of (label, value)
     table : Table or None
+    missing : str
+        Why the log cannot give this measure ("" when it can).
     """
 
     title: str
@@ -113,6 +115,7 @@ class MeasureView:
     thresholds: list[tuple[str, str]]
     headlines: list[tuple[str, str]]
     table: Table | None
+    missing: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,8 @@ def measures_section(measures: list[Any], t: Messages, opts: ReportOptions,
             title=measure.title[lang], definition=measure.definition[lang],
             thresholds=[(str(k), str(v)) for k, v in measure.thresholds.items()],
             headlines=headlines, table=measure_table(measure, opts.lang, opts.min_count,
-                                                   MAX_ROWS)))
+                                                   MAX_ROWS),
+            missing=measure.missing[lang] if measure.missing else ""))
         for ref in measure.reference:
             ours = measure.summary.get(ref.compare_to) if ref.compare_to else None
             references.rows.append([

@@ -313,3 +313,29 @@ def test_sample_readmissions_use_roles():
     m = M.readmissions(pathways.read(SAMPLE_CSV))
     assert m.thresholds["stays_from"] == "roles"
     assert 0 < m.summary["readmitted_28d"].value < 1
+
+
+def test_what_the_log_cannot_give_is_not_a_zero(tmp_path):
+    # Hospital stays only: no out-of-hours events, no municipal level, no notice
+    # of a discharge-ready patient, no GP visits. A 0 % would read as a finding.
+    rows = ["H1;Innleggelse;2025-01-01 10:00;hospital_ward;;;HF1;70",
+            "H1;Utskrivning;2025-01-03 10:00;hospital_ward;;;HF1;70",
+            "H2;Innleggelse;2025-01-05 10:00;hospital_ward;;;HF1;80",
+            "H2;Utskrivning;2025-01-06 10:00;hospital_ward;;;HF1;80"]
+    log = read_rows(tmp_path, rows)
+    for func, why in ((M.out_of_hours_outcomes, "no out-of-hours events"),
+                      (M.back_and_forth, "both in municipal and in specialist"),
+                      (M.discharge_ready_days, "no discharge-ready notices"),
+                      (M.continuity, "no visits with a known unit")):
+        m = func(log)
+        assert why in m.missing["en"], m.name
+        assert m.missing["nb"]
+        assert all(h.value is None and h.count is None for h in m.summary.values()), m.name
+    # the same log gives what it can: two ended stays
+    assert M.length_of_stay(log).missing is None
+
+
+def test_a_log_that_can_give_the_measure_has_nothing_missing(hand):
+    for func in (M.out_of_hours_outcomes, M.back_and_forth, M.discharge_ready_days,
+                 M.continuity):
+        assert func(hand).missing is None

@@ -116,3 +116,15 @@ def test_help_has_an_example():
     result = CliRunner().invoke(main, ["measures", "-h"])
     assert result.exit_code == 0
     assert "pathways measures eventlogs/sample.csv" in result.stdout
+
+
+def test_a_measure_the_log_cannot_give_says_so(tmp_path):
+    path = tmp_path / "stays.csv"
+    path.write_text(HEADER + "H1;Innleggelse;2025-01-01 10:00;hospital_ward;;;HF1;70\n"
+                    "H1;Utskrivning;2025-01-03 10:00;hospital_ward;;;HF1;70\n",
+                    encoding="utf-8")
+    text = run(path, "--only", "out_of_hours_outcomes").stdout
+    assert "  Ikke målbart i denne loggen: Loggen har ingen hendelser på legevakt." in text
+    assert "0,0 %" not in text
+    data = json.loads(run(path, "--only", "out_of_hours_outcomes", "--format", "json").stdout)
+    assert data[0]["missing"]["en"] == "The log has no out-of-hours events."

@@ -96,6 +96,17 @@ def test_unit_names_from_a_unit_mapping_stay_out_of_the_report(write_log, tmp_pa
     assert problems["Unknown care level"] == "6"
 
 
+def test_a_measure_the_log_cannot_give_is_marked_not_a_zero(write_log, tmp_path):
+    log = pathways.read(write_log(
+        "case_id;activity;timestamp;care_level\n"
+        "H1;Innleggelse;2025-01-01 10:00;hospital_ward\n"
+        "H1;Utskrivning;2025-01-03 10:00;hospital_ward\n"))
+    soup = render(log, tmp_path, lang="en")
+    notes = [p.get_text(" ", strip=True) for p in soup.find_all("p", class_="not-measurable")]
+    assert "Not measurable in this log: The log has no out-of-hours events." in notes
+    assert len(notes) == 4  # out-of-hours, back-and-forth, discharge-ready, continuity
+
+
 def test_transition_table_matches_the_api(log, tmp_path):
     soup = render(log, tmp_path, lang="en", min_count=1)
     expected = pathways.transitions(log)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
 from pathways.errors import OptionError
+from pathways.log import EventLog
 
 HOUR_US = 3_600_000_000
 DAY_US = 24 * HOUR_US
@@ -94,6 +95,10 @@ class Measure:
     count_columns : tuple of str
         Columns of ``table`` holding counts of patients or stays, which printed
         tables suppress below the minimum count.
+    missing : dict or None
+        Why this log cannot give the measure (``{"nb", "en"}``: it has no
+        events of the kind the measure counts), or None. The headlines are
+        then empty rather than a misleading 0 %.
     """
 
     name: str
@@ -105,6 +110,7 @@ class Measure:
     reference: tuple[Reference, ...] = ()
     cases: pd.DataFrame | None = None
     count_columns: tuple[str, ...] = field(default=())
+    missing: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         """Hold the count columns as integers (SQL sums come back as floats)."""
@@ -113,6 +119,25 @@ class Measure:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _requiring(measure: Measure, log: EventLog, *conditions: str,
+               missing: dict[str, str]) -> Measure:
+    """The measure, or the measure emptied when the log cannot give it.
+
+    When for one of the SQL ``conditions`` no event of the log matches, the
+    headlines are emptied and ``missing`` says why. A log without out-of-hours
+    events has no share of admissions after one: printing 0 % beside the white
+    paper's "about half" would mislead.
+    """
+    found = log.engine.query("SELECT " + ", ".join(
+        f"EXISTS (SELECT 1 FROM {log.table} WHERE {c}) AS c{i}"
+        for i, c in enumerate(conditions))).iloc[0]
+    if all(found):
+        return measure
+    empty = {key: Headline(h.label, None, None, None, h.unit)
+             for key, h in measure.summary.items()}
+    return replace(measure, summary=empty, missing=missing)
 
 
 def _share(count: int, of: int) -> float | None:

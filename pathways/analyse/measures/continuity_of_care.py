@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from pathways.analyse.measures.base import Headline, Measure, _float, _int, _ratio
+from pathways.analyse.measures.base import (
+    Headline,
+    Measure,
+    _float,
+    _int,
+    _ratio,
+    _requiring,
+)
 from pathways.enrich.levels import level_by_id
 from pathways.errors import OptionError
 from pathways.log import EventLog
@@ -69,7 +76,7 @@ def continuity(log: EventLog, *, level: str | None = "gp", min_visits: int = 2) 
     where_nb = f"nivå {level}" if level else "alle nivåer (enheter)"
     where_en = f"level {level}" if level else "all levels (units)"
     cases = log.engine.query("SELECT * FROM _m_continuity ORDER BY case_id")
-    return Measure(
+    measure = Measure(
         name="continuity",
         title={"nb": "Kontinuitet (COC og UPC)", "en": "Continuity of care (COC and UPC)"},
         definition={
@@ -101,3 +108,6 @@ def continuity(log: EventLog, *, level: str | None = "gp", min_visits: int = 2) 
         cases=cases,
         count_columns=("patients",),
     )
+    return _requiring(measure, log, f"{where} AND resource IS NOT NULL", missing={
+        "nb": "Loggen har ingen besøk med kjent enhet på dette nivået.",
+        "en": "The log has no visits with a known unit at this level."})

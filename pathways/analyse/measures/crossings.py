@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathways.analyse.measures.base import DAY_US, Measure, _int, _ratio, _times
+from pathways.analyse.measures.base import DAY_US, Measure, _int, _ratio, _requiring, _times
 from pathways.errors import OptionError
 from pathways.log import EventLog
 
@@ -52,7 +52,7 @@ def back_and_forth(log: EventLog, *, min_crossings: int = 4, within_days: int = 
         SELECT case_id, crossings, max_crossings, window_start FROM _m_crossing_cases
         WHERE max_crossings >= {min_crossings} ORDER BY max_crossings DESC, case_id
     """), ["window_start"])
-    return Measure(
+    measure = Measure(
         name="back_and_forth",
         title={"nb": "Runddans mellom nivåer", "en": "Back-and-forth between levels"},
         definition={
@@ -76,3 +76,8 @@ def back_and_forth(log: EventLog, *, min_crossings: int = 4, within_days: int = 
         cases=cases,
         count_columns=("cases",),
     )
+    return _requiring(measure, log, "tier = 'municipal'", "tier = 'specialist'", missing={
+        "nb": "Loggen har ikke hendelser både i kommunale tjenester og i "
+              "spesialisthelsetjenesten, så ingen kan krysse mellom dem.",
+        "en": "The log does not have events both in municipal and in specialist "
+              "services, so none can cross between them."})

@@ -13,6 +13,7 @@ from pathways.analyse.measures.base import (
     _int,
     _next_event_after,
     _ratio,
+    _requiring,
     _times,
 )
 from pathways.analyse.measures.readmission import _readmission_targets
@@ -83,7 +84,7 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
                ready_days, ready_days > {flag} AS flagged
         FROM _m_ready ORDER BY ready_days DESC, case_id
     """), ["notice_time", "discharge_time"])
-    return Measure(
+    measure = Measure(
         name="discharge_ready_days",
         title={"nb": "Utskrivningsklare pasienter (overliggedøgn)",
                "en": "Discharge-ready patients (days waiting for the municipality)"},
@@ -143,3 +144,6 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
         cases=cases,
         count_columns=("stays", "flagged", "discharges_followed", "readmitted"),
     )
+    return _requiring(measure, log, "activity_role = 'discharge_ready'", missing={
+        "nb": "Loggen har ingen meldinger om utskrivningsklar pasient.",
+        "en": "The log has no discharge-ready notices."})

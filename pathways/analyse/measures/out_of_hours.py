@@ -10,6 +10,7 @@ from pathways.analyse.measures.base import (
     _check_positive,
     _next_event_after,
     _ratio,
+    _requiring,
 )
 from pathways.analyse.measures.stays import _with_stays, materialize_stays
 from pathways.log import EventLog
@@ -80,7 +81,7 @@ def out_of_hours_outcomes(log: EventLog, *, within_hours: float = 24) -> Measure
         ORDER BY admissions DESC, contacts DESC, municipality
     """)
     hours = f"{within_hours:g}"
-    return Measure(
+    measure = Measure(
         name="out_of_hours_outcomes",
         title={"nb": "Legevakt og innleggelser, begge veier",
                "en": "Out-of-hours contacts and admissions, both directions"},
@@ -132,3 +133,6 @@ def out_of_hours_outcomes(log: EventLog, *, within_hours: float = 24) -> Measure
         ),
         count_columns=("contacts", "contacts_admitted", "admissions", "admissions_after_ooh"),
     )
+    return _requiring(measure, log, "care_level = 'out_of_hours'", missing={
+        "nb": "Loggen har ingen hendelser på legevakt.",
+        "en": "The log has no out-of-hours events."})
