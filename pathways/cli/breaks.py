@@ -141,20 +141,35 @@ def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _summary_text(summary: pd.DataFrame, end: str, lang: str) -> str:
-    """One line per rule: triggers, breaks, rate, open windows."""
+    """One line per rule, in the report's terms (a few dozen rules at most).
+
+    All triggers; of them the judged ones (not excused, window closed); the
+    judged ones with a break; the rate (broken / judged, as in the report);
+    the break rows when a forbid rule gives several per trigger; open windows
+    and excused triggers.
+    """
     en = lang == "en"
-    rate = (summary["rate"] * 100).map(lambda r: "–" if pd.isna(r) else f"{r:.1f} %")
-    if not en:
-        rate = rate.str.replace(".", ",", regex=False)
-    lines = (
-        summary["pathway"] + "/" + summary["rule_id"] + " (" + summary["kind"] + ", "
-        + summary["within"] + "): " + summary["triggers"].astype(str)
-        + (" triggers, " if en else " utløsere, ") + summary["breaks"].astype(str)
-        + (" breaks, rate " if en else " brudd, andel ") + rate + ", "
-        + summary["open_windows"].astype(str)
-        + (" open windows" if en else " åpne vinduer")
-        + summary["excused"].map(
-            lambda n: "" if n == 0 else (f", {n} excused" if en else f", {n} unntatt"))
-    )
+    lines = []
+    for row in summary.itertuples(index=False):
+        rate = "–" if pd.isna(row.rate) else f"{100 * row.rate:.1f} %"
+        if not en:
+            rate = rate.replace(".", ",")
+        extra = "" if row.breaks == row.broken else (
+            f" ({row.breaks} breaks)" if en else f" ({row.breaks} brudd)")
+        parts = [f"{row.triggers} triggers" if en else f"{row.triggers} utløsere",
+                 f"{row.evaluated} judged" if en else f"{row.evaluated} vurdert",
+                 (f"{row.broken} broken" if en else f"{row.broken} med brudd") + extra,
+                 f"rate {rate}" if en else f"andel {rate}",
+                 _open_windows(int(row.open_windows), en)]
+        if row.excused:
+            parts.append(f"{row.excused} excused" if en else f"{row.excused} unntatt")
+        lines.append(f"{row.pathway}/{row.rule_id} ({row.kind}, {row.within}): "
+                     + ", ".join(parts))
     head = (f"End of observation: {end}" if en else f"Slutt på observasjon: {end}")
     return "\n".join([head, *lines])
+
+
+def _open_windows(n: int, en: bool) -> str:
+    if en:
+        return f"{n} open window" + ("" if n == 1 else "s")
+    return f"{n} åpent vindu" if n == 1 else f"{n} åpne vinduer"

@@ -198,10 +198,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "breaks_intro": {
         "nb": "Et brudd er et tegn på at tjenestene ikke møtte pasientens behov på en "
               "samordnet måte (Samhandlingsreformen, boks 5.1): i tid, informasjon eller "
-              "ressurser. Raten er brudd delt på antall utløsende hendelser for regelen.",
+              "ressurser. Raten er utløsende hendelser med brudd delt på vurderte utløsende "
+              "hendelser: de der vinduet er lukket og ingen unntak gjelder.",
         "en": "A break is a sign that the services did not meet the patient's need in a "
               "coordinated way (Coordination Reform, box 5.1): in time, information or "
-              "resources. The rate is breaks divided by the rule's triggering events.",
+              "resources. The rate is triggering events with a break divided by the judged "
+              "ones: those whose window has closed and to which no exception applies.",
     },
     "breaks_none": {"nb": "Ingen regler ga brudd i denne perioden.",
                     "en": "No rule gave a break in this period."},
@@ -231,8 +233,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "pathway": {"nb": "Forløp", "en": "Pathway"},
     "source": {"nb": "Kilde", "en": "Source"},
     "responsible": {"nb": "Ansvarlig", "en": "Responsible"},
-    "triggers": {"nb": "Utløsende hendelser", "en": "Triggers"},
-    "n_breaks": {"nb": "Brudd", "en": "Breaks"},
+    "triggers": {"nb": "Vurderte utløsere", "en": "Judged triggers"},
+    "n_breaks": {"nb": "Med brudd", "en": "Broken"},
     "rate": {"nb": "Rate", "en": "Rate"},
     "open_windows": {"nb": "Åpne vinduer", "en": "Open windows"},
     "late": {"nb": "For sent", "en": "Late"},
