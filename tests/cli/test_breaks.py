@@ -88,7 +88,7 @@ def test_json_output_is_a_list_of_objects(files, tmp_path):
     assert by_case[("C", "epi")]["status"] == "missing"  # --until closed C's window
     assert by_case[("C", "epi")]["evidence_time"] is None
     assert by_case[("A", "epi")]["message"].startswith("Summary late: “Epikrise sendt” came")
-    assert "test/re (resource, 28d): 4 triggers, 1 breaks, rate 25.0 %, 0 open windows" \
+    assert "test/re (resource, 28d): 4 triggers, 4 judged, 1 broken, rate 25.0 %, 0 open windows" \
         in result.stdout
 
 
