@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from itertools import pairwise
 from statistics import median
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from markupsafe import Markup
@@ -255,11 +254,14 @@ class RunChartsContext:
     charts : list of RunChart
     note : str
         The suppression rule for points.
+    dropped : str
+        The rules without a chart (every period suppressed), or "".
     """
 
     intro: str
     charts: list[RunChart] = field(default_factory=list)
     note: str = ""
+    dropped: str = ""
 
 
 def run_charts_section(result: object, outcomes: pd.DataFrame, t: Messages,
@@ -268,17 +270,23 @@ def run_charts_section(result: object, outcomes: pd.DataFrame, t: Messages,
     """Section 5: break rate per period for every rule, with Anhøj's rules."""
     period = opts.period  # checked on entry
     word = t(f"period_{period}")
-    context = RunChartsContext(intro=t("runcharts_intro", period=word),
-                               note=t("runchart_suppressed", min_count=opts.min_count))
+    intro = t("runcharts_intro", period=word)
+    note = t("runchart_suppressed", min_count=opts.min_count)
     if outcomes.empty:
-        return context
-    zone = ZoneInfo(timezone)
-    days = [datetime.fromtimestamp(us / 1e6, tz=UTC).astimezone(zone).date()
-            for us in outcomes["ts_us"]]
-    outcomes = outcomes.assign(start=[period_start(d, period) for d in days])  # type: ignore[arg-type]
-    starts = period_starts(min(days), max(days), period)  # type: ignore[arg-type]
+        return RunChartsContext(intro=intro, note=note)
+    # Local days of the triggers, vectorised; the period of each distinct day
+    # (a few hundred) is looked up in Python, never once per trigger.
+    days = (pd.to_datetime(outcomes["ts_us"], unit="us", utc=True)
+            .dt.tz_convert(timezone).dt.normalize().dt.tz_localize(None))
+    distinct = days.drop_duplicates()
+    period_of = pd.Series([period_start(d.date(), period) for d in distinct],  # type: ignore[arg-type]
+                          index=distinct)
+    outcomes = outcomes.assign(start=days.map(period_of).to_numpy())
+    first, last = days.min().date(), days.max().date()
+    starts = period_starts(first, last, period)  # type: ignore[arg-type]
     summary: pd.DataFrame = result.summary  # type: ignore[attr-defined]
-    for rule_no, group in outcomes.groupby("rule_no"):
+    charts, dropped = [], []
+    for rule_no, group in outcomes.groupby("rule_no"):  # one chart per rule
         rule = summary.iloc[int(rule_no)]
         counts = group.groupby("start")["broken"].agg(["size", "sum"])
         values: list[float | None] = []
@@ -288,12 +296,16 @@ def run_charts_section(result: object, outcomes: pd.DataFrame, t: Messages,
                       if start in counts.index else (0, 0))
             values.append(safe_rate(br, ev, opts.min_count))
             table.rows.append([Cell(period_label(start, period)), *_rate_cells(ev, br, opts)])
+        name = f"{rule['pathway']}/{rule['rule_id']}"
         if all(v is None for v in values):
+            dropped.append(name)
             continue
-        title = f"{rule['title']} ({rule['rule_id']})"
-        context.charts.append(_one_chart(title, f"run-{int(rule_no)}", starts, values, table,
+        title = f"{rule['title']} ({name})"
+        charts.append(_one_chart(title, f"run-{int(rule_no)}", starts, values, table,
                                          t, opts, interventions))
-    return context
+    return RunChartsContext(intro=intro, charts=charts, note=note, dropped=t(
+        "runcharts_dropped", min_count=opts.min_count, rules=", ".join(dropped))
+        if dropped else "")
 
 
 def _one_chart(title: str, chart_id: str, starts: list[date], values: list[float | None],

@@ -266,5 +266,18 @@ def test_breaks_section_matches_evaluate(log, tmp_path):
     by_hospital = table_rows(table_in(soup, "breaks-hospital"))
     assert by_hospital == [["Helse Test HF", "8", "8", "100.0%"]]
     assert "Test source, line 1" in soup.find("section", id="breaks").get_text()
-    assert soup.find("section", id="runcharts").find("svg", class_="chart") is not None
+    runcharts = soup.find("section", id="runcharts")
+    assert runcharts.find("svg", class_="chart") is not None
+    # the heading names the pathway: the same rule id is in several pathways
+    assert [h.get_text() for h in runcharts.find_all("h3")] == [
+        "No home care within an hour (test/hjemme-1h)"]
+    assert runcharts.find("p", class_="runcharts-dropped") is None
     assert soup.find("section", id="conformance").find("dl", class_="facts")
+    # with 9 as the smallest count shown, March's 8 triggers are hidden: no chart,
+    # and the report says which rule has none
+    hidden = render(log, tmp_path, name="hidden.html", lang="en", rules=[rules], min_count=9)
+    runcharts = hidden.find("section", id="runcharts")
+    assert runcharts.find("svg", class_="chart") is None
+    assert runcharts.find("p", class_="runcharts-dropped").get_text() == (
+        "No chart, because every period has fewer than 9 judged triggers or breaks: "
+        "test/hjemme-1h.")
