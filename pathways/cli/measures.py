@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from pathways.cli.common import log_options, read_log
-from pathways.present.measure_tables import measure_table, shown_headline
+from pathways.present.measure_tables import measure_table, shown_headline, source_text
 from pathways.present.numbers import decimal_text, is_suppressed
 from pathways.present.tables import Table
 
@@ -79,7 +79,8 @@ def measure_text(measure: Measure, lang: str, min_count: int) -> str:
     for ref in measure.reference:
         ours = measure.summary.get(ref.compare_to or "")
         beside = f" — {w['ours']}: {format_headline(ours, lang, min_count)}" if ours else ""
-        lines.append(f"  {w['reference']}: {ref.source}: {ref.figure[lang]} [{ref.year}]"
+        lines.append(f"  {w['reference']}: {source_text(ref.source, lang)}: {ref.figure[lang]} "
+                     f"[{ref.year[lang]}]"
                      f"{beside}; {ref.differs[lang]}")
     table = measure_table(measure, lang, min_count)
     if table is not None:
@@ -151,7 +152,7 @@ def measures_csv(measures: list[Measure], lang: str, min_count: int) -> str:
             ref = refs.get(key)
             value, count, of = shown_headline(h.value, h.count, h.of, h.unit, min_count)
             writer.writerow([m.name, key, h.label[lang], value, count, of, h.unit,
-                             ref.value if ref else None, ref.year if ref else None,
+                             ref.value if ref else None, ref.year[lang] if ref else None,
                              ref.source if ref else None])
     return buffer.getvalue()
 

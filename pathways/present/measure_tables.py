@@ -12,6 +12,7 @@ describe fewer patients). Columns naming units or clinicians are left out
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -160,3 +161,26 @@ def shown_headline(value: float | None, count: int | None, of: int | None, unit:
     return (None if hide else value,
             f"<{min_count}" if small(count) else count,
             f"<{min_count}" if small(of) else of)
+
+
+_SEEDS = re.compile(r"seeds (\d{3}):(\d+)(?:[–-](\d+))?")
+
+
+def source_text(source: str, lang: str) -> str:
+    """A reference's source with its ``seeds NNN:from–to`` place written out.
+
+    Examples
+    --------
+    >>> source_text("St.meld. nr. 47, seeds 004:3945–3950", "nb")
+    'St.meld. nr. 47, kildetekst 004, linje 3945–3950'
+    >>> source_text("Drammen kommune, seeds 001:210", "en")
+    'Drammen kommune, source text 001, line 210'
+    """
+    def words(match: re.Match[str]) -> str:
+        number, first, last = match.groups()
+        lines = f"{first}–{last}" if last else first
+        if lang == "nb":
+            return f"kildetekst {number}, linje {lines}"
+        return f"source text {number}, line{'s' if last else ''} {lines}"
+
+    return _SEEDS.sub(words, source)

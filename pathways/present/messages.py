@@ -435,7 +435,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "m_signal": {
         "nb": "Et brudd er et signal til gjennomgang, ikke bevis for svikt. "
               "Stortingsmeldingen sier rett etter boks 5.1 at noen pasienter bør gå "
-              "utenfor standardforløpet (St.meld. nr. 47 (2008–2009), s. 4344–4372 i "
+              "utenfor standardforløpet (St.meld. nr. 47 (2008–2009), linje 4344–4372 i "
               "kildeteksten). Regler kan derfor nevne begrunnede unntak.",
         "en": "A break is a signal for review, not proof of failure. The white paper says "
               "right after box 5.1 that some patients should leave the standard pathway "

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from pathways.analyse.conformance import Conformance
 from pathways.present.charts import histogram
-from pathways.present.measure_tables import measure_table
+from pathways.present.measure_tables import measure_table, source_text
 from pathways.present.messages import Messages
 from pathways.present.numbers import (
     count_text,
@@ -155,7 +155,7 @@ def measures_section(measures: list[Any], t: Messages, opts: ReportOptions,
             references.rows.append([
                 Cell(measure.title[lang]),
                 Cell(headline_text(ours, opts) if ours is not None else "–"),
-                Cell(ref.figure[lang]), Cell(ref.year), Cell(ref.source),
+                Cell(ref.figure[lang]), Cell(ref.year[lang]), Cell(source_text(ref.source, lang)),
                 Cell(ref.differs[lang])])
     return MeasuresContext(measures=views, references=references)
 

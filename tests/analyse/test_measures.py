@@ -276,7 +276,7 @@ def test_all_measures_and_registry(hand):
         assert m.thresholds
         assert all(h.label["nb"] and h.label["en"] for h in m.summary.values())
         for ref in m.reference:
-            assert ref.year
+            assert ref.year["nb"] and ref.year["en"]
             assert "seeds" in ref.source
             assert ref.differs["nb"]
             assert ref.compare_to in m.summary

@@ -27,6 +27,9 @@ def test_text_prints_definition_headline_and_reference(hand_csv):
     assert "33,3 % (1 av 3)" in out
     assert "St.meld. nr. 47 (2008–2009)" in out
     assert "1 av 5 eldre" in out
+    assert ("Samhandlingsreformen, kildetekst 004, linje 3945–3950: 1 av 5 eldre pasienter "
+            "reinnlegges innen 28 dager [dataår ikke oppgitt (stortingsmeldingen 2009)]") in out
+    assert "seeds" not in out and "data year" not in out
     assert "definisjonen der:" in out
     assert "Kontinuitet" not in out
 

@@ -27,10 +27,12 @@ class Reference:
     value : float or None
         The figure as a number comparable with ``summary[compare_to]``
         (a share between 0 and 1), or None when it is not comparable.
-    year : str
-        Year of the data (or of the rule), as the source gives it.
+    year : dict
+        Year of the data (or of the rule), as the source gives it, ``{"nb", "en"}``.
     source : str
-        Document and line range in ``seeds/`` (see ../shared/SEEDS-MEASURES.md).
+        The document, and ``seeds NNN:from–to``: its file and line range in
+        ``seeds/`` (see ../shared/SEEDS-MEASURES.md), which output shows in
+        words (:func:`pathways.present.measure_tables.source_text`).
     differs : dict
         How the source's definition differs from ours, ``{"nb": ..., "en": ...}``.
     compare_to : str or None
@@ -39,7 +41,7 @@ class Reference:
 
     figure: dict[str, str]
     value: float | None
-    year: str
+    year: dict[str, str]
     source: str
     differs: dict[str, str]
     compare_to: str | None = None

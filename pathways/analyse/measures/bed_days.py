@@ -80,7 +80,7 @@ def length_of_stay(log: EventLog) -> Measure:
                           "liggedøgnene",
                     "en": "people over 80 are 4.6 % of the population and use 16.4 % of "
                           "bed-days"},
-            value=0.164, year="2007",
+            value=0.164, year={"nb": "2007", "en": "2007"},
             source=f"{WHITE_PAPER}, seeds 004:3859–3861",
             differs={"nb": "definisjonen der: alle somatiske liggedøgn nasjonalt; vår: "
                            "liggedøgn i loggen, der utvalget av pasienter bestemmer andelen",

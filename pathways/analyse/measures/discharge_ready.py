@@ -123,7 +123,7 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
                               "varsel om utskrivningsklar pasient",
                         "en": "hospitals may charge the municipality from 10 days after the "
                               "written discharge-ready notice"},
-                value=None, year="2009 rule",
+                value=None, year={"nb": "regel fra 2009", "en": "2009 rule"},
                 source=f"{WHITE_PAPER}, seeds 004:9863–9868",
                 differs={"nb": "en betalingsregel, ikke et måltall; vi flagger opphold over "
                                f"{flag:g} døgn",
@@ -135,7 +135,7 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
                               "pasienter; stor variasjon mellom sykehus",
                         "en": "19 000 stays and about 145 000 bed-days of discharge-ready "
                               "patients; large variation between hospitals"},
-                value=None, year="tertials 1–2 of 2008",
+                value=None, year={"nb": "1. og 2. tertial 2008", "en": "tertials 1–2 of 2008"},
                 source=f"{WHITE_PAPER}, seeds 004:9843–9855",
                 differs={"nb": "nasjonale tall for åtte måneder; våre gjelder denne loggen",
                          "en": "national totals for eight months; ours are for this log"},

@@ -100,7 +100,8 @@ def emergency_admissions(log: EventLog, *, gp_lookback_days: int = 7) -> Measure
             Reference(
                 figure={"nb": "60 % av heldøgnsopphold er ø-hjelp; 80 % for over 80 år",
                         "en": "60 % of inpatient stays are emergencies; 80 % for over-80s"},
-                value=0.60, year="2009 (white paper; data year not stated)",
+                value=0.60, year={"nb": "2009 (stortingsmeldingen; dataår ikke oppgitt)",
+                      "en": "2009 (white paper; data year not stated)"},
                 source=f"{WHITE_PAPER}, seeds 004:3962–3965",
                 differs={"nb": "definisjonen der: alle heldøgnsopphold nasjonalt etter NPRs "
                                "hastegrad; vår: innleggelser i loggen med kjent hastegrad",
@@ -112,7 +113,7 @@ def emergency_admissions(log: EventLog, *, gp_lookback_days: int = 7) -> Measure
                               "var involvert",
                         "en": "55 % of 415 000 emergency admissions happened without the GP "
                               "being involved"},
-                value=0.55, year="2007",
+                value=0.55, year={"nb": "2007", "en": "2007"},
                 source=f"{WHITE_PAPER}, seeds 004:3995–3998",
                 differs={"nb": "definisjonen der: fastlegen ikke involvert i innleggelsen; "
                                f"vår: ingen fastlegehendelse i loggen de siste {days} dagene",

@@ -113,7 +113,8 @@ def out_of_hours_outcomes(log: EventLog, *, within_hours: float = 24) -> Measure
                 figure={"nb": "legevakten står for om lag halvparten av sykehusinnleggelsene",
                         "en": "out-of-hours services account for about half of hospital "
                               "admissions"},
-                value=0.5, year="2009 (white paper; data year not stated)",
+                value=0.5, year={"nb": "2009 (stortingsmeldingen; dataår ikke oppgitt)",
+                      "en": "2009 (white paper; data year not stated)"},
                 source=f"{WHITE_PAPER}, seeds 004:12397–12399",
                 differs={"nb": "definisjonen der: innleggelser der legevakten henviste, "
                                "nasjonalt; vår: innleggelser med en legevaktkontakt i loggen "
@@ -125,8 +126,9 @@ def out_of_hours_outcomes(log: EventLog, *, within_hours: float = 24) -> Measure
             Reference(
                 figure={"nb": "de fleste legevaktkontakter bør ikke føre til innleggelse",
                         "en": "most out-of-hours contacts should not lead to admission"},
-                value=None, year="no figure given",
-                source="seeds 003:22–25",
+                value=None, year={"nb": "ingen tall oppgitt", "en": "no figure given"},
+                source="Helse Vest RHF, innspill til stortingsmeldingen om allmennlegetjenesten, "
+                       "seeds 003:22–25",
                 differs={"nb": "ingen tallfestet andel i kilden",
                          "en": "the source gives no number"},
                 compare_to="contacts_admitted"),

@@ -157,7 +157,8 @@ _READMISSION_REFERENCES = (
     Reference(
         figure={"nb": "1 av 5 eldre pasienter reinnlegges innen 28 dager",
                 "en": "1 in 5 elderly patients readmitted within 28 days"},
-        value=0.20, year="data year not stated (white paper 2009)",
+        value=0.20, year={"nb": "dataår ikke oppgitt (stortingsmeldingen 2009)",
+                      "en": "data year not stated (white paper 2009)"},
         source=f"{WHITE_PAPER}, seeds 004:3945–3950",
         differs={"nb": "definisjonen der: to påfølgende innleggelser av samme eldre pasient "
                        "innen 28 dager (innleggelse til innleggelse), nasjonalt; vår: "
@@ -171,7 +172,8 @@ _READMISSION_REFERENCES = (
                       "brukere av omsorgstjenester",
                 "en": "more than 1 in 4 elderly readmitted within two months; 1 in 3 for "
                       "new users of care services"},
-        value=0.25, year="data year not stated (white paper 2009)",
+        value=0.25, year={"nb": "dataår ikke oppgitt (stortingsmeldingen 2009)",
+                      "en": "data year not stated (white paper 2009)"},
         source=f"{WHITE_PAPER}, seeds 004:3945–3950",
         differs={"nb": "definisjonen der: innleggelse til innleggelse, eldre, nasjonalt; vår: "
                        "utskrivning til neste innleggelse innen 61 dager, alle aldre",

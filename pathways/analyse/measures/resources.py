@@ -102,8 +102,8 @@ def resource_concentration(log: EventLog, *, top_share: float = 0.10) -> Measure
         reference=(Reference(
             figure={"nb": "10 % av pasientene bruker 63 % av ressursene",
                     "en": "10 % of patients use 63 % of resources"},
-            value=0.63, year="not stated",
-            source="seeds 001:210",
+            value=0.63, year={"nb": "ikke oppgitt", "en": "not stated"},
+            source="Drammen kommune, innspill til Helsereformutvalget, seeds 001:210",
             differs={"nb": "definisjonen der: ressurser (kostnad) i sykehus; vår: kontakter og "
                            "liggedøgn i loggen",
                      "en": "definition there: hospital resources (cost); ours: contacts and "
