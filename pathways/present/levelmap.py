@@ -16,6 +16,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from pathways.enrich.levels import level_by_id, taxonomy
+from pathways.present.numbers import NBSP, hours_text, pct_text
 
 #: Okabe-Ito colours (safe for colour-blind readers).
 TIER_FILL = {"municipal": "#FBE3B0", "specialist": "#CDE7F6", "none": "#EEEEEE"}
@@ -45,21 +46,19 @@ def dot_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def format_hours(hours: float | None) -> str:
-    """A waiting time for a label: minutes, hours or days.
+def format_hours(hours: float | None, lang: str = "en") -> str:
+    """A waiting time for a label: minutes, hours or days, as the report's tables write it.
 
     Examples
     --------
     >>> format_hours(0.5), format_hours(5.25), format_hours(72)
     ('30 min', '5.2 h', '3.0 d')
+    >>> format_hours(5.25, "nb"), format_hours(72, "nb")
+    ('5,2 t', '3,0 d')
     """
     if hours is None or hours != hours:
         return ""
-    if hours < 1:
-        return f"{hours * 60:.0f} min"
-    if hours < 48:
-        return f"{hours:.1f} h"
-    return f"{hours / 24:.1f} d"
+    return hours_text(hours, lang).replace(NBSP, " ")
 
 
 def count_label(count: int, min_count: int) -> str:
@@ -73,11 +72,12 @@ def count_label(count: int, min_count: int) -> str:
     return f"<{min_count}" if count < min_count else str(count)
 
 
-def edge_label(count: int, median_hours: float | None, min_count: int) -> str:
+def edge_label(count: int, median_hours: float | None, min_count: int,
+               lang: str = "en") -> str:
     """Count and median waiting; the median is left out when the count is suppressed."""
     if count < min_count:
         return count_label(count, min_count)
-    return f"{count}\n{format_hours(median_hours)}"
+    return f"{count}\n{format_hours(median_hours, lang)}"
 
 
 def _tier(level: str | None) -> str:
@@ -173,10 +173,11 @@ def level_map_dot(
             continue
         s_tier, t_tier = _tier(row.source_level), _tier(row.target_level)
         cross = {s_tier, t_tier} == {"municipal", "specialist"}
-        label = edge_label(int(row.count), row.median_hours, min_count)
+        label = edge_label(int(row.count), row.median_hours, min_count, lang)
         pair = (row.source_level, row.target_level)
         if break_rates and pair in break_rates:
-            label += f"\nbrudd {break_rates[pair]:.0%}"
+            word = "brudd" if lang == "nb" else "breaks"
+            label += f"\n{word} {pct_text(break_rates[pair], lang).replace(NBSP, ' ')}"
         width = 1 + 4 * int(row.count) / top
         style = (f'color="{CROSS_TIER}", penwidth={width + 1.5:.1f}, style=bold'
                  if cross else f'color="{EDGE}", penwidth={width:.1f}')
@@ -219,7 +220,7 @@ def level_view_dot(transitions: pd.DataFrame, level_counts: pd.DataFrame, *,
     for row in transitions.itertuples(index=False):
         if row.from_level not in ids or row.to_level not in ids:
             continue
-        label = edge_label(int(row.count), row.median_hours, min_count)
+        label = edge_label(int(row.count), row.median_hours, min_count, lang)
         width = 1 + 4 * int(row.count) / top
         style = (f'color="{CROSS_TIER}", penwidth={width + 1.5:.1f}, style=bold'
                  if row.cross_tier else f'color="{EDGE}", penwidth={width:.1f}')

@@ -281,3 +281,19 @@ def test_breaks_section_matches_evaluate(log, tmp_path):
     assert runcharts.find("p", class_="runcharts-dropped").get_text() == (
         "No chart, because every period has fewer than 9 judged triggers or breaks: "
         "test/hjemme-1h.")
+
+
+@pytest.mark.parametrize(("lang", "wait", "rate"), [("nb", "2,0 t", "brudd 25 %"),
+                                                    ("en", "2.0 h", "breaks 25%")])
+def test_level_map_labels_in_the_reports_language(lang, wait, rate):
+    import pandas as pd
+
+    from pathways.present.levelmap import level_map_dot
+
+    nodes = pd.DataFrame({"care_level": ["gp", "hospital_ward"], "activity": ["A", "B"],
+                          "count": [10, 10]})
+    edges = pd.DataFrame({"source_level": ["gp"], "source": ["A"],
+                          "target_level": ["hospital_ward"], "target": ["B"],
+                          "count": [10], "median_hours": [2.0]})
+    dot = level_map_dot(nodes, edges, lang=lang, break_rates={("gp", "hospital_ward"): 0.25})
+    assert f'label="10\\n{wait}\\n{rate}"' in dot
