@@ -19,6 +19,7 @@ import pathways
 from pathways.analyse import transitions as T
 from pathways.errors import EngineError
 from pathways.spark import SparkEngine, local_session, to_spark, translate
+from tests.conftest import REPO
 
 pytest.importorskip("pyspark")
 
@@ -198,13 +199,63 @@ def test_cli_discover_on_spark(spark: Any, tmp_path: Path) -> None:
 
 PATHWAYS = ["kols", "diabetes", "hjerneslag", "eldre"]
 
+#: A rule the hand-written log breaks late: case A sees the GP 77 h after its
+#: discharge (across the switch to summer time), B in 46 h, D never (missing).
+#: The built-in pathways add missing and occurred breaks, but no late one.
+HAND_RULES = """\
+pathway: hand
+title: {nb: Håndskrevet, en: Hand-written}
+rules:
+  - id: fastlege-3d
+    kind: time
+    after: {activity: Utskrivning}
+    expect: {activity: Fastlege, level: gp}
+    within: 3d
+    title: {nb: Ingen fastlege innen tre dager, en: No GP within three days}
+    source: "Test rule."
+    responsible: kommune
+"""
 
-@pytest.mark.parametrize("which", ["hand_written", "sepsis"])
+SEPSIS_RULES = REPO / "eventlogs" / "sepsis-rules.yaml"
+SEPSIS_LEVELS = REPO / "eventlogs" / "sepsis-levels.yaml"
+
+
+@pytest.fixture(scope="session")
+def hand_rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("spark-rules") / "hand.yaml"
+    path.write_text(HAND_RULES, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def sepsis_levels(sepsis_csv: Path) -> Any:
+    """The Sepsis log with its care levels, as the rules file is meant to be used."""
+    return pathways.read(sepsis_csv, levels=SEPSIS_LEVELS)
+
+
+@pytest.fixture(scope="session")
+def sepsis_levels_spark(sepsis_levels: Any, spark: Any) -> Any:
+    return to_spark(sepsis_levels, spark)
+
+
+@pytest.mark.parametrize("which", ["hand_written", "sepsis_levels"])
 def test_breaks_same_on_spark(which: str, request: pytest.FixtureRequest) -> None:
+    from pathways.analyse.breaks import evaluate
+
     duck = request.getfixturevalue(which)
     spark_log = request.getfixturevalue(f"{which}_spark")
-    assert_same(pathways.breaks(duck, pathway=PATHWAYS),
-                pathways.breaks(spark_log, pathway=PATHWAYS))
+    if which == "hand_written":
+        chosen = {"pathway": PATHWAYS, "rules": request.getfixturevalue("hand_rules")}
+    else:
+        chosen = {"rules": SEPSIS_RULES}  # the built-in pathways find nothing in Sepsis
+    a, b = evaluate(duck, **chosen), evaluate(spark_log, **chosen)
+    # Every status is compared, not two empty tables: late (and its delay),
+    # missing (delay to the end of observation) and occurred (a forbid rule).
+    assert set(a.breaks["status"]) == {"late", "missing", "occurred"}
+    assert a.breaks["from_level"].notna().any() and a.breaks["to_level"].notna().any()
+    assert_same(a.breaks, b.breaks)
+    assert_same(a.summary, b.summary)
+    assert a.end_of_observation == b.end_of_observation
 
 
 def _same_summary(duck: dict[str, Any], spark: dict[str, Any]) -> None:

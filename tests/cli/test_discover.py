@@ -109,6 +109,122 @@ def test_bpmn_has_numbered_ids_and_short_coordinates(log_path, tmp_path):
         assert ref in ids
 
 
+#: Choice, a skip and a repeat, so the inductive miner's net has silent transitions.
+BRANCHING_LOG = """Pasient-ID;Hendelse;Tidspunkt;Tjenestenivå
+p1;Fastlegekonsultasjon;01.06.2025 08:00;Fastlege
+p1;Innleggelse;01.06.2025 10:00;Sengepost
+p1;Utskrivning;03.06.2025 10:00;Sengepost
+p2;Fastlegekonsultasjon;01.06.2025 08:00;Fastlege
+p2;Utskrivning;02.06.2025 14:00;Sengepost
+p3;Fastlegekonsultasjon;01.06.2025 08:00;Fastlege
+p3;Innleggelse;01.06.2025 10:00;Sengepost
+p3;Innleggelse;02.06.2025 10:00;Sengepost
+p3;Utskrivning;03.06.2025 10:00;Sengepost
+p4;Legevaktkonsultasjon;01.06.2025 08:00;Legevakt
+p4;Innleggelse;01.06.2025 10:00;Sengepost
+p4;Utskrivning;03.06.2025 10:00;Sengepost
+"""
+
+
+@pytest.mark.parametrize("miner", ["inductive", "heuristics"])
+def test_pnml_is_the_same_bytes_with_numbered_ids(write_log, tmp_path, miner):
+    """No random UUIDs, object ids or clock in the net's name: long digit runs in
+    them can pass as a national identity number, and every export differed."""
+    import re
+
+    log_path = write_log(BRANCHING_LOG, name="eksport.csv")
+    first, second = tmp_path / "first.pnml", tmp_path / "second.pnml"
+    for out in (first, second):
+        assert run("discover", log_path, "-o", out, "--miner", miner).exit_code == 0
+    text = first.read_text()
+    assert first.read_bytes() == second.read_bytes()
+    assert re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-", text) is None
+    assert re.search(r"[0-9]{9}", text) is None
+    assert "imdf_net" not in text and "localNodeID" not in text
+    root = ET.fromstring(first.read_bytes())
+    page = root.find("net/page")
+    ids = {kind: [e.get("id") for e in page.iter(kind)] for kind in ("place", "transition", "arc")}
+    for kind, prefix in (("place", "p"), ("transition", "t"), ("arc", "a")):
+        assert ids[kind] == [f"{prefix}{n}" for n in range(1, len(ids[kind]) + 1)], kind
+    nodes = set(ids["place"]) | set(ids["transition"])
+    for arc in root.iter("arc"):
+        assert arc.get("source") in nodes and arc.get("target") in nodes
+        assert (arc.get("source") in ids["place"]) != (arc.get("target") in ids["place"])
+    marked = [p.get("idref") for m in root.iter("finalmarkings") for p in m.iter("place")]
+    assert marked and set(marked) <= set(ids["place"])
+
+
+@pytest.mark.parametrize("miner", ["inductive", "heuristics"])
+def test_pnml_reads_back_as_the_same_net(write_log, tmp_path, miner):
+    import networkx as nx
+    import pm4py
+
+    import pathways
+    from pathways.present.model import write_model
+
+    log = pathways.read(write_log(BRANCHING_LOG, name="eksport.csv"))
+    model = pathways.discover(log, miner=miner)
+    out = tmp_path / "model.pnml"
+    write_model(log, model, out)
+    before = model.petri_net
+    after = pm4py.read_pnml(str(out))
+    for (net, im, fm), other in ((before, after), (after, before)):
+        assert len(net.places) == len(other[0].places)
+        assert len(net.transitions) == len(other[0].transitions)
+        assert len(net.arcs) == len(other[0].arcs)
+        assert len(im) == len(other[1]) == 1 and len(fm) == len(other[2]) == 1
+    labels = [sorted(t.label for t in net.transitions if t.label is not None)
+              for net, _, _ in (before, after)]
+    assert labels[0] == labels[1] and "Innleggelse" in labels[0]
+    assert any(t.label is None for t in after[0].transitions)  # silent ones stay silent
+
+    def graph(net, im, fm):
+        g = nx.DiGraph()
+        for place in net.places:
+            g.add_node(place, mark=(im[place], fm[place]))
+        for transition in net.transitions:
+            g.add_node(transition, mark=transition.label)
+        g.add_edges_from((arc.source, arc.target) for arc in net.arcs)
+        return g
+
+    assert nx.is_isomorphic(graph(*before), graph(*after),
+                            node_match=lambda a, b: a["mark"] == b["mark"])
+
+
+def test_pnml_tidy_keeps_nodes_the_structure_cannot_tell_apart(tmp_path):
+    """Two silent transitions with the same places on both sides: whichever
+    pm4py names first, the file is the same."""
+    import pm4py
+    from pm4py.objects.petri_net.obj import Marking, PetriNet
+    from pm4py.objects.petri_net.utils.petri_utils import add_arc_from_to
+
+    from pathways.present.model import tidy_pnml
+
+    texts = set()
+    for names in (("tau_1", "tau_2"), ("tau_2", "tau_1"), ("b", "a")):
+        net = PetriNet("imdf_net_1795526592.8440213")
+        source, sink = PetriNet.Place("source"), PetriNet.Place("sink")
+        net.places.update((source, sink))
+        a = PetriNet.Transition("0f8fad5b-d9cb-469f-a165-70867728950e", "A")
+        net.transitions.add(a)
+        add_arc_from_to(source, a, net)
+        add_arc_from_to(a, sink, net)
+        for name in names:
+            tau = PetriNet.Transition(name, None)
+            net.transitions.add(tau)
+            add_arc_from_to(source, tau, net)
+            add_arc_from_to(tau, sink, net)
+        out = tmp_path / "net.pnml"
+        pm4py.write_pnml(net, Marking({source: 1}), Marking({sink: 1}), str(out))
+        texts.add(tidy_pnml(out.read_text()))
+    assert len(texts) == 1
+    (text,) = texts
+    assert '<arc id="a6" source="t3" target="p2" />' in text
+    out.write_text(text)
+    net, _, _ = pm4py.read_pnml(str(out))
+    assert sorted(str(t.label) for t in net.transitions) == ["A", "None", "None"]
+
+
 def test_heuristics_miner_json_and_picture(log_path, tmp_path):
     out = tmp_path / "heu.json"
     assert run("discover", log_path, "-o", out, "--miner", "heuristics").exit_code == 0
