@@ -69,8 +69,8 @@ def test_default_output_is_csv_beside_the_log(files):
     assert rows[2]["responsible"] == "kommune"
     out = result.stdout
     assert "Slutt på observasjon: 2025-03-20T10:00:00+01:00" in out
-    assert "test/epi (information, 1d): 4 utløsere, 3 vurdert, 2 med brudd, andel 66,7 %, 1 åpent vindu" \
-        in out
+    assert ("test/epi (information, 1d): 4 utløsere, 3 vurdert, 2 med brudd, andel 66,7 %, "
+            "1 åpent vindu") in out
     assert f"Skrev {target} (3 brudd)." in out
     assert result.stderr == ""
 

@@ -198,7 +198,7 @@ def test_pnml_tidy_keeps_nodes_the_structure_cannot_tell_apart(tmp_path):
     from pm4py.objects.petri_net.obj import Marking, PetriNet
     from pm4py.objects.petri_net.utils.petri_utils import add_arc_from_to
 
-    from pathways.present.model import tidy_pnml
+    from pathways.present.stable_exports import tidy_pnml
 
     texts = set()
     for names in (("tau_1", "tau_2"), ("tau_2", "tau_1"), ("b", "a")):
