@@ -102,12 +102,16 @@ def timeline(log: EventLog, case_id: str, *, lang: str = "nb") -> str:
     """
     if lang not in ("nb", "en"):
         raise OptionError(f"lang must be one of 'nb', 'en'; got {lang!r}.")
+    # A national identity number given as the case is looked up by its pseudonym,
+    # as the log holds it, and is never echoed.
+    case_id = pseudonymise_text(case_id, load_key())
     events = _case_events(log, case_id)
     if events.empty:
         raise OptionError(
             f"No case {case_id!r} in {log.report.source}. Case ids are shown as the log "
             "holds them after reading (national identity numbers become pseudonyms "
-            "'pid-…'); list them with pathways.read(LOG).to_pandas(['case_id']) or "
+            "'pid-…', and a number given here is looked up by its pseudonym); list them "
+            "with pathways.read(LOG).to_pandas(['case_id']) or "
             "'pathways measures LOG --format json --show-cases'.")
     return _draw(events, _case_stays(log, case_id), case_id, lang, log.report.timezone)
 

@@ -72,3 +72,18 @@ def test_cli_writes_the_svg(log, tmp_path):
     bad = CliRunner().invoke(main, ["timeline", source, "nobody", "-o", str(out)])
     assert bad.exit_code == 2
     assert "No case 'nobody'" in bad.stderr
+
+
+def test_a_national_id_finds_its_case_by_pseudonym_and_is_not_echoed(log, tmp_path):
+    # The user has the number; the log holds its pseudonym under the same key.
+    svg = pathways.timeline(log, "15076500565", lang="en")
+    assert svg == pathways.timeline(log, case_of(log), lang="en")
+    out = tmp_path / "t.svg"
+    # an id with valid check digits that is not in the log: the message names
+    # its pseudonym, never the number
+    missing = CliRunner().invoke(main, ["timeline", log.report.source, "01010110013",
+                                        "-o", str(out)])
+    assert missing.exit_code == 2
+    assert "No case 'pid-" in missing.stderr
+    assert "01010110013" not in missing.output
+    assert not out.exists()
