@@ -21,6 +21,7 @@ EVALUATED = ("met", *BROKEN)
 
 
 def trigger_outcomes(log: EventLog, *, pathway: object = None, rules: object = None,
+                     cohort: str | None = None,
                      lang: str = "nb") -> tuple[BreakResult, pd.DataFrame]:
     """Evaluate the pathways and return the result with one row per evaluated trigger.
 
@@ -36,7 +37,8 @@ def trigger_outcomes(log: EventLog, *, pathway: object = None, rules: object = N
         ``occurred``) and ``broken`` (bool). Excused triggers and open windows
         are left out, as they are from the rate's denominator.
     """
-    result = evaluate(log, pathway=pathway, rules=rules, lang=lang)  # type: ignore[arg-type]
+    result = evaluate(log, pathway=pathway, rules=rules, cohort=cohort,  # type: ignore[arg-type]
+                      lang=lang)
     frame = log.engine.query(f"""
         WITH c AS (
             SELECT case_id, max(municipality) AS municipality, max(hospital) AS hospital

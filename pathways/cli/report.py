@@ -19,6 +19,8 @@ from pathways.cli.common import log_options, note, read_log
                    "eldre); repeat for several.")
 @click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
               help="A pathway (rule) file in YAML; repeat for several.")
+@click.option("--cohort", metavar="NAME",
+              help="Apply the pathways only to this cohort's cases, e.g. kols.")
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
               help="Language of the page: Norwegian bokmål or English.")
 @click.option("--min-count", type=click.IntRange(1), default=5, show_default=True,
@@ -32,7 +34,7 @@ from pathways.cli.common import log_options, note, read_log
                    "2025-09-01:\"Ny utskrivningsrutine\"; repeat for several.")
 @log_options
 def report(log_path: Path, output: Path, pathway: tuple[str, ...], rules: tuple[Path, ...],
-           lang: str, min_count: int, show_cases: bool, period: str,
+           cohort: str | None, lang: str, min_count: int, show_cases: bool, period: str,
            interventions: tuple[str, ...], **options: Any) -> None:
     r"""Write one self-contained HTML page about LOG for the health community's meeting.
 
@@ -40,12 +42,14 @@ def report(log_path: Path, output: Path, pathway: tuple[str, ...], rules: tuple[
     waiting times at transitions, breaks by kind, rule, transition and
     organisation, run charts, the most common variants, conformance, measures
     and method notes. It needs no network and prints on A4. Counts below
-    --min-count are hidden.
+    --min-count are hidden. Without --pathway and --rules, the built-in
+    pathways of the cohorts in the log apply, each to its own cohort; a
+    named pathway applies to every case unless --cohort is given.
 
     Example:
 
         pathways report eventlogs/sample.csv -o rapport.html --pathway kols \
-            --intervention 2025-09-01:"Ny utskrivningsrutine"
+            --cohort kols --intervention 2025-09-01:"Ny utskrivningsrutine"
     """
     import pathways
     from pathways.analyse.runchart import Intervention
@@ -55,6 +59,6 @@ def report(log_path: Path, output: Path, pathway: tuple[str, ...], rules: tuple[
     check_writable(output)
     log = read_log(log_path, options)
     pathways.report(log, output, pathway=list(pathway) or None, rules=list(rules) or None,
-                    lang=lang, min_count=min_count, show_cases=show_cases, period=period,
-                    interventions=marks)
+                    cohort=cohort, lang=lang, min_count=min_count, show_cases=show_cases,
+                    period=period, interventions=marks)
     note(f"Wrote {output}")

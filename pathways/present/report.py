@@ -92,6 +92,7 @@ def report(
     *,
     pathway: str | Path | Sequence[str | Path] | None = None,
     rules: str | Path | Sequence[str | Path] | None = None,
+    cohort: str | None = None,
     lang: str = "nb",
     min_count: int = 5,
     show_cases: bool = False,
@@ -109,7 +110,11 @@ def report(
         The HTML file to write (atomically: all or nothing).
     pathway, rules : name, path or list of them, optional
         Built-in pathways (``kols``, ``diabetes``, ``hjerneslag``, ``eldre``)
-        and rule files whose breaks the page shows.
+        and rule files whose breaks the page shows. Named ones apply to every
+        case; without any, the built-in pathways of the cohorts in the log
+        apply, each to its own cohort.
+    cohort : str, optional
+        Apply the pathways only to the cases of this cohort (``kols``, ...).
     lang : {'nb', 'en'}
         Norwegian bokmål (default) or English.
     min_count : int
@@ -146,7 +151,7 @@ def report(
     options = ReportOptions(lang=options.lang, min_count=options.min_count,
                             show_cases=show_cases, period=options.period)
     html = render_report(build_context(log, options, pathway=pathway, rules=rules,
-                                       interventions=marks))
+                                       cohort=cohort, interventions=marks))
     with atomic_path(target) as tmp:
         tmp.write_text(html, encoding="utf-8")
     return target
@@ -167,6 +172,7 @@ def build_context(
     *,
     pathway: Any = None,
     rules: Any = None,
+    cohort: str | None = None,
     interventions: Sequence[Intervention] = (),
 ) -> ReportContext:
     """Compute every section of the page."""
@@ -184,12 +190,14 @@ def build_context(
     t = Messages(opts.lang)  # type: ignore[arg-type]
     static = resources.files("pathways.present").joinpath("static")
     with stage("Breaks"):
-        result, outcomes = trigger_outcomes(log, pathway=pathway, rules=rules, lang=opts.lang)
+        result, outcomes = trigger_outcomes(log, pathway=pathway, rules=rules, cohort=cohort,
+                                            lang=opts.lang)
     cohorts = set(log.engine.query("SELECT DISTINCT cohort FROM case_cohorts")["cohort"])
     explicit = pathway is not None or rules is not None
     with stage("Conformance"):
-        checks = [conformance(log, pathway=p, cohort=None if explicit or p.cohort not in cohorts
-                              else p.cohort) for p in result.pathways] or [conformance(log)]
+        checks = [conformance(log, pathway=p, cohort=cohort if cohort or explicit
+                              or p.cohort not in cohorts else p.cohort)
+                  for p in result.pathways] or [conformance(log)]
     with stage("Measures"):
         measures = measures_section(all_measures(log), t, opts)
     titles = {p.name: p.title.get(opts.lang) for p in result.pathways}

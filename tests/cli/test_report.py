@@ -44,3 +44,25 @@ def test_report_help_has_an_example():
     result = CliRunner().invoke(main, ["report", "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output and "--intervention" in result.output
+
+
+def test_cohort_limits_a_named_pathway_to_its_patients(tmp_path):
+    # A named pathway applies to every case; --cohort kols gives the COPD rules'
+    # triggers of COPD patients only, the same numbers as 'pathways breaks'.
+    import pathways
+    from pathways.analyse.breaks import rule_summary
+
+    sample = "eventlogs/sample.csv"
+    log = pathways.read(sample)
+    every = rule_summary(log, pathway="kols").set_index("rule_id")["evaluated"]
+    copd = rule_summary(log, pathway="kols", cohort="kols").set_index("rule_id")["evaluated"]
+    assert (copd < every).all()
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(main, ["report", sample, "-o", str(out), "--pathway", "kols",
+                                       "--cohort", "kols", "-q"])
+    assert result.exit_code == 0, result.output
+    rows = BeautifulSoup(out.read_text("utf-8"), "html.parser").find(
+        "table", class_="breaks-rule").find("tbody").find_all("tr")
+    shown = {r.find_all("td")[1].get_text().rsplit("(", 1)[1].rstrip(")"):
+             int(r.find_all("td")[3].get_text()) for r in rows}
+    assert shown == copd.to_dict()
