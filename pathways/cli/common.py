@@ -67,6 +67,11 @@ def note(message: str) -> None:
     click.echo(message, err=True)
 
 
+def wrote(path: Path, lang: str) -> str:
+    """"Skrev PATH" or "Wrote PATH": the last line of a command that wrote a file."""
+    return f"{'Wrote' if lang == 'en' else 'Skrev'} {path}"
+
+
 def default_output(log_path: Path, suffix: str) -> Path:
     """``LOG-stem`` + suffix beside the log."""
     name = log_path.name

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from pathways.cli.common import default_output, log_options, read_log
+from pathways.cli.common import default_output, log_options, read_log, wrote
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,5 +61,7 @@ def discover(log_path: Path, output: Path | None, miner: str | None, view: str,
     click.echo(summary)
     if model.input == "dfg":
         click.echo(f"The {model.miner} miner was given the directly-follows graph "
-                   "(the log is too large for pm4py's event table).")
-    click.echo(f"Wrote {target}")
+                   "(the log is too large for pm4py's event table)." if lang == "en" else
+                   f"{model.miner}-mineren fikk direkte-etterfølger-grafen (loggen er for "
+                   "stor for pm4pys hendelsestabell).")
+    click.echo(wrote(target, lang))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pathways.cli.common import log_options, read_log
+from pathways.cli.common import log_options, read_log, wrote
 from pathways.present.measure_tables import measure_table, shown_headline, source_text
 from pathways.present.numbers import decimal_text, is_suppressed
 from pathways.present.tables import Table
@@ -211,4 +211,4 @@ def measures(log_path: Path, only: tuple[str, ...], fmt: str, lang: str,
         click.echo(text, nl=False)
     else:
         write_text(output, text)
-        click.echo(f"Wrote {output}", err=True)
+        click.echo(wrote(output, lang), err=True)

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from pathways.cli.common import log_options, read_log
+from pathways.cli.common import log_options, read_log, wrote
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,4 +45,4 @@ def read(log_path: Path, output: Path | None, lang: str, **options: Any) -> None
     click.echo(log_summary(log, lang=lang))
     if output is not None:
         pathways.save(log, output)
-        click.echo(f"Wrote {output}")
+        click.echo(wrote(output, lang))

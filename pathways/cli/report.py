@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from pathways.cli.common import log_options, note, read_log
+from pathways.cli.common import log_options, note, read_log, wrote
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,4 +61,4 @@ def report(log_path: Path, output: Path, pathway: tuple[str, ...], rules: tuple[
     pathways.report(log, output, pathway=list(pathway) or None, rules=list(rules) or None,
                     cohort=cohort, lang=lang, min_count=min_count, show_cases=show_cases,
                     period=period, interventions=marks)
-    note(f"Wrote {output}")
+    note(wrote(output, lang))

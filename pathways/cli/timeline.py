@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from pathways.cli.common import log_options, read_log
+from pathways.cli.common import log_options, read_log, wrote
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,4 +37,5 @@ def timeline(log_path: Path, case_id: str, output: Path, lang: str, **options: A
     check_writable(output)
     log = read_log(log_path, options)
     write_text(output, pathways.timeline(log, case_id, lang=lang))
-    click.echo(f"Wrote {output} (taushetsbelagt / confidential)", err=True)
+    click.echo(wrote(output, lang) + (" (confidential)" if lang == "en"
+                                       else " (taushetsbelagt)"), err=True)

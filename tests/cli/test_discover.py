@@ -39,7 +39,7 @@ def test_json_holds_the_dfg_schema(log_path, tmp_path):
                      ("Innleggelse", "Utskrivning"): (2, 36.0)}
     assert {n["activity"]: n["count"] for n in doc["nodes"]} == {
         "Fastlegekonsultasjon": 2, "Innleggelse": 2, "Utskrivning": 2}
-    assert f"Wrote {out}" in result.stdout
+    assert f"Skrev {out}" in result.stdout
     assert "2 forløp, 6 hendelser" in result.stdout
 
 

@@ -73,7 +73,7 @@ def test_cli_read_saves_and_every_command_takes_the_saved_file(write_log, tmp_pa
     runner = CliRunner()
     result = runner.invoke(main, ["read", str(log_path), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert f"Wrote {out}" in result.stdout
+    assert f"Skrev {out}" in result.stdout
     from_csv = runner.invoke(main, ["breaks", str(log_path), "-o", str(tmp_path / "a.csv"),
                                     "--pathway", "kols"])
     from_saved = runner.invoke(main, ["breaks", str(out), "-o", str(tmp_path / "b.csv"),
