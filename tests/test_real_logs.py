@@ -68,5 +68,6 @@ def test_bpic2011_gzip_log_reads_with_zero_padded_ids():
     expected, _, _ = pm4py.discover_dfg(frame, case_id_key="case_id", activity_key="activity",
                                         timestamp_key="timestamp")
     ours = pathways.directly_follows(log)
-    assert dict(zip(zip(ours["source"], ours["target"]), ours["count"], strict=True)) == expected
+    pairs = zip(ours["source"], ours["target"], strict=True)
+    assert dict(zip(pairs, ours["count"], strict=True)) == expected
     assert len(expected) == 4231

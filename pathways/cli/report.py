@@ -53,9 +53,10 @@ def report(log_path: Path, output: Path, pathway: tuple[str, ...], rules: tuple[
     """
     import pathways
     from pathways.analyse.runchart import Intervention
-    from pathways.present.output import check_writable
+    from pathways.present.output import check_extension, check_writable
 
     marks = [Intervention.parse(text) for text in interventions]
+    check_extension(output, (".html", ".htm"), "the report")
     check_writable(output)
     log = read_log(log_path, options)
     pathways.report(log, output, pathway=list(pathway) or None, rules=list(rules) or None,

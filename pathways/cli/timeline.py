@@ -14,7 +14,7 @@ from pathways.cli.common import log_options, read_log, wrote
 @click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path))
 @click.argument("case_id", metavar="CASE")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="The SVG file to write.")
+              help="The file to write: .svg, or .html for a page that holds the drawing.")
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
               help="Language of labels and title.")
 @log_options
@@ -32,10 +32,13 @@ def timeline(log_path: Path, case_id: str, output: Path, lang: str, **options: A
         pathways timeline eventlogs/sample.csv P0000001 -o forlop.svg
     """
     import pathways
-    from pathways.present.output import check_writable, write_text
+    from pathways.present.output import check_extension, check_writable, write_text
+    from pathways.present.timeline import timeline_page
 
+    check_extension(output, (".svg", ".html", ".htm"), "the timeline")
     check_writable(output)
     log = read_log(log_path, options)
-    write_text(output, pathways.timeline(log, case_id, lang=lang))
+    svg = pathways.timeline(log, case_id, lang=lang)
+    write_text(output, svg if output.suffix.lower() == ".svg" else timeline_page(svg, lang))
     click.echo(wrote(output, lang) + (" (confidential)" if lang == "en"
                                        else " (taushetsbelagt)"), err=True)

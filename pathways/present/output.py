@@ -36,6 +36,20 @@ def check_writable(path: Path) -> None:
         ) from None
 
 
+def check_extension(path: Path, allowed: tuple[str, ...], what: str) -> None:
+    """Fail before any work when ``path`` does not end in one of ``allowed``.
+
+    A report named ``r.pdf`` would otherwise be HTML in a file that a PDF
+    reader refuses to open.
+    """
+    if path.suffix.lower() not in allowed:
+        raise OutputError(
+            f"Cannot write {path}: {what} is written as {' or '.join(allowed)}, not "
+            f"{path.suffix or 'a file without an extension'}. Name the file "
+            f"{path.with_suffix(allowed[0]).name}."
+        )
+
+
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it into place on success."""

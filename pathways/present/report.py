@@ -26,7 +26,7 @@ from pathways.log import EventLog
 from pathways.present.break_sections import BreaksContext, RunChartsContext
 from pathways.present.messages import LANGUAGES, Messages
 from pathways.present.more_sections import ConformanceContext, MeasuresContext
-from pathways.present.output import atomic_path, check_writable
+from pathways.present.output import atomic_path, check_extension, check_writable
 from pathways.present.sections import (
     LevelMapContext,
     MethodContext,
@@ -140,6 +140,7 @@ def report(
     'rapport.html'
     """
     target = Path(path)
+    check_extension(target, (".html", ".htm"), "the report")
     options = _check_options(lang, min_count, period)
     marks = [i if isinstance(i, Intervention) else Intervention.parse(i)
              for i in interventions]

@@ -40,6 +40,18 @@ TIER_COLOURS = {"municipal": "#e8f1e4", "specialist": "#e4ecf7", "none": "#f4f4f
 LEFT, RIGHT, TOP, ROW, BOTTOM, WIDTH = 250, 40, 80, 56, 50, 1100
 
 
+def timeline_page(svg: str, lang: str) -> str:
+    """The timeline as a self-contained HTML page (for ``-o FILE.html``).
+
+    The page's title is the drawing's own (already escaped) title.
+    """
+    start = svg.index("<title>") + len("<title>")
+    title = svg[start:svg.index("</title>", start)]
+    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="robots" content="noindex">\n<title>{title}</title>\n</head>\n'
+            f"<body>\n{svg}\n</body>\n</html>\n")
+
+
 def _case_events(log: EventLog, case_id: str) -> pd.DataFrame:
     literal = "'" + case_id.replace("'", "''") + "'"
     return log.engine.query(f"""

@@ -66,3 +66,17 @@ def test_cohort_limits_a_named_pathway_to_its_patients(tmp_path):
     shown = {r.find_all("td")[1].get_text().rsplit("(", 1)[1].rstrip(")"):
              int(r.find_all("td")[3].get_text()) for r in rows}
     assert shown == copd.to_dict()
+
+
+def test_report_and_timeline_refuse_a_file_type_they_do_not_write(write_log, tmp_path):
+    log = write_log(small_log_text())
+    result = CliRunner().invoke(main, ["report", str(log), "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: Cannot write {tmp_path / 'r.pdf'}: the report is written "
+                             "as .html or .htm, not .pdf. Name the file r.html.\n")
+    timeline = CliRunner().invoke(main, ["timeline", str(log), "A01", "-o",
+                                         str(tmp_path / "t.png")])
+    assert timeline.exit_code == 2
+    assert ("the timeline is written as .svg or .html or .htm, not .png. Name the file t.svg."
+            in timeline.stderr)
+    assert list(tmp_path.iterdir()) == [log]

@@ -87,3 +87,14 @@ def test_a_national_id_finds_its_case_by_pseudonym_and_is_not_echoed(log, tmp_pa
     assert "No case 'pid-" in missing.stderr
     assert "01010110013" not in missing.output
     assert not out.exists()
+
+
+def test_cli_writes_an_html_page_holding_the_drawing(log, tmp_path):
+    out = tmp_path / "t.html"
+    result = CliRunner().invoke(main, ["timeline", log.report.source, "B", "-o", str(out),
+                                       "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert "<title>Confidential – journey B</title>" in page
+    assert pathways.timeline(log, "B", lang="en") in page
