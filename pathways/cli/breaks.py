@@ -8,7 +8,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from pathways.cli.common import default_output, log_options, read_log
+from pathways.cli.common import default_output, log_options, note, read_log
 from pathways.errors import OutputError
 
 #: Output formats by extension.
@@ -75,6 +75,10 @@ def breaks(log_path: Path, output: Path | None, pathway: tuple[str, ...],
     with stage(f"Writing {target.name}"):
         write_breaks(result.breaks, target)
     click.echo(_summary_text(result.summary, result.end_of_observation, lang))
+    if len(result.summary) and not result.summary["triggers"].any():
+        from pathways.present.messages import Messages
+
+        note(Messages(lang)("breaks_no_triggers"))  # type: ignore[arg-type]
     click.echo(f"Wrote {target} ({len(result.breaks)} breaks)." if lang == "en"
                else f"Skrev {target} ({len(result.breaks)} brudd).")
 

@@ -161,7 +161,9 @@ def breaks_section(result: object, outcomes: pd.DataFrame, t: Messages,
             axis_label=t("breaks_axis")))
     cases = _case_table(result, t, opts) if opts.show_cases else None
     note = "" if len(summary) else t("breaks_no_rules")
-    if len(summary) and not outcomes["broken"].any():
+    if len(summary) and not summary["triggers"].any():
+        note = t("breaks_no_triggers")
+    elif len(summary) and not outcomes["broken"].any():
         note = t("breaks_none")
     return BreaksContext(rules=rules, by_kind=by_kind, by_rule=by_rule, by_pair=by_pair,
                          by_municipality=tables[0], by_hospital=tables[1], chart=chart,

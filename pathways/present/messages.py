@@ -207,6 +207,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "breaks_none": {"nb": "Ingen regler ga brudd i denne perioden.",
                     "en": "No rule gave a break in this period."},
+    "breaks_no_triggers": {
+        "nb": "Ingen av regelenes utløsende hendelser finnes i loggen, så ingenting er "
+              "vurdert. Sjekk aktivitetsnavnene («pathways pathways» viser reglene), "
+              "eller skriv en regelfil med loggens egne navn (--rules).",
+        "en": "None of the rules' triggering events occurs in the log, so nothing was "
+              "judged. Check the activity names (“pathways pathways” lists the rules), "
+              "or write a rule file with the log's own names (--rules).",
+    },
     "breaks_no_rules": {
         "nb": "Ingen forløpsregler gjaldt for denne loggen. Velg et forløp med --pathway "
               "eller en regelfil med --rules.",

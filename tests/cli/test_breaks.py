@@ -215,3 +215,16 @@ def test_csv_writer_round_trips_awkward_text(tmp_path):
     assert [r["case_id"] for r in rows] == ["A", "B,1", 'C "x"', "'=cmd"]
     assert [r["message"] for r in rows] == ["linje 1\nlinje 2", "æøå – «sitat»", "", "'-1"]
     assert [r["delay_hours"] for r in rows] == ["26.0", "0.5", "", "1234.25"]
+
+
+def test_rules_whose_triggers_never_occur_say_so(tmp_path):
+    # A log in another vocabulary (Dutch hospital activities): no rule can start.
+    log = tmp_path / "other.csv"
+    log.write_text("case_id,activity,timestamp\nA,1e consult poliklinisch,2025-01-02 10:00\n"
+                   "A,ligdagen,2025-01-03 10:00\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["breaks", str(log), "-o", str(tmp_path / "b.csv"),
+                                       "--pathway", "kols", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "kols/epikrise-1d (information, 1d): 0 triggers, 0 judged, 0 broken" in result.stdout
+    assert ("None of the rules' triggering events occurs in the log, so nothing was judged."
+            in result.stderr)

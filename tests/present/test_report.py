@@ -297,3 +297,11 @@ def test_level_map_labels_in_the_reports_language(lang, wait, rate):
                           "count": [10], "median_hours": [2.0]})
     dot = level_map_dot(nodes, edges, lang=lang, break_rates={("gp", "hospital_ward"): 0.25})
     assert f'label="10\\n{wait}\\n{rate}"' in dot
+
+
+def test_breaks_section_says_when_no_rule_could_start(write_log, tmp_path):
+    log = pathways.read(write_log("case_id;activity;timestamp\nA;ligdagen;2025-01-02 10:00\n"
+                                  "A;ontslag;2025-01-05 10:00\n"))
+    soup = render(log, tmp_path, lang="en", pathway="kols")
+    text = soup.find("section", id="breaks").get_text(" ", strip=True)
+    assert "None of the rules' triggering events occurs in the log" in text
