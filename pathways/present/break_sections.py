@@ -31,7 +31,7 @@ from pathways.analyse.runchart import (
 )
 from pathways.present.charts import KIND_COLOUR, RunChartLine, bar_chart, run_chart
 from pathways.present.messages import Messages
-from pathways.present.numbers import pct_text, safe_rate
+from pathways.present.numbers import is_suppressed, pct_text, safe_rate
 from pathways.present.sections import ReportOptions, count_cell, level_name
 from pathways.present.tables import Cell, Column, Table
 
@@ -131,7 +131,7 @@ def breaks_section(result: object, outcomes: pd.DataFrame, t: Messages,
             Cell(row.pathway), Cell(f"{row.title} ({row.rule_id})"),
             Cell(t(f"kind_{row.kind}") if row.kind in KINDS else row.kind),
             *_rate_cells(int(row.evaluated), int(row.broken), opts),
-            count_cell(int(row.late), opts), count_cell(int(row.missing), opts),
+            *_late_and_missing(int(row.late), int(row.missing), opts),
             count_cell(int(row.occurred), opts), count_cell(int(row.open_windows), opts)])
 
     by_pair = Table(t("by_pair"), [Column(t("from_level")), Column(t("to_level")),
@@ -168,6 +168,21 @@ def breaks_section(result: object, outcomes: pd.DataFrame, t: Messages,
     return BreaksContext(rules=rules, by_kind=by_kind, by_rule=by_rule, by_pair=by_pair,
                          by_municipality=tables[0], by_hospital=tables[1], chart=chart,
                          cases=cases, note=note)
+
+
+def _late_and_missing(late: int, missing: int, opts: ReportOptions) -> list[Cell]:
+    """Late and missing breaks, which add up to the broken triggers shown beside them.
+
+    When one is suppressed and the other shown, the broken count minus the one
+    shown would give the hidden one back: the other is then hidden too (``–``).
+    """
+    cells = [count_cell(late, opts), count_cell(missing, opts)]
+    small = [is_suppressed(n, opts.min_count) for n in (late, missing)]
+    if small[0] != small[1]:
+        shown = 1 if small[0] else 0
+        if (late, missing)[shown]:
+            cells[shown] = Cell("–", sort=0.5)
+    return cells
 
 
 def pair_rates(result: object, outcomes: pd.DataFrame) -> pd.DataFrame:
