@@ -41,6 +41,19 @@ def test_option_errors_are_one_line(log, tmp_path, command, extra, message):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("command", ["discover", "report", "breaks", "measures", "read"])
+def test_a_zone_only_duckdb_knows_is_refused_before_any_output(log, tmp_path, command):
+    # DuckDB takes 'europe/oslo'; Python's zoneinfo, which prints the times, does not.
+    out = {"discover": "map.svg", "report": "r.html", "breaks": "b.csv",
+           "measures": "m.txt", "read": "log.duckdb"}[command]
+    result = run(command, log, "--timezone", "europe/oslo", "-o", tmp_path / out)
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: --timezone 'europe/oslo' is not a known time zone. "
+                             "Did you mean Europe/Oslo? Zone names are case-sensitive.\n")
+    assert isinstance(result.exception, SystemExit)
+    assert not (tmp_path / out).exists()
+
+
 def test_unknown_output_extension_names_the_allowed_ones(log, tmp_path):
     result = run("discover", log, "-o", tmp_path / "map.docx")
     assert result.exit_code == 2
