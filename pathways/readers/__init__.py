@@ -60,8 +60,9 @@ def read(
     path : str or Path
         A CSV, XES or Parquet file, optionally gzip-compressed.
     sep, encoding, date_format : str, optional
-        Override the detected CSV separator, text encoding and strptime format
-        of the timestamps (for example ``"%d.%m.%Y %H:%M"``).
+        Override the detected CSV separator (one character; ``"tab"`` names a
+        tab), text encoding and strptime format of the timestamps (for example
+        ``"%d.%m.%Y %H:%M"``).
     timezone : str
         Zone of naive timestamps (default Europe/Oslo).
     case, activity, timestamp, level, resource, organisation : str, optional

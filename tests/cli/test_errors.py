@@ -54,6 +54,18 @@ def test_a_zone_only_duckdb_knows_is_refused_before_any_output(log, tmp_path, co
     assert not (tmp_path / out).exists()
 
 
+@pytest.mark.parametrize(("command", "code"), [("validate", 1), ("discover", 2)])
+def test_a_separator_of_several_characters_names_sep(log, tmp_path, command, code):
+    result = run(command, log, "--sep", ";;", *(["-o", tmp_path / "map.svg"]
+                                                 if command == "discover" else []))
+    assert result.exit_code == code
+    assert result.stderr == ("Error: --sep ';;' is 2 characters; the column separator must "
+                             "be one character, such as ';', ',' or '|' (for a tab: --sep "
+                             "tab). Leave --sep out to have it detected.\n")
+    assert isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "map.svg").exists()
+
+
 def test_unknown_output_extension_names_the_allowed_ones(log, tmp_path):
     result = run("discover", log, "-o", tmp_path / "map.docx")
     assert result.exit_code == 2
