@@ -66,6 +66,17 @@ def test_a_separator_of_several_characters_names_sep(log, tmp_path, command, cod
     assert not (tmp_path / "map.svg").exists()
 
 
+@pytest.mark.parametrize("variable", ["PATHWAYS_MEMORY_LIMIT", "PATHWAYS_MAX_TEMP_SIZE"])
+def test_an_engine_size_that_is_no_size_is_one_line(monkeypatch, log, tmp_path, variable):
+    monkeypatch.setenv(variable, "abc")
+    result = run("discover", log, "-o", tmp_path / "map.svg")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {variable}='abc' is not an amount of")
+    assert "GB" in result.stderr and result.stderr.count("\n") == 1
+    assert isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "map.svg").exists()
+
+
 def test_unknown_output_extension_names_the_allowed_ones(log, tmp_path):
     result = run("discover", log, "-o", tmp_path / "map.docx")
     assert result.exit_code == 2
