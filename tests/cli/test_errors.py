@@ -77,6 +77,34 @@ def test_an_engine_size_that_is_no_size_is_one_line(monkeypatch, log, tmp_path, 
     assert not (tmp_path / "map.svg").exists()
 
 
+ANALYSING = {"discover": ["-o", "map.svg"], "report": ["-o", "r.html"],
+             "breaks": ["-o", "b.csv"], "measures": ["-o", "m.txt"],
+             "read": ["-o", "log.duckdb"], "timeline": ["P1", "-o", "t.svg"]}
+
+
+@pytest.mark.parametrize("command", sorted(ANALYSING))
+def test_a_log_with_no_usable_event_is_refused_by_every_command(log, tmp_path, command):
+    # A --date-format without the clock time rejects every row of the log.
+    args = [a if "." not in a else tmp_path / a for a in ANALYSING[command]]
+    result = run(command, log, *args, "--date-format", "%d.%m.%Y")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {log}: none of the 2 rows can be used: all 2 were rejected. Commonest "
+        "reason: the time cannot be read as '%d.%m.%Y' (2 rows; the first is row 1, column "
+        "'timestamp': '01.03.2025 10:00'). Check --date-format (it must match the times as "
+        "written, clock time included, e.g. '%d.%m.%Y %H:%M'), or leave it out to have the "
+        "format detected. 'pathways validate' lists every row.\n")
+    assert isinstance(result.exception, SystemExit)
+    assert list(tmp_path.iterdir()) == [log]  # no output, not even the default one
+
+
+def test_validate_lists_the_rows_of_such_a_log_and_exits_1(log):
+    result = run("validate", log, "--date-format", "%d.%m.%Y")
+    assert result.exit_code == 1
+    assert "Rows whose time cannot be read (left out; see --date-format): 2" in result.stdout
+    assert result.stderr.startswith(f"Error: {log}: none of the 2 rows can be used")
+
+
 def test_unknown_output_extension_names_the_allowed_ones(log, tmp_path):
     result = run("discover", log, "-o", tmp_path / "map.docx")
     assert result.exit_code == 2
