@@ -105,6 +105,20 @@ def test_validate_lists_the_rows_of_such_a_log_and_exits_1(log):
     assert result.stderr.startswith(f"Error: {log}: none of the 2 rows can be used")
 
 
+def test_a_key_file_that_does_not_exist_is_an_error_not_a_new_key(monkeypatch, log,
+                                                                  tmp_path):
+    monkeypatch.delenv("PATHWAYS_PSEUDONYM_KEY", raising=False)
+    key_file = tmp_path / "shared" / "key"
+    monkeypatch.setenv("PATHWAYS_KEY_FILE", str(key_file))
+    result = run("discover", log, "-o", tmp_path / "map.svg")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: PATHWAYS_KEY_FILE names {key_file}, which does "
+                                    "not exist.")
+    assert result.stderr.count("\n") == 1
+    assert isinstance(result.exception, SystemExit)
+    assert not key_file.parent.exists() and not (tmp_path / "map.svg").exists()
+
+
 def test_unknown_output_extension_names_the_allowed_ones(log, tmp_path):
     result = run("discover", log, "-o", tmp_path / "map.docx")
     assert result.exit_code == 2
