@@ -23,11 +23,14 @@ import duckdb
 import pandas as pd
 
 from pathways import progress
-from pathways.errors import EngineError
+from pathways.errors import EngineError, OptionError
 
 #: Defaults for the embedded engine; large logs spill to disk instead of failing.
-DEFAULT_MEMORY_LIMIT = os.environ.get("PATHWAYS_MEMORY_LIMIT", "3GB")
-DEFAULT_MAX_TEMP = os.environ.get("PATHWAYS_MAX_TEMP_SIZE", "50GB")
+DEFAULT_MEMORY_LIMIT = "3GB"
+DEFAULT_MAX_TEMP = "50GB"
+#: Environment variables that change them (read when an engine is made).
+MEMORY_LIMIT_ENV = "PATHWAYS_MEMORY_LIMIT"
+MAX_TEMP_ENV = "PATHWAYS_MAX_TEMP_SIZE"
 #: ``database`` value for a temporary database file (see :class:`DuckDBEngine`).
 ON_DISK = ":disk:"
 
@@ -71,8 +74,16 @@ class DuckDBEngine:
         what lets a log of 100 M events be read within the disk's room.
     threads : int, optional
         Worker threads; DuckDB's default (all cores) when None.
-    memory_limit : str
-        DuckDB ``memory_limit``; beyond it, operators spill to disk.
+    memory_limit : str, optional
+        DuckDB ``memory_limit``, e.g. ``"3GB"``; beyond it, operators spill to
+        disk. By default ``PATHWAYS_MEMORY_LIMIT``, or 3GB when that is unset.
+        The spill folder may hold ``PATHWAYS_MAX_TEMP_SIZE`` (default 50GB).
+
+    Raises
+    ------
+    OptionError
+        When the memory limit or the spill size is not an amount DuckDB
+        understands (the message names the variable or argument).
     """
 
     name = "duckdb"
@@ -82,7 +93,7 @@ class DuckDBEngine:
         database: str | None = None,
         *,
         threads: int | None = None,
-        memory_limit: str = DEFAULT_MEMORY_LIMIT,
+        memory_limit: str | None = None,
     ) -> None:
         self._tempdir = tempfile.mkdtemp(prefix="pathways-duckdb-")
         # Spill files (and a ":disk:" database) go here; the folder goes when
@@ -96,12 +107,36 @@ class DuckDBEngine:
             self.connection.execute("SET enable_progress_bar = true")
             self.connection.execute("SET enable_progress_bar_print = false")
             progress.follow(self)
-        self.connection.execute(f"SET memory_limit = '{memory_limit}'")
+        if memory_limit is None:
+            self.memory_limit = self._size("memory_limit", MEMORY_LIMIT_ENV,
+                                           DEFAULT_MEMORY_LIMIT)
+        else:
+            self.memory_limit = self._size("memory_limit", None, memory_limit)
         self.connection.execute(f"SET temp_directory = '{self._tempdir}'")
-        self.connection.execute(f"SET max_temp_directory_size = '{DEFAULT_MAX_TEMP}'")
+        self.max_temp = self._size("max_temp_directory_size", MAX_TEMP_ENV, DEFAULT_MAX_TEMP)
         self.connection.execute("SET TimeZone = 'UTC'")
         if threads is not None:
             self.connection.execute(f"SET threads = {int(threads)}")
+
+    def _size(self, setting: str, env: str | None, default: str) -> str:
+        """Set a DuckDB size (memory or disk) from ``env`` or ``default``; the value set.
+
+        A value DuckDB cannot read is an :class:`OptionError` that names where it
+        came from: the environment variable, or the argument.
+        """
+        value = (os.environ.get(env) or default) if env else default
+        try:
+            self.connection.execute(f"SET {setting} = '{value.replace(chr(39), chr(39) * 2)}'")
+        except (duckdb.Error, AttributeError) as err:  # AttributeError: not a string
+            reason = str(err).splitlines()[0]
+            source = f"{env}={value!r}" if env else f"{setting}={value!r}"
+            advice = (f"Give a number and a unit, e.g. {env}={default}, or unset it "
+                      f"for the default ({default})." if env
+                      else "Give a number and a unit, e.g. '3GB' or '500MB'.")
+            kind = "memory" if setting == "memory_limit" else "disk space"
+            raise OptionError(f"{source} is not an amount of {kind} DuckDB understands "
+                              f"({reason}). {advice}") from None
+        return value
 
     def query_progress(self) -> float:
         """Percent done of the query now running (negative when none or unknown)."""
@@ -136,8 +171,8 @@ class DuckDBEngine:
         except duckdb.OutOfMemoryException as err:
             raise EngineError(
                 "The log needs more memory or temporary disk space than DuckDB may use "
-                f"(memory limit {DEFAULT_MEMORY_LIMIT}, spill folder {self._tempdir}, at most "
-                f"{DEFAULT_MAX_TEMP}): {str(err).splitlines()[0]} Free disk space, raise "
+                f"(memory limit {self.memory_limit}, spill folder {self._tempdir}, at most "
+                f"{self.max_temp}): {str(err).splitlines()[0]} Free disk space, raise "
                 "PATHWAYS_MEMORY_LIMIT or PATHWAYS_MAX_TEMP_SIZE, or save the log once "
                 "with 'pathways read LOG -o LOG.duckdb' on a machine with more room."
             ) from None

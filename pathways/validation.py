@@ -25,6 +25,7 @@ import pandas as pd
 from pathways.enrich.pseudonym import mask_national_ids
 from pathways.errors import OptionError, PathwaysError
 from pathways.log import ReadReport
+from pathways.readers import no_usable_rows
 from pathways.readers.canonical import REJECT_CODES, WARNING_CODES
 
 __all__ = ["CODES", "PROBLEM_COLUMNS", "Validation", "validate"]
@@ -115,7 +116,7 @@ def validate(path: str | Path, *, max_rows: int | None = None,
         raise OptionError(f"max_rows must be 0 or more; got {max_rows}.")
     source = str(path)
     try:
-        log = pathways.read(path, **read_options)
+        log = pathways.read(path, **{**read_options, "allow_empty": True})
     except PathwaysError as err:
         return Validation(source=source, report=None, problems=_empty_problems(),
                           counts={}, usable=False, errors=(mask_national_ids(str(err)),))
@@ -138,14 +139,9 @@ def validate(path: str | Path, *, max_rows: int | None = None,
     found = dict(zip(by_code["code"], by_code["n"].astype(int), strict=True))
     counts = {code: int(found[code]) for code in CODES if code in found}
     report = log.report
-    errors: tuple[str, ...] = ()
-    if report.rows_kept == 0:
-        errors = (
-            f"{source}: none of the {report.rows_read} rows can be used (each lacks a "
-            "case id, an activity or a readable time). See the rows listed, and name "
-            "the columns (--case, --activity, --timestamp) or the time format "
-            "(--date-format) if they were guessed wrongly.",
-        )
+    # The message every command gives for such a log (pathways.read refuses it).
+    unusable = no_usable_rows(log, source)
+    errors: tuple[str, ...] = () if unusable is None else (mask_national_ids(unusable),)
     return Validation(source=source, report=report, problems=problems[list(PROBLEM_COLUMNS)],
                       counts=counts, usable=not errors, errors=errors)
 

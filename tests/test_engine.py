@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
+import pytest
+
 from pathways.engine import DuckDBEngine
 
 
@@ -23,6 +25,34 @@ def test_memory_limit_and_time_zone_are_set():
     assert engine.scalar("SELECT current_setting('TimeZone')") == "UTC"
     assert engine.scalar("SELECT current_setting('threads')") == 1
     assert engine.scalar("SELECT current_setting('memory_limit')") == "953.6 MiB"  # 1 GB
+
+
+@pytest.mark.parametrize(("variable", "default", "kind"), [
+    ("PATHWAYS_MEMORY_LIMIT", "3GB", "memory"),
+    ("PATHWAYS_MAX_TEMP_SIZE", "50GB", "disk space"),
+])
+def test_a_size_in_the_environment_that_is_no_size_names_the_variable(
+        monkeypatch, variable, default, kind):
+    from pathways.errors import OptionError
+
+    monkeypatch.setenv(variable, "abc")
+    with pytest.raises(OptionError) as caught:
+        DuckDBEngine()
+    assert str(caught.value).startswith(f"{variable}='abc' is not an amount of {kind} DuckDB "
+                                        "understands (")
+    assert str(caught.value).endswith(f"e.g. {variable}={default}, or unset it for the "
+                                      f"default ({default}).")
+    monkeypatch.setenv(variable, "2GB")  # read when an engine is made, not at import
+    setting = {"PATHWAYS_MEMORY_LIMIT": "memory_limit",
+               "PATHWAYS_MAX_TEMP_SIZE": "max_temp_directory_size"}[variable]
+    assert DuckDBEngine().scalar(f"SELECT current_setting('{setting}')") == "1.8 GiB"
+
+
+def test_a_memory_limit_argument_that_is_no_size_names_the_argument():
+    from pathways.errors import OptionError
+
+    with pytest.raises(OptionError, match=r"^memory_limit='lots' is not an amount of memory"):
+        DuckDBEngine(memory_limit="lots")
 
 
 def test_running_out_of_memory_is_a_clear_error():

@@ -133,6 +133,45 @@ def test_log_whose_every_row_is_rejected_is_not_usable(write_log):
     assert rows_of(result, "missing_case_id") == [1, 2]
 
 
+def test_read_refuses_a_log_with_no_usable_event_unless_allowed(write_log, tmp_path):
+    from pathways.errors import LogFormatError
+
+    path = write_log("case_id;activity;timestamp\n"
+                     "A;a;01.03.2025 10:00\nA;a;01.03.2025 10:00\nB;b;02.03.2025 10:00\n")
+    with pytest.raises(LogFormatError) as caught:
+        pathways.read(path, date_format="%d.%m.%Y")
+    assert str(caught.value) == (
+        f"{path}: none of the 3 rows can be used: 2 were rejected and 1 dropped as "
+        "duplicates of them. Commonest reason: the time cannot be read as '%d.%m.%Y' "
+        "(2 rows; the first is row 1, column 'timestamp': '01.03.2025 10:00'). Check "
+        "--date-format (it must match the times as written, clock time included, e.g. "
+        "'%d.%m.%Y %H:%M'), or leave it out to have the format detected. 'pathways "
+        "validate' lists every row.")
+    log = pathways.read(path, date_format="%d.%m.%Y", allow_empty=True)
+    assert (log.report.rows_read, log.report.rows_kept) == (3, 0)
+    # validate still reads it, lists the rows and says why in the same words
+    result = pathways.validate(path, date_format="%d.%m.%Y")
+    assert not result.usable
+    assert rows_of(result, "unparseable_time") == [1, 3]
+    assert str(caught.value).startswith(result.errors[0])
+    # a saved empty log is refused when it is opened, naming the saved file
+    saved = pathways.save(log, tmp_path / "empty.duckdb")
+    with pytest.raises(LogFormatError, match=f"^{saved}: none of the 3 rows can be used"):
+        pathways.read(saved)
+
+
+def test_the_commonest_reason_and_its_option_are_named(write_log):
+    from pathways.errors import LogFormatError
+
+    path = write_log("pid;activity;timestamp\n;a;01.03.2025 10:00\n;b;01.03.2025 11:00\n"
+                     "X;;01.03.2025 12:00\n")
+    with pytest.raises(LogFormatError, match=(
+            r"none of the 3 rows can be used: all 3 were rejected\. Commonest reason: the "
+            r"case id is empty \(2 rows; the first is row 1, column 'pid'\)\. Check that "
+            r"--case names the column")):
+        pathways.read(path, case="pid")
+
+
 def test_national_ids_in_values_are_pseudonymised(write_log):
     path = write_log("case_id;activity;timestamp\n"
                      "15076500565;a;31.02.2025 10:00 15076500565\n"

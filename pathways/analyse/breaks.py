@@ -49,6 +49,8 @@ from pathways.analyse.rules import (
 from pathways.enrich.levels import resolve_level
 from pathways.errors import OptionError
 from pathways.log import EventLog
+from pathways.readers.canonical import MAX_US, MAX_YEAR, MIN_US, MIN_YEAR
+from pathways.readers.timestamps import zone_info
 
 __all__ = [
     "BREAK_COLUMNS",
@@ -306,15 +308,22 @@ def parse_until(value: str | date | datetime | None, timezone: str = OUTPUT_ZONE
     Raises
     ------
     OptionError
-        When the value is not a date or a date and time.
+        When the value is not a date or a date and time (``2025-02-30`` is
+        not), lies outside the years a log can hold (1900-2099), or
+        ``timezone`` is not a known zone.
     """
     if value is None:
         return None
     moment = _until_datetime(value, timezone)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(timezone))
+        moment = moment.replace(tzinfo=zone_info(timezone))
     epoch = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
-    return (moment - epoch) // timedelta(microseconds=1)
+    until_us = (moment - epoch) // timedelta(microseconds=1)
+    if not MIN_US <= until_us < MAX_US:
+        raise OptionError(f"--until {str(value)!r} is outside the years {MIN_YEAR}-"
+                          f"{MAX_YEAR - 1} that a log's times can have. Give the end of "
+                          "observation of this log, e.g. 2025-12-31.")
+    return until_us
 
 
 # --- choosing and describing ---------------------------------------------------
@@ -330,6 +339,8 @@ def _as_list(value: PathwayArg) -> list[str | Path | Pathway]:
 
 _DATE_ONLY = (re.compile(r"^\d{4}-\d{2}-\d{2}$"), re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$"))
 _UNTIL_FORMATS = ("%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S")
+_UNTIL_FORMS = ("--until must be a date (2025-06-30 or 30.06.2025) or a date and time "
+                "(2025-06-30T12:00, 30.06.2025 12:00, optionally with an offset).")
 
 
 def _until_datetime(value: str | date | datetime, timezone: str) -> datetime:
@@ -338,10 +349,14 @@ def _until_datetime(value: str | date | datetime, timezone: str) -> datetime:
     if isinstance(value, date):
         return _end_of_day(value)
     text = str(value).strip()
-    if _DATE_ONLY[0].match(text):
-        return _end_of_day(date.fromisoformat(text))
-    if _DATE_ONLY[1].match(text):
-        return _end_of_day(datetime.strptime(text, "%d.%m.%Y").date())  # noqa: DTZ007
+    try:
+        if _DATE_ONLY[0].match(text):
+            return _end_of_day(date.fromisoformat(text))
+        if _DATE_ONLY[1].match(text):
+            return _end_of_day(datetime.strptime(text, "%d.%m.%Y").date())  # noqa: DTZ007
+    except (ValueError, OverflowError) as err:  # a date's form, but no such day (02-30)
+        raise OptionError(f"--until {text!r} is not a valid date ({err}). {_UNTIL_FORMS}"
+                          ) from None
     try:
         return datetime.fromisoformat(text)
     except ValueError:
@@ -351,10 +366,7 @@ def _until_datetime(value: str | date | datetime, timezone: str) -> datetime:
             return datetime.strptime(text, fmt)  # noqa: DTZ007 (zone added by caller)
         except ValueError:
             continue
-    raise OptionError(
-        f"until must be a date (2025-06-30 or 30.06.2025) or a date and time "
-        f"(2025-06-30T12:00, 30.06.2025 12:00, optionally with an offset); got {value!r}."
-    )
+    raise OptionError(f"{_UNTIL_FORMS[:-1]}; got {value!r}.")
 
 
 def _end_of_day(day: date) -> datetime:

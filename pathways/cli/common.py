@@ -12,7 +12,8 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 
 LOG_OPTIONS = (
-    click.option("--sep", help="Column separator of a CSV file (detected if not given)."),
+    click.option("--sep", help="Column separator of a CSV file: one character, 'tab' for a "
+                               "tab (detected if not given)."),
     click.option("--encoding", help="Text encoding, e.g. utf-8 or cp1252 (detected)."),
     click.option("--date-format",
                  help="strptime format of the times, e.g. '%d.%m.%Y %H:%M' (detected)."),

@@ -9,8 +9,13 @@ pseudonym cannot be turned back into the number.
 
 The key comes, in this order, from the ``PATHWAYS_PSEUDONYM_KEY`` environment
 variable, from the file named by ``PATHWAYS_KEY_FILE``, or from the user's key
-file ``~/.config/pathways/pseudonym.key``, which is created with a random key
-(mode 0600) the first time it is needed.
+file ``~/.config/pathways/pseudonym.key``. Only that default file is created,
+with a random key (mode 0600), the first time it is needed. A file named by
+``PATHWAYS_KEY_FILE`` holds a key someone chose to share (extracts
+pseudonymised with one agreed key can be joined), so when it does not exist,
+is empty or cannot be read, that is an error naming the variable and the path:
+a new random key there would give pseudonyms that silently fail to join. An
+empty default key file is an error too (an empty key protects nothing).
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ import os
 import re
 import secrets
 from pathlib import Path
+
+from pathways.errors import OptionError
 
 KEY_ENV = "PATHWAYS_PSEUDONYM_KEY"
 KEY_FILE_ENV = "PATHWAYS_KEY_FILE"
@@ -60,21 +67,60 @@ def is_national_id(number: str) -> bool:
 
 
 def load_key(key: bytes | str | None = None) -> bytes:
-    """The pseudonym key: given, from the environment, or the user's key file."""
+    """The pseudonym key: given, from the environment, or the user's key file.
+
+    Raises
+    ------
+    OptionError
+        When ``PATHWAYS_KEY_FILE`` names a file that does not exist, is empty
+        or cannot be read, when the default key file is empty or unreadable,
+        or when the default key file cannot be created.
+    """
     if key is not None:
         return key.encode("utf-8") if isinstance(key, str) else key
     env = os.environ.get(KEY_ENV)
     if env:
         return env.encode("utf-8")
-    path = Path(os.environ.get(KEY_FILE_ENV) or DEFAULT_KEY_FILE).expanduser()
-    if path.is_file():
-        return path.read_bytes().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    named = os.environ.get(KEY_FILE_ENV)
+    if named:
+        return _read_key_file(Path(named).expanduser(), f"{KEY_FILE_ENV} names {named}")
+    path = DEFAULT_KEY_FILE.expanduser()
+    if path.exists():
+        return _read_key_file(path, f"The pseudonym key file {path}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it just now
+        return _read_key_file(path, f"The pseudonym key file {path}")
+    except OSError as err:
+        raise OptionError(
+            f"Cannot create the pseudonym key file {path} ({err.strerror}). Set "
+            f"{KEY_FILE_ENV} to the path of a key file, or {KEY_ENV} to the key."
+        ) from None
     fresh = secrets.token_hex(32).encode("ascii")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(fresh)
     return fresh
+
+
+def _read_key_file(path: Path, named: str) -> bytes:
+    """The key in ``path``; an OptionError beginning with ``named`` when there is none."""
+    advice = (f"Point {KEY_FILE_ENV} at the agreed key file, or unset it to use your own "
+              f"key ({DEFAULT_KEY_FILE}, made when first needed): a new key would give "
+              "pseudonyms that do not join with other extracts."
+              if named.startswith(KEY_FILE_ENV) else
+              "Put the key in it, or delete the file to have a new random key made "
+              "(pseudonyms made with the old key will then not join).")
+    try:
+        key = path.read_bytes().strip()
+    except FileNotFoundError:
+        raise OptionError(f"{named}, which does not exist. {advice}") from None
+    except OSError as err:  # a folder, no permission, ...
+        raise OptionError(f"{named}, which cannot be read ({err.strerror}). {advice}"
+                          ) from None
+    if not key:
+        raise OptionError(f"{named}, which is empty: it holds no key. {advice}")
+    return key
 
 
 def pseudonym(number: str, key: bytes) -> str:

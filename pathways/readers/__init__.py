@@ -11,7 +11,7 @@ import duckdb
 from pathways.engine import ON_DISK, DuckDBEngine
 from pathways.enrich.levels import LevelMapping, load_mapping
 from pathways.enrich.pseudonym import load_key
-from pathways.errors import EngineError
+from pathways.errors import EngineError, LogFormatError
 from pathways.log import EventLog, ReadReport
 from pathways.progress import stage
 from pathways.readers.canonical import build_events, pseudonym_table, without_empty_end
@@ -23,7 +23,7 @@ from pathways.readers.store import is_saved_log, open_saved
 from pathways.readers.timestamps import check_timezone
 from pathways.readers.xes import load_xes
 
-__all__ = ["read"]
+__all__ = ["no_usable_rows", "read", "require_events"]
 
 DEFAULT_TIMEZONE = "Europe/Oslo"
 #: From this many rows the log is built in a temporary database file on disk
@@ -52,6 +52,7 @@ def read(
     database: str | None = None,
     threads: int | None = None,
     engine: Any = "duckdb",
+    allow_empty: bool = False,
 ) -> EventLog:
     """Read an event log into the canonical form of DESIGN §3.
 
@@ -60,8 +61,9 @@ def read(
     path : str or Path
         A CSV, XES or Parquet file, optionally gzip-compressed.
     sep, encoding, date_format : str, optional
-        Override the detected CSV separator, text encoding and strptime format
-        of the timestamps (for example ``"%d.%m.%Y %H:%M"``).
+        Override the detected CSV separator (one character; ``"tab"`` names a
+        tab), text encoding and strptime format of the timestamps (for example
+        ``"%d.%m.%Y %H:%M"``).
     timezone : str
         Zone of naive timestamps (default Europe/Oslo).
     case, activity, timestamp, level, resource, organisation : str, optional
@@ -82,10 +84,27 @@ def read(
         the events are then handed over as Parquet (:func:`pathways.spark.to_spark`;
         ``'spark'`` starts a local session).
 
+    allow_empty : bool
+        Return the log even when no row could be used (every row lacked a case
+        id, an activity or a readable time): its ``read_problems`` table says
+        why, row by row. This is what :func:`pathways.validate` does; every
+        analysis needs at least one event, so by default such a log is refused.
+
     Returns
     -------
     EventLog
         The events, pseudonymised, deduplicated, sorted by case and time.
+
+    Raises
+    ------
+    LogFormatError
+        When the file cannot be read, or (unless ``allow_empty``) when it holds
+        no usable event: the message gives the rows read, the commonest reason
+        they were rejected with an example row, and what to change (for
+        instance ``--date-format``).
+    OptionError
+        When an option has a value that cannot be used (``--sep ';;'``, an
+        unknown ``--timezone``, ...).
 
     Examples
     --------
@@ -103,6 +122,8 @@ def read(
     check_file(path)
     if is_saved_log(path):
         saved = open_saved(path, threads=threads)
+        if not allow_empty:
+            require_events(saved, path)
         return saved if hand_to == "duckdb" else _to_spark(saved, hand_to)
     mapping = load_mapping(levels) if isinstance(levels, str | Path) else levels
     file_format = detect_format(path)
@@ -158,7 +179,75 @@ def read(
         unknown_levels_from=built.unknown_levels_from,
     )
     log = EventLog(engine=engine, table="events", report=report)
+    if not allow_empty:
+        require_events(log, path)
     return log if hand_to == "duckdb" else _to_spark(log, hand_to)
+
+
+#: Per reason a row was rejected: what it means, and which option to check.
+_REJECTED = {
+    "missing_case_id": ("the case id is empty", "Check that --case names the column of "
+                        "case (patient journey) ids."),
+    "missing_activity": ("the activity is empty", "Check that --activity names the column "
+                         "of activities."),
+    "missing_time": ("the time is empty", "Check that --timestamp names the column of times."),
+    "unparseable_time": ("the time cannot be read as {fmt}", "Check --date-format (it must "
+                         "match the times as written, clock time included, e.g. "
+                         "'%d.%m.%Y %H:%M'), or leave it out to have the format detected."),
+    "implausible_time": ("the time falls before 1900 or after 2100 when read as {fmt}",
+                         "Check --date-format (day and month, or a two-digit year, read "
+                         "wrongly?), or leave it out to have the format detected."),
+}
+
+
+def no_usable_rows(log: EventLog, source: str | Path | None = None) -> str | None:
+    """Why a log holds no event, in one message; None when it holds at least one.
+
+    The message names ``source`` (by default the file the log was read from),
+    gives the rows read, the commonest reason they were rejected with the
+    first row of that reason (its column and value), and what to change.
+    Reasons come from the log's ``read_problems`` table.
+    """
+    report = log.report
+    if report.rows_kept > 0:
+        return None
+    source = report.source if source is None else str(source)
+    if report.rows_read == 0:
+        return f"{source} holds no data rows, only a header: there is nothing to analyse."
+    codes = ", ".join(f"'{code}'" for code in _REJECTED)
+    rows = log.engine.query(f"""
+        SELECT code, count(*) AS n, arg_min("column", row) AS col,
+               arg_min(value, row) AS value, min(row) AS row
+        FROM read_problems WHERE code IN ({codes})
+        GROUP BY code
+    """)
+    rejected = (f"all {report.rows_rejected} were rejected"
+                if report.rows_rejected == report.rows_read else
+                f"{report.rows_rejected} were rejected and {report.duplicates_dropped} "
+                "dropped as duplicates of them")
+    head = f"{source}: none of the {report.rows_read} rows can be used: {rejected}."
+    if rows.empty:
+        return head
+    order = list(_REJECTED)
+    rows["rank"] = rows["code"].map(order.index)
+    top = rows.sort_values(["n", "rank"], ascending=[False, True]).iloc[0]
+    fmt = repr(report.date_format) if report.date_format else "the detected format"
+    reason, advice = _REJECTED[str(top["code"])]
+    where = f"row {int(top['row'])}"
+    if isinstance(top["col"], str):
+        where += f", column {top['col']!r}"
+    if isinstance(top["value"], str):
+        where += f": {top['value']!r}"
+    return (f"{head} Commonest reason: {reason.format(fmt=fmt)} ({int(top['n'])} rows; "
+            f"the first is {where}). {advice}")
+
+
+def require_events(log: EventLog, source: str | Path | None = None) -> None:
+    """Raise :class:`LogFormatError` (see :func:`no_usable_rows`) for a log with no event."""
+    message = no_usable_rows(log, source)
+    if message is not None:
+        hint = "" if log.report.rows_read == 0 else " 'pathways validate' lists every row."
+        raise LogFormatError(message + hint)
 
 
 def _estimated_rows(path: Path, file_format: str) -> int:

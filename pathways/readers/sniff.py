@@ -17,10 +17,12 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from pathways.errors import LogFormatError
+from pathways.errors import LogFormatError, OptionError
 
 SAMPLE_BYTES = 256 * 1024
 SEPARATORS = (";", ",", "\t", "|")
+#: How a tab may be written on a command line where a tab cannot be typed.
+TAB_NAMES = ("\\t", "tab", "TAB")
 
 GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
@@ -182,5 +184,30 @@ def sniff_csv(
             "or line is far too long, or the file is not a log export). Check the "
             "separator and quotes, or remove the oversized field."
         )
-    sep = separator or detect_separator(path, text)
+    sep = check_separator(separator) if separator else detect_separator(path, text)
     return Dialect(encoding=enc, separator=sep, decimal=detect_decimal(text, sep))
+
+
+def check_separator(separator: str) -> str:
+    r"""The separator given with ``--sep``: one character (``\t`` or ``tab`` for a tab).
+
+    Raises
+    ------
+    OptionError
+        For a separator of several characters, a quote or a line break.
+    """
+    if separator in TAB_NAMES:
+        return "\t"
+    if len(separator) != 1:
+        raise OptionError(
+            f"--sep {separator!r} is {len(separator)} characters; the column separator "
+            "must be one character, such as ';', ',' or '|' (for a tab: --sep tab). "
+            "Leave --sep out to have it detected."
+        )
+    if separator in ('"', "\n", "\r"):
+        raise OptionError(
+            f"--sep {separator!r} cannot separate columns: it is the quote character or "
+            "a line break. Give one character such as ';', ',' or '|', or leave --sep "
+            "out to have it detected."
+        )
+    return separator

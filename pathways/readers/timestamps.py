@@ -18,6 +18,7 @@ change is 24 real hours.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo, available_timezones
 
 from pathways.engine import DuckDBEngine
 from pathways.enrich.pseudonym import mask_national_ids
@@ -209,12 +210,36 @@ def local_hours_sql(naive_table: str, timezone: str) -> str:
 
 
 def check_timezone(engine: DuckDBEngine, timezone: str) -> None:
-    """Fail clearly when ``timezone`` is not an IANA zone name."""
+    """Fail clearly when ``timezone`` is not an IANA zone name.
+
+    Both DuckDB (which converts the times) and Python (which prints them) must
+    know the zone: DuckDB also takes names Python does not (``europe/oslo``,
+    ``GMT+1``), and the other way round (``localtime``).
+    """
+    zone_info(timezone)
     tz = timezone.replace("'", "''")
     try:
         engine.scalar(f"SELECT timezone('{tz}', TIMESTAMP '2025-01-01 00:00:00')")
     except Exception as err:  # duckdb's own error type
-        raise OptionError(
-            f"--timezone {timezone!r} is not a known time zone. "
-            "Use an IANA name such as Europe/Oslo or UTC."
-        ) from err
+        raise _unknown_zone(timezone) from err
+
+
+def zone_info(timezone: str) -> ZoneInfo:
+    """The time zone named ``timezone`` (an IANA name, exactly as written).
+
+    Raises
+    ------
+    OptionError
+        Naming ``--timezone`` and an example, when there is no such zone.
+    """
+    try:
+        return ZoneInfo(timezone)
+    except (ValueError, LookupError, OSError) as err:  # not found, not a name, a folder
+        raise _unknown_zone(timezone) from err
+
+
+def _unknown_zone(timezone: str) -> OptionError:
+    close = sorted(z for z in available_timezones() if z.lower() == str(timezone).lower())
+    hint = (f"Did you mean {close[0]}? Zone names are case-sensitive."
+            if close else "Use an IANA name such as Europe/Oslo or UTC.")
+    return OptionError(f"--timezone {timezone!r} is not a known time zone. {hint}")

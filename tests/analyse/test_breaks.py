@@ -162,6 +162,12 @@ def test_parse_until():
     assert parse_until("31.12.2024") == parse_until("2024-12-31")
     with pytest.raises(OptionError, match="until must be a date"):
         parse_until("next tuesday")
+    with pytest.raises(OptionError, match=r"--until '2025-02-30' is not a valid date"):
+        parse_until("2025-02-30")
+    with pytest.raises(OptionError, match=r"--until '2100-01-01' is outside the years"):
+        parse_until("2100-01-01")
+    with pytest.raises(OptionError, match="--timezone 'Mars/Olympus' is not a known"):
+        parse_until("2025-03-01T10:00", "Mars/Olympus")
 
 
 def test_events_before_the_trigger_are_not_candidates(tmp_path):

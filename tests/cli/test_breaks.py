@@ -146,6 +146,33 @@ def test_unknown_pathway_and_bad_until(files):
     assert not log.with_name("export-breaks.csv").exists()
 
 
+@pytest.mark.parametrize(("until", "why"), [
+    ("2025-02-30", "is not a valid date (day is out of range for month)"),
+    ("2025-13-01", "is not a valid date (month must be in 1..12)"),
+    ("30.02.2025", "is not a valid date (day is out of range for month)"),
+    ("9999-12-31T23:59+00:00", "is outside the years 1900-2099"),
+])
+def test_an_until_that_is_no_date_is_one_line_naming_until(files, until, why):
+    log, rules = files
+    result = run(log, "--rules", rules, "--until", until)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: --until {until!r} {why}")
+    assert result.stderr.count("\n") == 1
+    assert "2025-06-30" in result.stderr or "2025-12-31" in result.stderr  # the form
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not log.with_name("export-breaks.csv").exists()
+
+
+def test_until_with_a_time_in_an_unknown_zone_names_timezone(files):
+    log, rules = files
+    for zone in ("Mars/Olympus", "europe/oslo"):
+        result = run(log, "--rules", rules, "--until", "2025-03-01T10:00", "--timezone", zone)
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"Error: --timezone {zone!r} is not a known time zone")
+        assert isinstance(result.exception, SystemExit)
+    assert not log.with_name("export-breaks.csv").exists()
+
+
 def test_bad_extension_and_missing_folder(files, tmp_path):
     log, rules = files
     result = run(log, "--rules", rules, "-o", tmp_path / "out.xlsx")

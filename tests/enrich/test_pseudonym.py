@@ -85,13 +85,55 @@ def test_key_from_environment_and_key_file(monkeypatch, tmp_path):
     assert load_key() == b"from-file"
 
 
-def test_a_missing_key_file_is_created_private(monkeypatch, tmp_path):
+def test_the_default_key_file_is_created_private(monkeypatch, tmp_path):
+    from pathways.enrich import pseudonym as module
+
     monkeypatch.delenv("PATHWAYS_PSEUDONYM_KEY", raising=False)
+    monkeypatch.delenv("PATHWAYS_KEY_FILE", raising=False)
     key_file = tmp_path / "sub" / "pseudonym.key"
-    monkeypatch.setenv("PATHWAYS_KEY_FILE", str(key_file))
+    monkeypatch.setattr(module, "DEFAULT_KEY_FILE", key_file)
     first = load_key()
     assert len(first) == 64 and load_key() == first
     assert key_file.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize(("make", "why"), [
+    (None, "which does not exist"),
+    ("", "which is empty: it holds no key"),
+    (" \n", "which is empty: it holds no key"),
+    ("folder", "which cannot be read (Is a directory)"),
+])
+def test_a_key_file_named_in_the_environment_is_never_made_up(monkeypatch, tmp_path,
+                                                              make, why):
+    # A mistyped path must not give a fresh key whose pseudonyms do not join.
+    from pathways.errors import OptionError
+
+    monkeypatch.delenv("PATHWAYS_PSEUDONYM_KEY", raising=False)
+    key_file = tmp_path / "agreed" / "key"
+    if make == "folder":
+        key_file.mkdir(parents=True)
+    elif make is not None:
+        key_file.parent.mkdir()
+        key_file.write_text(make)
+    monkeypatch.setenv("PATHWAYS_KEY_FILE", str(key_file))
+    with pytest.raises(OptionError) as caught:
+        load_key()
+    assert str(caught.value).startswith(f"PATHWAYS_KEY_FILE names {key_file}, {why}. "
+                                        "Point PATHWAYS_KEY_FILE at the agreed key file")
+    assert key_file.exists() == (make is not None)
+
+
+def test_an_empty_default_key_file_is_an_error_not_an_empty_key(monkeypatch, tmp_path):
+    from pathways.enrich import pseudonym as module
+    from pathways.errors import OptionError
+
+    monkeypatch.delenv("PATHWAYS_PSEUDONYM_KEY", raising=False)
+    monkeypatch.delenv("PATHWAYS_KEY_FILE", raising=False)
+    key_file = tmp_path / "pseudonym.key"
+    key_file.write_bytes(b"")
+    monkeypatch.setattr(module, "DEFAULT_KEY_FILE", key_file)
+    with pytest.raises(OptionError, match=r"which is empty: it holds no key\. Put the key"):
+        load_key()
 
 
 @pytest.mark.parametrize("number", [VALID, D_NUMBER])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import pathways
-from pathways.errors import ColumnNotFoundError, LogFormatError
+from pathways.errors import ColumnNotFoundError, LogFormatError, OptionError
 
 NORWEGIAN = (
     "Pasient-ID;Hendelse;Tidspunkt;Tjenestenivå;Enhet;Bostedskommune;Alder\n"
@@ -65,6 +67,21 @@ def test_overrides_for_separator_encoding_and_columns(write_log):
                         case="pid", activity="what", timestamp="when")
     assert log.report.columns == {"case_id": "pid", "activity": "what", "timestamp": "when"}
     assert log.n_events == 2
+
+
+@pytest.mark.parametrize("sep", [";;", "::", "\\s"])
+def test_a_separator_of_several_characters_is_an_option_error(write_log, sep):
+    with pytest.raises(OptionError, match=rf"^--sep {re.escape(repr(sep))} is 2 characters; "
+                       "the column separator must be one character"):
+        pathways.read(write_log(NORWEGIAN), sep=sep)
+
+
+def test_the_quote_cannot_separate_and_a_tab_can_be_named(write_log):
+    with pytest.raises(OptionError, match="--sep '\"' cannot separate columns"):
+        pathways.read(write_log(NORWEGIAN), sep='"')
+    path = write_log(NORWEGIAN.replace(";", "\t"))
+    for name in ("\\t", "tab"):
+        assert pathways.read(path, sep=name).report.separator == "\t"
 
 
 def test_leading_zeros_and_text_ids_survive(write_log):
