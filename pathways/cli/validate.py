@@ -52,10 +52,13 @@ def validate(log_path: Path, fmt: str, max_rows: int, **options: Any) -> None:
         pathways validate eventlogs/sample.csv --max-rows 5
     """
     import pathways
+    from pathways.progress import configure, stage
 
+    configure(quiet=options.pop("quiet", False), verbose=options.pop("verbose", False))
     read_args = {k: options[k] for k in READ_KEYS if options.get(k) is not None}
-    result = pathways.validate(log_path, max_rows=None if fmt == "json" else max_rows,
-                               **read_args)
+    with stage(f"Reading {log_path.name}"):
+        result = pathways.validate(log_path, max_rows=None if fmt == "json" else max_rows,
+                                   **read_args)
     if fmt == "json":
         click.echo(json.dumps(validation_json(result), ensure_ascii=False, indent=2))
     else:

@@ -305,3 +305,15 @@ def test_breaks_section_says_when_no_rule_could_start(write_log, tmp_path):
     soup = render(log, tmp_path, lang="en", pathway="kols")
     text = soup.find("section", id="breaks").get_text(" ", strip=True)
     assert "None of the rules' triggering events occurs in the log" in text
+
+
+@pytest.mark.parametrize(("late", "missing", "shown"), [
+    (28, 1, ["–", "<5"]), (1, 28, ["<5", "–"]),   # one small: the other would give it back
+    (2, 3, ["<5", "<5"]), (0, 3, ["0", "<5"]),    # nothing more to hide
+    (10, 0, ["10", "0"]), (7, 9, ["7", "9"])])
+def test_late_and_missing_are_hidden_together(late, missing, shown):
+    from pathways.present.break_sections import _late_and_missing
+    from pathways.present.sections import ReportOptions
+
+    cells = _late_and_missing(late, missing, ReportOptions(lang="en", min_count=5))
+    assert [c.text for c in cells] == shown
