@@ -151,7 +151,8 @@ def _csv_error(path: Path, dialect: Dialect, err: duckdb.Error) -> LogFormatErro
     if "Invalid unicode" in text or "not utf-8" in text:
         return LogFormatError(
             f"{path}{where}: the text is not valid {dialect.encoding}; the file may "
-            "mix encodings. Re-export it in one encoding, or try --encoding cp1252."
+            "mix encodings. Re-export it in one encoding"
+            + ("." if dialect.encoding.lower() == "cp1252" else ", or try --encoding cp1252.")
         )
     if "Maximum line size" in text or "max_line_size" in text:
         return LogFormatError(

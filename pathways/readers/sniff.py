@@ -173,9 +173,10 @@ def sniff_csv(
     try:
         text = sample.decode(enc, errors="strict" if encoding else "replace")
     except (LookupError, UnicodeDecodeError) as err:
+        others = [e for e in ("utf-8", "cp1252") if e != enc.lower().replace("_", "-")]
         raise LogFormatError(
             f"{path}: cannot decode the file as {enc} ({err}). "
-            "Try --encoding cp1252 or --encoding utf-8."
+            f"Try {' or '.join(f'--encoding {e}' for e in others)}."
         ) from err
     text = text.lstrip("\ufeff")
     if len(sample) >= SAMPLE_BYTES and text.count("\n") + text.count("\r") < 2:

@@ -216,3 +216,11 @@ def test_organisation_from_municipality_and_hospital_columns(write_log, columns,
     text = ORGANISATIONS.format(columns=columns, first=first, second=second)
     events = pathways.read(write_log(text)).to_pandas()
     assert events["organisation"].tolist() == expected
+
+
+def test_a_wrong_encoding_suggests_the_other_one(tmp_path):
+    path = tmp_path / "cp1252.csv"
+    path.write_bytes("case_id;activity;timestamp\nA;Bær;01.01.2025 10:00\n".encode("cp1252"))
+    with pytest.raises(LogFormatError, match=r"cannot decode the file as utf-8 .*\. "
+                                             r"Try --encoding cp1252\.$"):
+        pathways.read(path, encoding="utf-8")
