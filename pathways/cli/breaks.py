@@ -152,6 +152,8 @@ def _summary_text(summary: pd.DataFrame, end: str, lang: str) -> str:
     the break rows when a forbid rule gives several per trigger; open windows
     and excused triggers.
     """
+    from pathways.present.messages import CATALOGUE
+
     en = lang == "en"
     lines = []
     for row in summary.itertuples(index=False):
@@ -167,7 +169,8 @@ def _summary_text(summary: pd.DataFrame, end: str, lang: str) -> str:
                  _open_windows(int(row.open_windows), en)]
         if row.excused:
             parts.append(f"{row.excused} excused" if en else f"{row.excused} unntatt")
-        lines.append(f"{row.pathway}/{row.rule_id} ({row.kind}, {row.within}): "
+        kind = CATALOGUE.get(f"kind_{row.kind}", {}).get(lang, row.kind)
+        lines.append(f"{row.pathway}/{row.rule_id} ({kind}, {row.within}): "
                      + ", ".join(parts))
     head = (f"End of observation: {end}" if en else f"Slutt på observasjon: {end}")
     return "\n".join([head, *lines])

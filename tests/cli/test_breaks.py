@@ -69,7 +69,7 @@ def test_default_output_is_csv_beside_the_log(files):
     assert rows[2]["responsible"] == "kommune"
     out = result.stdout
     assert "Slutt på observasjon: 2025-03-20T10:00:00+01:00" in out
-    assert ("test/epi (information, 1d): 4 utløsere, 3 vurdert, 2 med brudd, andel 66,7 %, "
+    assert ("test/epi (informasjon, 1d): 4 utløsere, 3 vurdert, 2 med brudd, andel 66,7 %, "
             "1 åpent vindu") in out
     assert f"Skrev {target} (3 brudd)." in out
     assert result.stderr == ""
@@ -120,7 +120,7 @@ def test_builtin_pathway_by_name(files, tmp_path):
     target = tmp_path / "b.csv"
     result = run(log, "--pathway", "kols", "-o", target)
     assert result.exit_code == 0, result.output
-    assert "kols/epikrise-1d (information, 1d)" in result.stdout
+    assert "kols/epikrise-1d (informasjon, 1d)" in result.stdout
     assert set(pd.read_csv(target)["pathway"]) == {"kols"}
 
 
