@@ -228,8 +228,7 @@ def no_usable_rows(log: EventLog, source: str | Path | None = None) -> str | Non
     head = f"{source}: none of the {report.rows_read} rows can be used: {rejected}."
     if rows.empty:
         return head
-    order = list(_REJECTED)
-    rows["rank"] = rows["code"].map(order.index)
+    rows["rank"] = rows["code"].map({code: i for i, code in enumerate(_REJECTED)})
     top = rows.sort_values(["n", "rank"], ascending=[False, True]).iloc[0]
     fmt = repr(report.date_format) if report.date_format else "the detected format"
     reason, advice = _REJECTED[str(top["code"])]
