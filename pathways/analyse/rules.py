@@ -251,6 +251,8 @@ def load_pathway(name_or_path: str | Path | Pathway) -> Pathway:
         return name_or_path
     text = str(name_or_path)
     path = Path(text)
+    if path.is_dir():
+        raise RuleFileError(f"{path} is a folder, not a rule file. Name a YAML rule file.")
     if not path.is_file() and path.suffix.lower() not in (".yaml", ".yml"):
         if text in builtin_pathways():
             return _load_builtin(text)

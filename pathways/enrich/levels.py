@@ -153,6 +153,9 @@ def load_mapping(path: str | Path) -> LevelMapping:
         When the file is missing or malformed, or names an unknown level.
     """
     path = Path(path)
+    if path.is_dir():
+        raise RuleFileError(f"{path} is a folder, not a level mapping file. Name a YAML or "
+                            "CSV file.")
     if not path.is_file():
         raise RuleFileError(f"Level mapping file {path} does not exist.")
     raw = _read_mapping_csv(path) if path.suffix.lower() == ".csv" else _read_mapping_yaml(path)

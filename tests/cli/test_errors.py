@@ -142,3 +142,15 @@ def test_a_bug_keeps_its_traceback(monkeypatch, log):
     monkeypatch.setattr(pathways.validation, "validate", broken)
     result = run("validate", log)
     assert isinstance(result.exception, ZeroDivisionError)
+
+
+@pytest.mark.parametrize(("option", "what"), [("--rules", "a rule file"),
+                                              ("--levels", "a level mapping file")])
+def test_a_folder_given_as_a_file_is_named_a_folder(tmp_path, option, what):
+    log = tmp_path / "log.csv"
+    log.write_text("case_id,activity,timestamp\nA,Utskrivning,2025-01-02 10:00\n",
+                   encoding="utf-8")
+    result = CliRunner().invoke(main, ["breaks", str(log), "-o", str(tmp_path / "b.csv"),
+                                       option, str(tmp_path)])
+    assert result.exit_code == 2
+    assert f"{tmp_path} is a folder, not {what}." in result.stderr
