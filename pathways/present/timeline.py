@@ -90,7 +90,8 @@ def _text(x: float, y: float, text: str, **attrs: str) -> str:
     return f'<text x="{x:.1f}" y="{y:.1f}"{extra}>{escape(text)}</text>'
 
 
-def timeline(log: EventLog, case_id: str, *, lang: str = "nb") -> str:
+def timeline(log: EventLog, case_id: str, *, lang: str = "nb",
+             key: bytes | str | None = None) -> str:
     """Draw one case's journey across the care-level swimlanes as SVG.
 
     Parameters
@@ -101,6 +102,11 @@ def timeline(log: EventLog, case_id: str, *, lang: str = "nb") -> str:
         national identity numbers).
     lang : {'nb', 'en'}
         Language of level and tier labels and the title.
+    key : bytes or str, optional
+        The pseudonym key the log was read with, when not the default one
+        (see :func:`pathways.enrich.pseudonym.load_key`): a national identity
+        number given as ``case_id``, and any left in the labels, are
+        pseudonymised with it.
 
     Returns
     -------
@@ -116,7 +122,8 @@ def timeline(log: EventLog, case_id: str, *, lang: str = "nb") -> str:
         raise OptionError(f"lang must be one of 'nb', 'en'; got {lang!r}.")
     # A national identity number given as the case is looked up by its pseudonym,
     # as the log holds it, and is never echoed.
-    case_id = pseudonymise_text(case_id, load_key())
+    secret = load_key(key)
+    case_id = pseudonymise_text(case_id, secret)
     events = _case_events(log, case_id)
     if events.empty:
         raise OptionError(
@@ -125,12 +132,12 @@ def timeline(log: EventLog, case_id: str, *, lang: str = "nb") -> str:
             "'pid-…', and a number given here is looked up by its pseudonym); list them "
             "with pathways.read(LOG).to_pandas(['case_id']) or "
             "'pathways measures LOG --format json --show-cases'.")
-    return _draw(events, _case_stays(log, case_id), case_id, lang, log.report.timezone)
+    return _draw(events, _case_stays(log, case_id), case_id, lang, log.report.timezone,
+                 secret)
 
 
 def _draw(events: pd.DataFrame, stays: pd.DataFrame, case_id: str, lang: str,
-          timezone: str) -> str:
-    key = load_key()
+          timezone: str, key: bytes) -> str:
     rows = _rows(events["care_level"])
     index = {level: i for i, (level, _) in enumerate(rows)}
     start = int(events["ts_us"].min())

@@ -98,3 +98,13 @@ def test_cli_writes_an_html_page_holding_the_drawing(log, tmp_path):
     assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
     assert "<title>Confidential – journey B</title>" in page
     assert pathways.timeline(log, "B", lang="en") in page
+
+
+def test_a_log_read_with_its_own_key_is_searched_with_that_key(tmp_path):
+    path = tmp_path / "journey.csv"
+    path.write_text(ROWS, encoding="utf-8")
+    log = pathways.read(path, key="agreed key")
+    svg = pathways.timeline(log, "15076500565", key="agreed key")
+    assert "pid-" in svg
+    with pytest.raises(OptionError, match="No case 'pid-"):
+        pathways.timeline(log, "15076500565", key="another key")
