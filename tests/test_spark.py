@@ -43,6 +43,9 @@ D;Innleggelse;2025-02-20 07:00;;hospital_ward;Med1
 D;Utskrivning;2025-02-23 07:00;;hospital_ward;Med1
 """
 
+SEPSIS_RULES = REPO / "eventlogs" / "sepsis-rules.yaml"
+SEPSIS_LEVELS = REPO / "eventlogs" / "sepsis-levels.yaml"
+
 #: Analyses compared on both engines: name → function of a log.
 ANALYSES: dict[str, Callable[[Any], pd.DataFrame]] = {
     "activity_counts": T.activity_counts,
@@ -95,7 +98,8 @@ def hand_written(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 @pytest.fixture(scope="session")
 def sepsis(sepsis_csv: Path) -> Any:
-    return pathways.read(sepsis_csv)
+    """The Sepsis log with its care levels, so the level analyses compare real levels."""
+    return pathways.read(sepsis_csv, levels=SEPSIS_LEVELS)
 
 
 @pytest.fixture(scope="session")
@@ -216,10 +220,6 @@ rules:
     responsible: kommune
 """
 
-SEPSIS_RULES = REPO / "eventlogs" / "sepsis-rules.yaml"
-SEPSIS_LEVELS = REPO / "eventlogs" / "sepsis-levels.yaml"
-
-
 @pytest.fixture(scope="session")
 def hand_rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("spark-rules") / "hand.yaml"
@@ -227,18 +227,7 @@ def hand_rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def sepsis_levels(sepsis_csv: Path) -> Any:
-    """The Sepsis log with its care levels, as the rules file is meant to be used."""
-    return pathways.read(sepsis_csv, levels=SEPSIS_LEVELS)
-
-
-@pytest.fixture(scope="session")
-def sepsis_levels_spark(sepsis_levels: Any, spark: Any) -> Any:
-    return to_spark(sepsis_levels, spark)
-
-
-@pytest.mark.parametrize("which", ["hand_written", "sepsis_levels"])
+@pytest.mark.parametrize("which", ["hand_written", "sepsis"])
 def test_breaks_same_on_spark(which: str, request: pytest.FixtureRequest) -> None:
     from pathways.analyse.breaks import evaluate
 
