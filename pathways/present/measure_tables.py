@@ -35,8 +35,9 @@ if TYPE_CHECKING:
 #: Columns never shown: units and clinicians are indirect identifiers.
 HIDDEN_COLUMNS = ("resource", "from_resource", "to_resource", "unit", "clinician", "case_id")
 
-#: Columns whose values are ids of the program's own vocabulary, shown in words.
-_VALUE_WORDS = {"group_by": "mv_"}
+#: Columns whose values are ids of the program's own vocabulary, shown in words
+#: (catalogue keys ``mv_<value>``).
+_VALUE_WORDS = ("group_by", "age_group")
 
 
 def measure_table(measure: Measure, lang: str, min_count: int,
@@ -122,9 +123,11 @@ def _cell(column: str, value: Any, numeric: str, counts: list[str], small: list[
         return Cell(CATALOGUE["unknown_value"][lang])
     if column.endswith("level"):
         return Cell(level_name(str(value), lang))
-    prefix = _VALUE_WORDS.get(column)
-    if prefix and f"{prefix}{value}" in CATALOGUE:
-        return Cell(t(f"{prefix}{value}"))
+    if column in _VALUE_WORDS and f"mv_{value}" in CATALOGUE:
+        return Cell(t(f"mv_{value}"))
+    if column == "coc_band":  # "0.25–0.5", "<2 visits": bands the measure names
+        band = str(value).replace(" visits", f" {t('mv_visits')}")
+        return Cell(band.replace(".", ",") if lang == "nb" else band)
     return Cell(str(value))
 
 

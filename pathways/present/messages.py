@@ -438,6 +438,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "mc_bed_day_share": {"nb": "Andel av liggedøgnene", "en": "Share of bed-days"},
     "mv_municipality": {"nb": "kommune", "en": "municipality"},
     "mv_hospital": {"nb": "helseforetak", "en": "hospital trust"},
+    "mv_all": {"nb": "alle", "en": "all"},
+    "mv_visits": {"nb": "besøk", "en": "visits"},
     # 9. method
     "method": {"nb": "Metode", "en": "Method"},
     "m_signal": {

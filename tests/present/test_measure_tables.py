@@ -99,3 +99,12 @@ def test_every_column_of_every_measure_has_a_heading(sample_measures):
     assert not missing
     assert column_label("bed_days", "en") == "Bed-days"
     assert column_label("not_a_column", "nb") == "not_a_column"
+
+
+def test_bands_and_age_groups_in_words():
+    frame = pd.DataFrame({"coc_band": ["<2 visits", "0.25–0.5"], "age_group": ["all", "80+"],
+                          "patients": [10, 12]})
+    table = measure_table(measure(frame, ("patients",)), "nb", 5)
+    assert texts(table) == [["<2 besøk", "alle", "10"], ["0,25–0,5", "80+", "12"]]
+    table = measure_table(measure(frame, ("patients",)), "en", 5)
+    assert texts(table) == [["<2 visits", "all", "10"], ["0.25–0.5", "80+", "12"]]
