@@ -668,11 +668,15 @@ def _tenths_sql(source: str, delay_us: str) -> str:
 
 
 def _outcomes_sql(end_us: int) -> str:
-    """SQL for ``_br_outcomes``: one row per trigger with its final outcome.
+    """SQL for ``_br_outcomes``: one row per trigger with its outcome for the rate.
 
-    ``outcome`` is ``met``, ``late``, ``missing``, ``occurred``, ``excused``
-    or ``open``; ``occurred`` counts the forbidden events of a forbid rule's
-    trigger (its breaks).
+    ``outcome`` is ``met``, ``late``, ``missing``, ``occurred``, ``excused`` or
+    ``open``. A trigger whose window ends after the end of observation is
+    ``open`` even when a break is already known (a late event, a forbidden one):
+    counting those while leaving out the open windows still without a break
+    would inflate the rate, most of all with an early ``--until``. ``occurred``
+    counts the forbidden events of a judged trigger; ``break_rows`` its rows in
+    the breaks table, whether judged or not.
     """
     return f"""
         WITH f AS (
@@ -680,11 +684,15 @@ def _outcomes_sql(end_us: int) -> str:
             FROM _br_forbid GROUP BY rule_no, case_id, trig_idx
         )
         SELECT t.rule_no, t.case_id, t.event_idx, t.ts_us, CASE
+                WHEN t.outcome = 'excused' THEN 'excused'
+                WHEN t.deadline_us > {int(end_us)} THEN 'open'
                 WHEN t.outcome <> 'forbid' THEN t.outcome
                 WHEN f.n IS NOT NULL THEN 'occurred'
-                WHEN t.deadline_us > {int(end_us)} THEN 'open'
                 ELSE 'met' END AS outcome,
-               coalesce(f.n, 0) AS occurred
+               CASE WHEN t.deadline_us <= {int(end_us)} THEN coalesce(f.n, 0) ELSE 0 END
+                   AS occurred,
+               CASE WHEN t.outcome IN ('late', 'missing') THEN 1 ELSE coalesce(f.n, 0) END
+                   AS break_rows
         FROM _br_trig t LEFT JOIN f
           ON f.rule_no = t.rule_no AND f.case_id = t.case_id AND f.trig_idx = t.event_idx
     """
@@ -698,7 +706,7 @@ _SUMMARY_SQL = """
                AS broken,
            sum(CASE WHEN outcome = 'late' THEN 1 ELSE 0 END) AS late,
            sum(CASE WHEN outcome = 'missing' THEN 1 ELSE 0 END) AS missing,
-           sum(occurred) AS occurred
+           sum(occurred) AS occurred, sum(break_rows) AS breaks
     FROM _br_outcomes GROUP BY rule_no
 """
 
@@ -756,10 +764,9 @@ def _summary(log: EventLog, flat: list[tuple[Pathway, Rule, str | None]],
         "within": [r.within for _, r, _ in flat],
     })
     for column in ("triggers", "excused", "open_windows", "broken", "late", "missing",
-                   "occurred"):
+                   "occurred", "breaks"):
         summary[column] = counts[column].to_numpy()
     summary["evaluated"] = summary["triggers"] - summary["excused"] - summary["open_windows"]
-    summary["breaks"] = summary["late"] + summary["missing"] + summary["occurred"]
     summary["rate"] = summary["broken"] / summary["evaluated"].where(
         summary["evaluated"] > 0)
     return summary.reindex(columns=list(SUMMARY_COLUMNS))

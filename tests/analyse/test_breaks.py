@@ -61,11 +61,33 @@ def test_expect_on_time_gives_no_break(tmp_path):
     rows = """
 A,Utskrivning,2025-03-03 10:00,sengepost
 A,Epikrise sendt,2025-03-04 09:00,sengepost
+B,Fastlegekonsultasjon,2025-03-05 09:00,fastlege
 """
     res = result(tmp_path, rows, EPIKRISE)
     assert res.breaks.empty
     row = summary_row(res)
     assert (row["triggers"], row["breaks"], row["evaluated"], row["rate"]) == (1, 0, 1, 0.0)
+
+
+def test_the_rate_judges_only_windows_closed_by_the_end_of_observation(tmp_path):
+    # Two discharges, --until 1 April. A's window (to 29 March) has closed: no
+    # readmission, judged, no break. B's (from 20 March, to 17 April) is still
+    # open on 1 April; its readmission on 10 April is a break in the table
+    # (DESIGN §4), but counting it in the rate while B-like triggers without a
+    # readmission yet stay out would inflate the rate: B is an open window.
+    rows = """
+A,Utskrivning,2025-03-01 10:00,sengepost
+B,Utskrivning,2025-03-20 10:00,sengepost
+B,Innleggelse,2025-04-10 10:00,sengepost
+"""
+    res = result(tmp_path, rows, READMISSION, until="2025-04-01")
+    assert res.breaks[["case_id", "status"]].values.tolist() == [["B", "occurred"]]
+    row = summary_row(res)
+    assert (row["triggers"], row["open_windows"], row["evaluated"], row["broken"],
+            row["occurred"], row["breaks"], row["rate"]) == (2, 1, 1, 0, 0, 1, 0.0)
+    # with the whole log observed (to 10 April), B's window is still open too
+    whole = summary_row(result(tmp_path, rows, READMISSION))
+    assert (whole["open_windows"], whole["evaluated"], whole["rate"]) == (1, 1, 0.0)
 
 
 def test_expect_exactly_at_the_deadline_is_on_time(tmp_path):
