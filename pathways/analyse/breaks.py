@@ -108,6 +108,21 @@ class BreakResult:
     pathways: tuple[Pathway, ...]
     end_of_observation: str
 
+    def never_met(self, lang: str = "nb") -> list[tuple[str, str]]:
+        """Expect rules whose every judged trigger is missing its expected event.
+
+        ``(pathway/rule_id, the expected event in words)`` per rule. Most often
+        the expected activity is misspelt in the rule file, or the log holds
+        no such events; either way its 100 % is no finding.
+        """
+        expected = {(p.name, r.id): r.expect.describe(lang)
+                    for p in self.pathways for r in p.rules if r.expect is not None}
+        rows = self.summary[(self.summary["evaluated"] > 0)
+                            & (self.summary["missing"] == self.summary["evaluated"])]
+        return [(f"{row.pathway}/{row.rule_id}", expected[(row.pathway, row.rule_id)])
+                for row in rows.itertuples(index=False)
+                if (row.pathway, row.rule_id) in expected]
+
 
 # --- public API -------------------------------------------------------------
 

@@ -75,10 +75,13 @@ def breaks(log_path: Path, output: Path | None, pathway: tuple[str, ...],
     with stage(f"Writing {target.name}"):
         write_breaks(result.breaks, target)
     click.echo(_summary_text(result.summary, result.end_of_observation, lang))
-    if len(result.summary) and not result.summary["triggers"].any():
-        from pathways.present.messages import Messages
+    from pathways.present.messages import Messages
 
-        note(Messages(lang)("breaks_no_triggers"))  # type: ignore[arg-type]
+    t = Messages(lang)  # type: ignore[arg-type]
+    if len(result.summary) and not result.summary["triggers"].any():
+        note(t("breaks_no_triggers"))
+    for rule, expected in result.never_met(lang):
+        note(t("breaks_never_met", rule=rule, expected=expected))
     click.echo(f"Wrote {target} ({len(result.breaks)} breaks)." if lang == "en"
                else f"Skrev {target} ({len(result.breaks)} brudd).")
 

@@ -165,6 +165,9 @@ def breaks_section(result: object, outcomes: pd.DataFrame, t: Messages,
         note = t("breaks_no_triggers")
     elif len(summary) and not outcomes["broken"].any():
         note = t("breaks_none")
+    never = " ".join(t("breaks_never_met", rule=rule, expected=expected)
+                     for rule, expected in result.never_met(lang))  # type: ignore[attr-defined]
+    note = " ".join(part for part in (note, never) if part)
     return BreaksContext(rules=rules, by_kind=by_kind, by_rule=by_rule, by_pair=by_pair,
                          by_municipality=tables[0], by_hospital=tables[1], chart=chart,
                          cases=cases, note=note)

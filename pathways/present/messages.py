@@ -207,6 +207,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "breaks_none": {"nb": "Ingen regler ga brudd i denne perioden.",
                     "en": "No rule gave a break in this period."},
+    "breaks_never_met": {
+        "nb": "{rule}: {expected} kom ikke etter noen av de vurderte utløserne, så alle "
+              "mangler. Sjekk navnet i regelfilen, eller om loggen har slike hendelser.",
+        "en": "{rule}: {expected} followed none of the judged triggers, so all are "
+              "missing. Check the name in the rule file, or whether the log holds such "
+              "events.",
+    },
     "breaks_no_triggers": {
         "nb": "Ingen av regelenes utløsende hendelser finnes i loggen, så ingenting er "
               "vurdert. Sjekk aktivitetsnavnene («pathways pathways» viser reglene), "

@@ -255,3 +255,28 @@ def test_rules_whose_triggers_never_occur_say_so(tmp_path):
     assert "kols/epikrise-1d (information, 1d): 0 triggers, 0 judged, 0 broken" in result.stdout
     assert ("None of the rules' triggering events occurs in the log, so nothing was judged."
             in result.stderr)
+
+
+def test_an_expected_event_that_never_follows_is_pointed_out(tmp_path):
+    # 'Epikrise sent' is misspelt: every judged trigger is missing it.
+    rules = tmp_path / "typo.yaml"
+    rules.write_text("pathway: typo\nrules:\n  - id: epi\n    kind: information\n"
+                     "    after: {activity: Utskrivning}\n"
+                     "    expect: {activity: Epikrise sent}\n    within: 1d\n",
+                     encoding="utf-8")
+    log = tmp_path / "log.csv"
+    log.write_text("case_id,activity,timestamp\nA,Utskrivning,2025-01-02 10:00\n"
+                   "A,Epikrise sendt,2025-01-02 12:00\nB,Utskrivning,2025-01-05 10:00\n"
+                   "B,Epikrise sendt,2025-01-05 11:00\nC,Fastlegekonsultasjon,2025-01-09 10:00\n",
+                   encoding="utf-8")
+    result = CliRunner().invoke(main, ["breaks", str(log), "-o", str(tmp_path / "b.csv"),
+                                       "--rules", str(rules), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "typo/epi (information, 1d): 2 triggers, 2 judged, 2 broken" in result.stdout
+    assert ("typo/epi: “Epikrise sent” followed none of the judged triggers, so all are "
+            "missing.") in result.stderr
+    # spelt right, the rule has nothing to point out
+    rules.write_text(rules.read_text("utf-8").replace("sent}", "sendt}"), encoding="utf-8")
+    fixed = CliRunner().invoke(main, ["breaks", str(log), "-o", str(tmp_path / "b.csv"),
+                                      "--rules", str(rules), "--lang", "en"])
+    assert "followed none" not in fixed.stderr

@@ -317,3 +317,11 @@ def test_late_and_missing_are_hidden_together(late, missing, shown):
 
     cells = _late_and_missing(late, missing, ReportOptions(lang="en", min_count=5))
     assert [c.text for c in cells] == shown
+
+
+def test_breaks_section_points_out_an_expected_event_that_never_follows(log, tmp_path):
+    rules = tmp_path / "typo.yaml"
+    rules.write_text(RULES.replace("Hjemmesykepleiebesøk", "Hjemmesykepleiebesk"), "utf-8")
+    soup = render(log, tmp_path, lang="en", rules=[rules])
+    text = soup.find("section", id="breaks").get_text(" ", strip=True)
+    assert "test/hjemme-1h: “Hjemmesykepleiebesk” followed none of the judged triggers" in text
