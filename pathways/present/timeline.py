@@ -23,7 +23,7 @@ from pathways.analyse.measures import INPATIENT_LEVELS, materialize_stays
 from pathways.enrich.levels import level_by_id, taxonomy
 from pathways.enrich.pseudonym import load_key, pseudonymise_text
 from pathways.errors import OptionError
-from pathways.log import EventLog
+from pathways.log import EventLog, quote_identifier
 
 __all__ = ["timeline"]
 
@@ -58,6 +58,20 @@ def _case_events(log: EventLog, case_id: str) -> pd.DataFrame:
         SELECT activity, care_level, tier, ts_us, end_us FROM {log.table}
         WHERE case_id = {literal} ORDER BY event_idx
     """)
+
+
+def _case_holding(log: EventLog, value: str) -> str | None:
+    """The one case with ``value`` (a pseudonym) in any of its columns, else None."""
+    literal = "'" + value.replace("'", "''") + "'"
+    skip = {"case_id", "timestamp", "end_timestamp", "ts_us", "end_us", "event_idx",
+            "row_no", "next_ts_us"}
+    tests = " OR ".join(f"CAST({quote_identifier(c)} AS VARCHAR) = {literal}"
+                        for c in log.engine.columns(log.table) if c not in skip)
+    if not tests:
+        return None
+    found = log.engine.query(
+        f"SELECT DISTINCT case_id FROM {log.table} WHERE {tests} LIMIT 2")["case_id"]
+    return str(found.iloc[0]) if len(found) == 1 else None
 
 
 def _case_stays(log: EventLog, case_id: str) -> pd.DataFrame:
@@ -123,8 +137,13 @@ def timeline(log: EventLog, case_id: str, *, lang: str = "nb",
     # A national identity number given as the case is looked up by its pseudonym,
     # as the log holds it, and is never echoed.
     secret = load_key(key)
-    case_id = pseudonymise_text(case_id, secret)
+    given = case_id
+    case_id = pseudonymise_text(given, secret)
     events = _case_events(log, case_id)
+    if events.empty and case_id != given:
+        # the number may be in a column of its own (Fødselsnummer) beside the case id
+        case_id = _case_holding(log, case_id) or case_id
+        events = _case_events(log, case_id)
     if events.empty:
         raise OptionError(
             f"No case {case_id!r} in {log.report.source}. Case ids are shown as the log "

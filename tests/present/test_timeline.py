@@ -108,3 +108,15 @@ def test_a_log_read_with_its_own_key_is_searched_with_that_key(tmp_path):
     assert "pid-" in svg
     with pytest.raises(OptionError, match="No case 'pid-"):
         pathways.timeline(log, "15076500565", key="another key")
+
+
+def test_a_national_id_in_a_column_of_its_own_finds_the_case(tmp_path):
+    # The bundled sample's shape: a case id column, and the number beside it.
+    path = tmp_path / "export.csv"
+    path.write_text("Pasient-ID;Fødselsnummer;Hendelse;Tidspunkt\n"
+                    "P1;15076500565;Fastlegekonsultasjon;02.01.2025 09:00\n"
+                    "P1;15076500565;Innleggelse;03.01.2025 09:00\n"
+                    "P2;01010110013;Fastlegekonsultasjon;02.01.2025 10:00\n", encoding="utf-8")
+    log = pathways.read(path)
+    assert pathways.timeline(log, "15076500565") == pathways.timeline(log, "P1")
+    assert pathways.timeline(log, "01010110013") == pathways.timeline(log, "P2")
