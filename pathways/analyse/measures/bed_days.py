@@ -31,18 +31,24 @@ def length_of_stay(log: EventLog) -> Measure:
     """
     source = materialize_stays(log)
     log.engine.materialize("_m_los", f"""
-        SELECT case_id, municipality, age, (discharge_us - admit_us) / {DAY_US}.0 AS los
+        SELECT case_id, municipality, age, discharge_us - admit_us AS los_us,
+               (discharge_us - admit_us) / {DAY_US}.0 AS los
         FROM _m_stays WHERE discharge_us IS NOT NULL
     """)
-    table = log.engine.query("""
+    # Sums of whole microseconds, divided once: a sum of floats in parallel
+    # differs in its last digits from run to run, and the report must not.
+    table = log.engine.query(f"""
         SELECT municipality, count(*) AS stays, count(DISTINCT case_id) AS patients,
-               sum(los) AS bed_days, avg(los) AS mean_los_days, median(los) AS median_los_days,
-               coalesce(sum(CASE WHEN age >= 80 THEN los END), 0) AS bed_days_80plus
+               sum(los_us) / {DAY_US}.0 AS bed_days, avg(los_us) / {DAY_US}.0 AS mean_los_days,
+               median(los) AS median_los_days,
+               coalesce(sum(CASE WHEN age >= 80 THEN los_us END), 0) / {DAY_US}.0
+                   AS bed_days_80plus
         FROM _m_los GROUP BY municipality ORDER BY bed_days DESC, municipality
     """)
-    totals = log.engine.query("""
-        SELECT count(*) AS stays, sum(los) AS bed_days, median(los) AS median_los,
-               sum(CASE WHEN age >= 80 THEN los END) AS old_days,
+    totals = log.engine.query(f"""
+        SELECT count(*) AS stays, sum(los_us) / {DAY_US}.0 AS bed_days,
+               median(los) AS median_los,
+               sum(CASE WHEN age >= 80 THEN los_us END) / {DAY_US}.0 AS old_days,
                (SELECT count(*) FROM _m_stays) AS all_stays
         FROM _m_los
     """).iloc[0]

@@ -54,6 +54,7 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
         WITH n AS ({_next_event_after(index, _readmission_targets(log), select="stay_no")})
         SELECT s.case_id, s.stay_no, s.ready_us, s.discharge_us, s.end_role,
                s.municipality, s.hospital,
+               s.discharge_us - s.ready_us AS ready_len_us,
                (s.discharge_us - s.ready_us) / {DAY_US}.0 AS ready_days,
                CASE WHEN s.end_role = 'discharge'
                     AND s.discharge_us + {readmission_days * DAY_US} <= {end}
@@ -67,13 +68,13 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
     flag = flag_days
     per = " UNION ALL ".join(f"""
         SELECT '{g}' AS group_by, {g} AS name, count(*) AS stays,
-               sum(ready_days) AS ready_days, median(ready_days) AS median_days,
+               sum(ready_len_us) / {DAY_US}.0 AS ready_days, median(ready_days) AS median_days,
                sum(CASE WHEN ready_days > {flag} THEN 1 ELSE 0 END) AS flagged,
                sum(followed) AS discharges_followed, sum(readmitted) AS readmitted
         FROM _m_ready GROUP BY {g}""" for g in ("municipality", "hospital"))
     table = log.engine.query(f"SELECT * FROM ({per}) ORDER BY group_by DESC, stays DESC, name")
     totals = log.engine.query(f"""
-        SELECT count(*) AS stays, sum(ready_days) AS days,
+        SELECT count(*) AS stays, sum(ready_len_us) / {DAY_US}.0 AS days,
                sum(CASE WHEN ready_days > {flag} THEN 1 ELSE 0 END) AS flagged,
                sum(followed) AS followed, sum(readmitted) AS readmitted,
                (SELECT count(*) FROM _m_stays WHERE discharge_us IS NOT NULL) AS ended

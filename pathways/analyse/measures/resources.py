@@ -40,33 +40,38 @@ def resource_concentration(log: EventLog, *, top_share: float = 0.10) -> Measure
                                      THEN 1 ELSE 0 END) AS contacts
             FROM {log.table} GROUP BY case_id
         ), b AS (
-            SELECT case_id, sum((discharge_us - admit_us) / {DAY_US}.0) AS bed_days
+            SELECT case_id, sum(discharge_us - admit_us) AS bed_us
             FROM _m_stays WHERE discharge_us IS NOT NULL GROUP BY case_id
         )
-        SELECT c.case_id, c.contacts, coalesce(b.bed_days, 0) AS bed_days,
+        SELECT c.case_id, c.contacts, coalesce(b.bed_us, 0) AS bed_us,
+               coalesce(b.bed_us, 0) / {DAY_US}.0 AS bed_days,
                row_number() OVER (ORDER BY c.contacts DESC, c.case_id) AS contact_rank,
-               row_number() OVER (ORDER BY coalesce(b.bed_days, 0) DESC, c.case_id) AS bed_rank,
+               row_number() OVER (ORDER BY coalesce(b.bed_us, 0) DESC, c.case_id) AS bed_rank,
                count(*) OVER () AS n
         FROM c LEFT JOIN b ON b.case_id = c.case_id
     """)
-    table = log.engine.query("""
+    # Bed-days are summed as whole microseconds and divided once, so that the
+    # sums do not differ in their last digits from run to run.
+    table = log.engine.query(f"""
         WITH d AS (
             SELECT *, floor((contact_rank - 1) * 10.0 / n) + 1 AS contact_decile,
                    floor((bed_rank - 1) * 10.0 / n) + 1 AS bed_decile FROM _m_use
         ), a AS (SELECT contact_decile AS decile, count(*) AS patients, sum(contacts) AS contacts
                  FROM d GROUP BY contact_decile),
-        b AS (SELECT bed_decile AS decile, sum(bed_days) AS bed_days FROM d GROUP BY bed_decile)
+        b AS (SELECT bed_decile AS decile, sum(bed_us) AS bed_us FROM d GROUP BY bed_decile)
         SELECT CAST(a.decile AS INTEGER) AS decile, a.patients, a.contacts,
                a.contacts / sum(a.contacts) OVER () AS contact_share,
-               b.bed_days, b.bed_days / nullif(sum(b.bed_days) OVER (), 0) AS bed_day_share
+               b.bed_us / {DAY_US}.0 AS bed_days,
+               b.bed_us / nullif(sum(b.bed_us) OVER (), 0) AS bed_day_share
         FROM a JOIN b ON a.decile = b.decile ORDER BY decile
     """)
     top = log.engine.query(f"""
         SELECT max(n) AS n, ceil(max(n) * {top_share}) AS k,
                sum(CASE WHEN contact_rank <= ceil(n * {top_share}) THEN contacts END)
                    AS top_contacts, sum(contacts) AS contacts,
-               sum(CASE WHEN bed_rank <= ceil(n * {top_share}) THEN bed_days END) AS top_beds,
-               sum(bed_days) AS bed_days
+               sum(CASE WHEN bed_rank <= ceil(n * {top_share}) THEN bed_us END) / {DAY_US}.0
+                   AS top_beds,
+               sum(bed_us) / {DAY_US}.0 AS bed_days
         FROM _m_use
     """).iloc[0]
     pct = f"{top_share * 100:g} %"
