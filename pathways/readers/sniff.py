@@ -48,6 +48,13 @@ def check_file(path: Path) -> None:
         raise LogFormatError(f"{path} is a folder, not a log file. Name a file.")
     if path.stat().st_size == 0:
         raise LogFormatError(f"{path} is empty: it holds no header and no events.")
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise LogFormatError(
+            f"{path} is a spreadsheet (Excel) or another zip file, not a log export. "
+            "Save the sheet as CSV (in Excel: Save as → CSV UTF-8) and read that file."
+        )
 
 
 def read_sample(path: Path, size: int = SAMPLE_BYTES) -> bytes:

@@ -224,3 +224,12 @@ def test_a_wrong_encoding_suggests_the_other_one(tmp_path):
     with pytest.raises(LogFormatError, match=r"cannot decode the file as utf-8 .*\. "
                                              r"Try --encoding cp1252\.$"):
         pathways.read(path, encoding="utf-8")
+
+
+@pytest.mark.parametrize("magic", [b"PK\x03\x04\x14\x00\x06\x00", b"\xd0\xcf\x11\xe0\xa1\xb1"])
+def test_a_spreadsheet_is_named_and_how_to_save_it_said(tmp_path, magic):
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(magic + b"\x00" * 200)
+    with pytest.raises(LogFormatError, match=r"is a spreadsheet \(Excel\).*Save the sheet as "
+                                             r"CSV"):
+        pathways.read(path)
