@@ -72,6 +72,36 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{n} rows were exact copies of an earlier row and were removed "
               "(the first one is kept).",
     },
+    "q_duplicates_one": {
+        "nb": "{n} rad var en nøyaktig kopi av en tidligere rad og er tatt ut "
+              "(den første er beholdt).",
+        "en": "{n} row was an exact copy of an earlier row and was removed "
+              "(the first one is kept).",
+    },
+    "q_rejected_one": {
+        "nb": "{n} rad manglet forløps-ID, aktivitet eller et lesbart tidspunkt og "
+              "kunne ikke brukes. Kjør «pathways validate» for å se hvilken.",
+        "en": "{n} row had no case id, activity or readable time and could not be used. "
+              "Run “pathways validate” to see which.",
+    },
+    "q_dst_ambiguous_one": {
+        "nb": "{n} tidspunkt lå i timen som gjentas når sommertiden slutter (høst). "
+              "Det er tolket som sommertid (den første av de to mulige).",
+        "en": "{n} time fell in the hour that repeats when summer time ends (autumn). "
+              "It was read as summer time (the first of the two possibilities).",
+    },
+    "q_dst_nonexistent_one": {
+        "nb": "{n} tidspunkt lå i timen som ikke finnes når sommertiden begynner (vår). "
+              "Det er flyttet en time fram.",
+        "en": "{n} time fell in the hour that does not exist when summer time begins "
+              "(spring). It was moved one hour forward.",
+    },
+    "q_pseudonyms_one": {
+        "nb": "{n} verdi så ut som et fødselsnummer og er erstattet med et pseudonym. "
+              "Ingen fødselsnumre finnes i denne rapporten.",
+        "en": "{n} value looked like a national identity number and was replaced by a "
+              "pseudonym. No national identity numbers appear in this report.",
+    },
     "q_rejected": {
         "nb": "{n} rader manglet forløps-ID, aktivitet eller et lesbart tidspunkt og "
               "kunne ikke brukes. Kjør «pathways validate» for å se hvilke.",

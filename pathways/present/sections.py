@@ -165,7 +165,7 @@ def quality_notes(log: EventLog, t: Messages, opts: ReportOptions) -> list[str]:
                    ("q_dst_nonexistent", report.dst_nonexistent),
                    ("q_pseudonyms", report.pseudonymised_values)):
         if n:
-            notes.append(t(key, n=int_text(n, lang)))
+            notes.append(t(f"{key}_one" if n == 1 else key, n=int_text(n, lang)))
     if report.unknown_levels:
         total = int_text(sum(report.unknown_levels.values()), lang)
         if report.unknown_levels_from == "resource":

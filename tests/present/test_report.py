@@ -70,7 +70,7 @@ def test_quality_notes_say_what_validation_found(write_log, tmp_path):
     log = pathways.read(write_log(text + first_row + "\n"))
     soup = render(log, tmp_path, lang="en")
     notes = [li.get_text() for li in soup.find("ul", class_="quality").find_all("li")]
-    assert any(n.startswith("1 rows were exact copies") for n in notes)
+    assert any(n.startswith("1 row was an exact copy") for n in notes)
     problems = table_rows(table_in(soup, "problems"))
     assert problems[0][:2] == ["Copy of an earlier row (removed)", "1"]
 
