@@ -292,8 +292,12 @@ def run_charts_section(result: object, outcomes: pd.DataFrame, t: Messages,
     word = t(f"period_{period}")
     intro = t("runcharts_intro", period=word)
     note = t("runchart_suppressed", min_count=opts.min_count)
+    summary: pd.DataFrame = result.summary  # type: ignore[attr-defined]
     if outcomes.empty:
-        return RunChartsContext(intro=intro, note=note)
+        unjudged = [f"{row.pathway}/{row.rule_id}" for row in summary.itertuples(index=False)]
+        return RunChartsContext(intro=intro, note=note, dropped=t(
+            "runcharts_dropped", min_count=opts.min_count, rules=", ".join(unjudged))
+            if unjudged else "")
     # Local days of the triggers, vectorised; the period of each distinct day
     # (a few hundred) is looked up in Python, never once per trigger.
     days = (pd.to_datetime(outcomes["ts_us"], unit="us", utc=True)
@@ -304,7 +308,6 @@ def run_charts_section(result: object, outcomes: pd.DataFrame, t: Messages,
     outcomes = outcomes.assign(start=days.map(period_of).to_numpy())
     first, last = days.min().date(), days.max().date()
     starts = period_starts(first, last, period)  # type: ignore[arg-type]
-    summary: pd.DataFrame = result.summary  # type: ignore[attr-defined]
     charts, dropped = [], []
     for rule_no, group in outcomes.groupby("rule_no"):  # one chart per rule
         rule = summary.iloc[int(rule_no)]
@@ -323,6 +326,10 @@ def run_charts_section(result: object, outcomes: pd.DataFrame, t: Messages,
         title = f"{rule['title']} ({name})"
         charts.append(_one_chart(title, f"run-{int(rule_no)}", starts, values, table,
                                          t, opts, interventions))
+    # rules with no judged trigger at all (every window open) have no points either
+    judged = set(outcomes["rule_no"].astype(int))
+    dropped += [f"{row.pathway}/{row.rule_id}"
+                for no, row in enumerate(summary.itertuples(index=False)) if no not in judged]
     return RunChartsContext(intro=intro, charts=charts, note=note, dropped=t(
         "runcharts_dropped", min_count=opts.min_count, rules=", ".join(dropped))
         if dropped else "")

@@ -325,3 +325,13 @@ def test_breaks_section_points_out_an_expected_event_that_never_follows(log, tmp
     soup = render(log, tmp_path, lang="en", rules=[rules])
     text = soup.find("section", id="breaks").get_text(" ", strip=True)
     assert "test/hjemme-1h: “Hjemmesykepleiebesk” followed none of the judged triggers" in text
+
+
+def test_a_rule_whose_every_window_is_still_open_is_named_under_the_charts(log, tmp_path):
+    rules = tmp_path / "long.yaml"
+    rules.write_text(RULES.replace("within: 1h", "within: 100d"), "utf-8")
+    soup = render(log, tmp_path, lang="en", rules=[rules])
+    runcharts = soup.find("section", id="runcharts")
+    assert runcharts.find("svg", class_="chart") is None
+    assert runcharts.find("p", class_="runcharts-dropped").get_text().endswith(
+        ": test/hjemme-1h.")
