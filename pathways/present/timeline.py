@@ -38,6 +38,11 @@ TITLE = {"nb": "Taushetsbelagt – forløp", "en": "Confidential – journey"}
 TIER_COLOURS = {"municipal": "#e8f1e4", "specialist": "#e4ecf7", "none": "#f4f4f4",
                 "unknown": "#fbeaea"}
 LEFT, RIGHT, TOP, ROW, BOTTOM, WIDTH = 250, 40, 80, 56, 50, 1100
+#: Pixels along a lane between two written activity labels: closer events keep
+#: their mark and its tooltip, but their labels would overwrite each other.
+LABEL_GAP = 30
+#: Room right of the plot for the labels of the last events.
+LABEL_ROOM = 150
 
 
 def timeline_page(svg: str, lang: str) -> str:
@@ -100,7 +105,9 @@ def _local(ts_us: int, timezone: str, fmt: str) -> str:
 
 
 def _text(x: float, y: float, text: str, **attrs: str) -> str:
-    extra = "".join(f" {k.replace('_', '-')}={quoteattr(v)}" for k, v in attrs.items())
+    # class_ stands for class (a Python keyword); font_size for font-size
+    extra = "".join(f" {k.rstrip('_').replace('_', '-')}={quoteattr(v)}"
+                    for k, v in attrs.items())
     return f'<text x="{x:.1f}" y="{y:.1f}"{extra}>{escape(text)}</text>'
 
 
@@ -175,15 +182,16 @@ def _draw(events: pd.DataFrame, stays: pd.DataFrame, case_id: str, lang: str,
     levels = level_by_id()
     shown = pseudonymise_text(case_id, key)
     stay_y = y(next((lv for lv in INPATIENT_LEVELS if lv in index), rows[0][0])) - 9
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-             f'viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="11">',
+    canvas = WIDTH + LABEL_ROOM
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{canvas}" height="{height}" '
+             f'viewBox="0 0 {canvas} {height}" font-family="sans-serif" font-size="11">',
              f"<title>{escape(f'{TITLE[lang]} {shown}')}</title>",
              _text(10, 24, f"{TITLE[lang]} {shown}",
                    font_size="16", font_weight="bold")]
     for i, (level, tier) in enumerate(rows):
         top = TOP + ROW * i
         label = levels[level].label(lang) if level else TIER_LABELS[lang]["unknown"]
-        parts.append(f'<rect x="0" y="{top}" width="{WIDTH}" height="{ROW}" '
+        parts.append(f'<rect x="0" y="{top}" width="{canvas}" height="{ROW}" '
                      f'fill="{TIER_COLOURS[tier]}" stroke="#ffffff"/>')
         parts.append(_text(10, top + ROW / 2 + 4, f"{TIER_LABELS[lang].get(tier, '')}: "
                            f"{label}" if level else label, class_="level"))
@@ -194,12 +202,18 @@ def _draw(events: pd.DataFrame, stays: pd.DataFrame, case_id: str, lang: str,
                      f'width="{max(x(stay.end_us) - x(stay.admit_us), 2):.1f}" height="18" '
                      f'fill="#7aa6d8" fill-opacity="0.5"/>')
     parts += _connectors(events, x, y)
+    last_label: dict[float, float] = {}
     for event in events.itertuples():  # the events of one journey
         cx, cy = x(event.ts_us), y(event.care_level)
-        parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="#1f4e79"/>')
-        parts.append(_text(cx + 3, cy - 8, pseudonymise_text(str(event.activity), key),
-                           transform=f"rotate(-25 {cx + 3:.1f} {cy - 8:.1f})",
-                           class_="activity"))
+        activity = pseudonymise_text(str(event.activity), key)
+        when = _local(int(event.ts_us), timezone, "%d.%m.%Y %H:%M")
+        parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="#1f4e79">'
+                     f"<title>{escape(f'{activity}, {when}')}</title></circle>")
+        if cx - last_label.get(cy, -LABEL_GAP) >= LABEL_GAP:
+            last_label[cy] = cx
+            parts.append(_text(cx + 3, cy - 8, activity,
+                               transform=f"rotate(-25 {cx + 3:.1f} {cy - 8:.1f})",
+                               class_="activity"))
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 

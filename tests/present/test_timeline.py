@@ -1,5 +1,7 @@
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -120,3 +122,21 @@ def test_a_national_id_in_a_column_of_its_own_finds_the_case(tmp_path):
     log = pathways.read(path)
     assert pathways.timeline(log, "15076500565") == pathways.timeline(log, "P1")
     assert pathways.timeline(log, "01010110013") == pathways.timeline(log, "P2")
+
+
+def test_close_events_keep_their_mark_and_tooltip_but_not_a_label(tmp_path):
+    # A year of daily home-care visits: 365 marks in one lane, labels thinned so
+    # that they do not overwrite each other; every mark says what and when.
+    path = tmp_path / "daily.csv"
+    rows = "".join(f"H;Hjemmesykepleiebesøk;{day:%d.%m.%Y} 09:00;Hjemmesykepleie\n"
+                   for day in pd.date_range("2025-01-01", "2025-12-31"))
+    path.write_text("Pasient-ID;Hendelse;Tidspunkt;Tjenestenivå\n" + rows, encoding="utf-8")
+    root = ET.fromstring(pathways.timeline(pathways.read(path), "H"))
+    circles = list(root.iter(f"{SVG}circle"))
+    labels = [t for t in root.iter(f"{SVG}text") if t.get("class") == "activity"]
+    assert len(circles) == 365
+    xs = [float(t.get("x")) for t in labels]
+    # 810 px for 364 days, 2.23 px a day: a label every 14th day (31.2 px), 27 in all
+    assert len(labels) == 27
+    assert all(b - a >= 30 for a, b in pairwise(xs))
+    assert circles[0].find(f"{SVG}title").text == "Hjemmesykepleiebesøk, 01.01.2025 09:00"
