@@ -12,6 +12,7 @@ import click
 
 from pathways.cli.common import log_options, read_log, wrote
 from pathways.present.measure_tables import measure_table, shown_headline, source_text
+from pathways.present.messages import CATALOGUE
 from pathways.present.numbers import decimal_text, is_suppressed
 from pathways.present.tables import Table
 
@@ -22,11 +23,9 @@ if TYPE_CHECKING:
 
 WORDS = {
     "nb": {"definition": "Definisjon", "thresholds": "Terskler", "reference": "Referanse",
-           "ours": "vår", "of": "av", "none": "ingen å telle", "unknown": "(ukjent)",
-           "missing": "Ikke målbart i denne loggen"},
+           "ours": "vår", "of": "av", "none": "ingen å telle"},
     "en": {"definition": "Definition", "thresholds": "Thresholds", "reference": "Reference",
-           "ours": "ours", "of": "of", "none": "nothing to count", "unknown": "(unknown)",
-           "missing": "Not measurable in this log"},
+           "ours": "ours", "of": "of", "none": "nothing to count"},
 }
 
 UNITS = {"nb": {"days": "døgn", "hours": "timer"}, "en": {"days": "days", "hours": "hours"}}
@@ -73,7 +72,7 @@ def measure_text(measure: Measure, lang: str, min_count: int) -> str:
              f"  {w['definition']}: {measure.definition[lang]}",
              f"  {w['thresholds']}: {thresholds}"]
     if measure.missing:
-        lines.append(f"  {w['missing']}: {measure.missing[lang]}")
+        lines.append(f"  {CATALOGUE['not_measurable'][lang]}: {measure.missing[lang]}")
     lines += [f"  {h.label[lang]}: {format_headline(h, lang, min_count)}"
               for h in measure.summary.values()]
     for ref in measure.reference:

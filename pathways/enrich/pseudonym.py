@@ -25,6 +25,7 @@ import hmac
 import os
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from pathways.errors import OptionError
@@ -139,12 +140,7 @@ def pseudonymise_text(text: str, key: bytes) -> str:
     >>> pseudonymise_text("tlf 12345678901", b"k")
     'tlf 12345678901'
     """
-
-    def replace(match: re.Match[str]) -> str:
-        number = match.group(1) + match.group(2)
-        return pseudonym(number, key) if is_national_id(number) else match.group(0)
-
-    return CANDIDATE.sub(replace, text)
+    return _replace_ids(text, lambda number: pseudonym(number, key))
 
 
 def mask_national_ids(text: str) -> str:
@@ -158,10 +154,15 @@ def mask_national_ids(text: str) -> str:
     >>> mask_national_ids("for example '15076500565'")
     "for example '<fødselsnummer>'"
     """
+    return _replace_ids(text, lambda _: "<fødselsnummer>")
+
+
+def _replace_ids(text: str, replacement: Callable[[str], str]) -> str:
+    """``text`` with each valid national id (its 11 digits) replaced by ``replacement``."""
 
     def replace(match: re.Match[str]) -> str:
         number = match.group(1) + match.group(2)
-        return "<fødselsnummer>" if is_national_id(number) else match.group(0)
+        return replacement(number) if is_national_id(number) else match.group(0)
 
     return CANDIDATE.sub(replace, text)
 

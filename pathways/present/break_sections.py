@@ -293,11 +293,15 @@ def run_charts_section(result: object, outcomes: pd.DataFrame, t: Messages,
     intro = t("runcharts_intro", period=word)
     note = t("runchart_suppressed", min_count=opts.min_count)
     summary: pd.DataFrame = result.summary  # type: ignore[attr-defined]
+    names = [f"{row.pathway}/{row.rule_id}" for row in summary.itertuples(index=False)]
+
+    def context(charts: list[RunChart], dropped: list[str]) -> RunChartsContext:
+        said = t("runcharts_dropped", min_count=opts.min_count, rules=", ".join(dropped))
+        return RunChartsContext(intro=intro, charts=charts, note=note,
+                                dropped=said if dropped else "")
+
     if outcomes.empty:
-        unjudged = [f"{row.pathway}/{row.rule_id}" for row in summary.itertuples(index=False)]
-        return RunChartsContext(intro=intro, note=note, dropped=t(
-            "runcharts_dropped", min_count=opts.min_count, rules=", ".join(unjudged))
-            if unjudged else "")
+        return context([], names)
     # Local days of the triggers, vectorised; the period of each distinct day
     # (a few hundred) is looked up in Python, never once per trigger.
     days = (pd.to_datetime(outcomes["ts_us"], unit="us", utc=True)
@@ -319,7 +323,7 @@ def run_charts_section(result: object, outcomes: pd.DataFrame, t: Messages,
                       if start in counts.index else (0, 0))
             values.append(safe_rate(br, ev, opts.min_count))
             table.rows.append([Cell(period_label(start, period)), *_rate_cells(ev, br, opts)])
-        name = f"{rule['pathway']}/{rule['rule_id']}"
+        name = names[int(rule_no)]
         if all(v is None for v in values):
             dropped.append(name)
             continue
@@ -328,11 +332,7 @@ def run_charts_section(result: object, outcomes: pd.DataFrame, t: Messages,
                                          t, opts, interventions))
     # rules with no judged trigger at all (every window open) have no points either
     judged = set(outcomes["rule_no"].astype(int))
-    dropped += [f"{row.pathway}/{row.rule_id}"
-                for no, row in enumerate(summary.itertuples(index=False)) if no not in judged]
-    return RunChartsContext(intro=intro, charts=charts, note=note, dropped=t(
-        "runcharts_dropped", min_count=opts.min_count, rules=", ".join(dropped))
-        if dropped else "")
+    return context(charts, dropped + [n for no, n in enumerate(names) if no not in judged])
 
 
 def _one_chart(title: str, chart_id: str, starts: list[date], values: list[float | None],
