@@ -16,7 +16,7 @@ from pathways.cli import COMMANDS, main
 from tests.conftest import REPO
 
 DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
-WRITES_FILES = {"discover", "breaks", "report", "timeline", "simulate"}
+WRITES_FILES = {"discover", "breaks", "report", "timeline", "simulate", "compare"}
 
 
 

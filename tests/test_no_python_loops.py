@@ -46,6 +46,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("breaks", "BreakResult"): "the per-rule summary: one row per rule",
     ("levels", "taxonomy"): "the care-level taxonomy file (a dozen levels), not a table",
     ("parquet", "load_parquet"): "the file's schema: one row per column",
+    ("compare", "_funnels"): "one funnel per indicator: the rules and indicators "
+                             "compared (tens), each a table of groups",
+    ("compare", "_two_groups"): "one pair of groups per indicator (tens of rows)",
     ("canonical", "pseudonym_table"): "distinct values with an isolated 11-digit number "
                                       "inside other text (free-text notes); values that "
                                       "are an id are replaced in SQL",

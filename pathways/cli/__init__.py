@@ -29,6 +29,7 @@ COMMANDS = {
     "pathways": ("pathways.cli.pathways_list", "pathways_list"),
     "measures": ("pathways.cli.measures", "measures"),
     "timeline": ("pathways.cli.timeline", "timeline"),
+    "compare": ("pathways.cli.compare", "compare"),
     "report": ("pathways.cli.report", "report"),
     "simulate": ("pathways.cli.simulate", "simulate"),
 }

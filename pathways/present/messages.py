@@ -38,6 +38,80 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "nb": "«<{min_count}» betyr færre enn {min_count}: tallet er skjult av personvernhensyn.",
         "en": "“<{min_count}” means fewer than {min_count}: the number is hidden for privacy.",
     },
+    # comparison (pathways compare)
+    "compare_heading": {"nb": "Sammenligning av {by}", "en": "Comparison of {by}"},
+    "compare_by_municipality": {"nb": "kommuner", "en": "municipalities"},
+    "compare_by_hospital": {"nb": "helseforetak", "en": "hospital trusts"},
+    "compare_by_cohort": {"nb": "pasientgrupper", "en": "cohorts"},
+    "compare_by_period": {"nb": "perioder", "en": "periods"},
+    "compare_intro_funnel": {
+        "nb": "Andelen i hver gruppe ({by}) mot antallet den bygger på, med hele områdets "
+              "andel som midtlinje og kontrollgrenser på 95 % og 99,8 % som tar hensyn til "
+              "overspredning (Spiegelhalters metode, som NHS' FunnelPlotR). Grupper med "
+              "for få tilfeller vises ikke.",
+        "en": "The share in each group ({by}) against the number it rests on, with the "
+              "whole area's share as the centre line and 95 % and 99.8 % control limits "
+              "that allow for overdispersion (Spiegelhalter's method, as NHS FunnelPlotR). "
+              "Groups with too few cases are not shown.",
+    },
+    "compare_intro_period": {
+        "nb": "Hver andel før og etter {at}, med 95 % konfidensintervall (Wilson), og "
+              "endringen med sitt intervall (Newcombe) og en test av om den er mer enn "
+              "tilfeldig variasjon.",
+        "en": "Each share before and after {at}, with its 95 % confidence interval "
+              "(Wilson), and the change with its interval (Newcombe) and a test of whether "
+              "it is more than chance.",
+    },
+    "compare_signal_note": {
+        "nb": "Et avvik er et signal til gjennomgang, ikke bevis for svikt.",
+        "en": "A difference is a signal for review, not proof of failure.",
+    },
+    "compare_nothing_outside": {
+        "nb": "Ingen gruppe ligger utenfor kontrollgrensene, og ingen endring er større enn "
+              "tilfeldig variasjon.",
+        "en": "No group lies outside the control limits, and no change is larger than "
+              "chance.",
+    },
+    "compare_outside_high": {"nb": "{group} ligger over øvre kontrollgrense for {title}.",
+                             "en": "{group} lies above the upper control limit for {title}."},
+    "compare_outside_low": {"nb": "{group} ligger under nedre kontrollgrense for {title}.",
+                            "en": "{group} lies below the lower control limit for {title}."},
+    "compare_change_high": {
+        "nb": "{title}: økte fra {before} ({first}) til {after} ({second}); endringen er "
+              "{low} til {high} (95 % KI), p = {p}.",
+        "en": "{title}: rose from {before} ({first}) to {after} ({second}); the change is "
+              "{low} to {high} (95 % CI), p = {p}.",
+    },
+    "compare_change_low": {
+        "nb": "{title}: falt fra {before} ({first}) til {after} ({second}); endringen er "
+              "{low} til {high} (95 % KI), p = {p}.",
+        "en": "{title}: fell from {before} ({first}) to {after} ({second}); the change is "
+              "{low} to {high} (95 % CI), p = {p}.",
+    },
+    "compare_too_few": {
+        "nb": "For få tilfeller til å sammenligne (færre enn to grupper med {min_count} eller "
+              "flere): {titles}.",
+        "en": "Too few cases to compare (fewer than two groups with {min_count} or more): "
+              "{titles}.",
+    },
+    "compare_before": {"nb": "før", "en": "before"},
+    "compare_after": {"nb": "etter", "en": "after"},
+    "compare_change": {"nb": "endring", "en": "change"},
+    "compare_points": {"nb": "prosentpoeng", "en": "percentage points"},
+    "compare_p": {"nb": "p = {p}", "en": "p = {p}"},
+    "compare_group": {"nb": "Gruppe", "en": "Group"},
+    "compare_count": {"nb": "Antall", "en": "Count"},
+    "compare_of": {"nb": "Av", "en": "Of"},
+    "compare_value": {"nb": "Andel", "en": "Share"},
+    "compare_limits": {"nb": "Grenser / intervall (95 %)", "en": "Limits / interval (95 %)"},
+    "compare_verdict": {"nb": "Vurdering", "en": "Verdict"},
+    "compare_verdict_high": {"nb": "over øvre kontrollgrense", "en": "above upper limit"},
+    "compare_verdict_low": {"nb": "under nedre kontrollgrense", "en": "below lower limit"},
+    "compare_limit_998": {"nb": "99,8 % kontrollgrense", "en": "99.8 % control limit"},
+    "compare_limit_95": {"nb": "95 % varselgrense", "en": "95 % warning limit"},
+    "compare_target": {"nb": "hele området", "en": "whole area"},
+    "compare_denominator": {"nb": "Antall (nevner)", "en": "Count (denominator)"},
+    "compare_funnel_title": {"nb": "Traktplott: {title}", "en": "Funnel plot: {title}"},
     # 1. summary
     "summary": {"nb": "Datagrunnlag og datakvalitet", "en": "Data and data quality"},
     "period": {"nb": "Periode", "en": "Period"},

@@ -1,0 +1,388 @@
+"""Compare groups of a log: municipalities, hospitals, cohorts, or before and after a date.
+
+Every comparable figure is a share of *units* (DESIGN §9): a rule's judged
+triggers, of which some are broken, or an indicator's index events, of which
+some meet its definition. :func:`units` lists them once, one row per unit
+with the unit's groups; :func:`compare` counts them per group and judges each
+group:
+
+* across municipalities, hospitals or cohorts, against the whole with
+  Spiegelhalter's funnel limits (95 % and 99.8 %, overdispersion allowed
+  for; :func:`pathways.analyse.statistics.funnel`);
+* before against after a date (``by="period"``), or any two chosen groups,
+  each share with its Wilson interval and the change with its Newcombe
+  interval and a score test (:func:`pathways.analyse.statistics.difference`).
+
+The result is structured, not worded: :mod:`pathways.present.compare` writes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pathways.analyse.breakrates import trigger_outcomes
+from pathways.analyse.measures.base import DAY_US
+from pathways.analyse.measures.readmission import readmissions
+from pathways.analyse.rules import Pathway
+from pathways.analyse.statistics import difference, funnel, wilson
+from pathways.errors import OptionError
+from pathways.log import EventLog
+
+__all__ = ["BY", "COMPARE_KEYS", "Comparison", "compare", "units"]
+
+#: What groups can be compared.
+BY = ("municipality", "hospital", "cohort", "period")
+#: Keys of each row of the comparison (DESIGN §9), in order.
+COMPARE_KEYS = ("indicator", "group", "count", "of", "value", "lower95", "upper95",
+                "lower998", "upper998", "outside")
+#: Group names of a period comparison, and of the change between two groups.
+BEFORE, AFTER, CHANGE = "before", "after", "change"
+#: Indicators computed from measures rather than rules: name → window in days.
+READMISSION_DAYS = 28
+#: Zone of the dividing date.
+ZONE = "Europe/Oslo"
+
+PathwayArg = str | Path | Pathway | Sequence[str | Path | Pathway] | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Groups of a log compared, indicator by indicator.
+
+    Attributes
+    ----------
+    by : str
+        ``municipality``, ``hospital``, ``cohort`` or ``period``.
+    at : date or None
+        The date dividing before from after (``by="period"``).
+    rows : DataFrame
+        One row per indicator and group, columns :data:`COMPARE_KEYS` plus
+        ``suppressed`` (bool: the count is below ``min_count``, or must be
+        hidden so that a hidden count cannot be worked out) and ``p_value``
+        (for a ``change`` row). ``indicator`` is a measure name or
+        ``rule:PATHWAY/RULE_ID``; ``group`` a group's name, ``before`` /
+        ``after``, or ``change`` (the second group's share minus the first's,
+        with its 95 % and 99.8 % intervals; ``outside`` ``high`` or ``low``
+        when the 95 % interval excludes no change). For funnel comparisons,
+        ``lower95`` … ``upper998`` are the funnel's limits at the group's
+        denominator and ``outside`` says whether the share lies beyond the
+        99.8 % limits; for two groups they are the share's Wilson intervals.
+    targets : dict
+        Indicator → the whole's share (the funnel's centre line).
+    tau2 : dict
+        Indicator → the between-group variance of its funnel (0: none).
+    titles : dict
+        Indicator → its title, ``{"nb": ..., "en": ...}``.
+    min_count : int
+        The suppression limit applied.
+    """
+
+    by: str
+    at: date | None
+    rows: pd.DataFrame
+    targets: dict[str, float]
+    tau2: dict[str, float]
+    titles: dict[str, dict[str, str]]
+    min_count: int
+
+    def to_records(self) -> list[dict[str, object]]:
+        """The rows as DESIGN §9's JSON objects: a suppressed count is the text ``<N``."""
+        rows = self.rows
+        out = rows[["indicator", "group"]].astype(object)
+        for column in ("count", "of"):
+            out[column] = (pd.to_numeric(rows[column], errors="coerce").round()
+                           .astype("Int64").astype(object))
+        for column in ("value", "lower95", "upper95", "lower998", "upper998"):
+            out[column] = pd.to_numeric(rows[column], errors="coerce").astype(object)
+        out["outside"] = rows["outside"].astype(object)
+        hidden = rows["suppressed"].to_numpy(bool)
+        out.loc[hidden, "count"] = f"<{self.min_count}"
+        out.loc[hidden, ["value", "outside"]] = None
+        return out.where(out.notna(), None).to_dict("records")
+
+
+def units(log: EventLog, *, pathway: PathwayArg = None, rules: PathwayArg = None,
+          cohort: str | None = None) -> tuple[pd.DataFrame, dict[str, dict[str, str]]]:
+    """One row per comparable unit: a judged rule trigger or an indicator's index event.
+
+    Returns
+    -------
+    DataFrame
+        ``indicator``, ``case_id``, ``ts_us`` (the unit's time), ``municipality``
+        (the case's municipality of residence), ``hospital`` (the trigger's
+        hospital trust, else the case's) and ``hit`` (bool: the trigger was
+        broken, or the index event met the indicator).
+    dict
+        Indicator → its title, ``{"nb": ..., "en": ...}``.
+    """
+    result, outcomes = trigger_outcomes(log, pathway=pathway, rules=rules, cohort=cohort)
+    names = (result.summary["pathway"].astype(str) + "/"
+             + result.summary["rule_id"].astype(str)).to_numpy()
+    rule_units = pd.DataFrame({
+        "indicator": "rule:" + pd.Series(names[outcomes["rule_no"].to_numpy(int)],
+                                         dtype=object),
+        "case_id": outcomes["case_id"].to_numpy(),
+        "ts_us": outcomes["ts_us"].to_numpy("int64"),
+        "municipality": outcomes["municipality"].to_numpy(),
+        "hospital": outcomes["hospital"].to_numpy(),
+        "hit": outcomes["broken"].to_numpy(bool),
+    })
+    titles = {f"rule:{p.name}/{r.id}": {"nb": r.title.nb, "en": r.title.en}
+              for p in result.pathways for r in p.rules}
+    titles[f"readmissions_{READMISSION_DAYS}d"] = {
+        "nb": f"reinnleggelser innen {READMISSION_DAYS} dager (stortingsmeldingens mål)",
+        "en": f"readmissions within {READMISSION_DAYS} days (the white paper's measure)"}
+    frames = [f for f in (_readmission_units(log, cohort), rule_units) if len(f)]
+    table = pd.concat(frames, ignore_index=True) if frames else rule_units
+    return table, titles
+
+
+def _readmission_units(log: EventLog, cohort: str | None) -> pd.DataFrame:
+    """Index discharges of the white paper's readmission measure, window fully observed."""
+    measure = readmissions(log, days=(READMISSION_DAYS,))
+    cases = measure.cases if measure.cases is not None else pd.DataFrame()
+    if cases.empty:
+        return pd.DataFrame(columns=["indicator", "case_id", "ts_us", "municipality",
+                                     "hospital", "hit"])
+    epoch = pd.Timestamp(0, tz="UTC")
+    ts_us = ((cases["discharge_time"] - epoch) // pd.Timedelta(microseconds=1)).astype("int64")
+    window = READMISSION_DAYS * DAY_US
+    frame = pd.DataFrame({
+        "indicator": f"readmissions_{READMISSION_DAYS}d",
+        "case_id": cases["case_id"].to_numpy(),
+        "ts_us": ts_us.to_numpy(),
+        "hit": (cases["days_to_next"].notna()
+                & (cases["days_to_next"] <= READMISSION_DAYS)).to_numpy(bool),
+    })
+    frame = frame[frame["ts_us"] + window <= log.end_of_observation_us]
+    places = _case_places(log)
+    frame = frame.merge(places, on="case_id", how="left")
+    if cohort is not None:
+        members = log.engine.query(
+            "SELECT DISTINCT case_id FROM case_cohorts WHERE cohort = "
+            f"'{cohort.replace(chr(39), chr(39) * 2)}'")["case_id"]
+        frame = frame[frame["case_id"].isin(members)]
+    return frame[["indicator", "case_id", "ts_us", "municipality", "hospital", "hit"]]
+
+
+def _case_places(log: EventLog) -> pd.DataFrame:
+    return log.engine.query(f"""
+        SELECT case_id, max(municipality) AS municipality, max(hospital) AS hospital
+        FROM {log.table} GROUP BY case_id
+    """)
+
+
+def compare(log: EventLog, *, by: str, at: str | date | datetime | None = None,
+            groups: Sequence[str] | None = None, pathway: PathwayArg = None,
+            rules: PathwayArg = None, cohort: str | None = None,
+            min_count: int = 5) -> Comparison:
+    """Compare the groups of a log on every indicator and rule's break rate.
+
+    Parameters
+    ----------
+    log : EventLog
+    by : str
+        ``municipality`` (of residence), ``hospital`` (trust), ``cohort`` or
+        ``period`` (before and after ``at``).
+    at : date or str, optional
+        The date dividing before from after; required for ``period``, and
+        must lie inside the observation period.
+    groups : sequence of str, optional
+        Show only these groups; with two, the change from the first to the
+        second is added.
+    pathway, rules, cohort
+        The pathways whose rules are compared, as for :func:`pathways.breaks`.
+    min_count : int
+        Counts below this are suppressed (never plotted, value hidden).
+
+    Raises
+    ------
+    OptionError
+        When ``by`` is not one of :data:`BY`, the log has no such groups,
+        ``at`` is missing or outside the observation period, or fewer than
+        two groups have ``min_count`` units.
+    """
+    if by not in BY:
+        raise OptionError(f"--by must be one of {', '.join(BY)}; got {by!r}.")
+    if not isinstance(min_count, int) or min_count < 1:
+        raise OptionError(f"min_count must be a whole number of at least 1; got {min_count!r}.")
+    at_day = _check_at(log, by, at)
+    table, titles = units(log, pathway=pathway, rules=rules, cohort=cohort)
+    grouped = _grouped(log, table, by, at_day)
+    counts = (grouped.groupby(["indicator", "group"], sort=True)["hit"]
+              .agg(count="sum", of="size").reset_index())
+    counts["count"] = counts["count"].astype("int64")
+    counts["of"] = counts["of"].astype("int64")
+    _check_groups(counts, by, min_count, groups)
+    two = [BEFORE, AFTER] if by == "period" else list(groups or [])
+    if groups:
+        counts = counts[counts["group"].isin(groups)]
+    sums = counts.groupby("indicator")[["count", "of"]].sum()
+    targets = (sums["count"] / sums["of"].where(sums["of"] > 0)).dropna().astype(float).to_dict()
+    tau2: dict[str, float] = {}
+    if len(two) == 2:
+        rows = _two_groups(counts, two)
+    else:
+        rows, tau2 = _funnels(counts)
+    rows = _suppress(rows, min_count)
+    return Comparison(by=by, at=at_day, rows=rows.reset_index(drop=True), targets=targets,
+                      tau2=tau2, titles=titles, min_count=min_count)
+
+
+def _check_at(log: EventLog, by: str, at: str | date | datetime | None) -> date | None:
+    """The day the ``after`` period starts, checked to lie inside the observation period."""
+    if by != "period":
+        return None
+    if at is None:
+        raise OptionError("Comparing periods needs the date that divides them: "
+                          "--at 2025-09-01.")
+    day = _as_day(at)
+    at_us = _local_midnight_us(day)
+    first, last = log.engine.query(
+        f"SELECT min(ts_us) AS a, max(ts_us) AS b FROM {log.table}").iloc[0]
+    last = min(int(last), log.end_of_observation_us)
+    if not int(first) < at_us <= last:
+        first_day, last_day = (pd.Timestamp(int(us), unit="us", tz="UTC")
+                               .tz_convert(ZONE).date() for us in (first, last))
+        raise OptionError(f"--at {day.isoformat()} is outside the observation period "
+                          f"{first_day.isoformat()} to {last_day.isoformat()}; give a date "
+                          "inside it, so that there is a before and an after.")
+    return day
+
+
+def _as_day(at: str | date | datetime) -> date:
+    if isinstance(at, datetime):
+        return at.date()
+    if isinstance(at, date):
+        return at
+    text = str(at).strip()
+    for form in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, form).date()  # noqa: DTZ007 - a bare date
+        except ValueError:
+            continue
+    raise OptionError(f"--at must be a date such as 2025-09-01 or 01.09.2025; got {text!r}.")
+
+
+def _local_midnight_us(day: date) -> int:
+    """The start of a local (Europe/Oslo) day in microseconds since the epoch."""
+    start = pd.Timestamp(day).tz_localize(ZONE).tz_convert("UTC")
+    return int((start - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(microseconds=1))
+
+
+def _grouped(log: EventLog, table: pd.DataFrame, by: str, at_day: date | None
+             ) -> pd.DataFrame:
+    """The units with a ``group`` column (a unit in several cohorts counts in each)."""
+    if by in ("municipality", "hospital"):
+        grouped = table.assign(group=table[by])
+        if grouped["group"].notna().sum() == 0:
+            column = {"municipality": "municipality (Kommune, Bostedskommune, KomNrHjem)",
+                      "hospital": "hospital trust (Helseforetak, hf)"}[by]
+            raise OptionError(f"--by {by}: the log gives no {column} for any case. Name the "
+                              f"column with --organisation, or compare by another group.")
+        return grouped[grouped["group"].notna()]
+    if by == "cohort":
+        members = log.engine.query("SELECT DISTINCT case_id, cohort FROM case_cohorts")
+        if members.empty:
+            raise OptionError("--by cohort: no case belongs to a cohort (no diagnosis codes, "
+                              "ages or cohort column). Compare by another group.")
+        return table.merge(members.rename(columns={"cohort": "group"}), on="case_id")
+    assert at_day is not None
+    at_us = _local_midnight_us(at_day)
+    return table.assign(group=np.where(table["ts_us"] < at_us, BEFORE, AFTER))
+
+
+def _check_groups(counts: pd.DataFrame, by: str, min_count: int,
+                  groups: Sequence[str] | None) -> None:
+    known = sorted(counts["group"].astype(str).unique())
+    if groups:
+        unknown = [g for g in groups if g not in known]
+        if unknown:
+            raise OptionError(f"--groups: {unknown[0]!r} is not a {by} of this log; it has "
+                              f"{', '.join(known[:12])}{' …' if len(known) > 12 else ''}.")
+        if len(groups) < 2:
+            raise OptionError("--groups needs at least two groups, as in --groups A,B.")
+    enough = counts[counts["of"] >= min_count]
+    if groups:
+        enough = enough[enough["group"].isin(groups)]
+    if enough["group"].nunique() < 2:
+        raise OptionError(f"Fewer than two {by} groups have at least {min_count} cases to "
+                          "compare (a rule's judged triggers or an indicator's index "
+                          "events). Compare by another group or use a longer period.")
+
+
+def _funnels(counts: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, float]]:
+    parts, tau2 = [], {}
+    for name, part in counts.groupby("indicator", sort=True):  # one per indicator
+        result = funnel(part["count"], part["of"])
+        tau2[str(name)] = result.tau2
+        limits = result.table
+        limits.index = part.index
+        parts.append(pd.concat([part[["indicator", "group"]],
+                                limits.drop(columns=["z"])], axis=1).assign(p_value=np.nan))
+    return (pd.concat(parts) if parts else counts.assign(p_value=np.nan)), tau2
+
+
+def _two_groups(counts: pd.DataFrame, two: list[str]) -> pd.DataFrame:
+    rows: list[dict[str, object]] = []
+    for name, part in counts.groupby("indicator", sort=True):  # one per indicator
+        by_group = part.set_index("group")
+        for group in two:
+            if group not in by_group.index:
+                continue
+            count, of = int(by_group.at[group, "count"]), int(by_group.at[group, "of"])
+            low95, high95 = wilson(count, of, level=0.95)
+            low998, high998 = wilson(count, of, level=0.998)
+            rows.append({"indicator": name, "group": group, "count": count, "of": of,
+                         "value": count / of if of else np.nan,
+                         "lower95": float(low95), "upper95": float(high95),
+                         "lower998": float(low998), "upper998": float(high998),
+                         "outside": None, "p_value": np.nan})
+        if all(g in by_group.index for g in two):
+            first, second = (by_group.loc[g] for g in two)
+            change = difference(int(first["count"]), int(first["of"]),
+                                int(second["count"]), int(second["of"]))
+            wide = difference(int(first["count"]), int(first["of"]),
+                              int(second["count"]), int(second["of"]), level=0.998)
+            if change is not None and wide is not None:
+                outside = ("high" if change.lower > 0 else "low" if change.upper < 0
+                           else None)
+                rows.append({"indicator": name, "group": CHANGE, "count": None, "of": None,
+                             "value": change.value, "lower95": change.lower,
+                             "upper95": change.upper, "lower998": wide.lower,
+                             "upper998": wide.upper, "outside": outside,
+                             "p_value": change.p_value})
+    return pd.DataFrame(rows, columns=[*COMPARE_KEYS, "p_value"])
+
+
+def _suppress(rows: pd.DataFrame, min_count: int) -> pd.DataFrame:
+    """Mark small counts, and one more per indicator when one alone would be worked out.
+
+    A group whose count (breaks, or events meeting the indicator) is between
+    1 and ``min_count - 1``, or whose denominator is below ``min_count``, is
+    suppressed. Since the whole's share is shown as the centre line, one
+    suppressed group of an indicator could be worked out from the others; the
+    next smallest shown group is then suppressed too. A ``change`` row is
+    hidden when either of its groups is.
+    """
+    rows = rows.copy()
+    count = pd.to_numeric(rows["count"], errors="coerce")
+    of = pd.to_numeric(rows["of"], errors="coerce")
+    small = ((count > 0) & (count < min_count)) | (of < min_count)
+    rows["suppressed"] = small.fillna(False).astype(bool)
+    groups = rows[rows["group"] != CHANGE]
+    lonely = groups.groupby("indicator")["suppressed"].transform("sum") == 1
+    shown = groups[~groups["suppressed"] & lonely.reindex(groups.index, fill_value=False)
+                   .groupby(groups["indicator"]).transform("any")]
+    extra = shown.sort_values(["of", "group"]).groupby("indicator").head(1).index
+    rows.loc[extra, "suppressed"] = True
+    hidden = set(rows.loc[rows["suppressed"] & (rows["group"] != CHANGE), "indicator"])
+    change = (rows["group"] == CHANGE) & rows["indicator"].isin(hidden)
+    rows.loc[change, "suppressed"] = True
+    return rows

@@ -1,0 +1,61 @@
+"""``pathways compare``: municipalities, hospitals, cohorts or periods side by side."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pathways.cli.common import log_options, note, read_log, wrote
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path))
+@click.option("--by", "by", required=True,
+              type=click.Choice(["municipality", "hospital", "cohort", "period"]),
+              help="What to compare: municipalities of residence, hospital trusts, cohorts, "
+                   "or the period before and after --at.")
+@click.option("--at", metavar="DATE",
+              help="With --by period: the date a change took effect, e.g. 2025-09-01.")
+@click.option("--groups", metavar="A,B",
+              help="Only these groups, comma-separated; with two, the change from A to B.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="A self-contained .html page, or .json (one object per indicator "
+                   "and group).")
+@click.option("--pathway", "pathway", multiple=True, metavar="NAME",
+              help="A built-in pathway whose rules to compare (repeatable).")
+@click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
+              metavar="FILE", help="A YAML rule file (repeatable).")
+@click.option("--cohort", metavar="NAME", help="Only the cases of this cohort, e.g. kols.")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
+              help="Language of the page.")
+@click.option("--min-count", type=click.IntRange(1), default=5, show_default=True,
+              help="Counts below this are hidden and never plotted (privacy).")
+@log_options
+def compare(log_path: Path, by: str, at: str | None, groups: str | None, output: Path,
+            pathway: tuple[str, ...], rules: tuple[Path, ...], cohort: str | None,
+            lang: str, min_count: int, **options: Any) -> None:
+    """Compare groups of LOG on every rule's break rate and indicator.
+
+    Across municipalities, hospitals or cohorts: a funnel plot per indicator
+    with 95 % and 99.8 % control limits (overdispersion allowed for), and the
+    groups outside them named. Before and after a date (--by period --at
+    DATE) or between two groups (--groups A,B): each share with its
+    interval, and the change with its interval and test.
+
+    Example:
+
+        pathways compare eventlogs/sample.csv --by municipality -o kommuner.html
+    """
+    import pathways
+    from pathways.present.output import check_extension, check_writable
+
+    check_extension(output, (".json", ".html", ".htm"), "the comparison")
+    check_writable(output)
+    log = read_log(log_path, options)
+    chosen = [g.strip() for g in groups.split(",") if g.strip()] if groups else None
+    result = pathways.compare(log, by=by, at=at, groups=chosen, pathway=list(pathway) or None,
+                              rules=list(rules) or None, cohort=cohort, min_count=min_count)
+    pathways.write_compare(result, output, lang=lang, source=Path(log.report.source).name)
+    note(wrote(output, lang))

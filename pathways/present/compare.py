@@ -1,0 +1,221 @@
+"""A comparison in words and pictures: funnel plots, before and after, as JSON or one HTML page.
+
+:func:`pathways.analyse.compare.compare` gives the numbers; this module says
+them: which groups lie outside the funnel's control limits ("Halden ligger
+over øvre kontrollgrense for …"), how much a share changed and whether the
+change is more than chance, and draws each funnel with matplotlib. Suppressed
+groups are never plotted and never named with a figure.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
+from matplotlib.figure import Figure
+
+from pathways.analyse.compare import AFTER, BEFORE, CHANGE, Comparison
+from pathways.analyse.statistics import funnel_limits
+from pathways.errors import OptionError
+from pathways.present.charts import OKABE_ITO, figure_svg
+from pathways.present.messages import LANGUAGES, Messages
+from pathways.present.numbers import decimal_text, pct_text
+from pathways.present.output import atomic_path, check_extension, check_writable
+
+__all__ = ["CompareSection", "compare_findings", "compare_section", "write_compare"]
+
+FORMATS = (".json", ".html", ".htm")
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One group's line in an indicator's table, in words."""
+
+    group: str
+    count: str
+    of: str
+    value: str
+    limits: str
+    verdict: str
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    """One indicator: its title, its findings in words, its picture and its table."""
+
+    anchor: str
+    title: str
+    findings: tuple[str, ...]
+    svg: Markup | None
+    rows: tuple[GroupRow, ...]
+
+
+@dataclass(frozen=True)
+class CompareSection:
+    """The comparison as the page shows it."""
+
+    by: str
+    heading: str
+    intro: str
+    indicators: tuple[IndicatorView, ...]
+    findings: tuple[str, ...]
+    too_few: tuple[str, ...]
+
+
+def write_compare(comparison: Comparison, path: str | Path, *, lang: str = "nb",
+                  source: str = "") -> Path:
+    """Write a comparison as ``.json`` (DESIGN §9's keys) or a self-contained ``.html`` page."""
+    target = Path(path)
+    check_extension(target, FORMATS, "the comparison")
+    if lang not in LANGUAGES:
+        raise OptionError(f"lang must be one of 'nb', 'en'; got {lang!r}.")
+    check_writable(target)
+    if target.suffix.lower() == ".json":
+        text = json.dumps(comparison.to_records(), ensure_ascii=False, indent=1) + "\n"
+    else:
+        text = compare_page(comparison, lang=lang, source=source)
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return target
+
+
+def compare_page(comparison: Comparison, *, lang: str, source: str) -> str:
+    """The comparison as one HTML page (inline SVG and CSS, no network)."""
+    t = Messages(lang)  # type: ignore[arg-type]
+    section = compare_section(comparison, t)
+    env = Environment(loader=PackageLoader("pathways.present", "templates"),
+                      autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    css = resources.files("pathways.present").joinpath("static", "report.css").read_text("utf-8")
+    return env.get_template("compare.html").render(
+        s=section, t=t, lang=lang, source=source, css=Markup(css),
+        min_count=comparison.min_count)
+
+
+def compare_section(comparison: Comparison, t: Messages) -> CompareSection:
+    """Every indicator of a comparison in words, with its funnel or before/after table."""
+    lang = t.lang
+    views, too_few = [], []
+    rows = comparison.rows
+    for number, (name, part) in enumerate(rows.groupby("indicator", sort=False)):
+        title = comparison.titles.get(str(name), {}).get(lang, str(name))
+        if (~part["suppressed"] & (part["group"] != CHANGE)).sum() < 2:
+            too_few.append(title)  # no picture and no table of hidden numbers
+            continue
+        two = (part["group"] == CHANGE).any() or set(part["group"]) <= {BEFORE, AFTER}
+        findings = (_change_words(part, title, t) if two
+                    else _outside_words(part, title, t))
+        svg = None if two else _funnel_svg(part, comparison, str(name), title, t, number)
+        views.append(IndicatorView(
+            anchor=f"cmp-{number}", title=title, findings=tuple(findings), svg=svg,
+            rows=tuple(_group_rows(part, t, two, comparison.min_count))))
+    by_word = t(f"compare_by_{comparison.by}")
+    intro = (t("compare_intro_period", at=comparison.at.isoformat())
+             if comparison.by == "period" and comparison.at else
+             t("compare_intro_funnel", by=by_word))
+    views.sort(key=lambda view: not view.findings)  # indicators with a finding first
+    findings = tuple(f for view in views for f in view.findings)
+    return CompareSection(by=comparison.by, heading=t("compare_heading", by=by_word),
+                          intro=intro, indicators=tuple(views), findings=findings,
+                          too_few=tuple(too_few))
+
+
+def compare_findings(comparison: Comparison, t: Messages) -> tuple[str, ...]:
+    """Only the sentences worth reading first: groups outside the limits, significant changes."""
+    return compare_section(comparison, t).findings
+
+
+def _outside_words(part: object, title: str, t: Messages) -> list[str]:
+    shown = part[~part["suppressed"] & part["outside"].notna()]  # type: ignore[index]
+    return [t(f"compare_outside_{row['outside']}", group=row["group"], title=title)
+            for row in shown.to_dict("records")]
+
+
+def _change_words(part: object, title: str, t: Messages) -> list[str]:
+    change = part[(part["group"] == CHANGE) & ~part["suppressed"]]  # type: ignore[index]
+    words = []
+    for row in change.to_dict("records"):
+        if row["outside"] is None:
+            continue
+        groups = part[part["group"] != CHANGE]  # type: ignore[index]
+        first, second = groups.iloc[0], groups.iloc[1]
+        words.append(t(f"compare_change_{row['outside']}", title=title,
+                       first=_group_name(first["group"], t),
+                       second=_group_name(second["group"], t),
+                       before=pct_text(first["value"], t.lang),
+                       after=pct_text(second["value"], t.lang),
+                       low=_points(row["lower95"], t), high=_points(row["upper95"], t),
+                       p=_p_text(row["p_value"], t.lang)))
+    return words
+
+
+def _group_rows(part: object, t: Messages, two: bool, min_count: int) -> list[GroupRow]:
+    out = []
+    for row in part.to_dict("records"):  # type: ignore[attr-defined]
+        hidden = bool(row["suppressed"])
+        if row["group"] == CHANGE:
+            out.append(GroupRow(
+                group=t("compare_change"), count="", of="",
+                value="–" if hidden else _points(row["value"], t),
+                limits="–" if hidden else f"{_points(row['lower95'], t)} – "
+                                          f"{_points(row['upper95'], t)}",
+                verdict="" if hidden else t("compare_p", p=_p_text(row["p_value"], t.lang))))
+            continue
+        count = f"<{min_count}" if hidden else str(int(row["count"]))
+        limits = f"{pct_text(row['lower95'], t.lang, 1)} – {pct_text(row['upper95'], t.lang, 1)}"
+        verdict = "" if hidden or not row["outside"] else t(f"compare_verdict_{row['outside']}")
+        out.append(GroupRow(group=_group_name(row["group"], t), count=count, of=str(int(row["of"])),
+                            value="–" if hidden else pct_text(row["value"], t.lang, 1),
+                            limits=limits, verdict=verdict))
+    del two
+    return out
+
+
+def _group_name(group: object, t: Messages) -> str:
+    """A group's name; ``before`` and ``after`` in the page's language."""
+    return t(f"compare_{group}") if group in (BEFORE, AFTER) else str(group)
+
+
+def _funnel_svg(part: object, comparison: Comparison, name: str, title: str, t: Messages,
+                number: int) -> Markup | None:
+    """The funnel: shown groups as points, the whole's share and the limits as curves."""
+    shown = part[~part["suppressed"]]  # type: ignore[index]
+    if shown.empty or name not in comparison.targets:
+        return None
+    target, tau2 = comparison.targets[name], comparison.tau2.get(name, 0.0)
+    most = float(part["of"].max())  # type: ignore[index]
+    grid = np.linspace(max(1.0, comparison.min_count), max(most * 1.1, 10.0), 200)
+    limits = funnel_limits(target, tau2, grid)
+    figure = Figure(figsize=(5.0, 2.8))
+    axes = figure.subplots()
+    axes.plot(grid, 100 * limits["upper998"], color=OKABE_ITO["vermilion"], lw=1,
+              label=t("compare_limit_998"))
+    axes.plot(grid, 100 * limits["lower998"], color=OKABE_ITO["vermilion"], lw=1)
+    axes.plot(grid, 100 * limits["upper95"], color=OKABE_ITO["orange"], lw=1, ls="--",
+              label=t("compare_limit_95"))
+    axes.plot(grid, 100 * limits["lower95"], color=OKABE_ITO["orange"], lw=1, ls="--")
+    axes.axhline(100 * target, color=OKABE_ITO["grey"], lw=1, label=t("compare_target"))
+    axes.scatter(shown["of"], 100 * shown["value"], s=18, color=OKABE_ITO["blue"], zorder=3)
+    for row in shown.to_dict("records"):
+        axes.annotate(str(row["group"])[:24], (row["of"], 100 * row["value"]), fontsize=7,
+                      xytext=(3, 3), textcoords="offset points")
+    axes.set_xlabel(t("compare_denominator"))
+    axes.set_ylabel("%")
+    axes.legend(fontsize=7, frameon=False, loc="upper right")
+    return Markup(figure_svg(figure, f"funnel-{number}", t("compare_funnel_title", title=title)))
+
+
+def _points(value: float, t: Messages) -> str:
+    """A difference of shares in percentage points, signed."""
+    sign = "−" if value < 0 else "+"
+    return f"{sign}{decimal_text(100 * abs(value), t.lang, 1)} {t('compare_points')}"
+
+
+def _p_text(p: float, lang: str) -> str:
+    """A p-value with three decimals, or below 0.001."""
+    return f"< {decimal_text(0.001, lang, 3)}" if p < 0.001 else decimal_text(p, lang, 3)
