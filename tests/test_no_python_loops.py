@@ -48,6 +48,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("parquet", "load_parquet"): "the file's schema: one row per column",
     ("compare", "_funnels"): "one funnel per indicator: the rules and indicators "
                              "compared (tens), each a table of groups",
+    ("compare", "flow_changes"): "one row per pair of care levels (at most levels², a few "
+                                 "hundred)",
     ("compare", "_two_groups"): "one pair of groups per indicator (tens of rows)",
     ("canonical", "pseudonym_table"): "distinct values with an isolated 11-digit number "
                                       "inside other text (free-text notes); values that "

@@ -34,7 +34,7 @@ from pathways.analyse.statistics import difference, funnel, wilson
 from pathways.errors import OptionError
 from pathways.log import EventLog
 
-__all__ = ["BY", "COMPARE_KEYS", "Comparison", "compare", "units"]
+__all__ = ["BY", "COMPARE_KEYS", "Comparison", "compare", "flow_changes", "units"]
 
 #: What groups can be compared.
 BY = ("municipality", "hospital", "cohort", "period")
@@ -79,6 +79,9 @@ class Comparison:
         Indicator → the between-group variance of its funnel (0: none).
     titles : dict
         Indicator → its title, ``{"nb": ..., "en": ...}``.
+    flows : DataFrame or None
+        For ``period``: how the flows between care levels changed
+        (:func:`flow_changes`).
     min_count : int
         The suppression limit applied.
     """
@@ -90,6 +93,7 @@ class Comparison:
     tau2: dict[str, float]
     titles: dict[str, dict[str, str]]
     min_count: int
+    flows: pd.DataFrame | None = None
 
     def to_records(self) -> list[dict[str, object]]:
         """The rows as DESIGN §9's JSON objects: a suppressed count is the text ``<N``."""
@@ -231,8 +235,9 @@ def compare(log: EventLog, *, by: str, at: str | date | datetime | None = None,
     else:
         rows, tau2 = _funnels(counts)
     rows = _suppress(rows, min_count)
+    flows = flow_changes(log, at=at_day, cohort=cohort) if at_day is not None else None
     return Comparison(by=by, at=at_day, rows=rows.reset_index(drop=True), targets=targets,
-                      tau2=tau2, titles=titles, min_count=min_count)
+                      tau2=tau2, titles=titles, min_count=min_count, flows=flows)
 
 
 def _check_at(log: EventLog, by: str, at: str | date | datetime | None) -> date | None:
@@ -386,3 +391,91 @@ def _suppress(rows: pd.DataFrame, min_count: int) -> pd.DataFrame:
     change = (rows["group"] == CHANGE) & rows["indicator"].isin(hidden)
     rows.loc[change, "suppressed"] = True
     return rows
+
+
+def flow_changes(log: EventLog, *, at: str | date | datetime,
+                 cohort: str | None = None) -> pd.DataFrame:
+    """How the flows between care levels changed from before ``at`` to after it.
+
+    Each level transition (two consecutive events of a case at different
+    levels) before the local day ``at`` is compared with those from it on.
+
+    Returns
+    -------
+    DataFrame
+        Per level pair: ``from_level``, ``to_level``, ``count_before``,
+        ``count_after``, ``share_before``, ``share_after`` (of all transitions
+        in the period), ``share_change`` with ``share_lower``, ``share_upper``
+        (its 95 % Newcombe interval) and ``share_p``; ``median_before``,
+        ``median_after`` (hours) and ``wait_p`` (Mood's median test: above and
+        below the pair's median over both periods, a 2×2 chi-square from
+        ``scipy``; NaN when either period has no transition). Cross-tier pairs
+        first, then by the larger count.
+    """
+    from scipy.stats import chi2_contingency
+
+    from pathways.analyse.transitions import _cross_tier, transition_steps_sql
+    from pathways.enrich.levels import level_by_id
+
+    day = _check_at(log, "period", at)
+    assert day is not None
+    at_us = _local_midnight_us(day)
+    restrict = ""
+    if cohort is not None:
+        restrict = ("WHERE case_id IN (SELECT case_id FROM case_cohorts WHERE cohort = '"
+                    + cohort.replace("'", "''") + "')")
+    frame = log.engine.query(f"""
+        WITH s AS (
+            SELECT from_level, to_level, wait_hours, from_ts_us >= {at_us} AS after
+            FROM ({transition_steps_sql(log.table)}) {restrict}
+        ), m AS (
+            SELECT from_level, to_level, median(wait_hours) AS pooled FROM s
+            GROUP BY from_level, to_level
+        )
+        SELECT s.from_level, s.to_level,
+               count(*) FILTER (WHERE NOT after) AS count_before,
+               count(*) FILTER (WHERE after) AS count_after,
+               median(wait_hours) FILTER (WHERE NOT after) AS median_before,
+               median(wait_hours) FILTER (WHERE after) AS median_after,
+               count(*) FILTER (WHERE NOT after AND wait_hours > m.pooled) AS above_before,
+               count(*) FILTER (WHERE after AND wait_hours > m.pooled) AS above_after
+        FROM s JOIN m ON m.from_level = s.from_level AND m.to_level = s.to_level
+        GROUP BY s.from_level, s.to_level
+    """)
+    for column in ("count_before", "count_after", "above_before", "above_after"):
+        frame[column] = frame[column].astype("int64")
+    total_before, total_after = int(frame["count_before"].sum()), int(frame["count_after"].sum())
+    frame["share_before"] = frame["count_before"] / max(total_before, 1)
+    frame["share_after"] = frame["count_after"] / max(total_after, 1)
+    changes = pd.DataFrame(
+        [_share_change(b, total_before, a, total_after)
+         for b, a in zip(frame["count_before"].to_numpy(), frame["count_after"].to_numpy(),
+                         strict=True)],
+        columns=["share_change", "share_lower", "share_upper", "share_p"], index=frame.index)
+    frame = pd.concat([frame, changes], axis=1)
+    tables = np.stack([frame["above_before"], frame["count_before"] - frame["above_before"],
+                       frame["above_after"], frame["count_after"] - frame["above_after"]],
+                      axis=1).reshape(-1, 2, 2)
+    frame["wait_p"] = [_median_test(table, chi2_contingency) for table in tables]
+    tiers = {lid: lv.tier for lid, lv in level_by_id().items()}
+    frame["cross_tier"] = _cross_tier(frame["from_level"].map(tiers),
+                                      frame["to_level"].map(tiers))
+    frame["larger"] = frame[["count_before", "count_after"]].max(axis=1)
+    frame = frame.sort_values(["cross_tier", "larger", "from_level", "to_level"],
+                              ascending=[False, False, True, True])
+    return frame.drop(columns=["above_before", "above_after", "larger"]).reset_index(drop=True)
+
+
+def _share_change(before: int, total_before: int, after: int, total_after: int
+                  ) -> tuple[float, float, float, float]:
+    change = difference(int(before), total_before, int(after), total_after)
+    if change is None:
+        return (np.nan, np.nan, np.nan, np.nan)
+    return (change.value, change.lower, change.upper, change.p_value)
+
+
+def _median_test(table: np.ndarray, chi2_contingency: object) -> float:
+    """Mood's median test on a 2×2 table (above/below the pooled median, before/after)."""
+    if table.sum(axis=1).min() == 0 or table.sum(axis=0).min() == 0:
+        return float("nan")
+    return float(chi2_contingency(table).pvalue)  # type: ignore[operator]

@@ -10,22 +10,38 @@ groups are never plotted and never named with a figure.
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 from matplotlib.figure import Figure
 
 from pathways.analyse.compare import AFTER, BEFORE, CHANGE, Comparison
 from pathways.analyse.statistics import funnel_limits
+from pathways.enrich.levels import level_by_id
 from pathways.errors import OptionError
 from pathways.present.charts import OKABE_ITO, figure_svg
+from pathways.present.levelmap import (
+    CROSS_TIER,
+    EDGE,
+    TIER_FILL,
+    TIER_LINE,
+    UNKNOWN,
+    count_label,
+    dot_string,
+    format_hours,
+)
 from pathways.present.messages import LANGUAGES, Messages
 from pathways.present.numbers import decimal_text, pct_text
 from pathways.present.output import atomic_path, check_extension, check_writable
+from pathways.present.sections import inline_svg
 
 __all__ = ["CompareSection", "compare_findings", "compare_section", "write_compare"]
 
@@ -65,6 +81,7 @@ class CompareSection:
     indicators: tuple[IndicatorView, ...]
     findings: tuple[str, ...]
     too_few: tuple[str, ...]
+    flow_svg: Markup | None = None
 
 
 def write_compare(comparison: Comparison, path: str | Path, *, lang: str = "nb",
@@ -122,7 +139,9 @@ def compare_section(comparison: Comparison, t: Messages) -> CompareSection:
     findings = tuple(f for view in views for f in view.findings)
     return CompareSection(by=comparison.by, heading=t("compare_heading", by=by_word),
                           intro=intro, indicators=tuple(views), findings=findings,
-                          too_few=tuple(too_few))
+                          too_few=tuple(too_few),
+                          flow_svg=None if comparison.flows is None else flow_change_svg(
+                              comparison.flows, t, comparison.min_count))
 
 
 def compare_findings(comparison: Comparison, t: Messages) -> tuple[str, ...]:
@@ -219,3 +238,75 @@ def _points(value: float, t: Messages) -> str:
 def _p_text(p: float, lang: str) -> str:
     """A p-value with three decimals, or below 0.001."""
     return f"< {decimal_text(0.001, lang, 3)}" if p < 0.001 else decimal_text(p, lang, 3)
+
+
+def flow_change_dot(flows: pd.DataFrame, *, lang: str, min_count: int,
+                    max_edges: int = 16) -> str:
+    """DOT of the difference level map: one box per care level, an edge per level pair.
+
+    An edge is vermilion when its share of all transitions rose more than
+    chance would (95 % interval above 0), blue when it fell, grey otherwise;
+    its label gives the counts before → after, the change in percentage
+    points, and the median waits, marked ``*`` when Mood's median test finds
+    them different (p < 0.05). A count between 1 and ``min_count - 1`` hides
+    the share change and the medians of that edge (drawn dashed). The
+    ``max_edges`` drawn are the clear changes first, then the largest flows.
+    """
+    t = Messages(lang)  # type: ignore[arg-type]
+    levels = level_by_id()
+    clear = (flows["share_lower"] > 0) | (flows["share_upper"] < 0)
+    larger = flows[["count_before", "count_after"]].max(axis=1)
+    order = pd.DataFrame({"clear": clear, "larger": larger}).sort_values(
+        ["clear", "larger"], ascending=False, kind="stable").index
+    shown = flows.loc[order].head(max_edges)
+    names = sorted({*shown["from_level"], *shown["to_level"]})
+    ids = {name: f"l{i}" for i, name in enumerate(names)}
+    lines = ["digraph change {",
+             '  graph [rankdir=TB, fontname="DejaVu Sans", nodesep=0.4, ranksep=0.5];',
+             '  node [shape=box, style="rounded,filled", fontname="DejaVu Sans", fontsize=11];',
+             '  edge [fontname="DejaVu Sans", fontsize=9];']
+    for name, node in ids.items():
+        level = levels.get(name)
+        tier = level.tier if level else UNKNOWN
+        label = level.label(lang) if level else name
+        lines.append(f"  {node} [label={dot_string(label)}, "
+                     f'fillcolor="{TIER_FILL.get(tier, "#FFFFFF")}", '
+                     f'color="{TIER_LINE.get(tier, "#999999")}"];')
+    for row in shown.to_dict("records"):
+        before, after = int(row["count_before"]), int(row["count_after"])
+        small = 0 < before < min_count or 0 < after < min_count
+        counts = f"{count_label(before, min_count) if before else 0} → " \
+                 f"{count_label(after, min_count) if after else 0}"
+        if small:
+            label, style = counts, f'color="{EDGE}", style=dashed'
+        else:
+            star = "*" if row["wait_p"] == row["wait_p"] and row["wait_p"] < 0.05 else ""
+            waits = (f"{format_hours(row['median_before'], lang) or '–'} → "
+                     f"{format_hours(row['median_after'], lang) or '–'}{star}")
+            points = _points(row["share_change"], t).replace(t("compare_points"), "pp")
+            label = f"{counts} ({points})\n{waits}"
+            rising = row["share_lower"] > 0
+            falling = row["share_upper"] < 0
+            colour = CROSS_TIER if rising else "#0072B2" if falling else EDGE
+            width = 3.0 if rising or falling else 1.0
+            style = f'color="{colour}", penwidth={width:.1f}'
+        lines.append(f"  {ids[row['from_level']]} -> {ids[row['to_level']]} "
+                     f"[label={dot_string(label)}, {style}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def flow_change_svg(flows: pd.DataFrame, t: Messages, min_count: int) -> Markup | None:
+    """The difference level map as inline SVG (None without Graphviz or flows)."""
+    dot = shutil.which("dot")
+    if dot is None or flows.empty:
+        return None
+    source = flow_change_dot(flows, lang=t.lang, min_count=min_count)
+    result = subprocess.run([dot, "-Tsvg"], input=source.encode("utf-8"),
+                            capture_output=True, check=False, timeout=300)
+    if result.returncode != 0:
+        return None
+    svg = str(inline_svg(result.stdout.decode("utf-8"), t("compare_flow_title")))
+    # Scaled to the page's width (its viewBox stays), not scrolled: a picture to read at once.
+    svg = re.sub(r'(<svg[^>]*?) width="[^"]*" height="[^"]*"', r"\1", svg, count=1)
+    return Markup(svg.replace('class="levelmap"', 'class="chart flowmap"', 1))

@@ -94,6 +94,20 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Too few cases to compare (fewer than two groups with {min_count} or more): "
               "{titles}.",
     },
+    "compare_flow_title": {"nb": "Hvor flytene endret seg", "en": "Where the flows changed"},
+    "compare_flow_note": {
+        "nb": "Overganger mellom tjenestenivåer før → etter. Hver pil viser antall, endringen i "
+              "pilens andel av alle overganger (prosentpoeng) og median ventetid. Rød: andelen "
+              "økte mer enn tilfeldig variasjon (95 % intervall over 0); blå: den falt; grå: "
+              "ingen sikker endring. * ved ventetiden: medianene er ulike (Moods mediantest, "
+              "p < 0,05). Stiplet: færre enn {min_count} på én side, tallene er skjult.",
+        "en": "Transitions between care levels before → after. Each arrow gives the counts, "
+              "the change in the arrow's share of all transitions (percentage points) and the "
+              "median wait. Vermilion: the share rose more than chance (95 % interval above "
+              "0); blue: it fell; grey: no clear change. * at the wait: the medians differ "
+              "(Mood's median test, p < 0.05). Dashed: fewer than {min_count} on one side, "
+              "the numbers are hidden.",
+    },
     "compare_before": {"nb": "før", "en": "before"},
     "compare_after": {"nb": "etter", "en": "after"},
     "compare_change": {"nb": "endring", "en": "change"},

@@ -194,3 +194,41 @@ def test_compare_errors(tmp_path):
     small, rules = write_groups(tmp_path, {"Aby": (1, 3), "Bby": (1, 40)})
     with pytest.raises(OptionError, match="Fewer than two municipality groups"):
         compare(pathways.read(small), by="municipality", rules=rules)
+
+
+# --- the difference level map ---------------------------------------------------------------
+
+
+def test_flow_changes_and_difference_map_on_a_log_whose_changes_are_known(tmp_path):
+    """Before 1 September every GP visit leads to the ward after 2 h (10 cases); from it,
+    six lead to home care after 5 h and four still to the ward, now after 1 h."""
+    from pathways.analyse.compare import flow_changes
+    from pathways.present.compare import flow_change_dot
+
+    lines = ["case_id,activity,timestamp,care_level"]
+    for i in range(10):
+        lines += [f"b{i},Fastlegetime,2025-03-{i + 1:02d} 08:00,gp",
+                  f"b{i},Innleggelse,2025-03-{i + 1:02d} 10:00,hospital_ward"]
+    for i in range(10):
+        target, hours = ("home_care", 5) if i < 6 else ("hospital_ward", 1)
+        activity = "Hjemmesykepleie" if i < 6 else "Innleggelse"
+        lines += [f"a{i},Fastlegetime,2025-10-{i + 1:02d} 08:00,gp",
+                  f"a{i},{activity},2025-10-{i + 1:02d} {8 + hours:02d}:00,{target}"]
+    path = tmp_path / "log.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    flows = flow_changes(pathways.read(path), at="2025-09-01").set_index(
+        ["from_level", "to_level"])
+    ward, home = flows.loc[("gp", "hospital_ward")], flows.loc[("gp", "home_care")]
+    assert (ward["count_before"], ward["count_after"]) == (10, 4)
+    assert (home["count_before"], home["count_after"]) == (0, 6)
+    assert ward["share_change"] == pytest.approx(-0.6)
+    assert home["share_change"] == pytest.approx(0.6)
+    assert (ward["median_before"], ward["median_after"]) == (2.0, 1.0)
+    assert ward["share_upper"] < 0 < home["share_lower"]
+    dot = flow_change_dot(flows.reset_index(), lang="nb", min_count=5)
+    edges = {line.split("[")[0].strip(): line for line in dot.splitlines() if "->" in line}
+    assert len(edges) == 2
+    ward_edge = next(v for v in edges.values() if "10 → <5" in v)
+    home_edge = next(v for v in edges.values() if "0 → 6" in v)
+    assert "dashed" in ward_edge and "pp" not in ward_edge  # 4 after: hidden
+    assert "#D55E00" in home_edge and "+60,0 pp" in home_edge
