@@ -59,7 +59,8 @@ _MAX_ROUNDS = 60
 
 
 def suppress(values: Mapping[Hashable, int], lines: Iterable[Line], *, min_count: int,
-             unshown: Collection[Hashable] = ()) -> dict[Hashable, Status]:
+             unshown: Collection[Hashable] = (), keep: Collection[Hashable] = (),
+             ) -> dict[Hashable, Status]:
     """Primary plus complementary suppression of counts related by ``lines``.
 
     Parameters
@@ -74,8 +75,12 @@ def suppress(values: Mapping[Hashable, int], lines: Iterable[Line], *, min_count
         Counts from 1 to ``min_count - 1`` are suppressed (primary).
     unshown : collection of keys
         Members the page never prints (the variants beyond the top ten, taken
-        together): the reader knows nothing of them, and they need no
-        protection of their own.
+        together, a total the reader can only add up): the reader knows
+        nothing of them but what the lines give, and they need no protection
+        of their own.
+    keep : collection of keys
+        Shown counts that stay shown (a total printed elsewhere on the page,
+        already decided): the complement is found among the others.
 
     Returns
     -------
@@ -108,6 +113,7 @@ def suppress(values: Mapping[Hashable, int], lines: Iterable[Line], *, min_count
     for key in unshown:
         status[key] = "hidden"
     guard = set(unshown)
+    fixed = set(keep) | guard
     for _ in range(len(status) + 1):  # each pass hides one more count, or stops
         found = disclosed(values, status, lines, min_count=min_count)
         exposed = [(key, line) for key, line in found.items() if key not in guard]
@@ -117,12 +123,12 @@ def suppress(values: Mapping[Hashable, int], lines: Iterable[Line], *, min_count
         # member before a total, the smallest first (fewest patients hidden).
         options = [(choice == lines[line][0], int(values[choice]), order, choice)
                    for order, (key, line) in enumerate(exposed)
-                   if (choice := _complement(values, status, lines[line], key)) is not None]
+                   if (choice := _complement(values, status, lines[line], key, fixed)) is not None]
         if not options:  # nothing left in those lines: any line of an exposed count
             options = [(choice == ln[0], int(values[choice]), order, choice)
                        for order, (key, _) in enumerate(exposed) for ln in lines
                        if key == ln[0] or key in ln[1]
-                       if (choice := _complement(values, status, ln, key)) is not None]
+                       if (choice := _complement(values, status, ln, key, fixed)) is not None]
         if not options:
             guard.update(key for key, _ in exposed)  # cannot happen on a consistent page
             continue
@@ -132,21 +138,22 @@ def suppress(values: Mapping[Hashable, int], lines: Iterable[Line], *, min_count
 
 
 def _complement(values: Mapping[Hashable, int], status: Mapping[Hashable, Status],
-                line: Line, exposed: Hashable) -> Hashable | None:
+                line: Line, exposed: Hashable, fixed: Collection[Hashable] = (),
+                ) -> Hashable | None:
     """The count to hide next in ``line``: its smallest shown member above zero,
     then a shown zero member, then the total, then a small one (its bounds
     give it away); None when all are hidden."""
     total, members = line
-    shown = [m for m in members if status[m] == "shown" and m != exposed]
+    shown = [m for m in members if status[m] == "shown" and m != exposed and m not in fixed]
     positive = [m for m in shown if int(values[m]) > 0]
     for pool in (positive, shown):
         if pool:
             return min(pool, key=lambda m: int(values[m]))
-    if status[total] == "shown" and total != exposed:
+    if status[total] == "shown" and total != exposed and total not in fixed:
         return total
     # Every count of the line is suppressed and their bounds still close:
     # ``<5`` says 1 to 4, ``:`` says nothing, so a small one becomes ``:``.
-    small = [k for k in (*members, total) if status[k] == "small"]
+    small = [k for k in (*members, total) if status[k] == "small" and k not in fixed]
     return min(small, key=lambda k: int(values[k])) if small else None
 
 
@@ -235,6 +242,27 @@ def _equal_counts(status: Mapping[Hashable, Status],
                 changed = True
             seen.setdefault(tuple(sorted(map(find, members), key=repr)), total)
     return {key: find(key) for key in status}
+
+
+def sum_line(total: Hashable, members: Sequence[Hashable],
+             values: Mapping[Hashable, int]) -> list[Line]:
+    """``[(total, members)]`` when the members add up to the total, else ``[]``.
+
+    For counts that add up only in some logs (cases per municipality add up
+    to all cases when every case has one): a reader who sees them add up can
+    subtract, one who does not cannot.
+
+    Examples
+    --------
+    >>> sum_line("t", ["a", "b"], {"t": 5, "a": 2, "b": 3})
+    [('t', ('a', 'b'))]
+    >>> sum_line("t", ["a"], {"t": 5, "a": 2})
+    []
+    """
+    members = tuple(members)
+    if members and sum(int(values[m]) for m in members) == int(values[total]):
+        return [(total, members)]
+    return []
 
 
 def grid_lines(rows: Sequence[Hashable], columns: Sequence[Hashable], *,
