@@ -452,8 +452,11 @@ def variants_section(log: EventLog, t: Messages, opts: ReportOptions) -> Variant
 
 def _variant_status(frame: pd.DataFrame, cases: int,
                     opts: ReportOptions) -> dict[object, Status]:
-    """Suppression of the top variants beside all cases (the variants after
-    the top ten, taken together, are a count the page never shows)."""
+    """Suppression of the top variants beside all cases.
+
+    The variants after the top ten, taken together, are a count the page
+    never shows.
+    """
     values: dict[object, int] = dict(enumerate(map(int, frame["cases"])))
     rest = cases - sum(values.values())
     values |= {"all": cases, "rest": max(rest, 0)}

@@ -140,9 +140,11 @@ def suppress(values: Mapping[Hashable, int], lines: Iterable[Line], *, min_count
 def _complement(values: Mapping[Hashable, int], status: Mapping[Hashable, Status],
                 line: Line, exposed: Hashable, fixed: Collection[Hashable] = (),
                 ) -> Hashable | None:
-    """The count to hide next in ``line``: its smallest shown member above zero,
-    then a shown zero member, then the total, then a small one (its bounds
-    give it away); None when all are hidden."""
+    """The count to hide next in ``line``.
+
+    Its smallest shown member above zero, then a shown zero member, then the
+    total, then a small one (its bounds give it away); None when all are hidden.
+    """
     total, members = line
     shown = [m for m in members if status[m] == "shown" and m != exposed and m not in fixed]
     positive = [m for m in shown if int(values[m]) > 0]

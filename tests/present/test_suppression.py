@@ -171,7 +171,7 @@ counts = st.integers(min_value=0, max_value=14)
 @given(members=st.lists(counts, min_size=1, max_size=6),
        min_count=st.integers(min_value=3, max_value=6))
 def test_one_line_nothing_recoverable(members, min_count):
-    values = {"t": sum(members)} | {i: v for i, v in enumerate(members)}
+    values = {"t": sum(members)} | dict(enumerate(members))
     lines = [("t", list(range(len(members))))]
     status = suppress(values, lines, min_count=min_count)
     assert all(status[i] != "shown" for i, v in enumerate(members) if 0 < v < min_count)
