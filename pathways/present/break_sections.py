@@ -31,8 +31,9 @@ from pathways.analyse.runchart import (
 )
 from pathways.present.charts import KIND_COLOUR, RunChartLine, bar_chart, run_chart
 from pathways.present.messages import Messages
-from pathways.present.numbers import is_suppressed, pct_text, safe_rate
-from pathways.present.sections import ReportOptions, count_cell, level_name
+from pathways.present.numbers import pct_text, safe_rate
+from pathways.present.sections import ReportOptions, count_cell, level_name, table_note
+from pathways.present.suppression import Status, sum_line, suppress
 from pathways.present.tables import Cell, Column, Table
 
 KINDS = ("time", "information", "resource")
@@ -89,10 +90,87 @@ def _rate_columns(t: Messages) -> list[Column]:
     return [Column(t("triggers"), True), Column(t("n_breaks"), True), Column(t("rate"), True)]
 
 
-def _rate_cells(evaluated: int, broken: int, opts: ReportOptions) -> list[Cell]:
+def _rate_cells(evaluated: int, broken: int, opts: ReportOptions,
+                states: tuple[Status, Status] | None = None) -> list[Cell]:
+    """Triggers, breaks and the rate; no rate when either count is not shown."""
+    ev_state, br_state = states or ("shown", "shown")
     rate = safe_rate(broken, evaluated, opts.min_count)
-    return [count_cell(evaluated, opts), count_cell(broken, opts),
+    if "hidden" in (ev_state, br_state):
+        rate = None
+    return [count_cell(evaluated, opts, ev_state), count_cell(broken, opts, br_state),
             Cell(pct_text(rate, opts.lang, 1), sort=-1 if rate is None else rate)]
+
+
+def _states(status: dict[object, Status], key: tuple[object, ...]) -> tuple[Status, Status]:
+    return status.get((*key, "ev"), "shown"), status.get((*key, "br"), "shown")
+
+
+def break_status(result: object, outcomes: pd.DataFrame, opts: ReportOptions, *,
+                 timezone: str = "Europe/Oslo") -> dict[object, Status]:
+    """Suppression of every break count of the page, with what adds up to what.
+
+    Judged triggers and breaks: the rules of a kind add up to the kind's row;
+    the kinds, and the municipalities or hospitals when every judged trigger
+    has one, add up to all of them (a total the reader adds up); a rule's late
+    and missing breaks add up to its broken triggers when it has no other
+    kind; a rule's run-chart periods add up to its row. Keys:
+    ``("rule", i, what)``, ``("kind", kind, what)``, ``(column, name, what)``,
+    ``("period", rule_no, start, what)`` with ``what`` one of ``ev``, ``br``,
+    ``late``, ``missing``.
+    """
+    summary: pd.DataFrame = result.summary  # type: ignore[attr-defined]
+    rules = list(summary.itertuples(index=False))
+    values: dict[object, int] = {}
+    lines = []
+    for i, row in enumerate(rules):
+        values |= {("rule", i, "ev"): int(row.evaluated), ("rule", i, "br"): int(row.broken),
+                   ("rule", i, "late"): int(row.late), ("rule", i, "missing"): int(row.missing)}
+        lines += sum_line(("rule", i, "br"), [("rule", i, "late"), ("rule", i, "missing")],
+                          values)
+    named = _with_rules(result, outcomes)
+    kinds = _grouped(named, ["kind"]).set_index("kind") if len(named) else None
+    for what, column in (("ev", "evaluated"), ("br", "broken")):
+        values[("all", what)] = int(len(named) if what == "ev" else named["broken"].sum())
+        for kind in KINDS:
+            values[("kind", kind, what)] = (int(kinds.loc[kind, column])
+                                            if kinds is not None and kind in kinds.index else 0)
+            lines += sum_line(("kind", kind, what),
+                              [("rule", i, what) for i, r in enumerate(rules) if r.kind == kind],
+                              values)
+        lines += sum_line(("all", what), [("kind", k, what) for k in KINDS], values)
+        for place in ("municipality", "hospital"):
+            if place not in named.columns:
+                continue
+            grouped = _grouped(named.dropna(subset=[place]), [place])
+            keys = [(place, name, what) for name in grouped[place]]
+            values |= dict(zip(keys, map(int, grouped[column]), strict=True))
+            lines += sum_line(("all", what), keys, values)
+    if len(outcomes):
+        dated, _ = _periods(outcomes, timezone, opts.period)
+        counts = dated.groupby(["rule_no", "start"])["broken"].agg(["size", "sum"])
+        for what, column in (("ev", "size"), ("br", "sum")):
+            keys = [("period", int(no), start, what) for no, start in counts.index]
+            values |= dict(zip(keys, map(int, counts[column]), strict=True))
+            for no in range(len(rules)):
+                mine = [k for k in keys if k[1] == no]
+                lines += sum_line(("rule", no, what), mine, values) if mine else []
+    return suppress(values, lines, min_count=opts.min_count,
+                    unshown=[("all", "ev"), ("all", "br")])
+
+
+def _periods(outcomes: pd.DataFrame, timezone: str,
+             period: str) -> tuple[pd.DataFrame, list[date]]:
+    """The outcomes with the ``start`` of their trigger's period, and every period start."""
+    # Local days of the triggers, vectorised; the period of each distinct day
+    # (a few hundred) is looked up in Python, never once per trigger.
+    days = (pd.to_datetime(outcomes["ts_us"], unit="us", utc=True)
+            .dt.tz_convert(timezone).dt.normalize().dt.tz_localize(None))
+    distinct = days.drop_duplicates()
+    period_of = pd.Series([period_start(d.date(), period) for d in distinct],  # type: ignore[arg-type]
+                          index=distinct)
+    dated = outcomes.assign(start=days.map(period_of).to_numpy())
+    first, last = days.min().date(), days.max().date()
+    return dated, period_starts(first, last, period)  # type: ignore[arg-type]
 
 
 def _grouped(outcomes: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -102,8 +180,14 @@ def _grouped(outcomes: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def breaks_section(result: object, outcomes: pd.DataFrame, t: Messages,
-                   opts: ReportOptions) -> BreaksContext:
-    """Section 4 from ``evaluate``'s result and the per-trigger outcomes."""
+                   opts: ReportOptions, *,
+                   status: dict[object, Status] | None = None) -> BreaksContext:
+    """Section 4 from ``evaluate``'s result and the per-trigger outcomes.
+
+    ``status`` is :func:`break_status`'s (computed here when not given).
+    """
+    if status is None:
+        status = break_status(result, outcomes, opts)
     summary: pd.DataFrame = result.summary  # type: ignore[attr-defined]
     lang = opts.lang
     sources = {(p.name, r.id): (r.source or "") for p in result.pathways  # type: ignore[attr-defined]
@@ -119,20 +203,28 @@ def breaks_section(result: object, outcomes: pd.DataFrame, t: Messages,
     for kind in KINDS:
         ev, br = (int(kinds.loc[kind, c]) if kind in kinds.index else 0
                   for c in ("evaluated", "broken"))
-        by_kind.rows.append([Cell(t(f"kind_{kind}")), *_rate_cells(ev, br, opts)])
+        by_kind.rows.append([Cell(t(f"kind_{kind}")),
+                             *_rate_cells(ev, br, opts, _states(status, ("kind", kind)))])
+    by_kind = Table(by_kind.caption, by_kind.columns, by_kind.rows,
+                    note=table_note(t, opts, by_kind.rows))
 
     by_rule = Table(t("by_rule"), [
         Column(t("pathway")), Column(t("rule")), Column(t("kind")),
         Column(t("triggers"), True), Column(t("n_breaks"), True), Column(t("rate"), True),
         Column(t("late"), True), Column(t("missing"), True), Column(t("occurred"), True),
         Column(t("open_windows"), True)], note=t("m_rates"))
-    for row in summary.itertuples(index=False):
+    for i, row in enumerate(summary.itertuples(index=False)):
         by_rule.rows.append([
             Cell(row.pathway), Cell(f"{row.title} ({row.rule_id})"),
             Cell(t(f"kind_{row.kind}") if row.kind in KINDS else row.kind),
-            *_rate_cells(int(row.evaluated), int(row.broken), opts),
-            *_late_and_missing(int(row.late), int(row.missing), opts),
+            *_rate_cells(int(row.evaluated), int(row.broken), opts,
+                         _states(status, ("rule", i))),
+            count_cell(int(row.late), opts, status.get(("rule", i, "late"))),
+            count_cell(int(row.missing), opts, status.get(("rule", i, "missing"))),
             count_cell(int(row.occurred), opts), count_cell(int(row.open_windows), opts)])
+    if any(c.text == ":" for r in by_rule.rows for c in r):
+        by_rule = Table(by_rule.caption, by_rule.columns, by_rule.rows,
+                        note=f"{by_rule.note} {t('secondary_note')}")
 
     by_pair = Table(t("by_pair"), [Column(t("from_level")), Column(t("to_level")),
                                    *_rate_columns(t)])
@@ -146,14 +238,20 @@ def breaks_section(result: object, outcomes: pd.DataFrame, t: Messages,
                                      ("hospital", t("by_hospital"), t("hospital"))):
         table = Table(caption, [Column(heading), *_rate_columns(t)])
         for row in _grouped(outcomes.dropna(subset=[column]), [column]).itertuples(index=False):
-            table.rows.append([Cell(str(getattr(row, column))),
-                               *_rate_cells(int(row.evaluated), int(row.broken), opts)])
+            name = getattr(row, column)
+            table.rows.append([Cell(str(name)),
+                               *_rate_cells(int(row.evaluated), int(row.broken), opts,
+                                            _states(status, (column, name)))])
+        if any(c.text == ":" for r in table.rows for c in r):
+            table = Table(caption, table.columns, table.rows, note=t("secondary_note"))
         tables.append(table)
 
     chart = None
     if len(outcomes):
         values = [(int(kinds.loc[k, "broken"]) if k in kinds.index else 0) for k in KINDS]
-        shown = [0 if 0 < v < opts.min_count else v for v in values]
+        shown = [v if status.get(("kind", k, "br"), "shown") == "shown"
+                 and not 0 < v < opts.min_count else 0
+                 for k, v in zip(KINDS, values, strict=True)]
         chart = Markup(bar_chart(
             [t(f"kind_{k}") for k in KINDS],
             [(t("n_breaks"), KIND_COLOUR["resource"], shown)],
@@ -171,21 +269,6 @@ def breaks_section(result: object, outcomes: pd.DataFrame, t: Messages,
     return BreaksContext(rules=rules, by_kind=by_kind, by_rule=by_rule, by_pair=by_pair,
                          by_municipality=tables[0], by_hospital=tables[1], chart=chart,
                          cases=cases, note=note)
-
-
-def _late_and_missing(late: int, missing: int, opts: ReportOptions) -> list[Cell]:
-    """Late and missing breaks, which add up to the broken triggers shown beside them.
-
-    When one is suppressed and the other shown, the broken count minus the one
-    shown would give the hidden one back: the other is then hidden too (``–``).
-    """
-    cells = [count_cell(late, opts), count_cell(missing, opts)]
-    small = [is_suppressed(n, opts.min_count) for n in (late, missing)]
-    if small[0] != small[1]:
-        shown = 1 if small[0] else 0
-        if (late, missing)[shown]:
-            cells[shown] = Cell("–", sort=0.5)
-    return cells
 
 
 def pair_rates(result: object, outcomes: pd.DataFrame) -> pd.DataFrame:
@@ -286,8 +369,13 @@ class RunChartsContext:
 
 def run_charts_section(result: object, outcomes: pd.DataFrame, t: Messages,
                        opts: ReportOptions, *, timezone: str,
-                       interventions: Sequence[Intervention] = ()) -> RunChartsContext:
-    """Section 5: break rate per period for every rule, with Anhøj's rules."""
+                       interventions: Sequence[Intervention] = (),
+                       status: dict[object, Status] | None = None) -> RunChartsContext:
+    """Section 5: break rate per period for every rule, with Anhøj's rules.
+
+    A period whose count is hidden (``status``, from :func:`break_status`)
+    has no point, since its rate would give the count back.
+    """
     period = opts.period  # checked on entry
     word = t(f"period_{period}")
     intro = t("runcharts_intro", period=word)
@@ -302,16 +390,9 @@ def run_charts_section(result: object, outcomes: pd.DataFrame, t: Messages,
 
     if outcomes.empty:
         return context([], names)
-    # Local days of the triggers, vectorised; the period of each distinct day
-    # (a few hundred) is looked up in Python, never once per trigger.
-    days = (pd.to_datetime(outcomes["ts_us"], unit="us", utc=True)
-            .dt.tz_convert(timezone).dt.normalize().dt.tz_localize(None))
-    distinct = days.drop_duplicates()
-    period_of = pd.Series([period_start(d.date(), period) for d in distinct],  # type: ignore[arg-type]
-                          index=distinct)
-    outcomes = outcomes.assign(start=days.map(period_of).to_numpy())
-    first, last = days.min().date(), days.max().date()
-    starts = period_starts(first, last, period)  # type: ignore[arg-type]
+    if status is None:
+        status = break_status(result, outcomes, opts, timezone=timezone)
+    outcomes, starts = _periods(outcomes, timezone, period)
     charts, dropped = [], []
     for rule_no, group in outcomes.groupby("rule_no"):  # one chart per rule
         rule = summary.iloc[int(rule_no)]
@@ -321,13 +402,16 @@ def run_charts_section(result: object, outcomes: pd.DataFrame, t: Messages,
         for start in starts:
             ev, br = ((int(counts.loc[start, "size"]), int(counts.loc[start, "sum"]))
                       if start in counts.index else (0, 0))
-            values.append(safe_rate(br, ev, opts.min_count))
-            table.rows.append([Cell(period_label(start, period)), *_rate_cells(ev, br, opts)])
+            cells = _rate_cells(ev, br, opts, _states(status, ("period", int(rule_no), start)))
+            values.append(None if cells[2].text == "–" else safe_rate(br, ev, opts.min_count))
+            table.rows.append([Cell(period_label(start, period)), *cells])
         name = names[int(rule_no)]
         if all(v is None for v in values):
             dropped.append(name)
             continue
         title = f"{rule['title']} ({name})"
+        if any(c.text == ":" for r in table.rows for c in r):
+            table = Table(table.caption, table.columns, table.rows, note=t("secondary_note"))
         charts.append(_one_chart(title, f"run-{int(rule_no)}", starts, values, table,
                                          t, opts, interventions))
     # rules with no judged trigger at all (every window open) have no points either

@@ -269,6 +269,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "nb": "Nivåkart: aktiviteter gruppert etter tjenestenivå, med piler for overganger.",
         "en": "Level map: activities grouped by care level, with arrows for transitions.",
     },
+    "secondary_note": {
+        "nb": "«:» betyr at tallet er skjult fordi et skjult tall ellers kunne regnes ut "
+              "fra summen.",
+        "en": "“:” means the number is hidden because a hidden number could otherwise "
+              "be worked out from the total.",
+    },
     "levelmap_suppressed": {
         "nb": "Overganger og aktiviteter sett færre enn {min_count} ganger er utelatt.",
         "en": "Transitions and activities seen fewer than {min_count} times are left out.",

@@ -181,6 +181,7 @@ def build_context(
     from pathways.analyse.conformance import conformance
     from pathways.analyse.measures import all_measures
     from pathways.present.break_sections import (
+        break_status,
         breaks_section,
         level_map_rates,
         run_charts_section,
@@ -202,6 +203,7 @@ def build_context(
     with stage("Measures"):
         measures = measures_section(all_measures(log), t, opts)
     titles = {p.name: p.title.get(opts.lang) for p in result.pathways}
+    counted = break_status(result, outcomes, opts, timezone=log.report.timezone)
     with stage("Summary, level map, transitions and variants"):
         summary = summary_section(log, t, opts)
         levelmap = level_map_section(log, t, opts, break_rates=level_map_rates(
@@ -212,10 +214,10 @@ def build_context(
         lang=opts.lang, t=t, source=Path(log.report.source).name,
         min_count=opts.min_count, confidential=opts.show_cases,
         summary=summary, levelmap=levelmap, transitions=transitions,
-        breaks=breaks_section(result, outcomes, t, opts),
+        breaks=breaks_section(result, outcomes, t, opts, status=counted),
         runcharts=run_charts_section(result, outcomes, t, opts,
                                      timezone=log.report.timezone,
-                                     interventions=interventions),
+                                     interventions=interventions, status=counted),
         variants=variants,
         conformance=conformance_section(checks, t, opts, titles),
         measures=measures,

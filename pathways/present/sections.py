@@ -38,6 +38,13 @@ from pathways.present.numbers import (
     is_suppressed,
     pct_text,
 )
+from pathways.present.suppression import (
+    HIDDEN_MARK,
+    Status,
+    status_text,
+    sum_line,
+    suppress,
+)
 from pathways.present.tables import Cell, Column, Table
 
 
@@ -71,10 +78,24 @@ def level_name(level: str | None, lang: str) -> str:
     return found.label(lang) if found else level
 
 
-def count_cell(value: int, opts: ReportOptions) -> Cell:
-    """A count cell, suppressed when small (its sort key hides the value too)."""
-    hidden = is_suppressed(value, opts.min_count)
-    return Cell(count_text(value, opts.lang, opts.min_count), sort=0.5 if hidden else value)
+def count_cell(value: int, opts: ReportOptions, state: Status | None = None) -> Cell:
+    """A count cell, suppressed when small (its sort key hides the value too).
+
+    ``state`` is the count's status from :func:`pathways.present.suppression.suppress`
+    where it stands beside counts it adds up with: ``hidden`` shows ``:``.
+    """
+    hidden = is_suppressed(value, opts.min_count) or state in ("small", "hidden")
+    text = status_text(value, state or "shown", count_text(value, opts.lang, opts.min_count),
+                       opts.min_count)
+    return Cell(text, sort=0.5 if hidden else value)
+
+
+def table_note(t: Messages, opts: ReportOptions, rows: list[list[Cell]]) -> str:
+    """The suppression note under a table, with what ``:`` means when it holds one."""
+    note = t("suppressed_note", min_count=opts.min_count)
+    if any(cell.text == HIDDEN_MARK for row in rows for cell in row):
+        note += " " + t("secondary_note")
+    return note
 
 
 # 1. Data summary and data quality ------------------------------------------------
@@ -110,47 +131,86 @@ def summary_section(log: EventLog, t: Messages, opts: ReportOptions) -> SummaryC
     lang, facts = opts.lang, log.describe()
     tz = log.report.timezone
     period = f"{date_text(facts['first_us'], tz)} – {date_text(facts['last_us'], tz)}"
-    rows = [
-        (t("period"), period),
-        (t("cases"), count_text(facts["cases"], lang, opts.min_count)),
-        (t("events"), count_text(facts["events"], lang, opts.min_count)),
-        (t("activities"), int_text(facts["activities"], lang)),
-        (t("levels"), int_text(facts["levels"], lang)),
-    ]
     by_level = log.engine.query(f"""
         SELECT care_level, count(*) AS events, count(DISTINCT case_id) AS cases
         FROM {log.table} GROUP BY 1 ORDER BY 2 DESC, 1""")
-    levels = Table(t("levels"), [Column(t("level")), Column(t("tier")),
-                                 Column(t("events"), True), Column(t("cases"), True)])
-    for lv, events, cases in by_level.itertuples(index=False):
-        tier = level_by_id()[lv].tier if lv in level_by_id() else "unknown"
-        levels.rows.append([Cell(level_name(lv, lang)), Cell(t(f"tier_{tier}")),
-                            count_cell(int(events), opts), count_cell(int(cases), opts)])
-    cohorts = Table(t("cohorts"), [Column(t("cohort")), Column(t("cases"), True)])
     by_cohort = log.engine.query("""
         SELECT cohort, count(DISTINCT case_id) AS cases FROM case_cohorts
         GROUP BY 1 ORDER BY 2 DESC, 1""")
-    for cohort, cases in by_cohort.itertuples(index=False):
-        cohorts.rows.append([Cell(str(cohort)), count_cell(int(cases), opts)])
+    places = {column: log.engine.query(f"""
+        SELECT {column} AS name, count(DISTINCT case_id) AS cases, count(*) AS events
+        FROM {log.table} WHERE {column} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1""")
+        for column in ("municipality", "hospital")}
+    status = _summary_status(facts, by_level, by_cohort, places, opts)
+    rows = [
+        (t("period"), period),
+        (t("cases"), count_cell(facts["cases"], opts, status["cases"]).text),
+        (t("events"), count_cell(facts["events"], opts, status["events"]).text),
+        (t("activities"), int_text(facts["activities"], lang)),
+        (t("levels"), int_text(facts["levels"], lang)),
+    ]
+    levels = Table(t("levels"), [Column(t("level")), Column(t("tier")),
+                                 Column(t("events"), True), Column(t("cases"), True)])
+    for i, (lv, events, cases) in enumerate(by_level.itertuples(index=False)):
+        tier = level_by_id()[lv].tier if lv in level_by_id() else "unknown"
+        levels.rows.append([Cell(level_name(lv, lang)), Cell(t(f"tier_{tier}")),
+                            count_cell(int(events), opts, status[("level", i, "events")]),
+                            count_cell(int(cases), opts)])
+    levels = Table(levels.caption, levels.columns, levels.rows,
+                   note=table_note(t, opts, levels.rows) if _has_mark(levels) else "")
+    cohorts = Table(t("cohorts"), [Column(t("cohort")), Column(t("cases"), True)])
+    for i, (cohort, cases) in enumerate(by_cohort.itertuples(index=False)):
+        cohorts.rows.append([Cell(str(cohort)),
+                             count_cell(int(cases), opts, status[("cohort", i, "cases")])])
     return SummaryContext(
         facts=rows, levels=levels, cohorts=cohorts,
-        municipalities=_by_column(log, "municipality", t("municipalities"),
-                                  t("municipality"), t, opts),
-        hospitals=_by_column(log, "hospital", t("hospitals"), t("hospital"), t, opts),
+        municipalities=_by_column(places["municipality"], "municipality", t("municipalities"),
+                                  t("municipality"), t, opts, status),
+        hospitals=_by_column(places["hospital"], "hospital", t("hospitals"), t("hospital"),
+                             t, opts, status),
         notes=quality_notes(log, t, opts), problems=_problems(log, t, opts),
     )
 
 
-def _by_column(log: EventLog, column: str, caption: str, heading: str, t: Messages,
-               opts: ReportOptions) -> Table:
+def _summary_status(facts: Mapping[str, int], by_level: pd.DataFrame,
+                    by_cohort: pd.DataFrame, places: Mapping[str, pd.DataFrame],
+                    opts: ReportOptions) -> dict[object, Status]:
+    """Suppression of section 1's counts: each column beside the total it adds up to.
+
+    Events per level add up to all events; cases per cohort, municipality or
+    hospital and their events add up to all cases and events when every case
+    has exactly one (then a reader can subtract, and the complement is hidden).
+    """
+    values: dict[object, int] = {"cases": int(facts["cases"]), "events": int(facts["events"])}
+    lines = []
+    events = [("level", i, "events") for i in range(len(by_level))]
+    values |= dict(zip(events, map(int, by_level["events"]), strict=True))
+    lines += sum_line("events", events, values)
+    cohorts = [("cohort", i, "cases") for i in range(len(by_cohort))]
+    values |= dict(zip(cohorts, map(int, by_cohort["cases"]), strict=True))
+    lines += sum_line("cases", cohorts, values)
+    for column, frame in places.items():
+        for what in ("cases", "events"):
+            keys = [(column, i, what) for i in range(len(frame))]
+            values |= dict(zip(keys, map(int, frame[what]), strict=True))
+            lines += sum_line(what, keys, values)
+    return suppress(values, lines, min_count=opts.min_count, keep=("cases", "events"))
+
+
+def _has_mark(table: Table) -> bool:
+    return any(cell.text == HIDDEN_MARK for row in table.rows for cell in row)
+
+
+def _by_column(frame: pd.DataFrame, column: str, caption: str, heading: str, t: Messages,
+               opts: ReportOptions, status: Mapping[object, Status]) -> Table:
     table = Table(caption, [Column(heading), Column(t("cases"), True),
                             Column(t("events"), True)])
-    frame = log.engine.query(f"""
-        SELECT {column} AS name, count(DISTINCT case_id) AS cases, count(*) AS events
-        FROM {log.table} WHERE {column} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1""")
-    for name, cases, events in frame.itertuples(index=False):
-        table.rows.append([Cell(str(name)), count_cell(int(cases), opts),
-                           count_cell(int(events), opts)])
+    for i, (name, cases, events) in enumerate(frame.itertuples(index=False)):
+        table.rows.append([Cell(str(name)),
+                           count_cell(int(cases), opts, status[(column, i, "cases")]),
+                           count_cell(int(events), opts, status[(column, i, "events")])])
+    if _has_mark(table):
+        return Table(caption, table.columns, table.rows, note=table_note(t, opts, table.rows))
     return table
 
 
@@ -372,21 +432,38 @@ def variants_section(log: EventLog, t: Messages, opts: ReportOptions) -> Variant
     for by, caption in (("care_level", t("variants_levels")),
                         ("activity", t("variants_activities"))):
         frame = variants(log, by=by, top=TOP_VARIANTS)
+        status = _variant_status(frame, int(log.describe()["cases"]), opts)
         table = Table(caption, [Column(t("variant")), Column(t("cases"), True),
-                                Column(t("share"), True)],
-                      note=t("suppressed_note", min_count=opts.min_count))
-        for variant, cases, share in frame.itertuples(index=False):
+                                Column(t("share"), True)])
+        for i, (variant, cases, share) in enumerate(frame.itertuples(index=False)):
             steps = variant.split(" → ")
             if by == "care_level":
                 steps = [level_name(s, opts.lang) for s in steps]
-            hidden = is_suppressed(int(cases), opts.min_count)
+            hidden = status[i] != "shown"  # a share gives its count back
             table.rows.append([
-                Cell(" → ".join(steps)), count_cell(int(cases), opts),
+                Cell(" → ".join(steps)), count_cell(int(cases), opts, status[i]),
                 Cell("–", sort=-1) if hidden else Cell(pct_text(float(share), opts.lang, 1),
                                                        sort=float(share)),
             ])
-        tables.append(table)
+        tables.append(Table(caption, table.columns, table.rows,
+                            note=table_note(t, opts, table.rows)))
     return VariantsContext(by_level=tables[0], by_activity=tables[1])
+
+
+def _variant_status(frame: pd.DataFrame, cases: int,
+                    opts: ReportOptions) -> dict[object, Status]:
+    """Suppression of the top variants beside all cases.
+
+    The variants after the top ten, taken together, are a count the page
+    never shows.
+    """
+    values: dict[object, int] = dict(enumerate(map(int, frame["cases"])))
+    rest = cases - sum(values.values())
+    values |= {"all": cases, "rest": max(rest, 0)}
+    members = [*range(len(frame)), *(["rest"] if rest > 0 else [])]
+    lines = sum_line("all", members, values)
+    return suppress(values, lines, min_count=opts.min_count, unshown=("rest",),
+                    keep=("all",))
 
 
 # 9. Method notes ------------------------------------------------------------------

@@ -134,10 +134,12 @@ def test_small_counts_are_suppressed_and_give_no_rate(log, tmp_path):
     variants = table_rows(table_in(soup, "variants-levels"))
     short = next(r for r in variants if r[0].endswith("out-of-hours emergency primary care"))
     assert short[1:] == ["<5", "–"]
-    long = next(r for r in variants if r[1] == "8")
-    assert long[2] == "72.7%"
+    # 8 beside <5 and all 11 cases would give 3 away: the 8 and its share are hidden too
+    long = next(r for r in variants if r[0].endswith("home nursing and home care"))
+    assert long[1:] == [":", "–"]
     municipalities = {r[0]: r[1:] for r in table_rows(table_in(soup, "municipalities"))}
     assert municipalities["Storøy"] == ["<5", "6"]
+    assert municipalities["Lyngvik"][0] == ":"
     page = soup.get_text()
     assert "3\xa0" not in page.split("Storøy")[1][:5]
 
@@ -308,15 +310,18 @@ def test_breaks_section_says_when_no_rule_could_start(write_log, tmp_path):
 
 
 @pytest.mark.parametrize(("late", "missing", "shown"), [
-    (28, 1, ["–", "<5"]), (1, 28, ["<5", "–"]),   # one small: the other would give it back
+    (28, 1, [":", "<5"]), (1, 28, ["<5", ":"]),   # one small: the other would give it back
     (2, 3, ["<5", "<5"]), (0, 3, ["0", "<5"]),    # nothing more to hide
     (10, 0, ["10", "0"]), (7, 9, ["7", "9"])])
 def test_late_and_missing_are_hidden_together(late, missing, shown):
-    from pathways.present.break_sections import _late_and_missing
-    from pathways.present.sections import ReportOptions
+    from pathways.present.sections import ReportOptions, count_cell
+    from pathways.present.suppression import suppress
 
-    cells = _late_and_missing(late, missing, ReportOptions(lang="en", min_count=5))
-    assert [c.text for c in cells] == shown
+    opts = ReportOptions(lang="en", min_count=5)
+    values = {"broken": late + missing, "late": late, "missing": missing}
+    status = suppress(values, [("broken", ["late", "missing"])], min_count=5)
+    assert status["broken"] == ("small" if 0 < late + missing < 5 else "shown")
+    assert [count_cell(values[k], opts, status[k]).text for k in ("late", "missing")] == shown
 
 
 def test_breaks_section_points_out_an_expected_event_that_never_follows(log, tmp_path):
