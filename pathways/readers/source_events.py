@@ -74,6 +74,7 @@ class SourceStats:
 
     name: str
     file: str
+    label: str
     rows_read: int
     rows_rejected: int
     file_format: str
@@ -145,7 +146,8 @@ def _load(engine: DuckDBEngine, sources: SourcesFile, source: Source, index: int
     engine.execute(f"DROP TABLE IF EXISTS _rows{index}")
     engine.execute(f"DROP {'VIEW' if file_format == 'parquet' else 'TABLE'} {src}")
     return SourceStats(
-        name=source.name, file=str(source.path), rows_read=int(counts["n"]),
+        name=source.name, file=str(source.path), label=source.spec["label"]["nb"],
+        rows_read=int(counts["n"]),
         rows_rejected=int(counts["rejected"]), file_format=file_format,
         encoding=dialect.encoding if dialect else None,
         separator=dialect.separator if dialect else None,
@@ -580,7 +582,8 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
     row left out is listed with its source and the file's row number, the
     column named ``SOURCE.COLUMN``), the engine holds ``source_stats``: per
     source, in the order of the sources file, ``position``, ``name``,
-    ``file``, ``rows_read`` and ``rows_rejected``.
+    ``file``, ``label`` (what the data are, in bokmål), ``rows_read`` and
+    ``rows_rejected``.
     """
     sources = load_sources(path)
     engine = DuckDBEngine(database, threads=threads)
@@ -615,6 +618,7 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
     frame = pd.DataFrame({
         "position": list(range(len(stats))),
         "name": [s.name for s in stats], "file": [s.file for s in stats],
+        "label": [s.label for s in stats],
         "rows_read": [s.rows_read for s in stats],
         "rows_rejected": [s.rows_rejected for s in stats],
     })

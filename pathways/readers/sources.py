@@ -41,7 +41,7 @@ SOURCE_KEYS: dict[str, tuple[str, ...]] = {
     "organisation": SHAPES, "age": SHAPES, "sex": SHAPES, "urgency": SHAPES,
     "diagnosis": SHAPES, "death": ("episode", "period"),
     "discharge_ready": ("episode",), "merge": ("event",), "message": ("event",),
-    "rejected": ("event",), "cancels": ("event",), "keep": SHAPES,
+    "rejected": ("event",), "cancels": ("event",), "keep": SHAPES, "label": SHAPES,
 }
 #: Keys holding a value spec.
 VALUE_SPECS = ("activity", "start_activity", "end_activity", "level", "sex", "urgency",
@@ -267,6 +267,12 @@ def _source(path: Path, number: int, item: Any, known: dict[str, dict[str, Any]]
         if key in spec and not isinstance(spec[key], str):
             raise fail(key, f"{key} must be text.")
     name = str(item.get("name") or file.name.split(".")[0])
+    label = spec.get("label", name)
+    if isinstance(label, str):
+        label = {"nb": label, "en": label}
+    if not (isinstance(label, dict) and set(label) == {"nb", "en"}):
+        raise fail("label", "label must be a text, or {nb: TEXT, en: TEXT}.")
+    spec["label"] = {k: str(v) for k, v in label.items()}
     return Source(name=name, path=file, spec=spec, explicit=explicit, line=line,
                   lines=lines, preset=preset)
 
