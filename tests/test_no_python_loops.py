@@ -46,6 +46,10 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("breaks", "BreakResult"): "the per-rule summary: one row per rule",
     ("levels", "taxonomy"): "the care-level taxonomy file (a dozen levels), not a table",
     ("parquet", "load_parquet"): "the file's schema: one row per column",
+    ("source_events", "_Context"): "a sources file's code tables (a few codes each) and "
+                                   "at most 11 unknown codes listed in one error",
+    ("sources", "load_sources"): "the extracts listed in a sources file (a handful)",
+    ("sources", "presets"): "the four built-in presets of pathways/data/sources.yaml",
     ("canonical", "pseudonym_table"): "distinct values with an isolated 11-digit number "
                                       "inside other text (free-text notes); values that "
                                       "are an id are replaced in SQL",

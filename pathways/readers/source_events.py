@@ -285,7 +285,8 @@ class _Context:
                f"WHEN {given_time} IS NOT NULL AND {clock} IS NULL THEN {given_time} END")
         return [f"epoch_us(timezone('{self.tz}', {naive})) AS {prefix}_us",
                 f"CASE WHEN {parsed} IS NOT NULL THEN {is_day} END AS {prefix}_day",
-                f"epoch_us(timezone('{self.tz}', CAST({day} + 1 AS TIMESTAMP))) AS {prefix}_next_us",
+                f"epoch_us(timezone('{self.tz}', CAST({day} + 1 AS TIMESTAMP))) "
+                f"AS {prefix}_next_us",
                 f"{bad} AS {prefix}_bad"]
 
     def diagnosis(self) -> tuple[str, str]:
@@ -561,8 +562,8 @@ def _episodes_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
     # The discharge-ready day: one event per stay, placed inside the stay.
     ready = _event(ctx, f"(SELECT * FROM {ip} WHERE rn_first = 1 AND stay_ready IS NOT NULL)",
                    activity=f"'{DISCHARGE_READY}'", ts="r.stay_ready", day="true",
-                   order=f"least(greatest(r.stay_ready, r.stay_start + 1), "
-                         f"r.stay_end - 1)",
+                   order="least(greatest(r.stay_ready, r.stay_start + 1), "
+                         "r.stay_end - 1)",
                    urgency="NULL::VARCHAR", stay=stay, seq="r.row * 8 + 2")
     other = _event(ctx, f"(SELECT * FROM {rows} WHERE {usable} AND "
                         f"level IS DISTINCT FROM '{STAY_LEVEL}')",

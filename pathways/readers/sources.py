@@ -136,7 +136,7 @@ def is_sources_file(path: str | Path) -> bool:
 def presets() -> dict[str, dict[str, Any]]:
     """The built-in presets (``pathways/data/sources.yaml``)."""
     text = resources.files("pathways").joinpath("data/sources.yaml").read_text("utf-8")
-    data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    data = yaml.load(text, Loader=_Loader)
     return {str(k): dict(v) for k, v in data["presets"].items()}
 
 
@@ -158,7 +158,7 @@ def load_sources(path: str | Path) -> SourcesFile:
     """
     path = Path(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark is not None else ""
