@@ -300,3 +300,25 @@ def test_validate_text_says_it_in_norwegian():
     assert ("1 person finnes i sykehusdata, fastlegedata, kommunale tjenestedata og "
             "meldingsdata") in result.stdout
     assert "plo (plo.csv): 5 rader lest, 3 brukt, 2 forkastet" in result.stdout
+
+
+def test_source_in_breaks_evidence_and_timeline(tmp_path):
+    path = write_sources(tmp_path, """
+sources:
+  - file: npr.csv
+    preset: npr
+  - file: plo.csv
+    preset: plo
+""", {"npr.csv": "lopenr;innDato;innTid;utDato;utTid;omsorgsniva;innmateHast;Hdiag\n"
+                 "A;01.02.2024;10:00;03.02.2024;10:00;1;1;J44\n",
+      "plo.csv": "lopenr;tidspunkt;meldingstype;appRec\nA;06.02.2024 10:00;Epikrise;OK\n"})
+    log = pathways.read(path)
+    table = pathways.breaks(log, pathway="kols")
+    late = table[(table["status"] == "late") & (table["evidence_activity"] == "Epikrise")]
+    assert len(late) == 1
+    assert "«Epikrise» (plo) kom 72,0 timer etter «Utskrivning»" in late.iloc[0]["message"]
+    from pathways.present.timeline import timeline
+
+    svg = timeline(log, "A")
+    assert "Epikrise, 06.02.2024 10:00 (plo)" in svg
+    assert "Innleggelse, 01.02.2024 10:00 (npr)" in svg
