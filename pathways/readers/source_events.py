@@ -606,15 +606,22 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
         # Nothing usable in any source: an empty events table, the reasons kept.
         engine.execute("INSERT INTO raw (case_id, activity, timestamp) "
                        "VALUES (NULL, NULL, '2000-01-01T00:00:00Z')")
+    # Problems found while building name the raw table's rows: kept here to name
+    # the source and its file's row instead.
+    engine.materialize("_raw_rows", "SELECT rowid + 1 AS row, source, source_row FROM raw")
     built = build_events(engine, "raw", raw_columns, columns, source=str(path),
                          timezone=timezone, date_format=None, decimal=".",
                          mapping=mapping, id_columns=id_columns)
     engine.execute("""
         DELETE FROM read_problems WHERE code IN ('missing_case_id', 'missing_activity')
             AND row = 1 AND (SELECT count(*) FROM events) = 0;
+        UPDATE read_problems SET row = CAST(r.source_row AS BIGINT),
+               "column" = r.source || '.' || coalesce(read_problems."column", '')
+        FROM _raw_rows r WHERE r.row = read_problems.row AND r.source IS NOT NULL;
         INSERT INTO read_problems SELECT row, "column", code, value, message
         FROM _source_problems;
-        DROP TABLE _source_problems
+        DROP TABLE _source_problems;
+        DROP TABLE _raw_rows
     """)
     frame = pd.DataFrame({
         "position": list(range(len(stats))),

@@ -322,3 +322,23 @@ sources:
     svg = timeline(log, "A")
     assert "Epikrise, 06.02.2024 10:00 (plo)" in svg
     assert "Innleggelse, 01.02.2024 10:00 (npr)" in svg
+
+
+def test_problems_name_the_source_and_its_row(tmp_path):
+    path = write_sources(tmp_path, """
+sources:
+  - file: amk.csv
+    shape: event
+    person: pasient
+    time: dato
+    activity: {fixed: AMK-kontakt}
+    level: {column: niva}
+""", {"amk.csv": "pasient;dato;niva\nA;01.02.2024;Månebase\n;02.02.2024;prehospital\n"
+                 "B;31.02.2024;prehospital\n"})
+    result = pathways.validate(path)
+    got = sorted(zip(result.problems["row"], result.problems["column"],
+                     result.problems["code"], strict=True))
+    assert got == [(1, "amk.care_level", "unknown_level"),
+                   (1, "amk.case_id", "single_event_case"),
+                   (2, "amk.pasient", "missing_case_id"),
+                   (3, "amk.dato", "unparseable_time")]
