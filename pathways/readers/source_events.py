@@ -266,6 +266,11 @@ class _Context:
         date_col = self.column(spec["date"], key, required=required)
         if date_col is None:
             return self.time("_none_", prefix)
+        filled = self.engine.scalar(
+            f"SELECT count(*) FROM (SELECT 1 FROM {self.table} "
+            f"WHERE trim({q(date_col)}) <> '' LIMIT 1)")
+        if not filled and not required:  # an optional date nobody filled in
+            return self.time("_none_", prefix)
         time_col = self.column(spec["time"], key) if "time" in spec else None
         date = _clean(f"r.{q(date_col)}")
         fmt = detect_time_format(self.engine, self.table, q(date_col),
