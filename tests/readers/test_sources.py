@@ -342,3 +342,46 @@ sources:
                    (1, "amk.case_id", "single_event_case"),
                    (2, "amk.pasient", "missing_case_id"),
                    (3, "amk.dato", "unparseable_time")]
+
+
+# --- property: the stays are the islands of the 8-hour rule, whatever the row order ---
+
+from datetime import UTC, datetime, timedelta  # noqa: E402
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+EPISODES = st.lists(st.tuples(st.sampled_from("AB"), st.integers(0, 24 * 20),
+                              st.integers(0, 72)), min_size=1, max_size=12)
+
+
+def expected_stays(rows):
+    """Count the stays by hand: sort by start, a new stay when the start is more
+    than 8 hours after every earlier end."""
+    count = 0
+    for person in "AB":
+        latest = None
+        for start, length in sorted((s, n) for p, s, n in rows if p == person):
+            if latest is None or start > latest + 8:
+                count += 1
+            latest = max(latest or start + length, start + length)
+    return count
+
+
+@given(rows=EPISODES, seed=st.randoms())
+def test_stays_are_the_eight_hour_islands(tmp_path_factory, rows, seed):
+    base = datetime(2024, 1, 1, tzinfo=UTC)  # only the clock is written: local time,
+    # and January has no DST change within 23 days
+    lines = []
+    for person, start, length in rows:
+        s, e = base + timedelta(hours=start), base + timedelta(hours=start + length)
+        lines.append(f"{person};{s:%d.%m.%Y};{s:%H:%M};{e:%d.%m.%Y};{e:%H:%M};1;1;MED")
+    seed.shuffle(lines)
+    tmp = tmp_path_factory.mktemp("prop")
+    path = write_sources(tmp, "sources:\n  - file: npr.csv\n    preset: npr\n",
+                         {"npr.csv": NPR_HEAD + "\n".join(lines) + "\n"})
+    log = pathways.read(path)
+    got = log.engine.query("SELECT activity, count(*) AS n FROM events GROUP BY 1")
+    counts = dict(zip(got["activity"], got["n"], strict=True))
+    assert counts.get("Innleggelse", 0) == expected_stays(rows)
+    assert counts.get("Utskrivning", 0) == expected_stays(rows)
