@@ -126,6 +126,7 @@ def _load(engine: DuckDBEngine, sources: SourcesFile, source: Source, index: int
     rows = ctx.rows_sql()
     engine.materialize(f"_rows{index}", rows)
     ctx.check_codes()
+    ctx.check_systems()
     shape_sql = {"event": _events_sql, "episode": _episodes_sql, "period": _periods_sql}
     events, dropped = shape_sql[source.shape](ctx, f"_rows{index}", sources.join_within_us)
     name = sql_text(source.name)
@@ -249,6 +250,27 @@ class _Context:
                 f"codes in column {col!r} of {self.source.path.name} that are not in the "
                 f"table of {key!r}: {listed}. Add them to 'codes' (or give a 'default')."))
 
+    def check_systems(self) -> None:
+        """Code systems not in the ``systems`` table: one error listing them."""
+        spec = self.source.spec.get("diagnosis") or {}
+        col = (self.column(spec["system_column"], "diagnosis")
+               if "system_column" in spec else None)
+        if col is None:
+            return
+        known = ", ".join(f"'{sql_text(str(c).strip().lower())}'" for c in spec["systems"])
+        raw = _clean(q(col))
+        found = self.engine.query(f"""
+            SELECT {raw} AS code, count(*) AS n FROM {self.table}
+            WHERE {raw} IS NOT NULL AND lower({raw}) NOT IN ({known})
+            GROUP BY 1 ORDER BY n DESC, code LIMIT 11
+        """)
+        if not found.empty:
+            listed = ", ".join(f"{c!r} ({int(n)} rows)" for c, n in
+                               zip(found["code"], found["n"], strict=True))
+            raise self.fail("diagnosis", (
+                f"code systems in column {col!r} of {self.source.path.name} that are not "
+                f"in 'systems': {listed}. Add them (icd10 or icpc2)."))
+
     def time(self, key: str, prefix: str) -> list[str]:
         """SQL select items for a time spec: ``{prefix}_us``, ``_day``, ``_next_us``, ``_bad``.
 
@@ -304,15 +326,16 @@ class _Context:
             return "NULL::VARCHAR", "NULL::VARCHAR"
         parts = ", ".join(f"nullif(trim(r.{q(c)}), '')" for c in cols)
         codes = f"nullif(concat_ws(' ', {parts}), '')"
-        if "system" in spec:
-            return codes, f"CASE WHEN {codes} IS NOT NULL THEN '{spec['system']}' END"
-        sys_col = self.column(spec["system_column"], "diagnosis")
+        fixed = f"'{spec['system']}'" if "system" in spec else "NULL"
+        sys_col = (self.column(spec["system_column"], "diagnosis")
+                   if "system_column" in spec else None)
         if sys_col is None:
-            return codes, "NULL::VARCHAR"
+            return codes, f"CASE WHEN {codes} IS NOT NULL THEN {fixed} END"
         raw = _clean(f"r.{q(sys_col)}")
         cases = " ".join(f"WHEN lower({raw}) = '{sql_text(str(k).strip().lower())}' "
                          f"THEN '{v}'" for k, v in spec["systems"].items())
-        return codes, f"CASE {cases} END"
+        # An empty system column: the 'system' given beside it (the register's own).
+        return codes, f"CASE WHEN {codes} IS NOT NULL THEN CASE {cases} ELSE {fixed} END END"
 
     def rows_sql(self) -> str:
         """SQL for the per-row table every shape starts from."""
@@ -372,12 +395,27 @@ class _Context:
 
 
 def _clock(text: str) -> str:
-    """SQL: a clock time written ``14:30``, ``14.30``, ``14:30:00`` or ``1430``."""
+    """SQL: a clock time written ``14:30``, ``14.30``, ``14:30:00`` or ``1430``.
+
+    A time at the end of a longer value (``1899-12-30 14:30:00``, as
+    spreadsheets write it) is taken too.
+    """
     digits = f"lpad({text}, 4, '0')"
-    return (f"CASE WHEN regexp_full_match({text}, '[0-9]{{1,2}}[:.][0-9]{{2}}([:.][0-9]{{2}})?') "
-            f"THEN try_cast(replace({text}, '.', ':') AS TIME) "
-            f"WHEN regexp_full_match({text}, '[0-9]{{3,4}}') "
-            f"THEN try_cast(left({digits}, 2) || ':' || right({digits}, 2) AS TIME) END")
+    tail = f"regexp_extract({text}, '([0-9]{{1,2}}[:.][0-9]{{2}}([:.][0-9]{{2}})?)$', 1)"
+    return (f"CASE WHEN regexp_full_match({text}, '[0-9]{{3,4}}') "
+            f"THEN try_cast(left({digits}, 2) || ':' || right({digits}, 2) AS TIME) "
+            f"ELSE coalesce(try_cast({text} AS TIME), "
+            f"try_cast(replace({tail}, '.', ':') AS TIME)) END")
+
+
+def _lower_list(value: Any) -> str:
+    """SQL: a text or a list of texts as a list of lower-case literals."""
+    values = [value] if isinstance(value, str) else list(value)
+    return ", ".join(f"'{sql_text(str(v).strip().lower())}'" for v in values)
+
+
+def _first(value: Any) -> str:
+    return str(value if isinstance(value, str) else value[0])
 
 
 def _clean(value: str) -> str:
@@ -458,21 +496,21 @@ def _events_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
         FROM {rows} WHERE {_usable(ctx)} AND rejected"""
     kept = f"_kept_{rows}"
     if "cancels" in spec:
-        cancel = sql_text(str(spec["cancels"]["activity"]).lower())
-        target = sql_text(str(spec["cancels"]["cancels"]).lower())
+        cancel = _lower_list(spec["cancels"]["activity"])
+        target = _lower_list(spec["cancels"]["cancels"])
         engine.materialize(f"_cancel_{rows}", f"""
             SELECT row FROM (
-                SELECT row, lower(activity) AS a,
-                       lead(lower(activity)) OVER (PARTITION BY person
-                                                   ORDER BY s_us, row) AS next_a
+                SELECT row, lower(activity) IN ({target}) AS is_target,
+                       lead(lower(activity) IN ({cancel})) OVER (
+                           PARTITION BY person ORDER BY s_us, row) AS next_cancels
                 FROM {rows}
-                WHERE {usable} AND lower(activity) IN ('{cancel}', '{target}'))
-            WHERE a = '{target}' AND next_a = '{cancel}'
+                WHERE {usable} AND lower(activity) IN ({cancel}, {target}))
+            WHERE is_target AND next_cancels
         """)
         extra += f"""
         UNION ALL
         SELECT c.row, '{name}.activity', 'cancelled_notice', r.activity,
-               'cancelled by a later {sql_text(str(spec['cancels']['activity']))}'
+               'cancelled by a later ' || '{sql_text(_first(spec['cancels']['activity']))}'
         FROM _cancel_{rows} c JOIN {rows} r ON r.row = c.row"""
         usable += f" AND row NOT IN (SELECT row FROM _cancel_{rows})"
     engine.materialize(kept, f"SELECT * FROM {rows} WHERE {usable}")

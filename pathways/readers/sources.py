@@ -260,7 +260,8 @@ def _source(path: Path, number: int, item: Any, known: dict[str, dict[str, Any]]
                                    "that mean the receiver refused the message).")
     if "cancels" in spec:
         cancels = spec["cancels"]
-        if not (isinstance(cancels, dict) and set(cancels) == {"activity", "cancels"}):
+        if not (isinstance(cancels, dict) and set(cancels) == {"activity", "cancels"}
+                and _is_columns(cancels["activity"]) and _is_columns(cancels["cancels"])):
             raise fail("cancels", "cancels needs 'activity' (the cancelling message) and "
                                   "'cancels' (the message it cancels).")
     for key in ("sep", "encoding", "date_format", "decimal"):
@@ -318,8 +319,9 @@ def _check_diagnosis(value: Any, fail: Any) -> None:
     if unknown:
         raise fail(f"unknown key {sorted(unknown)[0]!r} (allowed: "
                    f"{', '.join(sorted(DIAGNOSIS_KEYS))}).")
-    if ("system" in value) == ("system_column" in value):
-        raise fail("give exactly one of 'system' (icd10 or icpc2) and 'system_column'.")
+    if "system" not in value and "system_column" not in value:
+        raise fail("give 'system' (icd10 or icpc2), or a 'system_column' with 'systems' "
+                   "(then 'system' is used where that column is empty).")
     if "system" in value and value["system"] not in SYSTEMS:
         raise fail(f"system must be one of {', '.join(SYSTEMS)}; got {value['system']!r}.")
     if "system_column" in value and not isinstance(value.get("systems"), dict):

@@ -385,3 +385,40 @@ def test_stays_are_the_eight_hour_islands(tmp_path_factory, rows, seed):
     counts = dict(zip(got["activity"], got["n"], strict=True))
     assert counts.get("Innleggelse", 0) == expected_stays(rows)
     assert counts.get("Utskrivning", 0) == expected_stays(rows)
+
+
+@pytest.mark.parametrize(("clock", "shown"), [
+    ("14:30", "14:30"), ("14.30", "14:30"), ("14:30:00", "14:30"), ("1430", "14:30"),
+    ("930", "09:30"), ("1899-12-30 14:30:00", "14:30"), ("", "day"),
+])
+def test_time_column_forms(tmp_path, clock, shown):
+    path = write_sources(tmp_path, "sources:\n  - file: lege.csv\n    preset: kpr-lege\n", {
+        "lege.csv": "lopenr;dato;klokkeslett;tjenestetype;kontakttype;diagnose;kodeverk\n"
+                    f"A;2024-02-01;{clock};1;Konsultasjon;T90;\n"})
+    got = pathways.read(path).engine.query("""
+        SELECT CASE WHEN time_precision = 'day' THEN 'day'
+                    ELSE strftime(timezone('Europe/Oslo', timestamp), '%H:%M') END AS t,
+               diagnosis, diagnosis_system FROM events""")
+    assert got.values.tolist() == [[shown, "T90", "icpc2"]]   # empty kodeverk: ICPC-2
+
+
+def test_unknown_code_system_is_an_error(tmp_path):
+    path = write_sources(tmp_path, "sources:\n  - file: lege.csv\n    preset: kpr-lege\n", {
+        "lege.csv": "lopenr;dato;klokkeslett;tjenestetype;kontakttype;diagnose;kodeverk\n"
+                    "A;2024-02-01;10:00;1;Konsultasjon;T90;ICPC-3\n"})
+    with pytest.raises(SourcesFileError, match=r"code systems in column 'kodeverk' of "
+                       r"lege.csv that are not in 'systems': 'ICPC-3' \(1 rows\)"):
+        pathways.read(path)
+
+
+def test_avmelding_cancels_the_notice_before_it_only(tmp_path):
+    path = write_sources(tmp_path, "sources:\n  - file: plo.csv\n    preset: plo\n", {
+        "plo.csv": "lopenr;tidspunkt;meldingstype;appRec\n"
+                   "A;01.02.2024 09:00;Melding om utskrivningsklar pasient;OK\n"
+                   "A;01.02.2024 10:00;Utskrivningsklar melding;OK\n"
+                   "A;01.02.2024 11:00;Avmelding;OK\n"
+                   "A;02.02.2024 10:00;Utskrivningsklar melding;\n"})
+    got = pathways.read(path).engine.query(
+        "SELECT activity, source_row FROM events ORDER BY event_idx")
+    assert got.values.tolist() == [["Melding om utskrivningsklar pasient", "1"],
+                                   ["Avmelding", "3"], ["Utskrivningsklar melding", "4"]]
