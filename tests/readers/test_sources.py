@@ -422,3 +422,13 @@ def test_avmelding_cancels_the_notice_before_it_only(tmp_path):
         "SELECT activity, source_row FROM events ORDER BY event_idx")
     assert got.values.tolist() == [["Melding om utskrivningsklar pasient", "1"],
                                    ["Avmelding", "3"], ["Utskrivningsklar melding", "4"]]
+
+
+def test_saved_sources_log_validates_with_its_linkage(tmp_path):
+    saved = tmp_path / "hf.duckdb"
+    result = CliRunner().invoke(main, ["read", str(SOURCES), "-o", str(saved)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(CliRunner().invoke(
+        main, ["validate", str(saved), "--format", "json"]).stdout)
+    assert doc["linkage"]["npr_episoder"] == 2
+    assert [s["events"] for s in doc["sources"]] == [11, 3, 5, 3]
