@@ -432,3 +432,15 @@ def test_saved_sources_log_validates_with_its_linkage(tmp_path):
         main, ["validate", str(saved), "--format", "json"]).stdout)
     assert doc["linkage"]["npr_episoder"] == 2
     assert [s["events"] for s in doc["sources"]] == [11, 3, 5, 3]
+
+
+def test_single_log_roles_respect_the_level(write_log):
+    log = pathways.read(write_log(
+        "case_id;activity;timestamp;care_level\n"
+        "A;Innleggelse;01.02.2024 10:00;KAD\nA;Utskrivning;02.02.2024 10:00;KAD\n"
+        "A;Innleggelse;03.02.2024 10:00;Sykehjem\nA;Innleggelse;05.02.2024 10:00;Sengepost\n"
+        "A;Utskrivning;06.02.2024 10:00;Sengepost\n"))
+    roles = log.engine.query("SELECT activity_role FROM events ORDER BY event_idx")
+    assert roles["activity_role"].tolist() == [
+        "municipal_acute_admission", "municipal_acute_discharge", None, "admission",
+        "discharge"]
