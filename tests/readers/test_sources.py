@@ -444,3 +444,25 @@ def test_single_log_roles_respect_the_level(write_log):
     assert roles["activity_role"].tolist() == [
         "municipal_acute_admission", "municipal_acute_discharge", None, "admission",
         "discharge"]
+
+
+@pytest.mark.parametrize("args", [
+    ["discover", "-o", "{tmp}/map.svg"],
+    ["breaks", "-o", "{tmp}/breaks.json"],
+    ["measures"],
+    ["report", "-o", "{tmp}/report.html"],
+    ["timeline", "-o", "{tmp}/p1.svg"],
+])
+def test_every_command_takes_a_sources_file(tmp_path, args):
+    args = [a.format(tmp=tmp_path) for a in args]
+    extra = ["P1"] if args[0] == "timeline" else []
+    result = CliRunner().invoke(main, [args[0], str(SOURCES), *extra, *args[1:]])
+    assert result.exit_code == 0, result.output
+    written = [a for a in args if a.startswith(str(tmp_path))]
+    for path in written:
+        assert Path(path).stat().st_size > 0
+    if args[0] == "breaks":
+        found = json.loads(Path(written[0]).read_text())
+        assert {b["case_id"] for b in found} <= {"P1", "P2", "P3", "P4"}
+    if args[0] == "timeline":
+        assert "(kpr_tjenester)" in Path(written[0]).read_text()
