@@ -144,7 +144,9 @@ def _load(engine: DuckDBEngine, sources: SourcesFile, source: Source, index: int
                (SELECT count(DISTINCT row) FROM ({dropped})) AS rejected
         FROM {src}
     """).iloc[0]
-    engine.execute(f"DROP TABLE IF EXISTS _rows{index}")
+    for table in (f"_rows{index}", f"_kept__rows{index}", f"_cancel__rows{index}",
+                  f"_merged__rows{index}", f"_ip__rows{index}"):
+        engine.execute(f"DROP TABLE IF EXISTS {table}")
     engine.execute(f"DROP {'VIEW' if file_format == 'parquet' else 'TABLE'} {src}")
     return SourceStats(
         name=source.name, file=str(source.path), label=source.spec["label"]["nb"],
@@ -468,19 +470,30 @@ def _problems_sql(ctx: _Context, rows: str, extra: str = "") -> str:
         SELECT row, '{name}.{when}', 'missing_time', NULL, 'no date'
         FROM {rows} WHERE person IS NOT NULL AND s_us IS NULL AND s_bad IS NULL
         UNION ALL
-        SELECT row, '{name}.{when}', 'unparseable_time', left(s_bad, 80),
+        SELECT row, '{name}.' || CASE WHEN s_bad IS NOT NULL THEN '{when}'
+                                      WHEN e_bad IS NOT NULL THEN '{ctx.label("end")}'
+                                      ELSE '{ctx.label("discharge_ready")}' END,
+               'unparseable_time', left(coalesce(s_bad, e_bad, k_bad), 80),
                'date or time cannot be read'
-        FROM {rows} WHERE person IS NOT NULL AND s_bad IS NOT NULL
+        FROM {rows} WHERE person IS NOT NULL
+                      AND coalesce(s_bad, e_bad, k_bad) IS NOT NULL
         UNION ALL
         SELECT row, '{name}.activity', 'missing_activity', NULL, 'no activity'
-        FROM {rows} WHERE person IS NOT NULL AND s_us IS NOT NULL AND s_bad IS NULL
+        FROM {rows} WHERE person IS NOT NULL AND s_us IS NOT NULL
+                      AND coalesce(s_bad, e_bad, k_bad) IS NULL
                       AND activity IS NULL AND NOT rejected
         {extra}
     """
 
 
+#: SQL: a row that gives events (a date that cannot be read leaves the row out,
+#: listed: a period whose end cannot be read must not look still running).
+_USABLE = ("person IS NOT NULL AND s_us IS NOT NULL AND coalesce(s_bad, e_bad, k_bad) IS NULL "
+           "AND activity IS NOT NULL")
+
+
 def _usable(ctx: _Context) -> str:
-    return "person IS NOT NULL AND s_us IS NOT NULL AND s_bad IS NULL AND activity IS NOT NULL"
+    return _USABLE
 
 
 def _events_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
@@ -548,16 +561,14 @@ def _periods_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
     end_activity = f"CASE WHEN r.death THEN '{DEATH}' ELSE r.end_activity END"
     end = _event(ctx, kept, activity=end_activity, ts="r.e_us", day="r.e_day",
                  order="r.e_us", seq="r.row * 8 + 1")
-    return (f"{start} UNION ALL BY NAME {end} WHERE r.e_us IS NOT NULL "
-            f"AND coalesce(r.end_activity, r.death::VARCHAR) IS NOT NULL",
+    return (f"{start} UNION ALL BY NAME {end} WHERE r.e_us IS NOT NULL",
             _problems_sql(ctx, rows))
 
 
 def _episodes_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
     """Shape ``episode``: inpatient rows joined into stays; other rows one event each."""
     engine = ctx.engine
-    usable = _usable(ctx) if "activity" in ctx.source.spec else \
-        "person IS NOT NULL AND s_us IS NOT NULL AND s_bad IS NULL"
+    usable = _usable(ctx)
     # A row's end for joining: a date alone ends at the end of that day; no end:
     # still in hospital (open).
     engine.materialize(f"_ip_{rows}", f"""

@@ -466,3 +466,16 @@ def test_every_command_takes_a_sources_file(tmp_path, args):
         assert {b["case_id"] for b in found} <= {"P1", "P2", "P3", "P4"}
     if args[0] == "timeline":
         assert "(kpr_tjenester)" in Path(written[0]).read_text()
+
+
+def test_unreadable_end_leaves_the_row_out_listed(tmp_path):
+    path = write_sources(tmp_path, "sources:\n  - file: t.csv\n    preset: kpr-tjenester\n", {
+        "t.csv": "lopenr;komNr;tjeneste;fraDato;tilDato;avslutningsaarsak\n"
+                 "A;4601;hjemmesykepleie;01.02.2024;31.02.2024;\n"
+                 "A;4601;korttid;01.03.2024;05.03.2024;\n"})
+    result = pathways.validate(path)
+    rows = result.problems[result.problems["severity"] == "error"]
+    assert rows[["row", "column", "code", "value"]].values.tolist() == [
+        [1, "t.tilDato", "unparseable_time", "31.02.2024"]]
+    assert result.sources[0]["rows_rejected"] == 1
+    assert result.sources[0]["events"] == 2
