@@ -70,7 +70,10 @@ _OPEN = 9_000_000_000_000_000_000
 
 @dataclass(frozen=True)
 class SourceStats:
-    """What reading one extract found (before the events are pooled)."""
+    """What reading one extract found (before the events are pooled).
+
+    ``file`` is the extract as the sources file names it.
+    """
 
     name: str
     file: str
@@ -149,7 +152,7 @@ def _load(engine: DuckDBEngine, sources: SourcesFile, source: Source, index: int
         engine.execute(f"DROP TABLE IF EXISTS {table}")
     engine.execute(f"DROP {'VIEW' if file_format == 'parquet' else 'TABLE'} {src}")
     return SourceStats(
-        name=source.name, file=str(source.path), label=source.spec["label"]["nb"],
+        name=source.name, file=source.file, label=source.spec["label"]["nb"],
         rows_read=int(counts["n"]),
         rows_rejected=int(counts["rejected"]), file_format=file_format,
         encoding=dialect.encoding if dialect else None,

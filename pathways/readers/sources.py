@@ -94,6 +94,8 @@ class Source:
         Every mapping key (docs/sources.md), the preset's and the source's own.
     explicit : frozenset of str
         Keys the user wrote (a column they name must exist; a preset's may not).
+    file : str
+        The extract as the sources file names it (relative to it).
     line : int
         Line of the source in the sources file.
     lines : dict
@@ -104,6 +106,7 @@ class Source:
     path: Path
     spec: dict[str, Any]
     explicit: frozenset[str]
+    file: str
     line: int
     lines: dict[str, int] = field(default_factory=dict)
     preset: str | None = None
@@ -274,7 +277,8 @@ def _source(path: Path, number: int, item: Any, known: dict[str, dict[str, Any]]
     if not (isinstance(label, dict) and set(label) == {"nb", "en"}):
         raise fail("label", "label must be a text, or {nb: TEXT, en: TEXT}.")
     spec["label"] = {k: str(v) for k, v in label.items()}
-    return Source(name=name, path=file, spec=spec, explicit=explicit, line=line,
+    return Source(name=name, path=file, spec=spec, explicit=explicit,
+                  file=str(item["file"]), line=line,
                   lines=lines, preset=preset)
 
 

@@ -479,3 +479,10 @@ def test_unreadable_end_leaves_the_row_out_listed(tmp_path):
         [1, "t.tilDato", "unparseable_time", "31.02.2024"]]
     assert result.sources[0]["rows_rejected"] == 1
     assert result.sources[0]["events"] == 2
+
+
+def test_validate_json_file_is_as_the_sources_file_names_it():
+    doc = json.loads(CliRunner().invoke(
+        main, ["validate", str(SOURCES), "--format", "json"]).stdout)
+    assert [s["file"] for s in doc["sources"]] == [
+        "npr.csv", "kpr_lege.csv", "kpr_tjenester.csv", "plo.csv"]
