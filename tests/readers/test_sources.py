@@ -486,3 +486,16 @@ def test_validate_json_file_is_as_the_sources_file_names_it():
         main, ["validate", str(SOURCES), "--format", "json"]).stdout)
     assert [s["file"] for s in doc["sources"]] == [
         "npr.csv", "kpr_lege.csv", "kpr_tjenester.csv", "plo.csv"]
+
+
+def test_no_national_id_in_problems_or_events(tmp_path):
+    fnr = "15076500565"
+    path = write_sources(tmp_path, "sources:\n  - file: t.csv\n    preset: kpr-tjenester\n", {
+        "t.csv": "lopenr;komNr;tjeneste;fraDato;tilDato;avslutningsaarsak\n"
+                 f"{fnr};4601;hjemmesykepleie;01.02.2024;{fnr};\n"
+                 f"{fnr};4601;korttid;01.03.2024;05.03.2024;\n"})
+    result = pathways.validate(path)
+    assert fnr not in result.problems.to_string()
+    log = pathways.read(path)
+    assert fnr not in log.to_pandas().to_string()
+    assert log.n_cases == 1
