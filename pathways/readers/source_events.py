@@ -37,7 +37,7 @@ import pandas as pd
 
 from pathways.engine import DuckDBEngine
 from pathways.enrich.levels import LevelMapping
-from pathways.enrich.pseudonym import load_key
+from pathways.enrich.pseudonym import load_key, mask_national_ids
 from pathways.errors import ColumnNotFoundError
 from pathways.log import EventLog, ReadReport, sql_text
 from pathways.log import quote_identifier as q
@@ -181,7 +181,13 @@ class _Context:
             self.by_norm.setdefault(normalise(col), col)
 
     def fail(self, key: str, message: str) -> SourcesFileError:
-        return SourcesFileError(f"{self.sources.path}, {self.source.where(key)}: {message}")
+        """An error naming the sources file, the source and the key's line.
+
+        Values quoted from an extract (codes, column names) may hold national
+        ids: they are masked.
+        """
+        return SourcesFileError(mask_national_ids(
+            f"{self.sources.path}, {self.source.where(key)}: {message}"))
 
     def column(self, names: Any, key: str, *, required: bool = False) -> str | None:
         """The file's column for a key (a name or alternatives); None when absent."""
@@ -192,9 +198,9 @@ class _Context:
                 return found
         if required or key in self.source.explicit:
             listed = " or ".join(repr(n) for n in options)
-            raise ColumnNotFoundError(
+            raise ColumnNotFoundError(mask_national_ids(
                 f"{self.sources.path}, {self.source.where(key)}: no column {listed} for "
-                f"{key!r} in {self.source.path.name} (columns: {', '.join(self.columns)}).")
+                f"{key!r} in {self.source.path.name} (columns: {', '.join(self.columns)})."))
         return None
 
     def columns_like(self, patterns: list[str], key: str) -> list[str]:
@@ -203,10 +209,10 @@ class _Context:
         found = [c for c in self.columns
                  if any(fnmatch.fnmatchcase(normalise(c), w) for w in wanted)]
         if not found and key in self.source.explicit:
-            raise ColumnNotFoundError(
+            raise ColumnNotFoundError(mask_national_ids(
                 f"{self.sources.path}, {self.source.where(key)}: no column "
                 f"{' or '.join(repr(p) for p in patterns)} for {key!r} in "
-                f"{self.source.path.name} (columns: {', '.join(self.columns)}).")
+                f"{self.source.path.name} (columns: {', '.join(self.columns)})."))
         return found
 
     def text(self, key: str) -> str:
