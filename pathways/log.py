@@ -50,6 +50,19 @@ DERIVED_COLUMNS = (
     "next_ts_us",
 )
 
+#: Canonical columns of a log read from a sources file (DESIGN §3b); a single
+#: CSV, XES or Parquet log has none of them.
+SOURCE_COLUMNS = (
+    "source",  # the source's name: which extract the event came from
+    "time_precision",  # 'day' for a time known only to the day, else NULL
+    "event_kind",  # 'message' for a message between levels (no care level), else NULL
+    "urgency",  # akutt | planlagt (admissions)
+    "sex",
+    "diagnosis_system",  # icd10 | icpc2, the code system of ``diagnosis``
+    "stay",  # the hospital stay's number within the person, on stay events
+    "source_row",  # the row in its extract (1-based, after the header)
+)
+
 #: Columns of the "rows that could not be used" table, and of validation problems.
 PROBLEM_COLUMNS = ("row", "column", "code", "value", "message")
 
@@ -161,7 +174,8 @@ class EventLog:
 
     def attributes(self) -> list[str]:
         """Columns kept from the source that have no canonical meaning."""
-        known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(DERIVED_COLUMNS)
+        known = (set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(DERIVED_COLUMNS)
+                 | set(SOURCE_COLUMNS))
         return [c for c in self.columns() if c not in known]
 
     def to_pandas(self, columns: list[str] | None = None) -> pd.DataFrame:

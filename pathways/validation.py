@@ -30,8 +30,10 @@ from pathways.readers.canonical import REJECT_CODES, WARNING_CODES
 
 __all__ = ["CODES", "PROBLEM_COLUMNS", "Validation", "validate"]
 
+#: Source rows left out when reading a sources file (DESIGN §3b).
+SOURCE_CODES = ("rejected_message", "cancelled_notice")
 #: Every reason code, rejects first, in the order reports list them.
-CODES = (*REJECT_CODES, *WARNING_CODES)
+CODES = (*REJECT_CODES, *SOURCE_CODES, *WARNING_CODES)
 
 #: Columns of :attr:`Validation.problems`.
 PROBLEM_COLUMNS = ("row", "column", "code", "severity", "value", "message")
@@ -63,6 +65,17 @@ class Validation:
         event. Warnings and rejected rows do not make a log unusable.
     errors : tuple of str
         Why the log is not usable (empty when it is).
+    sources : list of dict or None
+        For a sources file (DESIGN §3b): per source, in the file's order,
+        ``name``, ``file``, ``rows_read``, ``rows_kept``, ``rows_rejected``,
+        ``events``, ``persons``, ``day_precision`` (events whose time is known
+        only to the day) and ``label`` (what the data are, in bokmål). None for
+        a single log.
+    linkage : dict or None
+        For a sources file: persons by the combination of sources they appear
+        in (names joined by ``+`` in the file's order), largest first.
+    cohorts : dict or None
+        For a sources file: persons per cohort.
     """
 
     source: str
@@ -71,6 +84,9 @@ class Validation:
     counts: dict[str, int]
     usable: bool
     errors: tuple[str, ...]
+    sources: list[dict[str, Any]] | None = None
+    linkage: dict[str, int] | None = None
+    cohorts: dict[str, int] | None = None
 
 
 def validate(path: str | Path, *, max_rows: int | None = None,
@@ -142,8 +158,49 @@ def validate(path: str | Path, *, max_rows: int | None = None,
     # The message every command gives for such a log (pathways.read refuses it).
     unusable = no_usable_rows(log, source)
     errors: tuple[str, ...] = () if unusable is None else (mask_national_ids(unusable),)
+    linked = _linkage(log) if report.file_format == "sources" else {}
     return Validation(source=source, report=report, problems=problems[list(PROBLEM_COLUMNS)],
-                      counts=counts, usable=not errors, errors=errors)
+                      counts=counts, usable=not errors, errors=errors, **linked)
+
+
+def _linkage(log: Any) -> dict[str, Any]:
+    """Per source counts, persons by combination of sources, persons per cohort."""
+    per_source = log.engine.query(f"""
+        SELECT s.position, s.name, s.file, s.label, s.rows_read, s.rows_rejected,
+               count(e.case_id) AS events, count(DISTINCT e.case_id) AS persons,
+               count(e.case_id) FILTER (WHERE e.time_precision = 'day') AS day_precision
+        FROM source_stats s LEFT JOIN {log.table} e ON e.source = s.name
+        GROUP BY ALL ORDER BY s.position
+    """)
+    sources = [
+        {"name": str(name), "file": str(file), "rows_read": int(read),
+         "rows_kept": int(read) - int(rejected), "rows_rejected": int(rejected),
+         "events": int(events), "persons": int(persons), "day_precision": int(day),
+         "label": str(label)}
+        for name, file, label, read, rejected, events, persons, day in zip(
+            per_source["name"], per_source["file"], per_source["label"],
+            per_source["rows_read"], per_source["rows_rejected"], per_source["events"],
+            per_source["persons"], per_source["day_precision"], strict=True)
+    ]
+    combos = log.engine.query(f"""
+        WITH p AS (SELECT DISTINCT e.case_id, s.position, s.name
+                   FROM {log.table} e JOIN source_stats s ON s.name = e.source)
+        SELECT combination, count(*) AS persons FROM (
+            SELECT case_id, string_agg(name, '+' ORDER BY position) AS combination
+            FROM p GROUP BY case_id)
+        GROUP BY combination ORDER BY persons DESC, combination
+    """)
+    cohorts = log.engine.query("""
+        SELECT cohort, count(DISTINCT case_id) AS persons FROM case_cohorts
+        GROUP BY cohort ORDER BY persons DESC, cohort
+    """)
+    return {
+        "sources": sources,
+        "linkage": dict(zip(combos["combination"].astype(str),
+                            combos["persons"].astype(int).tolist(), strict=True)),
+        "cohorts": dict(zip(cohorts["cohort"].astype(str),
+                            cohorts["persons"].astype(int).tolist(), strict=True)),
+    }
 
 
 def _empty_problems() -> pd.DataFrame:

@@ -51,6 +51,10 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("compare", "flow_changes"): "one row per pair of care levels (at most levels², a few "
                                  "hundred)",
     ("compare", "_two_groups"): "one pair of groups per indicator (tens of rows)",
+    ("source_events", "_Context"): "a sources file's code tables (a few codes each) and "
+                                   "at most 11 unknown codes listed in one error",
+    ("sources", "load_sources"): "the extracts listed in a sources file (a handful)",
+    ("sources", "presets"): "the four built-in presets of pathways/data/sources.yaml",
     ("canonical", "pseudonym_table"): "distinct values with an isolated 11-digit number "
                                       "inside other text (free-text notes); values that "
                                       "are an id are replaced in SQL",

@@ -588,7 +588,7 @@ _MESSAGE_WORDS = {
 }
 
 
-def _breaks_sql(events: str, end_us: int, lang: str) -> str:
+def _breaks_sql(events: str, end_us: int, lang: str, *, with_source: bool = False) -> str:
     """The breaks, one row each, with the columns the table needs and the message.
 
     The evidence of a ``late`` break is the first expected event after the
@@ -600,6 +600,8 @@ def _breaks_sql(events: str, end_us: int, lang: str) -> str:
     left, right = QUOTES[lang]
     trigger = f"'{left}' || trigger_activity || '{right}'"
     evidence = f"'{left}' || coalesce(evidence_activity, '') || '{right}'"
+    if with_source:  # a sources file: say which extract the evidence came from
+        evidence += " || coalesce(' (' || evidence_source || ')', '')"
     w = _MESSAGE_WORDS[lang]
     hours = (f"CAST(CAST((tenths - tenths % 10) / 10 AS BIGINT) AS VARCHAR) || "
              f"'{w['decimal']}' || CAST(tenths % 10 AS VARCHAR)")
@@ -627,6 +629,7 @@ def _breaks_sql(events: str, end_us: int, lang: str) -> str:
                    coalesce(b.evidence_us, {int(end_us)}) - tr.ts_us AS delay_us,
                    tr.care_level AS from_level, ev.care_level AS to_level,
                    tr.organisation, b.trig_idx, b.ev_idx,
+                   {"ev.source" if with_source else "NULL"} AS evidence_source,
                    w.head, w.within_words, w.expected
             FROM b
             JOIN _br_words w ON w.rule_no = b.rule_no
@@ -741,7 +744,8 @@ def _breaks_table(log: EventLog, events: str,
         "expected": pd.Series([(r.expect or r.forbid or r.after).describe(lang)
                                for _, r, _ in flat], dtype="string"),
     }))
-    raw = log.engine.query(_breaks_sql(events, end_us, lang))
+    raw = log.engine.query(_breaks_sql(events, end_us, lang,
+                                       with_source="source" in log.columns()))
     if raw.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c == "delay_hours" else object)
                              for c in BREAK_COLUMNS})

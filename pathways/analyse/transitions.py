@@ -59,6 +59,19 @@ def start_end_activities(log: EventLog) -> tuple[pd.DataFrame, pd.DataFrame]:
     return start, end
 
 
+def at_levels(log: EventLog) -> str:
+    """The log's events that happen at a level: all but messages (DESIGN §3b).
+
+    A log read from a sources file marks messages between levels with
+    ``event_kind = 'message'``; they draw no node or edge in the level map,
+    no transition and no step of a level variant (the reader already makes
+    every event's successor the next event that is not a message).
+    """
+    if "event_kind" not in log.columns():
+        return log.table
+    return f"(SELECT * FROM {log.table} WHERE event_kind IS DISTINCT FROM 'message')"
+
+
 def level_activity_edges(log: EventLog) -> pd.DataFrame:
     """Directly-follows edges between (level, activity) nodes, for the level map.
 
@@ -69,7 +82,7 @@ def level_activity_edges(log: EventLog) -> pd.DataFrame:
         SELECT care_level AS source_level, activity AS source,
                next_care_level AS target_level, next_activity AS target,
                count(*) AS count, median({WAIT_HOURS}) AS median_hours
-        FROM {log.table} WHERE next_activity IS NOT NULL
+        FROM {at_levels(log)} WHERE next_activity IS NOT NULL
         GROUP BY care_level, activity, next_care_level, next_activity
         ORDER BY count DESC, source, target, source_level, target_level
     """)
@@ -78,7 +91,7 @@ def level_activity_edges(log: EventLog) -> pd.DataFrame:
 def level_activity_nodes(log: EventLog) -> pd.DataFrame:
     """Events per (level, activity): ``care_level``, ``activity``, ``count``."""
     return log.engine.query(f"""
-        SELECT care_level, activity, count(*) AS count FROM {log.table}
+        SELECT care_level, activity, count(*) AS count FROM {at_levels(log)}
         GROUP BY ALL ORDER BY count DESC, activity, care_level
     """)
 
@@ -162,7 +175,7 @@ def variants(log: EventLog, *, by: str = "activity", top: int | None = None) -> 
                 SELECT case_id, event_idx, care_level,
                        lag(coalesce(care_level, '?')) OVER (
                            PARTITION BY case_id ORDER BY event_idx) AS prev
-                FROM {log.table})
+                FROM {at_levels(log)})
             WHERE prev IS NULL OR prev <> coalesce(care_level, '?')
         """
     limit = f"LIMIT {int(top)}" if top else ""

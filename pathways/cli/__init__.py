@@ -65,9 +65,10 @@ class _Group(click.Group):
 def main() -> None:
     """Patient pathways from event logs, and the breaks (brudd) in them.
 
-    Read an export of patient journeys (CSV, XES or Parquet), see how patients
-    move between care levels, and find the breaks in time, information and
-    resources that a health community should review.
+    Read an export of patient journeys (CSV, XES or Parquet), or several
+    register extracts through a sources file (.yaml, see docs/sources.md), see
+    how patients move between care levels, and find the breaks in time,
+    information and resources that a health community should review.
 
     Example:
 

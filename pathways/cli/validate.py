@@ -22,6 +22,8 @@ HEADINGS = {
     "duplicate_row": "Exact duplicate rows (dropped; the first copy is kept)",
     "dst_ambiguous": "Local times in the repeated autumn hour (kept, read as summer time)",
     "dst_nonexistent": "Local times in the skipped spring hour (kept, moved one hour on)",
+    "rejected_message": "Messages the receiver rejected (left out: not counted as sent)",
+    "cancelled_notice": "Notices cancelled by a later message (left out)",
     "future_date": "Times in the future (kept)",
     "unknown_level": "Events without a known care level (kept, level unknown)",
     "single_event_case": "Cases with only one event (kept; the row of that event)",
@@ -83,7 +85,11 @@ def validation_json(result: Any) -> dict[str, Any]:
             {k: (int(v) if k == "row" else v) for k, v in record.items()}
             for record in problems.to_dict(orient="records")
         ],
-    }
+    } | ({} if result.sources is None else {
+        "sources": [{k: v for k, v in s.items() if k != "label"} for s in result.sources],
+        "linkage": result.linkage,
+        "cohorts": result.cohorts,
+    })
 
 
 def validation_text(result: Any, *, max_rows: int | None = None,
@@ -103,6 +109,9 @@ def validation_text(result: Any, *, max_rows: int | None = None,
             f"  read as CSV: encoding {report.encoding}, separator {report.separator!r}, "
             f"times {report.date_format!r}, time zone {report.timezone}"
         )
+    elif report.file_format == "sources":
+        lines.append(f"  read as a sources file of {len(report.columns)} extracts, "
+                     f"time zone {report.timezone}; kept = events")
     else:
         lines.append(f"  read as {report.file_format}, time zone {report.timezone}")
     lines.append("  columns: " + ", ".join(
@@ -139,7 +148,45 @@ def validation_text(result: Any, *, max_rows: int | None = None,
         if total > len(shown):
             lines.append(f"  ... and {total - len(shown)} more "
                          "(--max-rows N, or --format json for all)")
+    if result.sources is not None:
+        lines.append("")
+        lines.extend(linkage_text(result))
     if result.errors:
         lines.append("")
         lines.extend(f"NOT USABLE: {error}" for error in result.errors)
     return "\n".join(lines)
+
+
+def linkage_text(result: Any) -> list[str]:
+    """The sources, their linkage and cohorts in words, in Norwegian (DESIGN §3b)."""
+    labels = {s["name"]: s["label"] for s in result.sources}
+    lines = ["Kilder:"]
+    for s in result.sources:
+        lines.append(
+            f"  {s['name']} ({Path(s['file']).name}): {s['rows_read']} rader lest, "
+            f"{s['rows_kept']} brukt, {s['rows_rejected']} forkastet; {s['events']} "
+            f"hendelser for {s['persons']} {'person' if s['persons'] == 1 else 'personer'}, "
+            f"{s['day_precision']} med bare dato")
+    lines.append("Kobling:")
+    for combination, persons in result.linkage.items():
+        names = [labels.get(n, n) for n in combination.split("+")]
+        word = "person" if persons == 1 else "personer"
+        if len(names) == 1:
+            lines.append(f"  {persons} {word} finnes bare i {names[0]}")
+        else:
+            listed = ", ".join(names[:-1]) + " og " + names[-1]
+            lines.append(f"  {persons} {word} finnes i {'både ' if len(names) == 2 else ''}"
+                         f"{_joined(names) if len(names) == 2 else listed}")
+    if result.cohorts:
+        lines.append("Pasientgrupper: " + ", ".join(
+            f"{cohort} {n}" for cohort, n in result.cohorts.items()))
+    return lines
+
+
+def _joined(names: list[str]) -> str:
+    """'sykehus- og fastlegedata' for two labels ending in the same word part."""
+    first, second = names
+    for tail in ("data",):
+        if first.endswith(tail) and second.endswith(tail) and " " not in first:
+            return f"{first[: -len(tail)]}- og {second}"
+    return f"{first} og {second}"

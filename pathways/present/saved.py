@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pathways.log import EventLog, sql_text
 from pathways.present.output import atomic_path
-from pathways.readers.store import FORMAT_VERSION, TABLES
+from pathways.readers.store import FORMAT_VERSION, OPTIONAL_TABLES, TABLES
 
 
 def save(log: EventLog, path: str | Path) -> Path:
@@ -36,7 +36,9 @@ def save(log: EventLog, path: str | Path) -> Path:
         engine = log.engine
         engine.execute(f"ATTACH '{sql_text(str(tmp))}' AS _saved")
         try:
-            for table in TABLES:
+            have = set(engine.query("SELECT table_name FROM information_schema.tables "
+                                    "WHERE table_catalog <> '_saved'")["table_name"])
+            for table in (*TABLES, *(t for t in OPTIONAL_TABLES if t in have)):
                 source = log.table if table == "events" else table
                 engine.execute(f"CREATE TABLE _saved.{table} AS SELECT * FROM {source}")
             meta = {"format": FORMAT_VERSION, "report": dataclasses.asdict(log.report)}

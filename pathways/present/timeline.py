@@ -59,8 +59,11 @@ def timeline_page(svg: str, lang: str) -> str:
 
 def _case_events(log: EventLog, case_id: str) -> pd.DataFrame:
     literal = "'" + case_id.replace("'", "''") + "'"
+    have = set(log.columns())
+    extra = "".join(f", {c}" if c in have else f", NULL AS {c}"
+                    for c in ("source", "time_precision"))
     return log.engine.query(f"""
-        SELECT activity, care_level, tier, ts_us, end_us FROM {log.table}
+        SELECT activity, care_level, tier, ts_us, end_us{extra} FROM {log.table}
         WHERE case_id = {literal} ORDER BY event_idx
     """)
 
@@ -206,9 +209,12 @@ def _draw(events: pd.DataFrame, stays: pd.DataFrame, case_id: str, lang: str,
     for event in events.itertuples():  # the events of one journey
         cx, cy = x(event.ts_us), y(event.care_level)
         activity = pseudonymise_text(str(event.activity), key)
-        when = _local(int(event.ts_us), timezone, "%d.%m.%Y %H:%M")
+        day_only = event.time_precision == "day"
+        when = _local(int(event.ts_us), timezone, "%d.%m.%Y" if day_only else "%d.%m.%Y %H:%M")
+        # Which extract the event came from (a sources file, DESIGN §3b).
+        origin = f" ({event.source})" if isinstance(event.source, str) else ""
         parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="#1f4e79">'
-                     f"<title>{escape(f'{activity}, {when}')}</title></circle>")
+                     f"<title>{escape(f'{activity}, {when}{origin}')}</title></circle>")
         if cx - last_label.get(cy, -LABEL_GAP) >= LABEL_GAP:
             last_label[cy] = cx
             parts.append(_text(cx + 3, cy - 8, activity,

@@ -19,6 +19,7 @@ from pathways.readers.columns import find_columns
 from pathways.readers.csv import load_csv
 from pathways.readers.parquet import damaged_parquet, load_parquet
 from pathways.readers.sniff import check_file, detect_format, sniff_csv
+from pathways.readers.sources import is_sources_file
 from pathways.readers.store import is_saved_log, open_saved
 from pathways.readers.timestamps import check_timezone
 from pathways.readers.xes import load_xes
@@ -126,6 +127,14 @@ def read(
             require_events(saved, path)
         return saved if hand_to == "duckdb" else _to_spark(saved, hand_to)
     mapping = load_mapping(levels) if isinstance(levels, str | Path) else levels
+    if is_sources_file(path):
+        from pathways.readers.source_events import read_sources
+
+        log = read_sources(path, timezone=timezone, key=key, mapping=mapping,
+                           database=database, threads=threads)
+        if not allow_empty:
+            require_events(log, path)
+        return log if hand_to == "duckdb" else _to_spark(log, hand_to)
     file_format = detect_format(path)
     if database is None and _estimated_rows(path, file_format) >= ON_DISK_ROWS:
         database = ON_DISK

@@ -327,7 +327,7 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
         )
         SELECT b.* EXCLUDE (level_raw),
                coalesce(v.activity_key, b.activity) AS activity_key,
-               v.role AS activity_role,
+               {_role_sql('v.role', level_expr)} AS activity_role,
                {level_expr} AS _level,
                {raw_level} AS level_raw
         FROM b
@@ -405,12 +405,14 @@ def _events(engine: DuckDBEngine, mapping: LevelMapping | None) -> None:
         leveled = "_inherited"
     # The window sorts only the keys and carries one integer (sorting wide rows
     # is what costs); the successor's values are joined in by file row.
+    have = set(engine.columns(leveled))
+    order, successor, level_raw, hidden = _source_ordering(have)
     engine.materialize("events", f"""
         WITH k AS (
             SELECT row_no, row_number() OVER w - 1 AS event_idx,
-                   lead(row_no) OVER w AS next_row_no
+                   {successor} AS next_row_no
             FROM {leveled} WHERE {valid}
-            WINDOW w AS (PARTITION BY case_id ORDER BY ts_us, row_no)
+            WINDOW w AS (PARTITION BY case_id ORDER BY {order}, row_no)
         )
         SELECT l.case_id, l.activity,
                make_timestamp(l.ts_us)::TIMESTAMPTZ AS timestamp,
@@ -421,15 +423,14 @@ def _events(engine: DuckDBEngine, mapping: LevelMapping | None) -> None:
                              ELSE coalesce(l.municipality, l.hospital) END)
                    AS organisation,
                l.municipality, l.hospital, l.cohort, l.diagnosis, l.age,
-               CASE WHEN l._level IS NULL THEN coalesce(l.level_raw, l.activity) END
-                   AS level_raw,
+               {level_raw} AS level_raw,
                l.activity_key, l.activity_role, l.row_no, l.ts_us, l.end_us,
                k.event_idx, n.activity AS next_activity, n._level AS next_care_level,
                n.resource AS next_resource, n.ts_us AS next_ts_us,
                l.* EXCLUDE (case_id, activity, ts_us, end_us, _level, level_raw, resource,
                             organisation, municipality, hospital, cohort, diagnosis, age,
                             activity_key, activity_role, row_no, _ts_text, _ambiguous,
-                            _nonexistent)
+                            _nonexistent{hidden})
         FROM {leveled} l
         JOIN k ON k.row_no = l.row_no
         LEFT JOIN {leveled} n ON n.row_no = k.next_row_no
@@ -437,6 +438,57 @@ def _events(engine: DuckDBEngine, mapping: LevelMapping | None) -> None:
                ON la.care_level = l._level
     """)
     engine.execute(f"DROP TABLE IF EXISTS {leveled}")
+
+
+#: Roles of a hospital stay: an event at a municipal level is never one of them,
+#: whatever it is called (a KAD or nursing-home stay written "Innleggelse").
+_STAY_ROLES = ("admission", "admission_emergency", "admission_elective", "discharge")
+
+
+def _role_sql(role: str, level: str) -> str:
+    """SQL: the activity's role, as its level allows.
+
+    A hospital-stay role is kept at a specialist level or when the level is
+    unknown; at the KAD it becomes the KAD's own admission or discharge, and at
+    any other level it is dropped.
+    """
+    from pathways.enrich.levels import level_by_id
+
+    specialist = ", ".join(f"'{lid}'" for lid, lv in level_by_id().items()
+                           if lv.tier == "specialist")
+    stay = ", ".join(f"'{r}'" for r in _STAY_ROLES)
+    return (f"CASE WHEN {role} NOT IN ({stay}) OR ({level}) IS NULL "
+            f"OR ({level}) IN ({specialist}) THEN {role} "
+            f"WHEN ({level}) = 'municipal_acute_bed' AND {role} LIKE 'admission%' "
+            "THEN 'municipal_acute_admission' "
+            f"WHEN ({level}) = 'municipal_acute_bed' AND {role} = 'discharge' "
+            "THEN 'municipal_acute_discharge' END")
+
+
+def _source_ordering(have: set[str]) -> tuple[str, str, str, str]:
+    """SQL for the order, the successor, ``level_raw`` and the columns to drop.
+
+    A log read from a sources file (DESIGN §3b) carries ``_order_us`` (a time
+    known only to the day is placed after the timed events of its day when it
+    starts something, before them when it ends something) and ``event_kind``
+    (``message``: an event between levels, with no level of its own). Every
+    event's successor is then the next event that is not a message, so level
+    transitions, the level map and level variants never pass through one; and a
+    message is no unknown level. A single log has neither column and keeps the
+    plain order and successor.
+    """
+    order = ("coalesce(TRY_CAST(_order_us AS BIGINT), ts_us)" if "_order_us" in have
+             else "ts_us")
+    hidden = ", _order_us" if "_order_us" in have else ""
+    if "event_kind" not in have:
+        return (order, "lead(row_no) OVER w",
+                "CASE WHEN l._level IS NULL THEN coalesce(l.level_raw, l.activity) END",
+                hidden)
+    successor = ("first_value(CASE WHEN event_kind IS DISTINCT FROM 'message' THEN row_no END "
+                 "IGNORE NULLS) OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)")
+    level_raw = ("CASE WHEN l._level IS NULL AND l.event_kind IS DISTINCT FROM 'message' "
+                 "THEN coalesce(l.level_raw, l.activity) END")
+    return order, successor, level_raw, hidden
 
 
 def _unknown_level_problems(engine: DuckDBEngine, level_column: str) -> None:
@@ -448,7 +500,7 @@ def _unknown_level_problems(engine: DuckDBEngine, level_column: str) -> None:
         INSERT INTO read_problems
         SELECT row_no, '{sql_text(level_column)}', 'unknown_level', left(level_raw, 80),
                'no care level for this value; map it with --levels FILE'
-        FROM events WHERE care_level IS NULL
+        FROM events WHERE care_level IS NULL AND level_raw IS NOT NULL
         UNION ALL
         SELECT min(row_no), 'case_id', 'single_event_case', NULL,
                'the case has only one event'

@@ -23,6 +23,8 @@ from pathways.log import EventLog, ReadReport, sql_text
 
 #: Tables a saved log holds, besides its metadata.
 TABLES = ("events", "case_cohorts", "read_problems")
+#: Tables a saved log holds when reading made them (``source_stats``: a sources file).
+OPTIONAL_TABLES = ("source_stats",)
 #: Bytes 8-11 of every DuckDB database file.
 DUCKDB_MAGIC = b"DUCK"
 FORMAT_VERSION = 1
@@ -52,7 +54,9 @@ def open_saved(path: Path, *, threads: int | None = None) -> EventLog:
             f"{path} was saved by another version of pathways. Read the original "
             "export again (pathways read EXPORT -o FILE.duckdb)."
         )
-    for table in TABLES:
+    saved = set(engine.query("SELECT table_name FROM information_schema.tables "
+                             "WHERE table_catalog = 'saved'")["table_name"])
+    for table in (*TABLES, *(t for t in OPTIONAL_TABLES if t in saved)):
         engine.execute(f"CREATE VIEW {table} AS SELECT * FROM saved.{table}")
     return EventLog(engine=engine, table="events", report=ReadReport(**meta["report"]))
 

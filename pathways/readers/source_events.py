@@ -1,0 +1,718 @@
+"""From the extracts of a sources file to one raw table of events (DESIGN §3b).
+
+Each extract is loaded as text (:mod:`pathways.readers.csv` or ``parquet``),
+its columns found, its code tables checked, and its rows turned into events by
+its shape, all in SQL:
+
+* ``event``: one row, one event; with ``merge`` the rows of one person at the
+  same time and level are one contact (claim lines); with ``message`` the
+  events are messages between levels (no care level), rows the receiver
+  rejected are left out, and a cancelling message drops the message it cancels;
+* ``episode``: inpatient rows (level ``hospital_ward``) of a person are joined
+  into stays when the next starts before, or within ``join_within`` after, the
+  end of the rows before (gaps and islands); a stay gives ``Innleggelse``,
+  ``Overflytting`` at each change of department, ``Utskrivningsklar`` and
+  ``Utskrivning`` (``Død`` when the patient died); other rows one event each;
+* ``period``: a start event and, when ended, an end event (``Død`` when death
+  ended it).
+
+The events of all sources are written to one raw table of text columns that
+:func:`pathways.readers.canonical.build_events` reads like any log, so
+pseudonyms, levels, ordering and successors are shared. Times are written as
+UTC instants; ``time_precision`` is ``day`` for a time known only to the day
+(its instant is the local midnight), and ``_order_us`` places it on its day:
+after the timed events when it starts something, before them when it ends
+something.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pathways.engine import DuckDBEngine
+from pathways.enrich.levels import LevelMapping
+from pathways.enrich.pseudonym import load_key, mask_national_ids
+from pathways.errors import ColumnNotFoundError
+from pathways.log import EventLog, ReadReport, sql_text
+from pathways.log import quote_identifier as q
+from pathways.progress import stage
+from pathways.readers.canonical import build_events, pseudonym_table, without_empty_end
+from pathways.readers.columns import normalise
+from pathways.readers.csv import load_csv
+from pathways.readers.parquet import load_parquet
+from pathways.readers.sniff import detect_format, sniff_csv
+from pathways.readers.sources import Source, SourcesFile, SourcesFileError, load_sources
+from pathways.readers.timestamps import ISO, check_timezone, naive_expr
+from pathways.readers.timestamps import detect_format as detect_time_format
+
+__all__ = ["RAW_COLUMNS", "SOURCE_CODES", "SourceStats", "build_raw", "read_sources"]
+
+#: Text columns of the raw table, in order (``keep`` columns follow).
+RAW_COLUMNS = ("case_id", "activity", "timestamp", "end_timestamp", "care_level",
+               "resource", "organisation", "municipality", "hospital", "diagnosis",
+               "diagnosis_system", "age", "sex", "urgency", "source", "time_precision",
+               "event_kind", "stay", "source_row", "_order_us")
+#: Reason codes of source rows left out (beside the reader's own).
+SOURCE_CODES = ("rejected_message", "cancelled_notice", "unknown_code")
+#: The level whose rows are joined into hospital stays.
+STAY_LEVEL = "hospital_ward"
+#: Activities a hospital stay gives.
+ADMISSION, DISCHARGE, DEATH = "Innleggelse", "Utskrivning", "Død"
+TRANSFER, DISCHARGE_READY = "Overflytting", "Utskrivningsklar"
+_OPEN = 9_000_000_000_000_000_000
+
+
+@dataclass(frozen=True)
+class SourceStats:
+    """What reading one extract found (before the events are pooled).
+
+    ``file`` is the extract as the sources file names it.
+    """
+
+    name: str
+    file: str
+    label: str
+    rows_read: int
+    rows_rejected: int
+    file_format: str
+    encoding: str | None
+    separator: str | None
+
+
+def build_raw(engine: DuckDBEngine, sources: SourcesFile, *, timezone: str,
+              table: str = "raw") -> list[SourceStats]:
+    """Create ``table`` (text columns, rows in case and time order) from every source.
+
+    Also creates ``_source_problems (row, "column", code, value, message)``,
+    the source rows left out with the file's row numbers.
+    """
+    engine.execute("CREATE OR REPLACE TABLE _source_problems (row BIGINT, \"column\" VARCHAR, "
+                   "code VARCHAR, value VARCHAR, message VARCHAR)")
+    stats = []
+    parts = []
+    for index, source in enumerate(sources.sources):
+        stats.append(_load(engine, sources, source, index, timezone))
+        parts.append(f"SELECT * FROM _ev{index}")
+    union = " UNION ALL BY NAME ".join(parts)
+    keep = [c for c in engine.columns(f"(SELECT * FROM ({union}) LIMIT 0)")
+            if c not in RAW_COLUMNS and c != "_seq"]
+    cols = ", ".join(q(c) for c in (*RAW_COLUMNS, *keep))
+    engine.materialize(table, f"""
+        SELECT {cols} FROM ({union})
+        ORDER BY case_id, CAST(_order_us AS BIGINT), _seq
+    """)
+    for index in range(len(sources.sources)):
+        engine.execute(f"DROP TABLE IF EXISTS _ev{index}")
+    return stats
+
+
+def _load(engine: DuckDBEngine, sources: SourcesFile, source: Source, index: int,
+          timezone: str) -> SourceStats:
+    """Load one extract and create ``_ev{index}``, its events."""
+    spec = source.spec
+    src = f"_src{index}"
+    file_format = detect_format(source.path)
+    dialect = None
+    if file_format == "parquet":
+        columns = load_parquet(engine, source.path, src)
+    else:
+        dialect = sniff_csv(source.path, encoding=spec.get("encoding"),
+                            separator=spec.get("sep"))
+        columns = load_csv(engine, source.path, dialect, src)
+    ctx = _Context(engine, sources, source, src, columns, timezone)
+    rows = ctx.rows_sql()
+    engine.materialize(f"_rows{index}", rows)
+    ctx.check_codes()
+    ctx.check_systems()
+    shape_sql = {"event": _events_sql, "episode": _episodes_sql, "period": _periods_sql}
+    events, dropped = shape_sql[source.shape](ctx, f"_rows{index}", sources.join_within_us)
+    name = sql_text(source.name)
+    engine.materialize(f"_ev{index}", f"""
+        SELECT e.*, '{name}' AS source, {index} * 1000000000000 + e._seq_in AS _seq
+        FROM ({events}) e
+    """)
+    engine.execute(f"ALTER TABLE _ev{index} DROP COLUMN _seq_in")
+    engine.execute(f"""
+        INSERT INTO _source_problems
+        SELECT row, "column", code,
+               -- a value quoted from the extract: anything shaped like a national
+               -- id is masked (a listing needs no pseudonym to be fixed)
+               regexp_replace(value, '[0-9]{{6}}[- ./]?[0-9]{{5}}', '<fødselsnummer>', 'g'),
+               message
+        FROM ({dropped})
+    """)
+    counts = engine.query(f"""
+        SELECT count(*) AS n,
+               (SELECT count(DISTINCT row) FROM ({dropped})) AS rejected
+        FROM {src}
+    """).iloc[0]
+    for table in (f"_rows{index}", f"_kept__rows{index}", f"_cancel__rows{index}",
+                  f"_merged__rows{index}", f"_ip__rows{index}"):
+        engine.execute(f"DROP TABLE IF EXISTS {table}")
+    engine.execute(f"DROP {'VIEW' if file_format == 'parquet' else 'TABLE'} {src}")
+    return SourceStats(
+        name=source.name, file=source.file, label=source.spec["label"]["nb"],
+        rows_read=int(counts["n"]),
+        rows_rejected=int(counts["rejected"]), file_format=file_format,
+        encoding=dialect.encoding if dialect else None,
+        separator=dialect.separator if dialect else None,
+    )
+
+
+class _Context:
+    """One source being read: its columns, its value specs as SQL."""
+
+    def __init__(self, engine: DuckDBEngine, sources: SourcesFile, source: Source,
+                 table: str, columns: list[str], timezone: str) -> None:
+        self.engine = engine
+        self.sources = sources
+        self.source = source
+        self.table = table
+        self.columns = columns
+        self.tz = sql_text(timezone)
+        self.by_norm: dict[str, str] = {}
+        for col in columns:
+            self.by_norm.setdefault(normalise(col), col)
+
+    def fail(self, key: str, message: str) -> SourcesFileError:
+        """An error naming the sources file, the source and the key's line.
+
+        Values quoted from an extract (codes, column names) may hold national
+        ids: they are masked.
+        """
+        return SourcesFileError(mask_national_ids(
+            f"{self.sources.path}, {self.source.where(key)}: {message}"))
+
+    def column(self, names: Any, key: str, *, required: bool = False) -> str | None:
+        """The file's column for a key (a name or alternatives); None when absent."""
+        options = [names] if isinstance(names, str) else list(names)
+        for name in options:
+            found = self.by_norm.get(normalise(name))
+            if found is not None:
+                return found
+        if required or key in self.source.explicit:
+            listed = " or ".join(repr(n) for n in options)
+            raise ColumnNotFoundError(mask_national_ids(
+                f"{self.sources.path}, {self.source.where(key)}: no column {listed} for "
+                f"{key!r} in {self.source.path.name} (columns: {', '.join(self.columns)})."))
+        return None
+
+    def columns_like(self, patterns: list[str], key: str) -> list[str]:
+        """Every column matching any of the names or ``*`` patterns, in file order."""
+        wanted = [normalise(p) for p in patterns]
+        found = [c for c in self.columns
+                 if any(fnmatch.fnmatchcase(normalise(c), w) for w in wanted)]
+        if not found and key in self.source.explicit:
+            raise ColumnNotFoundError(mask_national_ids(
+                f"{self.sources.path}, {self.source.where(key)}: no column "
+                f"{' or '.join(repr(p) for p in patterns)} for {key!r} in "
+                f"{self.source.path.name} (columns: {', '.join(self.columns)})."))
+        return found
+
+    def text(self, key: str) -> str:
+        """SQL: the trimmed text of a plain column key, NULL when absent or empty."""
+        if key not in self.source.spec:
+            return "NULL::VARCHAR"
+        col = self.column(self.source.spec[key], key)
+        return _clean(f"r.{q(col)}") if col else "NULL::VARCHAR"
+
+    def value(self, key: str, *, as_bool: bool = False) -> str:
+        """SQL for a value spec: a column, a fixed text, or codes looked up."""
+        spec = self.source.spec.get(key)
+        if spec is None:
+            return "NULL::BOOLEAN" if as_bool else "NULL::VARCHAR"
+        if "fixed" in spec:
+            return _literal(spec["fixed"], as_bool)
+        col = self.column(spec["column"], key)
+        if col is None:
+            default = spec.get("default")
+            return _literal(default, as_bool)
+        raw = _clean(f"r.{q(col)}")
+        if "codes" not in spec:
+            return raw
+        cases = " ".join(f"WHEN lower({raw}) = '{sql_text(str(code).strip().lower())}' "
+                         f"THEN {_literal(value, as_bool)}"
+                         for code, value in spec["codes"].items())
+        default = _literal(spec.get("default"), as_bool)
+        return f"CASE {cases} ELSE {default} END"
+
+    def check_codes(self) -> None:
+        """Codes not in their value table (and no default): one error listing them."""
+        for key, spec in self.source.spec.items():
+            if not isinstance(spec, dict) or "codes" not in spec or "default" in spec:
+                continue
+            col = self.column(spec["column"], key) if "column" in spec else None
+            if col is None:
+                continue
+            known = ", ".join(f"'{sql_text(str(c).strip().lower())}'" for c in spec["codes"])
+            raw = _clean(q(col))
+            found = self.engine.query(f"""
+                SELECT {raw} AS code, count(*) AS n, min(rowid) + 1 AS first_row
+                FROM {self.table}
+                WHERE {raw} IS NOT NULL AND lower({raw}) NOT IN ({known})
+                GROUP BY 1 ORDER BY n DESC, code LIMIT 11
+            """)
+            if found.empty:
+                continue
+            listed = ", ".join(f"{c!r} ({int(n)} rows, first row {int(r)})" for c, n, r in
+                               zip(found["code"], found["n"], found["first_row"], strict=True))
+            raise self.fail(key, (
+                f"codes in column {col!r} of {self.source.path.name} that are not in the "
+                f"table of {key!r}: {listed}. Add them to 'codes' (or give a 'default')."))
+
+    def check_systems(self) -> None:
+        """Code systems not in the ``systems`` table: one error listing them."""
+        spec = self.source.spec.get("diagnosis") or {}
+        col = (self.column(spec["system_column"], "diagnosis")
+               if "system_column" in spec else None)
+        if col is None:
+            return
+        known = ", ".join(f"'{sql_text(str(c).strip().lower())}'" for c in spec["systems"])
+        raw = _clean(q(col))
+        found = self.engine.query(f"""
+            SELECT {raw} AS code, count(*) AS n FROM {self.table}
+            WHERE {raw} IS NOT NULL AND lower({raw}) NOT IN ({known})
+            GROUP BY 1 ORDER BY n DESC, code LIMIT 11
+        """)
+        if not found.empty:
+            listed = ", ".join(f"{c!r} ({int(n)} rows)" for c, n in
+                               zip(found["code"], found["n"], strict=True))
+            raise self.fail("diagnosis", (
+                f"code systems in column {col!r} of {self.source.path.name} that are not "
+                f"in 'systems': {listed}. Add them (icd10 or icpc2)."))
+
+    def time(self, key: str, prefix: str) -> list[str]:
+        """SQL select items for a time spec: ``{prefix}_us``, ``_day``, ``_next_us``, ``_bad``.
+
+        ``_us`` is the instant (a date alone: its local midnight), ``_day`` true
+        for a time known only to the day, ``_next_us`` the next local midnight,
+        ``_bad`` the text when a value was given but cannot be read.
+        """
+        spec = self.source.spec.get(key)
+        if spec is None:
+            return [f"NULL::BIGINT AS {prefix}_us", f"NULL::BOOLEAN AS {prefix}_day",
+                    f"NULL::BIGINT AS {prefix}_next_us", f"NULL::VARCHAR AS {prefix}_bad"]
+        if not isinstance(spec, dict):
+            spec = {"date": spec}
+        required = key in ("time", "start")
+        date_col = self.column(spec["date"], key, required=required)
+        if date_col is None:
+            return self.time("_none_", prefix)
+        filled = self.engine.scalar(
+            f"SELECT count(*) FROM (SELECT 1 FROM {self.table} "
+            f"WHERE trim({q(date_col)}) <> '' LIMIT 1)")
+        if not filled and not required:  # an optional date nobody filled in
+            return self.time("_none_", prefix)
+        time_col = self.column(spec["time"], key) if "time" in spec else None
+        date = _clean(f"r.{q(date_col)}")
+        fmt = detect_time_format(self.engine, self.table, q(date_col),
+                                 source=f"{self.sources.path}, {self.source.where(key)}",
+                                 column_label=date_col,
+                                 date_format=self.source.spec.get("date_format"))
+        parsed = naive_expr(date, fmt)
+        has_clock = (f"(length({date}) > 10)" if fmt == ISO
+                     else "true" if "%H" in fmt else "false")
+        day = f"CAST({parsed} AS DATE)"
+        clock = _clock(_clean(f"r.{q(time_col)}")) if time_col else "NULL::TIME"
+        naive = (f"CASE WHEN {clock} IS NOT NULL THEN {day} + {clock} "
+                 f"ELSE {parsed} END")
+        is_day = f"({clock} IS NULL AND NOT {has_clock})"
+        given_time = _clean(f"r.{q(time_col)}") if time_col else "NULL"
+        bad = (f"CASE WHEN {date} IS NOT NULL AND {parsed} IS NULL THEN {date} "
+               f"WHEN {given_time} IS NOT NULL AND {clock} IS NULL THEN {given_time} END")
+        return [f"epoch_us(timezone('{self.tz}', {naive})) AS {prefix}_us",
+                f"CASE WHEN {parsed} IS NOT NULL THEN {is_day} END AS {prefix}_day",
+                f"epoch_us(timezone('{self.tz}', CAST({day} + 1 AS TIMESTAMP))) "
+                f"AS {prefix}_next_us",
+                f"{bad} AS {prefix}_bad"]
+
+    def diagnosis(self) -> tuple[str, str]:
+        """SQL for all diagnosis codes space-separated, and their code system."""
+        spec = self.source.spec.get("diagnosis")
+        if spec is None:
+            return "NULL::VARCHAR", "NULL::VARCHAR"
+        cols = self.columns_like(list(spec["columns"]), "diagnosis")
+        if not cols:
+            return "NULL::VARCHAR", "NULL::VARCHAR"
+        parts = ", ".join(f"nullif(trim(r.{q(c)}), '')" for c in cols)
+        codes = f"nullif(concat_ws(' ', {parts}), '')"
+        fixed = f"'{spec['system']}'" if "system" in spec else "NULL"
+        sys_col = (self.column(spec["system_column"], "diagnosis")
+                   if "system_column" in spec else None)
+        if sys_col is None:
+            return codes, f"CASE WHEN {codes} IS NOT NULL THEN {fixed} END"
+        raw = _clean(f"r.{q(sys_col)}")
+        cases = " ".join(f"WHEN lower({raw}) = '{sql_text(str(k).strip().lower())}' "
+                         f"THEN '{v}'" for k, v in spec["systems"].items())
+        # An empty system column: the 'system' given beside it (the register's own).
+        return codes, f"CASE WHEN {codes} IS NOT NULL THEN CASE {cases} ELSE {fixed} END END"
+
+    def rows_sql(self) -> str:
+        """SQL for the per-row table every shape starts from."""
+        spec = self.source.spec
+        person_col = self.column(spec["person"], "person", required=True)
+        assert person_col is not None
+        times = (self.time("time", "s") if self.source.shape == "event"
+                 else self.time("start", "s") + self.time("end", "e"))
+        if self.source.shape == "event":
+            times += self.time("_none_", "e")
+        ready = self.time("discharge_ready", "k") if "discharge_ready" in spec else \
+            self.time("_none_", "k")
+        diagnosis, system = self.diagnosis()
+        keep = []
+        for name in spec.get("keep", []):
+            col = self.column(name, "keep")
+            if col is not None:
+                keep.append(f"{_clean('r.' + q(col))} AS {q(normalise(col))}")
+        rejected = "false"
+        if "rejected" in spec:
+            col = self.column(spec["rejected"]["column"], "rejected")
+            if col is not None:
+                values = ", ".join(f"'{sql_text(str(v).lower())}'"
+                                   for v in spec["rejected"]["values"])
+                rejected = f"coalesce(lower({_clean('r.' + q(col))}) IN ({values}), false)"
+        activity = self.value("activity")
+        if self.source.shape == "period":
+            activity = self.value("start_activity")
+        items = [
+            "r.rowid + 1 AS row", f"{_clean('r.' + q(person_col))} AS person",
+            *times, *ready,
+            f"{activity} AS activity", f"{self.value('end_activity')} AS end_activity",
+            f"{self.value('level')} AS level", f"{self.text('resource')} AS resource",
+            f"{self.text('hospital')} AS hospital",
+            f"{self.text('municipality')} AS municipality",
+            f"{self.text('organisation')} AS organisation", f"{self.text('age')} AS age",
+            f"{self.value('sex')} AS sex", f"{self.value('urgency')} AS urgency",
+            f"coalesce({self.value('death', as_bool=True)}, false) AS death",
+            f"{diagnosis} AS diagnosis", f"{system} AS diagnosis_system",
+            f"{rejected} AS rejected", *keep,
+        ]
+        return f"SELECT {', '.join(items)} FROM {self.table} r"
+
+    def keep_columns(self, rows: str = "") -> list[str]:
+        """The extra columns kept as attributes (``keep``), as named in the rows table."""
+        found = [self.column(name, "keep") for name in self.source.spec.get("keep", [])]
+        return [normalise(c) for c in found if c is not None]
+
+    def label(self, key: str) -> str:
+        """The column a key was read from (for problem rows), or the key."""
+        spec = self.source.spec.get(key)
+        names = spec.get("date", spec) if isinstance(spec, dict) else spec
+        if isinstance(names, dict):
+            names = names.get("column", key)
+        col = self.column(names, key) if names else None
+        return sql_text(col or key)
+
+
+def _clock(text: str) -> str:
+    """SQL: a clock time written ``14:30``, ``14.30``, ``14:30:00`` or ``1430``.
+
+    A time at the end of a longer value (``1899-12-30 14:30:00``, as
+    spreadsheets write it) is taken too.
+    """
+    digits = f"lpad({text}, 4, '0')"
+    tail = f"regexp_extract({text}, '([0-9]{{1,2}}[:.][0-9]{{2}}([:.][0-9]{{2}})?)$', 1)"
+    return (f"CASE WHEN regexp_full_match({text}, '[0-9]{{3,4}}') "
+            f"THEN try_cast(left({digits}, 2) || ':' || right({digits}, 2) AS TIME) "
+            f"ELSE coalesce(try_cast({text} AS TIME), "
+            f"try_cast(replace({tail}, '.', ':') AS TIME)) END")
+
+
+def _lower_list(value: Any) -> str:
+    """SQL: a text or a list of texts as a list of lower-case literals."""
+    values = [value] if isinstance(value, str) else list(value)
+    return ", ".join(f"'{sql_text(str(v).strip().lower())}'" for v in values)
+
+
+def _first(value: Any) -> str:
+    return str(value if isinstance(value, str) else value[0])
+
+
+def _clean(value: str) -> str:
+    return f"nullif(trim({value}), '')"
+
+
+def _literal(value: Any, as_bool: bool) -> str:
+    if value is None:
+        return "NULL::BOOLEAN" if as_bool else "NULL::VARCHAR"
+    if as_bool:
+        return "true" if value is True or str(value).lower() in ("true", "1", "yes") else "false"
+    return f"'{sql_text(str(value))}'"
+
+
+#: Select list of an event from a row of ``_rows`` (prefix ``r.``), given its
+#: activity, time and order as SQL.
+def _event(ctx: _Context, rows: str, *, activity: str, ts: str, day: str, order: str,
+           end: str = "NULL::BIGINT", level: str = "r.level", resource: str = "r.resource",
+           urgency: str = "r.urgency", kind: str = "NULL::VARCHAR",
+           stay: str = "NULL::VARCHAR", seq: str = "r.row * 8") -> str:
+    keep = ", ".join(f"r.{q(c)}" for c in ctx.keep_columns(rows))
+    return f"""
+        SELECT r.person AS case_id, {activity} AS activity,
+               strftime(make_timestamp({ts}), '%Y-%m-%dT%H:%M:%S.%fZ') AS timestamp,
+               strftime(make_timestamp({end}), '%Y-%m-%dT%H:%M:%S.%fZ') AS end_timestamp,
+               {level} AS care_level, {resource} AS resource, r.organisation,
+               r.municipality, r.hospital, r.diagnosis, r.diagnosis_system, r.age, r.sex,
+               {urgency} AS urgency, CASE WHEN {day} THEN 'day' END AS time_precision,
+               {kind} AS event_kind, {stay} AS stay, CAST(r.row AS VARCHAR) AS source_row,
+               CAST({order} AS VARCHAR) AS _order_us, {seq} AS _seq_in
+               {', ' + keep if keep else ''}
+        FROM {rows} r"""
+
+
+def _after(prefix: str) -> str:
+    """Order of a time that starts something: after the timed events of its day."""
+    return f"CASE WHEN r.{prefix}_day THEN r.{prefix}_next_us - 1 ELSE r.{prefix}_us END"
+
+
+def _problems_sql(ctx: _Context, rows: str, extra: str = "") -> str:
+    """SQL for the rows left out: no person, no or unreadable start time."""
+    person = ctx.label("person")
+    time_key = "time" if ctx.source.shape == "event" else "start"
+    when = ctx.label(time_key)
+    name = sql_text(ctx.source.name)
+    return f"""
+        SELECT row, '{name}.{person}' AS "column", 'missing_case_id' AS code,
+               NULL AS value, 'no person id' AS message FROM {rows} WHERE person IS NULL
+        UNION ALL
+        SELECT row, '{name}.{when}', 'missing_time', NULL, 'no date'
+        FROM {rows} WHERE person IS NOT NULL AND s_us IS NULL AND s_bad IS NULL
+        UNION ALL
+        SELECT row, '{name}.' || CASE WHEN s_bad IS NOT NULL THEN '{when}'
+                                      WHEN e_bad IS NOT NULL THEN '{ctx.label("end")}'
+                                      ELSE '{ctx.label("discharge_ready")}' END,
+               'unparseable_time', left(coalesce(s_bad, e_bad, k_bad), 80),
+               'date or time cannot be read'
+        FROM {rows} WHERE person IS NOT NULL
+                      AND coalesce(s_bad, e_bad, k_bad) IS NOT NULL
+        UNION ALL
+        SELECT row, '{name}.activity', 'missing_activity', NULL, 'no activity'
+        FROM {rows} WHERE person IS NOT NULL AND s_us IS NOT NULL
+                      AND coalesce(s_bad, e_bad, k_bad) IS NULL
+                      AND activity IS NULL AND NOT rejected
+        {extra}
+    """
+
+
+#: SQL: a row that gives events (a date that cannot be read leaves the row out,
+#: listed: a period whose end cannot be read must not look still running).
+_USABLE = ("person IS NOT NULL AND s_us IS NOT NULL AND coalesce(s_bad, e_bad, k_bad) IS NULL "
+           "AND activity IS NOT NULL")
+
+
+def _usable(ctx: _Context) -> str:
+    return _USABLE
+
+
+def _events_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
+    """Shape ``event``: rows, merged claim lines, messages (rejected, cancelled)."""
+    spec = ctx.source.spec
+    engine = ctx.engine
+    name = sql_text(ctx.source.name)
+    usable = f"{_usable(ctx)} AND NOT rejected"
+    extra = f"""
+        UNION ALL
+        SELECT row, '{name}.{ctx.label('rejected')}', 'rejected_message', activity,
+               'the receiver rejected the message: not counted as sent'
+        FROM {rows} WHERE {_usable(ctx)} AND rejected"""
+    kept = f"_kept_{rows}"
+    if "cancels" in spec:
+        cancel = _lower_list(spec["cancels"]["activity"])
+        target = _lower_list(spec["cancels"]["cancels"])
+        engine.materialize(f"_cancel_{rows}", f"""
+            SELECT row FROM (
+                SELECT row, lower(activity) IN ({target}) AS is_target,
+                       lead(lower(activity) IN ({cancel})) OVER (
+                           PARTITION BY person ORDER BY s_us, row) AS next_cancels
+                FROM {rows}
+                WHERE {usable} AND lower(activity) IN ({cancel}, {target}))
+            WHERE is_target AND next_cancels
+        """)
+        extra += f"""
+        UNION ALL
+        SELECT c.row, '{name}.activity', 'cancelled_notice', r.activity,
+               'cancelled by a later ' || '{sql_text(_first(spec['cancels']['activity']))}'
+        FROM _cancel_{rows} c JOIN {rows} r ON r.row = c.row"""
+        usable += f" AND row NOT IN (SELECT row FROM _cancel_{rows})"
+    engine.materialize(kept, f"SELECT * FROM {rows} WHERE {usable}")
+    source = kept
+    if spec.get("merge"):
+        keep = ctx.keep_columns(rows)
+        merged = ", ".join(f"string_agg(DISTINCT {q(c)}, ' ' ORDER BY {q(c)}) AS {q(c)}"
+                           for c in keep)
+        first = ", ".join(f"arg_min({c}, row) AS {c}" for c in (
+            "activity", "end_activity", "resource", "hospital", "municipality",
+            "organisation", "age", "sex", "urgency", "diagnosis_system",
+            "s_day", "s_next_us", "s_bad", "e_us", "e_day", "e_next_us", "e_bad",
+            "k_us", "k_day", "k_next_us", "k_bad"))
+        engine.materialize(f"_merged_{rows}", f"""
+            SELECT min(row) AS row, person, s_us, level, {first},
+                   bool_or(death) AS death, bool_or(rejected) AS rejected,
+                   nullif(array_to_string(list_distinct(flatten(list(
+                       string_split(coalesce(diagnosis, ''), ' ')))) , ' '), '') AS diagnosis
+                   {', ' + merged if merged else ''}
+            FROM {kept} GROUP BY person, s_us, level
+        """)
+        source = f"_merged_{rows}"
+    kind = "'message'" if spec.get("message") else "NULL::VARCHAR"
+    level = "NULL::VARCHAR" if spec.get("message") else "r.level"
+    events = _event(ctx, source, activity="r.activity", ts="r.s_us", day="r.s_day",
+                    order=_after("s"), kind=kind, level=level)
+    return events, _problems_sql(ctx, rows, extra)
+
+
+def _periods_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
+    """Shape ``period``: a start event, and an end event (``Død``) when ended."""
+    kept = f"(SELECT * FROM {rows} WHERE {_usable(ctx)})"
+    start = _event(ctx, kept, activity="r.activity", ts="r.s_us", day="r.s_day",
+                   order=_after("s"), seq="r.row * 8")
+    end_activity = f"CASE WHEN r.death THEN '{DEATH}' ELSE r.end_activity END"
+    end = _event(ctx, kept, activity=end_activity, ts="r.e_us", day="r.e_day",
+                 order="r.e_us", seq="r.row * 8 + 1")
+    return (f"{start} UNION ALL BY NAME {end} WHERE r.e_us IS NOT NULL",
+            _problems_sql(ctx, rows))
+
+
+def _episodes_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
+    """Shape ``episode``: inpatient rows joined into stays; other rows one event each."""
+    engine = ctx.engine
+    usable = _usable(ctx)
+    # A row's end for joining: a date alone ends at the end of that day; no end:
+    # still in hospital (open).
+    engine.materialize(f"_ip_{rows}", f"""
+        WITH ip AS (
+            SELECT *, CASE WHEN e_day THEN e_next_us ELSE e_us END AS e_join
+            FROM {rows} WHERE {usable} AND level = '{STAY_LEVEL}'
+        ), flagged AS (
+            SELECT *, CASE WHEN s_us <= max(coalesce(e_join, {_OPEN})) OVER (
+                              PARTITION BY person ORDER BY s_us, e_join, row
+                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + {join_us}
+                           THEN 0 ELSE 1 END AS new_stay
+            FROM ip
+        ), numbered AS (
+            SELECT *, sum(new_stay) OVER (PARTITION BY person ORDER BY s_us, e_join, row
+                                          ROWS UNBOUNDED PRECEDING) AS stay_no
+            FROM flagged
+        )
+        SELECT *,
+               row_number() OVER (PARTITION BY person, stay_no
+                                  ORDER BY s_us, e_join, row) AS rn_first,
+               row_number() OVER (PARTITION BY person, stay_no
+                                  ORDER BY coalesce(e_join, {_OPEN}) DESC, row DESC) AS rn_last,
+               lag(resource) OVER (PARTITION BY person, stay_no
+                                   ORDER BY s_us, e_join, row) AS prev_resource,
+               bool_or(death) OVER (PARTITION BY person, stay_no) AS stay_died,
+               min(s_us) OVER (PARTITION BY person, stay_no) AS stay_start,
+               max(coalesce(e_join, {_OPEN})) OVER (PARTITION BY person, stay_no) AS stay_end,
+               min(k_us) OVER (PARTITION BY person, stay_no) AS stay_ready
+        FROM numbered
+    """)
+    ip = f"_ip_{rows}"
+    stay = "CAST(r.stay_no AS VARCHAR)"
+    admission = _event(ctx, f"(SELECT * FROM {ip} WHERE rn_first = 1)",
+                       activity=f"'{ADMISSION}'", ts="r.s_us", day="r.s_day",
+                       order=_after("s"), stay=stay, seq="r.row * 8")
+    transfer = _event(ctx, f"(SELECT * FROM {ip} WHERE rn_first > 1 AND resource IS "
+                           "DISTINCT FROM prev_resource AND resource IS NOT NULL)",
+                      activity=f"'{TRANSFER}'", ts="r.s_us", day="r.s_day",
+                      order=_after("s"), urgency="NULL::VARCHAR", stay=stay,
+                      seq="r.row * 8 + 1")
+    discharge = _event(ctx, f"(SELECT * FROM {ip} WHERE rn_last = 1 AND e_us IS NOT NULL)",
+                       activity=f"CASE WHEN r.stay_died THEN '{DEATH}' ELSE '{DISCHARGE}' END",
+                       ts="r.e_us", day="r.e_day", order="r.e_us", urgency="NULL::VARCHAR",
+                       end="NULL::BIGINT", stay=stay, seq="r.row * 8 + 3")
+    # The discharge-ready day: one event per stay, placed inside the stay.
+    ready = _event(ctx, f"(SELECT * FROM {ip} WHERE rn_first = 1 AND stay_ready IS NOT NULL)",
+                   activity=f"'{DISCHARGE_READY}'", ts="r.stay_ready", day="true",
+                   order="least(greatest(r.stay_ready, r.stay_start + 1), "
+                         "r.stay_end - 1)",
+                   urgency="NULL::VARCHAR", stay=stay, seq="r.row * 8 + 2")
+    other = _event(ctx, f"(SELECT * FROM {rows} WHERE {usable} AND "
+                        f"level IS DISTINCT FROM '{STAY_LEVEL}')",
+                   activity="r.activity", ts="r.s_us", day="r.s_day", order=_after("s"),
+                   end="CASE WHEN r.e_us >= r.s_us THEN r.e_us END", urgency="r.urgency",
+                   seq="r.row * 8")
+    events = " UNION ALL BY NAME ".join((admission, transfer, discharge, ready, other))
+    return events, _problems_sql(ctx, rows)
+
+
+def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
+                 mapping: LevelMapping | None, database: str | None,
+                 threads: int | None) -> EventLog:
+    """Read a sources file into an :class:`EventLog` (see :func:`pathways.read`).
+
+    Besides ``events``, ``case_cohorts`` and ``read_problems`` (where a source
+    row left out is listed with its source and the file's row number, the
+    column named ``SOURCE.COLUMN``), the engine holds ``source_stats``: per
+    source, in the order of the sources file, ``position``, ``name``,
+    ``file``, ``label`` (what the data are, in bokmål), ``rows_read`` and
+    ``rows_rejected``.
+    """
+    sources = load_sources(path)
+    engine = DuckDBEngine(database, threads=threads)
+    check_timezone(engine, timezone)
+    with stage("reading the sources"):
+        stats = build_raw(engine, sources, timezone=timezone)
+    raw_columns = engine.columns("raw")
+    columns = {c: c for c in ("case_id", "activity", "timestamp", "end_timestamp",
+                              "care_level", "resource", "organisation", "municipality",
+                              "hospital", "diagnosis", "age")}
+    columns = without_empty_end(engine, "raw", columns)
+    if not engine.scalar("SELECT count(*) FROM (SELECT 1 FROM raw "
+                         "WHERE organisation IS NOT NULL LIMIT 1)"):
+        del columns["organisation"]
+    with stage("national ids"):
+        id_columns = pseudonym_table(engine, "raw", raw_columns, load_key(key))
+    pseudonymised = int(engine.scalar("SELECT count(*) FROM _fnr_map"))
+    if not engine.scalar("SELECT count(*) FROM raw"):
+        # Nothing usable in any source: an empty events table, the reasons kept.
+        engine.execute("INSERT INTO raw (case_id, activity, timestamp) "
+                       "VALUES (NULL, NULL, '2000-01-01T00:00:00Z')")
+    # Problems found while building name the raw table's rows: kept here to name
+    # the source and its file's row instead.
+    engine.materialize("_raw_rows", "SELECT rowid + 1 AS row, source, source_row FROM raw")
+    built = build_events(engine, "raw", raw_columns, columns, source=str(path),
+                         timezone=timezone, date_format=None, decimal=".",
+                         mapping=mapping, id_columns=id_columns)
+    engine.execute("""
+        DELETE FROM read_problems WHERE code IN ('missing_case_id', 'missing_activity')
+            AND row = 1 AND (SELECT count(*) FROM events) = 0;
+        UPDATE read_problems SET row = CAST(r.source_row AS BIGINT),
+               "column" = r.source || '.' || coalesce(read_problems."column", '')
+        FROM _raw_rows r WHERE r.row = read_problems.row AND r.source IS NOT NULL;
+        INSERT INTO read_problems SELECT row, "column", code, value, message
+        FROM _source_problems;
+        DROP TABLE _source_problems;
+        DROP TABLE _raw_rows
+    """)
+    frame = pd.DataFrame({
+        "position": list(range(len(stats))),
+        "name": [s.name for s in stats], "file": [s.file for s in stats],
+        "label": [s.label for s in stats],
+        "rows_read": [s.rows_read for s in stats],
+        "rows_rejected": [s.rows_rejected for s in stats],
+    })
+    engine.register("source_stats", frame)
+    rows_read = sum(s.rows_read for s in stats)
+    rejected = sum(s.rows_rejected for s in stats) + built.rows_rejected
+    rejected = min(rejected, rows_read) if built.rows_kept == 0 else rejected
+    report = ReadReport(
+        source=str(path), sha256=_sha256(path), file_format="sources", encoding=None,
+        separator=None, decimal=None, date_format=None, timezone=timezone,
+        columns={s.name: s.file for s in stats}, rows_read=rows_read,
+        rows_kept=built.rows_kept, duplicates_dropped=built.duplicates_dropped,
+        rows_rejected=rejected, dst_ambiguous=built.dst_ambiguous,
+        dst_nonexistent=built.dst_nonexistent, pseudonymised_values=pseudonymised,
+        unknown_levels=built.unknown_levels, unknown_levels_from=built.unknown_levels_from,
+    )
+    return EventLog(engine=engine, table="events", report=report)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
