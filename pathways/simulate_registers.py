@@ -270,7 +270,7 @@ def _stays(ev: pd.DataFrame) -> pd.DataFrame:
     notices = notices.assign(notice=notices["t"])
     stays["notice"] = _asof(stays[["pid", "t"]], notices, "forward")["notice"].to_numpy()
     late = stays["end"].notna() & (stays["notice"] > stays["end"])
-    stays.loc[late | stays["end"].isna(), "notice"] = pd.NaT
+    stays.loc[late, "notice"] = pd.NaT
     nursing = ev.loc[ev["act"] == "Innleggelse sykehjem", ["pid", "t"]]
     nursing = nursing.assign(nh=nursing["t"])
     before = _asof(stays[["pid", "t"]], nursing, "backward")["nh"]
