@@ -46,6 +46,8 @@ _API = {
     "report": "pathways.present.report",
     "simulate": "pathways.simulation",
     "write_export": "pathways.simulation",
+    "simulate_registers": "pathways.simulate_registers",
+    "write_registers": "pathways.simulate_registers",
     "PathwaysError": "pathways.errors",
 }
 

@@ -29,10 +29,14 @@ def _suffix(path: Path) -> str:
               help="Length of the observation period in months.")
 @click.option("--start", default="2025-01-01", show_default=True,
               help="First day of the observation period (YYYY-MM-DD).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Output file: .csv or .csv.gz (a Norwegian export: ';', Windows-1252, "
                    "dd.mm.yyyy HH:MM) or .parquet (typed timestamps).")
-def simulate(patients: int, seed: int, months: int, start: str, output: Path) -> None:
+@click.option("--registers", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the same journeys as four register extracts (NPR, KPR, "
+                   "PLO), their sources file helsefellesskap.yaml and a population table.")
+def simulate(patients: int, seed: int, months: int, start: str, output: Path | None,
+             registers: Path | None) -> None:
     """Simulate patient journeys of four cohorts as a raw Norwegian export.
 
     COPD, diabetes, stroke and frail elderly patients of a fictional health
@@ -43,13 +47,34 @@ def simulate(patients: int, seed: int, months: int, start: str, output: Path) ->
     export has 1 % duplicate rows and 2 % of rows out of order, as real
     extracts do.
 
+    With --registers DIR the same journeys (same seed, same people) are
+    written as the health community's own extracts: npr_episoder.csv,
+    kpr_legekontakter.csv, kpr_kommunale_tjenester.csv and plo_meldinger.csv,
+    with the sources file helsefellesskap.yaml to read them as one log.
+
     Example:
 
         pathways simulate --patients 400 --seed 2025 -o eventlogs/sample.csv
+
+        pathways simulate --patients 400 --seed 2025 --registers eventlogs/registers
     """
     from pathways.simulation import simulate as simulate_log
     from pathways.simulation import simulate_to_file, write_export
 
+    if output is None and registers is None:
+        raise click.UsageError("Give -o FILE, --registers DIR or both.")
+    if registers is not None:
+        from pathways.simulate_registers import simulate_registers, write_registers
+
+        extracts = simulate_registers(patients, seed=seed, start=start, months=months)
+        write_registers(extracts, registers)
+        click.echo(f"Wrote {len(extracts.npr)} hospital episodes, "
+                   f"{len(extracts.kpr_lege)} claim lines, "
+                   f"{len(extracts.kpr_tjenester)} service periods and "
+                   f"{len(extracts.plo)} messages of {patients} patients to "
+                   f"{registers}.", err=True)
+    if output is None:
+        return
     if _suffix(output) == ".parquet":
         events = simulate_to_file(output, patients, seed=seed, start=start,
                                   months=months, fmt="parquet")
