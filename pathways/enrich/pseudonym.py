@@ -173,18 +173,20 @@ def pseudonymise_text(text: str, key: bytes) -> str:
     return _replace_ids(text, lambda number: pseudonym(number, key))
 
 
-def mask_national_ids(text: str) -> str:
-    """Replace every valid national identity number in ``text`` by ``<fødselsnummer>``.
+def mask_national_ids(text: str, mask: str = "<fødselsnummer>") -> str:
+    """Replace every valid national identity number in ``text`` by ``mask``.
 
-    For error messages that quote a value from the log: they are written
-    before the key is at hand, and a user needs no pseudonym to fix a row.
+    For error messages that quote a value from the log (they are written
+    before the key is at hand, and a user needs no pseudonym to fix a row),
+    and for every name shown: a file name, a rule file's texts, a label given
+    on the command line.
 
     Examples
     --------
     >>> mask_national_ids("for example '15076500565'")
     "for example '<fødselsnummer>'"
     """
-    return _replace_ids(text, lambda _: "<fødselsnummer>")
+    return _replace_ids(text, lambda _: mask)
 
 
 def id_digits(form: str) -> str:
