@@ -201,11 +201,10 @@ def id_digits(form: str) -> str:
     >>> [id_digits(f) for f in ("01.01.90 12480", "1019012480", "1,01901248E+09")]
     ['01019012480', '01019012480', '01019012480']
     """
-    mantissa, exponent = (re.split("[eE]", form) + [""])[:2]
-    digits = re.sub("[^0-9]", "", mantissa).rstrip("0") if exponent else \
-        re.sub("[^0-9]", "", form)
-    if exponent:
-        digits = digits.ljust(int(exponent.lstrip("+")) + 1, "0")
+    mantissa, _, exponent = form.upper().partition("E")
+    digits = re.sub("[^0-9]", "", mantissa)
+    if exponent:  # the mantissa's digits, then zeros up to the exponent's place
+        digits = digits.rstrip("0").ljust(int(exponent) + 1, "0")
     return digits.zfill(11)
 
 

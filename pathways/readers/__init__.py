@@ -141,13 +141,14 @@ def read(
             raw_columns = load_parquet(engine, path, "raw")
         else:
             raw_columns = load_xes(engine, path, "raw")
-    secret = load_key(key)
-    raw_columns = _pseudonymise_names(engine, "raw", raw_columns, secret)
     given = {"case_id": case, "activity": activity, "timestamp": timestamp,
              "care_level": level, "resource": resource, "organisation": organisation}
-    given = {k: None if v is None else pseudonymise_text(v, secret) for k, v in given.items()}
     source = mask_national_ids(str(path))
     columns = find_columns(raw_columns, given, source=source)
+    secret = load_key(key)
+    named = _pseudonymise_names(engine, "raw", raw_columns, secret)
+    columns = {k: named[raw_columns.index(v)] for k, v in columns.items()}
+    raw_columns = named
     try:
         columns = without_empty_end(engine, "raw", columns)
         with stage("national ids"):

@@ -13,7 +13,7 @@ import pytest
 
 import pathways
 from pathways.enrich.pseudonym import load_key, pseudonym
-from tests.attack import LOG_COMMANDS, invoke, national_id, runs
+from tests.attack import LOG_COMMANDS, invoke, national_id, runs, texts_of_file
 from tests.attack.test_id_forms import every_form, outputs, saved_texts
 
 FILE_ID = national_id(1, 1, 90, 124)
@@ -154,8 +154,6 @@ def test_rule_file_names_titles_and_intervention_labels(tmp_path, command):
     for run in runs(command, log, out):
         result = invoke([*run.args, *extra])
         assert result.exit_code == 0, (run.label, result.output)
-        from tests.attack import texts_of_file
-
         for text in [result.stdout, result.stderr, *texts_of_file(run.output)]:
             assert not _leaks(text), (run.label, _leaks(text))
         checked += 1
@@ -165,9 +163,10 @@ def test_rule_file_names_titles_and_intervention_labels(tmp_path, command):
         assert f"epikrise-{MASK}" in table
 
 
-def test_intervention_given_to_the_api(tmp_path):
-    from pathways.analyse.runchart import Intervention
+def test_intervention_given_to_the_api():
     from datetime import date
+
+    from pathways.analyse.runchart import Intervention
 
     assert Intervention(date(2025, 3, 1), f"Tiltak {LABEL_ID}").label == f"Tiltak {MASK}"
     assert Intervention.parse(f"2025-03-01:{every_form(LABEL_ID)[1]}").label == MASK
