@@ -3,7 +3,11 @@
 Any 11-digit number in any value whose two mod-11 check digits are valid
 (fødselsnummer, D-numbers and H-numbers alike, whatever the date digits say) is
 replaced by ``pid-`` and 16 hex digits of HMAC-SHA256 under a secret key before
-anything else sees the log. The same key gives the same pseudonym, so extracts
+anything else sees the log, in whichever form it is written (:data:`ID_FORMS`:
+a separator after the date part, dots in the date, ten digits after a lost
+leading zero, scientific notation), every form by the pseudonym of its 11
+digits. Names shown to the user (files, rule texts, labels) are masked with
+:func:`mask_national_ids`. The same key gives the same pseudonym, so extracts
 pseudonymised separately with one agreed key can be joined; without the key a
 pseudonym cannot be turned back into the number.
 

@@ -4,7 +4,7 @@ This is the one place where per-event work of reading happens, all of it in
 the engine and in few passes over the data, because at tens of millions of
 events every pass counts:
 
-1. national ids: the distinct values holding an 11-digit run are collected and
+1. national ids: the distinct values holding an id in any written form are collected and
    pseudonymised (in SQL; only ids inside free text go through Python, once per
    distinct value), giving a small replacement table; exact duplicate rows are
    found by hash (``_dups``);
