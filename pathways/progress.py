@@ -99,7 +99,10 @@ def stage(name: str) -> Iterator[None]:
     >>> total
     45
     """
+    from pathways.enrich.pseudonym import mask_national_ids
+
     start = time.perf_counter()
+    name = mask_national_ids(name)  # stages name files, which may hold an id
     _settings.names.append(name)
     label = " – ".join(_settings.names)
     try:

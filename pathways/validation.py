@@ -130,7 +130,7 @@ def validate(path: str | Path, *, max_rows: int | None = None,
 
     if max_rows is not None and max_rows < 0:
         raise OptionError(f"max_rows must be 0 or more; got {max_rows}.")
-    source = str(path)
+    source = mask_national_ids(str(path))
     try:
         log = pathways.read(path, **{**read_options, "allow_empty": True})
     except PathwaysError as err:

@@ -35,6 +35,7 @@ import yaml
 from pathways.enrich.activities import load_vocabulary, resolve_activity
 from pathways.enrich.cohorts import PATHWAY_COHORTS
 from pathways.enrich.levels import resolve_level, taxonomy
+from pathways.enrich.pseudonym import mask_national_ids
 from pathways.errors import RuleFileError
 
 __all__ = [
@@ -336,7 +337,8 @@ class _Parser:
     def string(self, node: yaml.Node, key: str, what: str) -> str:
         if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
             raise self.fail(node, f"{key!r} in {what} must be a non-empty text.")
-        return str(node.value).strip()
+        # Every text of a rule file can reach a report or the breaks: ids masked.
+        return mask_national_ids(str(node.value).strip())
 
     def strings(self, node: yaml.Node, key: str, what: str) -> tuple[str, ...]:
         """A text or a list of texts."""
@@ -363,7 +365,7 @@ class _Parser:
         keys = self.mapping(node, "the pathway", _PATHWAY_KEYS)
         what = "the pathway"
         name = (self.string(keys["pathway"][1], "pathway", what)
-                if "pathway" in keys else self.path.stem)
+                if "pathway" in keys else mask_national_ids(self.path.stem))
         if "rules" not in keys:
             raise self.fail(node, "the pathway has no 'rules:' list. Add "
                                   "'rules:' with one entry per rule.")

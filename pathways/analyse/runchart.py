@@ -23,6 +23,7 @@ from datetime import date
 from statistics import median
 from typing import Literal
 
+from pathways.enrich.pseudonym import mask_national_ids
 from pathways.errors import OptionError
 
 Period = Literal["month", "tertial"]
@@ -209,6 +210,10 @@ class Intervention:
 
     day: date
     label: str
+
+    def __post_init__(self) -> None:
+        # The label is shown on the charts: a national id in it is masked.
+        object.__setattr__(self, "label", mask_national_ids(self.label))
 
     @classmethod
     def parse(cls, text: str) -> Intervention:

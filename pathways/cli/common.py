@@ -64,18 +64,24 @@ def read_log(path: Path, options: dict[str, Any]) -> Any:
 
 
 def note(message: str) -> None:
-    """A message for the user, on stderr (data goes to stdout)."""
-    click.echo(message, err=True)
+    """A message for the user, on stderr (data goes to stdout); national ids masked."""
+    from pathways.enrich.pseudonym import mask_national_ids
+
+    click.echo(mask_national_ids(message), err=True)
 
 
 def wrote(path: Path, lang: str) -> str:
     """"Skrev PATH" or "Wrote PATH": the last line of a command that wrote a file."""
-    return f"{'Wrote' if lang == 'en' else 'Skrev'} {path}"
+    from pathways.enrich.pseudonym import mask_national_ids
+
+    return f"{'Wrote' if lang == 'en' else 'Skrev'} {mask_national_ids(str(path))}"
 
 
 def default_output(log_path: Path, suffix: str) -> Path:
-    """``LOG-stem`` + suffix beside the log."""
-    name = log_path.name
+    """``LOG-stem`` + suffix beside the log, a national id in the stem left out."""
+    from pathways.enrich.pseudonym import mask_national_ids
+
+    name = mask_national_ids(log_path.name, "fnr")
     for ext in (".gz", ".csv", ".xes", ".parquet", ".txt", ".tsv"):
         if name.lower().endswith(ext):
             name = name[: -len(ext)]

@@ -3,7 +3,11 @@
 Any 11-digit number in any value whose two mod-11 check digits are valid
 (fødselsnummer, D-numbers and H-numbers alike, whatever the date digits say) is
 replaced by ``pid-`` and 16 hex digits of HMAC-SHA256 under a secret key before
-anything else sees the log. The same key gives the same pseudonym, so extracts
+anything else sees the log, in whichever form it is written (:data:`ID_FORMS`:
+a separator after the date part, dots in the date, ten digits after a lost
+leading zero, scientific notation), every form by the pseudonym of its 11
+digits. Names shown to the user (files, rule texts, labels) are masked with
+:func:`mask_national_ids`. The same key gives the same pseudonym, so extracts
 pseudonymised separately with one agreed key can be joined; without the key a
 pseudonym cannot be turned back into the number.
 
@@ -34,12 +38,42 @@ KEY_ENV = "PATHWAYS_PSEUDONYM_KEY"
 KEY_FILE_ENV = "PATHWAYS_KEY_FILE"
 DEFAULT_KEY_FILE = Path("~/.config/pathways/pseudonym.key")
 
-#: 11 digits, optionally written as 6 + space + 5, not part of a longer number.
-CANDIDATE = re.compile(r"(?<![0-9])([0-9]{6}) ?([0-9]{5})(?![0-9])")
+#: What may stand between the six date digits and the five others: a space, a
+#: no-break, figure or narrow no-break space, a hyphen (also Unicode's hyphens
+#: and the en dash a word processor puts in), a dot or a slash.
+SEPARATORS = " \u00a0\u2007\u202f\u2010\u2011\u2013./-"
+#: The date part, ``DDMMYY`` or ``DD.MM.YY``.
+_DATE = "(?:[0-9]{6}|[0-9]{2}[.][0-9]{2}[.][0-9]{2})"
+#: Month digits that make a date plausible: 01-12, or 41-52 (H-numbers).
+_MONTH = "(?:0[1-9]|1[0-2]|4[1-9]|5[0-2])"
+#: The ways a national id is written, as one regular expression that Python's
+#: ``re`` and DuckDB's RE2 read alike (no look-around, only non-capturing groups):
+#:
+#: - 11 digits, with one separator (or none) after the date part, whose dots may
+#:   separate day, month and year: ``01019012480``, ``010190 12480``,
+#:   ``010190-12480``, ``01.01.90 12480``, ``010190/12480``;
+#: - 10 digits that lost their leading zero in a spreadsheet or an integer
+#:   column (``1019012480``): only with a plausible date once the zero is put
+#:   back (day 01-09, month 01-12 or 41-52), since far more numbers have ten
+#:   digits than have eleven;
+#: - either of those in scientific notation, as a spreadsheet writes a large
+#:   number (``1.019012480E+09``, ``1,01901248E+09``, ``1.5076500565E+10``).
+ID_FORMS = (
+    f"{_DATE}[{SEPARATORS}]?[0-9]{{5}}"
+    f"|[1-9]{_MONTH}[0-9]{{7}}"
+    f"|[1-9][.,]{_MONTH}[0-9]{{0,7}}0*[eE][+]?0?9"
+    "|[1-9][.,][0-9]{0,10}0*[eE][+]?10"
+)
+#: A national id in any of its forms, not part of a longer number.
+CANDIDATE = re.compile(f"(?<![0-9])(?:{ID_FORMS})(?![0-9])")
 #: The same test for DuckDB's RE2, which has no look-around: the characters
 #: either side are matched instead, which for "does the value hold one" is the
 #: same (a search tries every start). Used to pre-select values.
-CANDIDATE_SQL = "(^|[^0-9])[0-9]{6} ?[0-9]{5}([^0-9]|$)"
+CANDIDATE_SQL = f"(^|[^0-9])(?:{ID_FORMS})([^0-9]|$)"
+#: A value that is one id and nothing else (spaces around it aside).
+WHOLE_ID_SQL = f"^ *(?:{ID_FORMS}) *$"
+#: The shortest text any form can have (``1.E10``): shorter values are not searched.
+MIN_ID_LENGTH = 5
 
 _W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
@@ -143,35 +177,63 @@ def pseudonymise_text(text: str, key: bytes) -> str:
     return _replace_ids(text, lambda number: pseudonym(number, key))
 
 
-def mask_national_ids(text: str) -> str:
-    """Replace every valid national identity number in ``text`` by ``<fødselsnummer>``.
+def mask_national_ids(text: str, mask: str = "<fødselsnummer>") -> str:
+    """Replace every valid national identity number in ``text`` by ``mask``.
 
-    For error messages that quote a value from the log: they are written
-    before the key is at hand, and a user needs no pseudonym to fix a row.
+    For error messages that quote a value from the log (they are written
+    before the key is at hand, and a user needs no pseudonym to fix a row),
+    and for every name shown: a file name, a rule file's texts, a label given
+    on the command line.
 
     Examples
     --------
     >>> mask_national_ids("for example '15076500565'")
     "for example '<fødselsnummer>'"
     """
-    return _replace_ids(text, lambda _: "<fødselsnummer>")
+    return _replace_ids(text, lambda _: mask)
+
+
+def id_digits(form: str) -> str:
+    """The 11 digits of a national id written in one of the forms of :data:`ID_FORMS`.
+
+    Separators go, a lost leading zero is put back, scientific notation is
+    written out; so every form of one id gives the same digits, hence the same
+    pseudonym.
+
+    Examples
+    --------
+    >>> [id_digits(f) for f in ("01.01.90 12480", "1019012480", "1,01901248E+09")]
+    ['01019012480', '01019012480', '01019012480']
+    """
+    mantissa, _, exponent = form.upper().partition("E")
+    digits = re.sub("[^0-9]", "", mantissa)
+    if exponent:  # the mantissa's digits, then zeros up to the exponent's place
+        digits = digits.rstrip("0").ljust(int(exponent) + 1, "0")
+    return digits.zfill(11)
+
+
+def id_digits_sql(value: str) -> str:
+    """SQL (DuckDB): :func:`id_digits` of a text expression that matched :data:`ID_FORMS`."""
+    mantissa = f"rtrim(regexp_replace(split_part(upper({value}), 'E', 1), '[^0-9]', '', 'g'), '0')"
+    exponent = f"CAST(ltrim(split_part(upper({value}), 'E', 2), '+') AS INTEGER)"
+    return (f"lpad(CASE WHEN upper({value}) LIKE '%E%' "
+            f"THEN rpad({mantissa}, {exponent} + 1, '0') "
+            f"ELSE regexp_replace({value}, '[^0-9]', '', 'g') END, 11, '0')")
 
 
 def _replace_ids(text: str, replacement: Callable[[str], str]) -> str:
     """``text`` with each valid national id (its 11 digits) replaced by ``replacement``."""
 
     def replace(match: re.Match[str]) -> str:
-        number = match.group(1) + match.group(2)
+        number = id_digits(match.group(0))
         return replacement(number) if is_national_id(number) else match.group(0)
 
     return CANDIDATE.sub(replace, text)
 
 
 def contains_national_id(text: str) -> bool:
-    """True when ``text`` holds an 11-digit number with valid check digits."""
-    return any(
-        is_national_id(m.group(1) + m.group(2)) for m in CANDIDATE.finditer(text)
-    )
+    """True when ``text`` holds a national id, in any form, with valid check digits."""
+    return any(is_national_id(id_digits(m.group(0))) for m in CANDIDATE.finditer(text))
 
 
 def hmac_pads(key: bytes) -> tuple[bytes, bytes]:

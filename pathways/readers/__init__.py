@@ -10,9 +10,10 @@ import duckdb
 
 from pathways.engine import ON_DISK, DuckDBEngine
 from pathways.enrich.levels import LevelMapping, load_mapping
-from pathways.enrich.pseudonym import load_key
+from pathways.enrich.pseudonym import load_key, mask_national_ids, pseudonymise_text
 from pathways.errors import EngineError, LogFormatError
 from pathways.log import EventLog, ReadReport
+from pathways.log import quote_identifier as q
 from pathways.progress import stage
 from pathways.readers.canonical import build_events, pseudonym_table, without_empty_end
 from pathways.readers.columns import find_columns
@@ -151,15 +152,20 @@ def read(
             raw_columns = load_xes(engine, path, "raw")
     given = {"case_id": case, "activity": activity, "timestamp": timestamp,
              "care_level": level, "resource": resource, "organisation": organisation}
-    columns = find_columns(raw_columns, given, source=str(path))
+    source = mask_national_ids(str(path))
+    columns = find_columns(raw_columns, given, source=source)
+    secret = load_key(key)
+    named = _pseudonymise_names(engine, "raw", raw_columns, secret)
+    columns = {k: named[raw_columns.index(v)] for k, v in columns.items()}
+    raw_columns = named
     try:
         columns = without_empty_end(engine, "raw", columns)
         with stage("national ids"):
-            id_columns = pseudonym_table(engine, "raw", raw_columns, load_key(key))
+            id_columns = pseudonym_table(engine, "raw", raw_columns, secret)
         pseudonymised = int(engine.scalar("SELECT count(*) FROM _fnr_map"))
         built = build_events(
             engine, "raw", raw_columns, columns,
-            source=str(path), timezone=timezone, date_format=date_format,
+            source=source, timezone=timezone, date_format=date_format,
             decimal=dialect.decimal if dialect else ".", mapping=mapping,
             id_columns=id_columns,
         )
@@ -167,8 +173,9 @@ def read(
         if file_format != "parquet":
             raise
         raise damaged_parquet(path, err) from None
+    engine.execute("DROP VIEW IF EXISTS _raw_named")
     report = ReadReport(
-        source=str(path),
+        source=source,
         sha256=_sha256(path),
         file_format=file_format,
         encoding=dialect.encoding if dialect else None,
@@ -256,6 +263,39 @@ def require_events(log: EventLog, source: str | Path | None = None) -> None:
     if message is not None:
         hint = "" if log.report.rows_read == 0 else " 'pathways validate' lists every row."
         raise LogFormatError(message + hint)
+
+
+def _pseudonymise_names(engine: DuckDBEngine, table: str, columns: list[str],
+                        key: bytes) -> list[str]:
+    """Rename the columns of ``table`` whose names hold a national id; the new names.
+
+    A header can hold an id as well as a value can (an export with one column per
+    patient, an XES trace attribute named by a number): such a name is
+    pseudonymised with the key, as a value is, so that it reaches no output and
+    two such columns keep apart. ``table`` is a table (renamed in place, which
+    copies nothing) or a view (replaced by a view that renames).
+    """
+    wanted = [pseudonymise_text(name, key) for name in columns]
+    if wanted == columns:
+        return columns
+    kept = {old for old, new in zip(columns, wanted, strict=True) if old == new}
+    names: list[str] = []
+    for old, new in zip(columns, wanted, strict=True):  # per column, not per row
+        while old != new and (new in names or new in kept):  # two forms of one id
+            new += "_"
+        names.append(new)
+    kind = engine.scalar("SELECT table_type FROM information_schema.tables "
+                         f"WHERE table_name = '{table}'")
+    if kind == "VIEW":
+        engine.execute(f"ALTER VIEW {table} RENAME TO _raw_named")
+        renames = ", ".join(f"{q(old)} AS {q(new)}"
+                            for old, new in zip(columns, names, strict=True) if old != new)
+        engine.execute(f"CREATE VIEW {table} AS SELECT * RENAME ({renames}) FROM _raw_named")
+    else:
+        for old, new in zip(columns, names, strict=True):
+            if old != new:
+                engine.execute(f"ALTER TABLE {table} RENAME COLUMN {q(old)} TO {q(new)}")
+    return names
 
 
 def _estimated_rows(path: Path, file_format: str) -> int:

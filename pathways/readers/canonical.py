@@ -4,7 +4,7 @@ This is the one place where per-event work of reading happens, all of it in
 the engine and in few passes over the data, because at tens of millions of
 events every pass counts:
 
-1. national ids: the distinct values holding an 11-digit run are collected and
+1. national ids: the distinct values holding an id in any written form are collected and
    pseudonymised (in SQL; only ids inside free text go through Python, once per
    distinct value), giving a small replacement table; exact duplicate rows are
    found by hash (``_dups``);
@@ -32,6 +32,9 @@ from pathways.enrich.cohorts import cohorts_sql
 from pathways.enrich.levels import INHERIT, LevelMapping, alias_frame
 from pathways.enrich.pseudonym import (
     CANDIDATE_SQL,
+    MIN_ID_LENGTH,
+    WHOLE_ID_SQL,
+    id_digits_sql,
     pseudonym_sql,
     pseudonymise_text,
     valid_id_sql,
@@ -52,7 +55,6 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 #: The plausible range as microseconds since the epoch (UTC).
 MIN_US = int(datetime(MIN_YEAR, 1, 1, tzinfo=UTC).timestamp() * 1e6)
 MAX_US = int(datetime(MAX_YEAR, 1, 1, tzinfo=UTC).timestamp() * 1e6)
-_WHOLE_ID = "^[0-9]{6} ?[0-9]{5}$"
 
 
 @dataclass(frozen=True)
@@ -73,26 +75,33 @@ class BuildResult:
 def pseudonym_table(engine: DuckDBEngine, raw: str, columns: list[str], key: bytes) -> list[str]:
     """Build ``_fnr_map (old, new)`` for every value holding a national id.
 
-    A value that is an id (11 digits, or 6 + space + 5) is pseudonymised in SQL;
-    a value with ids inside other text (a free-text note) goes through
+    A value that is an id, in any of the forms of
+    :data:`pathways.enrich.pseudonym.ID_FORMS` (``01019012480``,
+    ``010190-12480``, ``01.01.90 12480``, ``1019012480``, ``1.01901248E+09``,
+    ...), is pseudonymised in SQL, the form first brought to its 11 digits so
+    that every form of one id gets one pseudonym; a value with ids inside
+    other text (a free-text note) goes through
     :func:`pseudonymise_text`, once per distinct value. Returns the columns that
     hold at least one such value (only they need the replacement joined in).
     """
     found = " UNION ALL ".join(
         f"SELECT DISTINCT {i} AS col, {q(c)} AS v FROM {raw} "
-        f"WHERE length({q(c)}) >= 11 AND regexp_matches({q(c)}, '{CANDIDATE_SQL}')"
+        f"WHERE length({q(c)}) >= {MIN_ID_LENGTH} "
+        f"AND regexp_matches({q(c)}, '{CANDIDATE_SQL}')"
         for i, c in enumerate(columns)
     )
     engine.materialize("_fnr_candidates", found)
-    digits = "replace(trim(v), ' ', '')"
     engine.materialize("_fnr_map", f"""
-        SELECT DISTINCT v AS old, {pseudonym_sql(digits, key)} AS new
-        FROM _fnr_candidates
-        WHERE regexp_full_match(trim(v), '{_WHOLE_ID}') AND {valid_id_sql(digits)}
+        WITH whole AS (
+            SELECT DISTINCT v, {id_digits_sql('trim(v)')} AS digits
+            FROM _fnr_candidates WHERE regexp_matches(v, '{WHOLE_ID_SQL}')
+        )
+        SELECT v AS old, {pseudonym_sql('digits', key)} AS new
+        FROM whole WHERE {valid_id_sql('digits')}
     """)
     embedded = engine.query(f"""
         SELECT DISTINCT v FROM _fnr_candidates
-        WHERE NOT regexp_full_match(trim(v), '{_WHOLE_ID}')
+        WHERE NOT regexp_matches(v, '{WHOLE_ID_SQL}')
     """)["v"]
     if len(embedded):
         replaced = [pseudonymise_text(str(v), key) for v in embedded]
