@@ -80,6 +80,11 @@ def runs(command: str, log: Path, out: Path, *, case_id: str = "P1") -> list[Run
         # Guessed from DESIGN §6 before the command landed: adjust when it differs.
         return [Run(("timeline", str(log), case_id, "-o", str(out / "timeline.html")),
                     out / "timeline.html", "timeline")]
+    if command == "compare":
+        # Logs here are small and from March 2025: two periods, every count shown.
+        return [Run(("compare", str(log), "--by", "period", "--at", "2025-03-08",
+                     "--min-count", "1", "-o", str(out / f"compare{ext}")),
+                    out / f"compare{ext}", f"compare{ext}") for ext in (".html", ".json")]
     if command == "simulate":
         return [Run(("simulate", "--patients", "3", "-o", str(out / f"sim{ext}")),
                     out / f"sim{ext}", f"simulate{ext}") for ext in (".csv", ".parquet")]
