@@ -30,7 +30,8 @@ OPTIONAL_COLUMNS = (
     "municipality",
     "hospital",
     "cohort",
-    "diagnosis",
+    "diagnosis",  # every code of the event, space-separated
+    "diagnosis_system",  # icd10 | icpc2: the code system of diagnosis
     "age",
 )
 

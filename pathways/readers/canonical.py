@@ -20,7 +20,8 @@ events every pass counts:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -28,7 +29,7 @@ import pandas as pd
 
 from pathways.engine import DuckDBEngine
 from pathways.enrich.activities import load_vocabulary
-from pathways.enrich.cohorts import cohorts_sql
+from pathways.enrich.cohorts import code_system_sql, cohorts_sql
 from pathways.enrich.levels import INHERIT, LevelMapping, alias_frame
 from pathways.enrich.pseudonym import (
     CANDIDATE_SQL,
@@ -316,7 +317,7 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
                    {col('care_level')} AS level_raw, {col('resource')} AS resource,
                    {col('organisation')} AS organisation,
                    {col('municipality')} AS municipality, {col('hospital')} AS hospital,
-                   {col('cohort')} AS cohort, {col('diagnosis')} AS diagnosis,
+                   {col('cohort')} AS cohort, {_diagnosis_sql(columns, col)},
                    {col('age')} AS age,
                    CASE WHEN t._ts_us IS NULL OR t._ts_us < {lo} OR t._ts_us >= {hi}
                           OR t._ts_us > {now_us} OR t._ambiguous OR t._nonexistent
@@ -336,6 +337,37 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
         LEFT JOIN _level_alias vl ON vl.alias = lower(v.level)
         LEFT JOIN _level_map m ON m.key = lower({map_key})
     """)
+
+
+def _diagnosis_sql(columns: Mapping[str, str], col: Callable[[str], str]) -> str:
+    """SQL for ``diagnosis`` and ``diagnosis_system``: every code of a row, with its system.
+
+    The codes of every diagnosis column (:func:`pathways.readers.columns.diagnosis_columns`)
+    are joined with spaces. Their system is the row's ``kodeverk`` value (a
+    ``diagnosis_system`` column), else ICD-10; the codes of ICPC-named columns
+    are ICPC-2. When one row has codes of both kinds, each ICPC-2 code is
+    written ``icpc2:CODE`` (:mod:`pathways.enrich.cohorts` reads the prefix).
+    """
+    icd = [k for k in columns if re.fullmatch(r"diagnosis(_\d+)?", k)]
+    icpc = [k for k in columns if re.fullmatch(r"diagnosis_icpc2(_\d+)?", k)]
+
+    def joined(keys: list[str]) -> str:
+        if not keys:
+            return "NULL::VARCHAR"
+        if len(keys) == 1:
+            return col(keys[0])
+        return f"nullif(concat_ws(' ', {', '.join(col(k) for k in keys)}), '')"
+
+    system = (code_system_sql(col("diagnosis_system")) if "diagnosis_system" in columns
+              else "NULL")
+    g, i = joined(icd), joined(icpc)
+    if not icpc:
+        return (f"{g} AS diagnosis, CASE WHEN {g} IS NOT NULL "
+                f"THEN coalesce({system}, 'icd10') END AS diagnosis_system")
+    both = f"{g} || ' ' || regexp_replace({i}, '([^\\s,;]+)', 'icpc2:\\1', 'g')"
+    return (f"CASE WHEN {g} IS NULL THEN {i} WHEN {i} IS NULL THEN {g} ELSE {both} END "
+            f"AS diagnosis, CASE WHEN {g} IS NOT NULL THEN coalesce({system}, 'icd10') "
+            f"WHEN {i} IS NOT NULL THEN 'icpc2' END AS diagnosis_system")
 
 
 def _problems(engine: DuckDBEngine, columns: Mapping[str, str], now_us: int) -> None:
@@ -420,14 +452,15 @@ def _events(engine: DuckDBEngine, mapping: LevelMapping | None) -> None:
                         CASE WHEN la.tier = 'specialist' THEN coalesce(l.hospital, l.municipality)
                              ELSE coalesce(l.municipality, l.hospital) END)
                    AS organisation,
-               l.municipality, l.hospital, l.cohort, l.diagnosis, l.age,
+               l.municipality, l.hospital, l.cohort, l.diagnosis, l.diagnosis_system, l.age,
                CASE WHEN l._level IS NULL THEN coalesce(l.level_raw, l.activity) END
                    AS level_raw,
                l.activity_key, l.activity_role, l.row_no, l.ts_us, l.end_us,
                k.event_idx, n.activity AS next_activity, n._level AS next_care_level,
                n.resource AS next_resource, n.ts_us AS next_ts_us,
                l.* EXCLUDE (case_id, activity, ts_us, end_us, _level, level_raw, resource,
-                            organisation, municipality, hospital, cohort, diagnosis, age,
+                            organisation, municipality, hospital, cohort, diagnosis,
+                            diagnosis_system, age,
                             activity_key, activity_role, row_no, _ts_text, _ambiguous,
                             _nonexistent)
         FROM {leveled} l
