@@ -38,6 +38,7 @@ OPTIONAL_COLUMNS = (
 #: Columns the reader adds to every log, for the analyses.
 DERIVED_COLUMNS = (
     "tier",  # municipal | specialist | none, from the care level
+    "municipality_no",  # today's number of the municipality (from the national list)
     "level_raw",  # the level as the log wrote it (for unknown-level reports)
     "activity_key",  # canonical activity name after aliases (for rules)
     "activity_role",  # semantic role (admission, discharge, ...) or NULL

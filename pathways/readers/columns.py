@@ -163,9 +163,8 @@ def diagnosis_columns(available: Sequence[str], found: Mapping[str, str]) -> dic
     used = {c for k, c in found.items() if k != "diagnosis"}
     first = [found["diagnosis"]] if "diagnosis" in found else []
     named = first + [c for c in available if c not in used and c not in first
-                     and _DIAGNOSIS_NAME.fullmatch(normalise(c))
-                     or c not in used and c not in first
-                     and _ICPC_NAME.fullmatch(normalise(c))]
+                     and (_DIAGNOSIS_NAME.fullmatch(normalise(c))
+                          or _ICPC_NAME.fullmatch(normalise(c)))]
     icpc = [c for c in named if _ICPC_NAME.fullmatch(normalise(c))]
     icd = [c for c in named if c not in icpc]
     keys = {("diagnosis" if i == 0 else f"diagnosis_{i + 1}"): c for i, c in enumerate(icd)}
