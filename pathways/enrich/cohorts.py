@@ -31,11 +31,15 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from pathways.errors import PathwaysError
+from pathways.errors import OptionError, PathwaysError
+from pathways.log import sql_text
+
+if TYPE_CHECKING:
+    from pathways.log import EventLog
 
 #: The code systems a diagnosis can be read in.
 CODE_SYSTEMS = ("icd10", "icpc2")
@@ -50,14 +54,27 @@ _CATEGORY = re.compile(r"^([A-Z][0-9]{2})(?:-([A-Z][0-9]{2}))?$")
 
 
 @cache
+def _cohort_file() -> dict[str, Any]:
+    text = resources.files("pathways.data").joinpath("cohorts.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def cohort_title(cohort: str, lang: str) -> str:
+    """A cohort's name to show: its title in ``lang`` (``Kols``, ``COPD``), else as given."""
+    entry = _cohort_file()["cohorts"].get(cohort) or {}
+    titles = entry.get("title") or {}
+    return str(titles.get(lang, cohort))
+
+
+@cache
 def code_lists() -> tuple[tuple[str, str, str, str], ...]:
     """The cohorts' code lists as ``(system, cohort, first, last)`` category ranges.
 
     Read from ``pathways/data/cohorts.yaml``; a single category is a range of
     one (``("icpc2", "kols", "R95", "R95")``).
     """
-    text = resources.files("pathways.data").joinpath("cohorts.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data = _cohort_file()
     ranges = []
     for cohort, entry in data["cohorts"].items():
         for system in CODE_SYSTEMS:
@@ -138,3 +155,35 @@ def cohorts_sql(events: str, *, decimal: str = ".") -> str:
         )
         ORDER BY case_id, cohort
     """
+
+
+def cohort_log(log: EventLog, cohort: str | None, *, table: str = "events_cohort"
+               ) -> EventLog:
+    """The log restricted to the cases of one cohort; the log itself when None.
+
+    Every analysis run on the result sees only that cohort's journeys (whole
+    journeys: every event of a case in the cohort), so one restriction serves
+    breaks, measures, the level map and the report alike. The end of
+    observation stays that of the whole log, so a window open at the end of
+    the whole log is open in the cohort too. ``table`` names the engine
+    table the cohort's events are put in.
+
+    Raises
+    ------
+    OptionError
+        When no case belongs to the cohort; the message lists the cohorts there are.
+    """
+    if cohort is None:
+        return log
+    present = sorted(log.engine.query(
+        "SELECT DISTINCT cohort FROM case_cohorts")["cohort"].dropna())
+    if cohort not in present:
+        known = ", ".join(present) or "none (no diagnosis, age or cohort column)"
+        raise OptionError(f"No case belongs to cohort {cohort!r}. Cohorts in this "
+                          f"log: {known}.")
+    end_us = log.end_of_observation_us
+    log.engine.materialize(table, f"""
+        SELECT * FROM {log.table} WHERE case_id IN (
+            SELECT case_id FROM case_cohorts WHERE cohort = '{sql_text(cohort)}')
+    """)
+    return log.with_table(table).with_until(end_us)

@@ -127,8 +127,9 @@ def summary_section(log: EventLog, t: Messages, opts: ReportOptions) -> SummaryC
         levels.rows.append([Cell(level_name(lv, lang)), Cell(t(f"tier_{tier}")),
                             count_cell(int(events), opts), count_cell(int(cases), opts)])
     cohorts = Table(t("cohorts"), [Column(t("cohort")), Column(t("cases"), True)])
-    by_cohort = log.engine.query("""
+    by_cohort = log.engine.query(f"""
         SELECT cohort, count(DISTINCT case_id) AS cases FROM case_cohorts
+        WHERE case_id IN (SELECT case_id FROM {log.table})
         GROUP BY 1 ORDER BY 2 DESC, 1""")
     for cohort, cases in by_cohort.itertuples(index=False):
         cohorts.rows.append([Cell(str(cohort)), count_cell(int(cases), opts)])
