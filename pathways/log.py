@@ -30,13 +30,15 @@ OPTIONAL_COLUMNS = (
     "municipality",
     "hospital",
     "cohort",
-    "diagnosis",
+    "diagnosis",  # every code of the event, space-separated
+    "diagnosis_system",  # icd10 | icpc2: the code system of diagnosis
     "age",
 )
 
 #: Columns the reader adds to every log, for the analyses.
 DERIVED_COLUMNS = (
     "tier",  # municipal | specialist | none, from the care level
+    "municipality_no",  # today's number of the municipality (from the national list)
     "level_raw",  # the level as the log wrote it (for unknown-level reports)
     "activity_key",  # canonical activity name after aliases (for rules)
     "activity_role",  # semantic role (admission, discharge, ...) or NULL
@@ -58,7 +60,6 @@ SOURCE_COLUMNS = (
     "event_kind",  # 'message' for a message between levels (no care level), else NULL
     "urgency",  # akutt | planlagt (admissions)
     "sex",
-    "diagnosis_system",  # icd10 | icpc2, the code system of ``diagnosis``
     "stay",  # the hospital stay's number within the person, on stay events
     "source_row",  # the row in its extract (1-based, after the header)
 )

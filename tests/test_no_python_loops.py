@@ -44,6 +44,7 @@ ALLOWED: dict[tuple[str, str], str] = {
                                "activities² rows, handed to pm4py's DFG object",
     ("breaks", "_expected_level"): "the activity vocabulary (tens of rows)",
     ("breaks", "BreakResult"): "the per-rule summary: one row per rule",
+    ("cohorts", "code_lists"): "the cohorts' code-list file (seven cohorts), not a table",
     ("levels", "taxonomy"): "the care-level taxonomy file (a dozen levels), not a table",
     ("parquet", "load_parquet"): "the file's schema: one row per column",
     ("compare", "_funnels"): "one funnel per indicator: the rules and indicators "

@@ -46,6 +46,7 @@ from pathways.analyse.rules import (
     load_pathways,
     vocabulary,
 )
+from pathways.enrich.cohorts import cohort_log
 from pathways.enrich.levels import resolve_level
 from pathways.errors import OptionError
 from pathways.log import EventLog
@@ -270,7 +271,8 @@ def _outcomes(log: EventLog, pathway: PathwayArg, rules: PathwayArg,
     """
     selection = select_pathways(log, pathway=pathway, rules=rules)
     flat = [(p, rule, restrict) for p, restrict in selection for rule in p.rules]
-    end_us = log.with_until(parse_until(until, log.report.timezone)).end_of_observation_us
+    until_us = parse_until(until, log.report.timezone)
+    end_us = (log if until_us is None else log.with_until(until_us)).end_of_observation_us
     events = _cohort_events(log, cohort)
     _register_rules(log, events, flat)
     _match(log, events, end_us, restricted=any(c is not None for _, _, c in flat))
@@ -404,20 +406,7 @@ def _expected_level(matcher: Matcher | None, words: pd.DataFrame) -> str | None:
 
 def _cohort_events(log: EventLog, cohort: str | None) -> str:
     """The events to evaluate: all, or the cases of one cohort (as a view)."""
-    if cohort is None:
-        return log.table
-    present = sorted(log.engine.query(
-        "SELECT DISTINCT cohort FROM case_cohorts")["cohort"].dropna())
-    if cohort not in present:
-        known = ", ".join(present) or "none (no diagnosis, age or cohort column)"
-        raise OptionError(f"No case belongs to cohort {cohort!r}. Cohorts in this "
-                          f"log: {known}.")
-    log.engine.register("_br_cohort", pd.DataFrame({"cohort": [cohort]}))
-    log.engine.materialize("_br_events", f"""
-        SELECT * FROM {log.table} WHERE case_id IN (
-            SELECT c.case_id FROM case_cohorts c JOIN _br_cohort k ON k.cohort = c.cohort)
-    """)
-    return "_br_events"
+    return cohort_log(log, cohort, table="_br_events").table
 
 
 def _register_rules(log: EventLog, events: str,

@@ -27,6 +27,9 @@ LOG_OPTIONS = (
     click.option("--organisation", help="Name of the organisation column."),
     click.option("--levels", "levels", type=click.Path(path_type=Path),
                  help="Mapping file (YAML or CSV) from activity or unit to care level."),
+    click.option("--municipalities", "municipalities", type=click.Path(path_type=Path),
+                 help="Municipality list (CSV: number, name, valid_from, valid_to, "
+                      "successor) replacing the national list that ships."),
     click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb",
                  show_default=True,
                  help="Where the analyses run: DuckDB here, or a local Spark session."),
@@ -35,7 +38,8 @@ LOG_OPTIONS = (
 )
 
 READ_KEYS = ("sep", "encoding", "date_format", "timezone", "case", "activity",
-             "timestamp", "level", "resource", "organisation", "levels", "engine")
+             "timestamp", "level", "resource", "organisation", "levels", "municipalities",
+             "engine")
 
 
 def log_options(func: F) -> F:

@@ -27,9 +27,11 @@ from pathways.cli.common import default_output, log_options, read_log, wrote
               help="In pictures, show counts below this as '<N' (small-count suppression).")
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
               help="Language of labels.")
+@click.option("--cohort", metavar="NAME", help="Only the cases of this cohort, e.g. kols.")
 @log_options
 def discover(log_path: Path, output: Path | None, miner: str | None, view: str,
-             max_edges: int, min_count: int, lang: str, **options: Any) -> None:
+             max_edges: int, min_count: int, lang: str, cohort: str | None,
+             **options: Any) -> None:
     """Discover the process map of LOG and draw it with care levels as swimlanes.
 
     Writes the level map (or the model pm4py discovered) by the extension of
@@ -41,6 +43,7 @@ def discover(log_path: Path, output: Path | None, miner: str | None, view: str,
         pathways discover eventlogs/sample.csv -o kart.svg --miner dfg
     """
     import pathways
+    from pathways.enrich.cohorts import cohort_log
     from pathways.present.model import output_extension
     from pathways.present.output import check_writable
     from pathways.present.summary import log_summary
@@ -50,7 +53,7 @@ def discover(log_path: Path, output: Path | None, miner: str | None, view: str,
     ext = output_extension(target)
     check_writable(target)
     chosen = miner or ("inductive" if ext in (".bpmn", ".pnml") else "dfg")
-    log = read_log(log_path, options)
+    log = cohort_log(read_log(log_path, options), cohort)
     with stage(f"Discovering ({chosen})"):
         model = pathways.discover(log, miner=chosen)
     with stage(f"Drawing {target.name}"):

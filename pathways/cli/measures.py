@@ -170,12 +170,14 @@ def measures_csv(measures: list[Measure], lang: str, min_count: int) -> str:
               help="Counts below this are shown as '<N' (and shares made from them left out).")
 @click.option("--readmission-days", type=click.IntRange(1), multiple=True,
               help="Another readmission window in days (repeatable), e.g. 30.")
+@click.option("--cohort", metavar="NAME",
+              help="Only the cases of this cohort, e.g. kols: every measure counts them alone.")
 @click.option("--show-cases", is_flag=True,
               help="Include per-patient detail in JSON (confidential: taushetsbelagt).")
 @log_options
 def measures(log_path: Path, only: tuple[str, ...], fmt: str, lang: str,
              output: Path | None, min_count: int, readmission_days: tuple[int, ...],
-             show_cases: bool, **options: Any) -> None:
+             cohort: str | None, show_cases: bool, **options: Any) -> None:
     """Compute the break measures that need no pathway file, for LOG.
 
     Waiting at transitions, unit transitions, readmissions (28 days and 2
@@ -190,12 +192,13 @@ def measures(log_path: Path, only: tuple[str, ...], fmt: str, lang: str,
         pathways measures eventlogs/sample.csv --only readmissions --readmission-days 30
     """
     from pathways.analyse.measures import all_measures, check_names
+    from pathways.enrich.cohorts import cohort_log
     from pathways.present.output import check_writable, write_text
 
     names = check_names(only or None)
     if output is not None:
         check_writable(output)
-    log = read_log(log_path, options)
+    log = cohort_log(read_log(log_path, options), cohort)
     extra = {"readmissions": {"extra_days": list(readmission_days)}} \
         if readmission_days and "readmissions" in names else {}
     results = all_measures(log, only=names, options=extra)

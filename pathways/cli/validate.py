@@ -27,6 +27,8 @@ HEADINGS = {
     "future_date": "Times in the future (kept)",
     "unknown_level": "Events without a known care level (kept, level unknown)",
     "single_event_case": "Cases with only one event (kept; the row of that event)",
+    "unknown_municipality": "Municipality numbers not in the municipality list (kept as "
+                            "written; see --municipalities)",
 }
 
 LEVELS_HINT = "map them with --levels FILE (YAML: by: activity, levels: {value: level})"

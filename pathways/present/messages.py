@@ -20,6 +20,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # page
     "title": {"nb": "Pasientforløp og brudd", "en": "Patient pathways and breaks"},
     "subtitle": {"nb": "Rapport fra {source}", "en": "Report from {source}"},
+    "cohort_scope": {
+        "nb": "Pasientgruppe: {cohort}. Alle tall i rapporten – brudd, målinger, "
+              "prosesskart og overganger – gjelder bare denne gruppens {cases} forløp.",
+        "en": "Cohort: {cohort}. Every figure in this report – breaks, measures, process "
+              "map and transitions – counts this cohort's {cases} journeys alone.",
+    },
     "contents": {"nb": "Innhold", "en": "Contents"},
     "confidential": {
         "nb": "TAUSHETSBELAGT: rapporten viser pseudonyme forløps-ID-er. "

@@ -21,11 +21,13 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from pathways.analyse.runchart import Intervention, check_period
+from pathways.enrich.cohorts import cohort_log, cohort_title
 from pathways.errors import OptionError
 from pathways.log import EventLog
 from pathways.present.break_sections import BreaksContext, RunChartsContext
 from pathways.present.messages import LANGUAGES, Messages
 from pathways.present.more_sections import ConformanceContext, MeasuresContext
+from pathways.present.numbers import count_text
 from pathways.present.output import atomic_path, check_extension, check_writable
 from pathways.present.sections import (
     LevelMapContext,
@@ -42,6 +44,14 @@ from pathways.present.sections import (
 )
 
 __all__ = ["ReportContext", "render_report", "report"]
+
+
+@dataclass(frozen=True)
+class CohortScope:
+    """The cohort a page is restricted to: its title and how many journeys it has."""
+
+    title: str
+    cases: str
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,8 @@ class ReportContext:
         The sections' contexts.
     breaks, runcharts, conformance, measures
         Sections 4, 5, 6b, and 7 with 8 (the reference figures).
+    cohort : CohortScope or None
+        The cohort the page is restricted to (``--cohort``), said near the top.
     css, script : Markup
         The inlined stylesheet and table-sorting script.
     """
@@ -82,6 +94,7 @@ class ReportContext:
     runcharts: RunChartsContext
     conformance: ConformanceContext
     measures: MeasuresContext
+    cohort: CohortScope | None = None
     css: Markup = Markup("")  # noqa: RUF009 (Markup is an immutable str)
     script: Markup = Markup("")  # noqa: RUF009
 
@@ -191,6 +204,7 @@ def build_context(
 
     t = Messages(opts.lang)  # type: ignore[arg-type]
     static = resources.files("pathways.present").joinpath("static")
+    log = cohort_log(log, cohort)  # every section counts the cohort's journeys alone
     with stage("Breaks"):
         result, outcomes = trigger_outcomes(log, pathway=pathway, rules=rules, cohort=cohort,
                                             lang=opts.lang)
@@ -222,6 +236,9 @@ def build_context(
         conformance=conformance_section(checks, t, opts, titles),
         measures=measures,
         method=method_section(log, t, opts),
+        cohort=(None if cohort is None else
+                CohortScope(cohort_title(cohort, opts.lang),
+                            count_text(log.n_cases, opts.lang, opts.min_count))),
         css=Markup(static.joinpath("report.css").read_text("utf-8")),
         script=Markup(static.joinpath("sort.js").read_text("utf-8")),
     )

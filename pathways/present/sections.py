@@ -134,8 +134,9 @@ def summary_section(log: EventLog, t: Messages, opts: ReportOptions) -> SummaryC
     by_level = log.engine.query(f"""
         SELECT care_level, count(*) AS events, count(DISTINCT case_id) AS cases
         FROM {log.table} GROUP BY 1 ORDER BY 2 DESC, 1""")
-    by_cohort = log.engine.query("""
+    by_cohort = log.engine.query(f"""
         SELECT cohort, count(DISTINCT case_id) AS cases FROM case_cohorts
+        WHERE case_id IN (SELECT case_id FROM {log.table})
         GROUP BY 1 ORDER BY 2 DESC, 1""")
     places = {column: log.engine.query(f"""
         SELECT {column} AS name, count(DISTINCT case_id) AS cases, count(*) AS events

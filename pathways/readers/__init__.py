@@ -10,6 +10,7 @@ import duckdb
 
 from pathways.engine import ON_DISK, DuckDBEngine
 from pathways.enrich.levels import LevelMapping, load_mapping
+from pathways.enrich.municipalities import load_municipalities, lookup_table
 from pathways.enrich.pseudonym import load_key, mask_national_ids, pseudonymise_text
 from pathways.errors import EngineError, LogFormatError
 from pathways.log import EventLog, ReadReport
@@ -50,6 +51,7 @@ def read(
     resource: str | None = None,
     organisation: str | None = None,
     levels: str | Path | LevelMapping | None = None,
+    municipalities: str | Path | None = None,
     key: bytes | str | None = None,
     database: str | None = None,
     threads: int | None = None,
@@ -72,6 +74,10 @@ def read(
         Name the columns when their names are not among the common ones.
     levels : path or LevelMapping, optional
         A mapping file from activity (or unit) to care level.
+    municipalities : path, optional
+        A municipality list (CSV: ``number``, ``name``, ``valid_from``,
+        ``valid_to``, ``successor``) that replaces the shipped national list
+        (:mod:`pathways.enrich.municipalities`).
     key : bytes or str, optional
         Pseudonym key; by default from ``PATHWAYS_PSEUDONYM_KEY`` or the key file
         (see :mod:`pathways.enrich.pseudonym`).
@@ -128,11 +134,13 @@ def read(
             require_events(saved, path)
         return saved if hand_to == "duckdb" else _to_spark(saved, hand_to)
     mapping = load_mapping(levels) if isinstance(levels, str | Path) else levels
+    municipality_keys = lookup_table(load_municipalities(municipalities))
     if is_sources_file(path):
         from pathways.readers.source_events import read_sources
 
         log = read_sources(path, timezone=timezone, key=key, mapping=mapping,
-                           database=database, threads=threads)
+                           database=database, threads=threads,
+                           municipalities=municipality_keys)
         if not allow_empty:
             require_events(log, path)
         return log if hand_to == "duckdb" else _to_spark(log, hand_to)
@@ -167,7 +175,7 @@ def read(
             engine, "raw", raw_columns, columns,
             source=source, timezone=timezone, date_format=date_format,
             decimal=dialect.decimal if dialect else ".", mapping=mapping,
-            id_columns=id_columns,
+            id_columns=id_columns, municipalities=municipality_keys,
         )
     except duckdb.Error as err:
         if file_format != "parquet":

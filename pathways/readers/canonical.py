@@ -20,7 +20,8 @@ events every pass counts:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -28,8 +29,9 @@ import pandas as pd
 
 from pathways.engine import DuckDBEngine
 from pathways.enrich.activities import load_vocabulary
-from pathways.enrich.cohorts import cohorts_sql
+from pathways.enrich.cohorts import code_system_sql, cohorts_sql
 from pathways.enrich.levels import INHERIT, LevelMapping, alias_frame
+from pathways.enrich.municipalities import load_municipalities, lookup_table
 from pathways.enrich.pseudonym import (
     CANDIDATE_SQL,
     MIN_ID_LENGTH,
@@ -49,7 +51,7 @@ REJECT_CODES = ("missing_case_id", "missing_activity", "missing_time",
                 "unparseable_time", "implausible_time")
 #: Reason codes of warnings (the row is kept, or dropped as a duplicate).
 WARNING_CODES = ("duplicate_row", "dst_ambiguous", "dst_nonexistent", "future_date",
-                 "unknown_level", "single_event_case")
+                 "unknown_level", "single_event_case", "unknown_municipality")
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 #: The plausible range as microseconds since the epoch (UTC).
@@ -130,12 +132,17 @@ def build_events(
     mapping: LevelMapping | None,
     id_columns: list[str],
     now_us: int | None = None,
+    municipalities: pd.DataFrame | None = None,
 ) -> BuildResult:
     """Create the ``events``, ``case_cohorts`` and ``read_problems`` tables.
 
     ``raw`` is a table or view of text columns with a ``rowid`` (file order).
     ``id_columns`` are the columns with national ids to replace from
-    ``_fnr_map`` (see :func:`pseudonym_table`). ``raw`` is dropped once its
+    ``_fnr_map`` (see :func:`pseudonym_table`). ``municipalities`` is the
+    lookup of :func:`pathways.enrich.municipalities.lookup_table` (by default
+    from the shipped national list): a municipality given by number or name
+    becomes today's name, its number ``municipality_no``; numbers not in the
+    list are kept as written and listed (``unknown_municipality``). ``raw`` is dropped once its
     rows are in ``_leveled``: a log of tens of millions of events must not be
     kept in several full copies.
     """
@@ -155,7 +162,7 @@ def build_events(
         engine.materialize("_hours", local_hours_sql(f"({hours})", timezone))
     with stage("duplicates"):
         _duplicates(engine, raw, raw_columns)
-    _register_lookups(engine, mapping)
+    _register_lookups(engine, mapping, municipalities)
     now = now_us if now_us is not None else int(datetime.now(UTC).timestamp() * 1e6)
     rows_read = int(engine.scalar(f"SELECT count(*) FROM {raw}"))
     with stage("times, activities and levels"):
@@ -325,7 +332,7 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
                    {col('care_level')} AS level_raw, {col('resource')} AS resource,
                    {col('organisation')} AS organisation,
                    {col('municipality')} AS municipality, {col('hospital')} AS hospital,
-                   {col('cohort')} AS cohort, {col('diagnosis')} AS diagnosis,
+                   {col('cohort')} AS cohort, {_diagnosis_sql(columns, col)},
                    {col('age')} AS age,
                    CASE WHEN t._ts_us IS NULL OR t._ts_us < {lo} OR t._ts_us >= {hi}
                           OR t._ts_us > {now_us} OR t._ambiguous OR t._nonexistent
@@ -334,7 +341,12 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
                    {attr_sql}
             FROM t
         )
-        SELECT b.* EXCLUDE (level_raw),
+        SELECT b.* EXCLUDE (level_raw, municipality),
+               coalesce(mk.name, b.municipality) AS municipality,
+               mk.number AS municipality_no,
+               CASE WHEN mk.number IS NULL
+                     AND regexp_full_match(b.municipality, '[0-9]{{3,4}}')
+                    THEN b.municipality END AS _municipality_unknown,
                coalesce(v.activity_key, b.activity) AS activity_key,
                {_role_sql('v.role', level_expr)} AS activity_role,
                {level_expr} AS _level,
@@ -344,13 +356,46 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
         LEFT JOIN _level_alias la ON la.alias = lower(b.level_raw)
         LEFT JOIN _level_alias vl ON vl.alias = lower(v.level)
         LEFT JOIN _level_map m ON m.key = lower({map_key})
+        LEFT JOIN _municipality_keys mk ON mk.key = lower(b.municipality)
     """)
+
+
+def _diagnosis_sql(columns: Mapping[str, str], col: Callable[[str], str]) -> str:
+    """SQL for ``diagnosis`` and ``diagnosis_system``: every code of a row, with its system.
+
+    The codes of every diagnosis column (:func:`pathways.readers.columns.diagnosis_columns`)
+    are joined with spaces. Their system is the row's ``kodeverk`` value (a
+    ``diagnosis_system`` column), else ICD-10; the codes of ICPC-named columns
+    are ICPC-2. When one row has codes of both kinds, each ICPC-2 code is
+    written ``icpc2:CODE`` (:mod:`pathways.enrich.cohorts` reads the prefix).
+    """
+    icd = [k for k in columns if re.fullmatch(r"diagnosis(_\d+)?", k)]
+    icpc = [k for k in columns if re.fullmatch(r"diagnosis_icpc2(_\d+)?", k)]
+
+    def joined(keys: list[str]) -> str:
+        if not keys:
+            return "NULL::VARCHAR"
+        if len(keys) == 1:
+            return col(keys[0])
+        return f"nullif(concat_ws(' ', {', '.join(col(k) for k in keys)}), '')"
+
+    system = (code_system_sql(col("diagnosis_system")) if "diagnosis_system" in columns
+              else "NULL")
+    g, i = joined(icd), joined(icpc)
+    if not icpc:
+        return (f"{g} AS diagnosis, CASE WHEN {g} IS NOT NULL "
+                f"THEN coalesce({system}, 'icd10') END AS diagnosis_system")
+    both = f"{g} || ' ' || regexp_replace({i}, '([^\\s,;]+)', 'icpc2:\\1', 'g')"
+    return (f"CASE WHEN {g} IS NULL THEN {i} WHEN {i} IS NULL THEN {g} ELSE {both} END "
+            f"AS diagnosis, CASE WHEN {g} IS NOT NULL THEN coalesce({system}, 'icd10') "
+            f"WHEN {i} IS NOT NULL THEN 'icpc2' END AS diagnosis_system")
 
 
 def _problems(engine: DuckDBEngine, columns: Mapping[str, str], now_us: int) -> None:
     """Every row that cannot be used, or deserves a warning, with a reason code."""
     lo, hi = MIN_US, MAX_US
     c_case, c_act, c_ts = (sql_text(columns[c]) for c in ("case_id", "activity", "timestamp"))
+    c_muni = sql_text(columns.get("municipality", "municipality"))
     engine.materialize("read_problems", f"""
         SELECT row_no AS row, '{c_case}' AS "column", 'missing_case_id' AS code,
                NULL::VARCHAR AS value, 'no case id' AS message
@@ -383,11 +428,19 @@ def _problems(engine: DuckDBEngine, columns: Mapping[str, str], now_us: int) -> 
         UNION ALL
         SELECT row_no, '{c_ts}', 'future_date', _ts_text, 'time is in the future'
         FROM _leveled WHERE ts_us > {now_us} AND ts_us < {hi}
+        UNION ALL
+        SELECT row_no, '{c_muni}', 'unknown_municipality', _municipality_unknown,
+               'municipality number not in the municipality list; kept as written '
+               '(give a list with --municipalities FILE)'
+        FROM _leveled WHERE _municipality_unknown IS NOT NULL
     """)
 
 
-def _register_lookups(engine: DuckDBEngine, mapping: LevelMapping | None) -> None:
+def _register_lookups(engine: DuckDBEngine, mapping: LevelMapping | None,
+                      municipalities: pd.DataFrame | None) -> None:
     engine.register("_level_alias", alias_frame())
+    keys = municipalities if municipalities is not None else lookup_table(load_municipalities())
+    engine.register("_municipality_keys", keys[["key", "name", "number"]].astype("string"))
     vocab = load_vocabulary()[["alias", "activity_key", "role", "level"]]
     engine.register("_vocab", vocab)
     frame = mapping.frame() if mapping else pd.DataFrame({"key": [], "care_level": []})
@@ -431,13 +484,15 @@ def _events(engine: DuckDBEngine, mapping: LevelMapping | None) -> None:
                         CASE WHEN la.tier = 'specialist' THEN coalesce(l.hospital, l.municipality)
                              ELSE coalesce(l.municipality, l.hospital) END)
                    AS organisation,
-               l.municipality, l.hospital, l.cohort, l.diagnosis, l.age,
+               l.municipality, l.municipality_no, l.hospital, l.cohort, l.diagnosis,
+               l.diagnosis_system, l.age,
                {level_raw} AS level_raw,
                l.activity_key, l.activity_role, l.row_no, l.ts_us, l.end_us,
                k.event_idx, n.activity AS next_activity, n._level AS next_care_level,
                n.resource AS next_resource, n.ts_us AS next_ts_us,
                l.* EXCLUDE (case_id, activity, ts_us, end_us, _level, level_raw, resource,
-                            organisation, municipality, hospital, cohort, diagnosis, age,
+                            organisation, municipality, municipality_no, hospital,
+                            cohort, diagnosis, diagnosis_system, age, _municipality_unknown,
                             activity_key, activity_role, row_no, _ts_text, _ambiguous,
                             _nonexistent{hidden})
         FROM {leveled} l

@@ -45,7 +45,11 @@ COMMON_NAMES: dict[str, tuple[str, ...]] = {
     "cohort": ("cohort", "Kohort", "Pasientgruppe", "Forløpsgruppe"),
     "diagnosis": (
         "diagnosis", "Diagnose", "ICD10", "ICD-10", "Hovedtilstand",
-        "Hoveddiagnose", "diagnosis_code",
+        "Hoveddiagnose", "diagnosis_code", "Hdiag",
+    ),
+    "diagnosis_system": (
+        "diagnosis_system", "kodeverk", "kodesystem", "diagnosekodeverk",
+        "code_system", "coding_system",
     ),
     "age": ("age", "Alder", "case:age"),
 }
@@ -121,6 +125,9 @@ def find_columns(
                 found[canonical] = col
                 used.add(col)
                 break
+    diagnoses = diagnosis_columns(available, found)
+    found.pop("diagnosis", None)
+    found.update(diagnoses)
     for canonical in REQUIRED:
         if canonical not in found:
             label = canonical.replace("_id", " id")
@@ -129,6 +136,41 @@ def find_columns(
                 f"Name it with {FLAGS[canonical]}.{_no_header_hint(available)}"
             )
     return found
+
+
+#: Column names (normalised) of further diagnosis columns: main and secondary
+#: diagnoses as NPR, hospital and KPR extracts write them (Hdiag, Bdiag1..N,
+#: diagnose2, Bitilstand1, ICD10_2, ...).
+_DIAGNOSIS_NAME = re.compile(
+    r"(?:[hb]diag|diag|(?:hoved|bi)?diagnose?|diagnosis(?:code)?|(?:hoved|bi)tilstand"
+    r"|icd10?(?:kode|code)?)\d*")
+#: Column names (normalised) of ICPC-2 diagnosis columns.
+_ICPC_NAME = re.compile(r".*icpc.*")
+
+
+def diagnosis_columns(available: Sequence[str], found: Mapping[str, str]) -> dict[str, str]:
+    """Every diagnosis column of a log, by code system.
+
+    The column found as ``diagnosis`` comes first; then every other column
+    whose name reads as a diagnosis (``Hdiag``, ``Bdiag1``, ``diagnose2``,
+    ``Bitilstand3``, ...). A column whose name holds ``ICPC`` (``ICPC``,
+    ``ICPC2``, ``ICPC-2``, ``ICPC-2-kode``) is ICPC-2 whatever else the log
+    says. Returned under the keys ``diagnosis``, ``diagnosis_2``, ... (code
+    system from a ``kodeverk`` column, else ICD-10) and ``diagnosis_icpc2``,
+    ``diagnosis_icpc2_2``, ... in column order; columns used for something
+    else are left alone.
+    """
+    used = {c for k, c in found.items() if k != "diagnosis"}
+    first = [found["diagnosis"]] if "diagnosis" in found else []
+    named = first + [c for c in available if c not in used and c not in first
+                     and (_DIAGNOSIS_NAME.fullmatch(normalise(c))
+                          or _ICPC_NAME.fullmatch(normalise(c)))]
+    icpc = [c for c in named if _ICPC_NAME.fullmatch(normalise(c))]
+    icd = [c for c in named if c not in icpc]
+    keys = {("diagnosis" if i == 0 else f"diagnosis_{i + 1}"): c for i, c in enumerate(icd)}
+    keys.update({("diagnosis_icpc2" if i == 0 else f"diagnosis_icpc2_{i + 1}"): c
+                 for i, c in enumerate(icpc)})
+    return keys
 
 
 def _no_header_hint(names: list[str]) -> str:

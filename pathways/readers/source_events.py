@@ -644,7 +644,8 @@ def _episodes_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
 
 def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
                  mapping: LevelMapping | None, database: str | None,
-                 threads: int | None) -> EventLog:
+                 threads: int | None, municipalities: pd.DataFrame | None = None
+                 ) -> EventLog:
     """Read a sources file into an :class:`EventLog` (see :func:`pathways.read`).
 
     Besides ``events``, ``case_cohorts`` and ``read_problems`` (where a source
@@ -679,7 +680,8 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
     engine.materialize("_raw_rows", "SELECT rowid + 1 AS row, source, source_row FROM raw")
     built = build_events(engine, "raw", raw_columns, columns, source=str(path),
                          timezone=timezone, date_format=None, decimal=".",
-                         mapping=mapping, id_columns=id_columns)
+                         mapping=mapping, id_columns=id_columns,
+                         municipalities=municipalities)
     engine.execute("""
         DELETE FROM read_problems WHERE code IN ('missing_case_id', 'missing_activity')
             AND row = 1 AND (SELECT count(*) FROM events) = 0;

@@ -15,6 +15,7 @@ from pathways.analyse.measures.out_of_hours import out_of_hours_outcomes
 from pathways.analyse.measures.readmission import readmissions
 from pathways.analyse.measures.resources import resource_concentration
 from pathways.analyse.measures.waiting import unit_transitions, waiting_at_transitions
+from pathways.enrich.cohorts import cohort_log
 from pathways.errors import OptionError
 from pathways.log import EventLog
 from pathways.progress import stage
@@ -51,7 +52,8 @@ def check_names(only: Iterable[str] | None) -> list[str]:
 
 
 def all_measures(log: EventLog, *, only: Iterable[str] | None = None,
-                 options: dict[str, dict[str, Any]] | None = None) -> list[Measure]:
+                 options: dict[str, dict[str, Any]] | None = None,
+                 cohort: str | None = None) -> list[Measure]:
     """Run every measure (or those named in ``only``) with default thresholds.
 
     Parameters
@@ -62,6 +64,8 @@ def all_measures(log: EventLog, *, only: Iterable[str] | None = None,
     options : dict, optional
         Measure name → keyword arguments for it, e.g.
         ``{"readmissions": {"extra_days": 30}}``.
+    cohort : str, optional
+        Only the cases of this cohort (:func:`pathways.enrich.cohorts.cohort_log`).
 
     Returns
     -------
@@ -69,6 +73,7 @@ def all_measures(log: EventLog, *, only: Iterable[str] | None = None,
         In the order of :data:`MEASURES` (or of ``only``).
     """
     names = check_names(only)
+    log = cohort_log(log, cohort)
     options = options or {}
     check_names(options)
     results = []

@@ -1,10 +1,19 @@
 """Hospital stays: how they are found, for the measures that count them.
 
 Hospital stays (admission → discharge) are found from the activity
-roles of the vocabulary (``pathways/data/activities.yaml``): an admission
-(``admission``, ``admission_emergency``, ``admission_elective``) opens a stay
-unless one is already open; the next ``discharge`` or ``death`` closes it, so
+roles of the vocabulary (``pathways/data/activities.yaml``) *and* the level
+the event happened at: an admission (``admission``, ``admission_emergency``,
+``admission_elective``) at a hospital level (:data:`HOSPITAL_LEVELS`, or a
+level the log does not give) opens a stay unless one is already open; the
+next ``discharge`` at such a level, or a ``death`` anywhere, closes it, so
 ward transfers (a second admission inside a stay) do not start a new stay.
+An "Innleggelse" or "Utskrevet" at a KAD bed, a nursing home or any other
+level whose level is known and not a hospital's is never a hospital
+admission or discharge, whatever it is called. The hospital levels are the
+somatic hospital's: ward, intensive care and the emergency department (an
+admission written where the patient arrived); specialist rehabilitation,
+DPS and TSB stays are not hospital stays here (the national readmission
+indicators count somatic hospital stays).
 A log with no admission roles at all gets its stays from the care levels
 instead: a stay is a run of consecutive events at ``hospital_ward`` or
 ``intensive_care`` (events with an unknown level skipped), discharged at the
@@ -19,6 +28,15 @@ from pathways.log import EventLog, quote_identifier
 
 ADMISSION_ROLES = ("admission", "admission_emergency", "admission_elective")
 INPATIENT_LEVELS = ("hospital_ward", "intensive_care")
+#: Levels at which an admission or discharge is a hospital stay's (NULL too:
+#: a log without levels leaves the activity to say it).
+HOSPITAL_LEVELS = ("hospital_ward", "intensive_care", "emergency_department")
+
+
+def at_hospital_sql(level: str = "care_level") -> str:
+    """SQL: true when an event at ``level`` may be a hospital stay's admission or discharge."""
+    levels = ", ".join(f"'{lv}'" for lv in HOSPITAL_LEVELS)
+    return f"({level} IS NULL OR {level} IN ({levels}))"
 #: Columns that may say whether an admission was an emergency (lower-cased names).
 URGENCY_COLUMNS = ("hastegrad", "urgency", "admission_type", "innleggelsestype")
 EMERGENCY_WORDS = ("ø-hjelp", "øhjelp", "øyeblikkelig hjelp", "akutt", "emergency",
@@ -28,7 +46,8 @@ ELECTIVE_WORDS = ("elektiv", "planlagt", "elective", "planned")
 
 def _has_roles(log: EventLog) -> bool:
     roles = ", ".join(f"'{r}'" for r in ADMISSION_ROLES)
-    sql = f"SELECT count(*) FROM {log.table} WHERE activity_role IN ({roles})"
+    sql = (f"SELECT count(*) FROM {log.table} WHERE activity_role IN ({roles}) "
+           f"AND {at_hospital_sql()}")
     return bool(log.engine.scalar(sql))
 
 
@@ -64,7 +83,8 @@ def _stays_from_roles(log: EventLog) -> str:
                    {_urgency_sql(log)} AS urgency,
                    CASE WHEN activity_role IN ({admission}) THEN 'A' ELSE 'D' END AS kind
             FROM {log.table}
-            WHERE activity_role IN ({admission}, 'discharge', 'death')
+            WHERE (activity_role IN ({admission}, 'discharge') AND {at_hospital_sql()})
+               OR activity_role = 'death'
         ), seq AS (
             SELECT *, lag(kind) OVER (PARTITION BY case_id ORDER BY event_idx) AS prev_kind
             FROM marks
@@ -138,8 +158,12 @@ def materialize_stays(log: EventLog) -> str:
 
 
 _STAYS_NOTE = {
-    "roles": {"nb": "Opphold: fra innleggelse (rolle admission*) til utskrivning eller død.",
-              "en": "Stays: from admission (role admission*) to discharge or death."},
+    "roles": {"nb": "Opphold: fra innleggelse (rolle admission*) til utskrivning eller død, "
+                    "på sengepost, intensiv eller i akuttmottak (KAD og sykehjem er ikke "
+                    "sykehusopphold).",
+              "en": "Stays: from admission (role admission*) to discharge or death, at a "
+                    "hospital ward, intensive care or the emergency department (KAD and "
+                    "nursing homes are not hospital stays)."},
     "levels": {"nb": "Opphold: sammenhengende hendelser på sengepost/intensiv (loggen har "
                      "ingen innleggelsesroller).",
                "en": "Stays: consecutive events at hospital ward/intensive care (the log "
