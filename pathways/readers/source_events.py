@@ -663,7 +663,7 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
     raw_columns = engine.columns("raw")
     columns = {c: c for c in ("case_id", "activity", "timestamp", "end_timestamp",
                               "care_level", "resource", "organisation", "municipality",
-                              "hospital", "diagnosis", "age")}
+                              "hospital", "diagnosis", "diagnosis_system", "age")}
     columns = without_empty_end(engine, "raw", columns)
     if not engine.scalar("SELECT count(*) FROM (SELECT 1 FROM raw "
                          "WHERE organisation IS NOT NULL LIMIT 1)"):
