@@ -755,7 +755,9 @@ def _breaks_table(log: EventLog, events: str,
     out = table.reindex(columns=list(BREAK_COLUMNS)).reset_index(drop=True)
     text = [c for c in BREAK_COLUMNS if c != "delay_hours"]
     if lean:
-        return out.astype({**dict.fromkeys(text, "str"), "delay_hours": "float64"})
+        # pandas' string dtype keeps a missing value missing ("str" wrote 'None'
+        # under pandas 2).
+        return out.astype({**dict.fromkeys(text, "string"), "delay_hours": "float64"})
     return out.astype(dict.fromkeys(text, object)).where(
         out.notna(), None).astype({"delay_hours": "float64"})
 
