@@ -977,8 +977,8 @@ def _breaks_table(log: EventLog, events: str,
         "rule_no": np.arange(len(flat), dtype="int64"),
         "head": pd.Series([(r.title.get(lang) if r.title else r.id) + ": "
                            for _, r, _ in flat], dtype="string"),
-        "within_words": pd.Series([_within_words(r.within, lang) for _, r, _ in flat],
-                                  dtype="string"),
+        "within_words": pd.Series([_within_words(r.within, lang, calendar=r.calendar)
+                                   for _, r, _ in flat], dtype="string"),
         "expected": pd.Series([(r.expect or r.forbid or r.after).describe(lang)
                                for _, r, _ in flat], dtype="string"),
     }))
@@ -1067,8 +1067,12 @@ _UNIT_WORDS = {
 }
 
 
-def _within_words(within: str, lang: str) -> str:
-    """``14d`` → ``14 døgn`` / ``14 days``."""
+_CALENDAR_WORDS = {"nb": " (kalenderdager)", "en": " (calendar days)"}
+
+
+def _within_words(within: str, lang: str, *, calendar: bool = False) -> str:
+    """``14d`` → ``14 døgn`` / ``14 days``; ``(kalenderdager)`` after a calendar window."""
     number, unit = int(within.strip()[:-1]), within.strip()[-1]
     singular, plural = _UNIT_WORDS[lang][unit]
-    return f"{number} {singular if number == 1 else plural}"
+    suffix = _CALENDAR_WORDS[lang] if calendar else ""
+    return f"{number} {singular if number == 1 else plural}{suffix}"
