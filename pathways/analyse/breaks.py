@@ -37,6 +37,12 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from pathways.analyse.measures.stays import (
+    ELECTIVE_WORDS,
+    EMERGENCY_WORDS,
+    URGENCY_COLUMNS,
+    stays_sql,
+)
 from pathways.analyse.rules import (
     QUOTES,
     Matcher,
@@ -45,12 +51,6 @@ from pathways.analyse.rules import (
     builtin_pathways,
     load_pathways,
     vocabulary,
-)
-from pathways.analyse.measures.stays import (
-    ELECTIVE_WORDS,
-    EMERGENCY_WORDS,
-    URGENCY_COLUMNS,
-    stays_sql,
 )
 from pathways.enrich.levels import resolve_level
 from pathways.errors import OptionError, RuleFileError
