@@ -218,6 +218,27 @@ rules:
     title: {nb: Ingen fastlege innen tre dager, en: No GP within three days}
     source: "Test rule."
     responsible: kommune
+  - id: fastlege-3-kalenderdager
+    kind: time
+    after: {activity: Utskrivning}
+    expect: {activity: Fastlege, level: gp}
+    within: 3d
+    calendar: true
+    source: "Test rule: calendar days (A's GP visit is on day 3: in)."
+  - id: fastlege-fra-innleggelse
+    kind: time
+    after: {activity: Utskrivning}
+    expect: {activity: Hjemmesykepleie}
+    within: 6h
+    from: admission
+    source: "Test rule: from the stay's admission."
+  - id: reinnleggelse-med1
+    kind: resource
+    after: {activity: Utskrivning}
+    forbid: {activity: Innleggelse, resource: Med1}
+    within: 28d
+    from: -12h
+    source: "Test rule: a matcher on another column."
 """
 
 @pytest.fixture(scope="session")

@@ -37,6 +37,12 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from pathways.analyse.measures.stays import (
+    ELECTIVE_WORDS,
+    EMERGENCY_WORDS,
+    URGENCY_COLUMNS,
+    stays_sql,
+)
 from pathways.analyse.rules import (
     QUOTES,
     Matcher,
@@ -48,8 +54,8 @@ from pathways.analyse.rules import (
 )
 from pathways.enrich.cohorts import cohort_log
 from pathways.enrich.levels import resolve_level
-from pathways.errors import OptionError
-from pathways.log import EventLog
+from pathways.errors import OptionError, RuleFileError
+from pathways.log import EventLog, quote_identifier, sql_text
 from pathways.readers.canonical import MAX_US, MAX_YEAR, MIN_US, MIN_YEAR
 from pathways.readers.timestamps import zone_info
 
@@ -82,6 +88,7 @@ SUMMARY_COLUMNS = (
 OUTPUT_ZONE = "Europe/Oslo"
 
 HOUR_US = 3_600_000_000
+DAY_US = 86_400_000_000
 _ROLES = ("after", "expect", "forbid", "unless")
 _LANGS = ("nb", "en")
 
@@ -274,8 +281,9 @@ def _outcomes(log: EventLog, pathway: PathwayArg, rules: PathwayArg,
     until_us = parse_until(until, log.report.timezone)
     end_us = (log if until_us is None else log.with_until(until_us)).end_of_observation_us
     events = _cohort_events(log, cohort)
-    _register_rules(log, events, flat)
-    _match(log, events, end_us, restricted=any(c is not None for _, _, c in flat))
+    columns = _register_rules(log, events, flat)
+    _match(log, events, end_us, restricted=any(c is not None for _, _, c in flat),
+           columns=columns, flat=flat)
     log.engine.materialize("_br_outcomes", _outcomes_sql(end_us))
     return selection, flat, end_us, events
 
@@ -410,31 +418,42 @@ def _cohort_events(log: EventLog, cohort: str | None) -> str:
 
 
 def _register_rules(log: EventLog, events: str,
-                    flat: list[tuple[Pathway, Rule, str | None]]) -> None:
+                    flat: list[tuple[Pathway, Rule, str | None]]) -> dict[str, str]:
     """The rules (``_br_rules``) and which events each rule's matchers name (``_br_match``).
 
-    Matching is decided once per distinct (activity key, activity, level) of
-    the log, not per event: ``_br_match`` holds, for every such combination
-    and every rule that names it, the flags ``is_after``, ``is_expect``,
-    ``is_forbid`` and ``is_unless``, so one equi-join gives each event its
-    flags without duplicates. Expect rules with the same triggers and
-    expected events (and cohort) share the window of the first of them
-    (``window_no``); the others keep only their ``unless`` flags.
+    Matching is decided once per distinct (activity key, activity, level, and
+    the other columns the rules name) of the log, not per event: ``_br_match``
+    holds, for every such combination and every rule that names it, the
+    flags ``is_after``, ``is_expect``, ``is_forbid`` and ``is_unless``, so one
+    equi-join gives each event its flags without duplicates. Expect rules with
+    the same triggers, expected events, ``from`` (and cohort) share the window
+    of the first of them (``window_no``); the others keep only their
+    ``unless`` flags.
+
+    Returns the SQL expression (over the events as ``e``) of each other
+    column the rules name, by the name the rules use (``_br_match`` holds it
+    as ``col_<i>``, in this order).
     """
+    columns = _match_columns(log, flat)
+    exprs = {name: _column_sql(log, found, name, "") for name, found in columns.items()}
+    extra = "".join(f", {sql} AS col_{i}" for i, sql in enumerate(exprs.values()))
     combos = log.engine.query(f"""
         SELECT DISTINCT lower(activity_key) AS act_key, lower(activity) AS act_raw,
-               coalesce(care_level, '') AS level
+               coalesce(care_level, '') AS level{extra}
         FROM {events}
     """)
+    names = list(columns)
     parts = []
-    first_of: dict[tuple[bytes, bytes, str | None], int] = {}
+    first_of: dict[tuple[bytes, bytes, str | None, int, bool], int] = {}
     same_as = []
     for number, (_, rule, restrict) in enumerate(flat):
-        flags = {f"is_{role}": _matches(getattr(rule, role), combos) for role in _ROLES}
+        flags = {f"is_{role}": _matches(getattr(rule, role), combos, names)
+                 for role in _ROLES}
         # Expect rules whose triggers and expected events are the same events
         # (several pathways share "discharge, then epikrise") share one window:
         # the others need only their unless events.
-        shared = (flags["is_after"].tobytes(), flags["is_expect"].tobytes(), restrict)
+        shared = (flags["is_after"].tobytes(), flags["is_expect"].tobytes(), restrict,
+                  rule.start_us, rule.from_admission)
         same_as.append(first_of.setdefault(shared, number) if rule.forbid is None
                        else number)
         if same_as[-1] != number:
@@ -445,6 +464,11 @@ def _register_rules(log: EventLog, events: str,
     rules = pd.DataFrame({
         "rule_no": np.arange(len(flat), dtype="int64"),
         "within_us": pd.Series([r.within_us for _, r, _ in flat], dtype="int64"),
+        "within_days": pd.Series([-(-r.within_us // DAY_US) for _, r, _ in flat],
+                                 dtype="int64"),
+        "calendar": pd.Series([int(r.calendar) for _, r, _ in flat], dtype="int64"),
+        "start_us": pd.Series([r.start_us for _, r, _ in flat], dtype="int64"),
+        "from_adm": pd.Series([int(r.from_admission) for _, r, _ in flat], dtype="int64"),
         "is_forbid": pd.Series([int(r.forbid is not None) for _, r, _ in flat],
                                dtype="int64"),
         "cohort": pd.Series([c for _, _, c in flat], dtype="string"),
@@ -452,12 +476,90 @@ def _register_rules(log: EventLog, events: str,
     })
     log.engine.register("_br_rules", rules)
     match = pd.concat(parts, ignore_index=True) if parts else combos.iloc[:0]
-    log.engine.register("_br_match", match.astype({
-        "act_key": "string", "act_raw": "string", "level": "string"}))
+    text = ["act_key", "act_raw", "level", *(f"col_{i}" for i in range(len(names)))]
+    log.engine.register("_br_match", match.astype(dict.fromkeys(text, "string")))
+    return {name: _column_sql(log, found, name, "e.") for name, found in columns.items()}
 
 
-def _matches(matcher: Matcher | None, combos: pd.DataFrame) -> np.ndarray:
-    """Which (activity key, activity, level) combinations a matcher accepts."""
+def _match_columns(log: EventLog, flat: list[tuple[Pathway, Rule, str | None]]
+                   ) -> dict[str, str]:
+    """The log's column for every other column a matcher names (name → column).
+
+    A name is found as written, else case-insensitively. ``urgency`` is also
+    found under the names hospital extracts give it (``Hastegrad``, ...; see
+    :data:`~pathways.analyse.measures.stays.URGENCY_COLUMNS`), and without
+    any such column it is read from the admission's activity alone (``''``).
+
+    Raises
+    ------
+    RuleFileError
+        When a rule names a column the log does not have: the message names
+        the rule file, the rule, the key and the log's columns.
+    """
+    present = log.columns()
+    lower = {c.lower(): c for c in present}
+    found: dict[str, str] = {}
+    for pathway, rule, _ in flat:
+        for role in _ROLES:
+            matcher = getattr(rule, role)
+            for name, _ in (matcher.columns if matcher is not None else ()):
+                if name in found:
+                    continue
+                column = name if name in present else lower.get(name.lower())
+                if column is None and name.lower() == "urgency":
+                    column = next((lower[c] for c in URGENCY_COLUMNS if c in lower), "")
+                if column is None:
+                    usable = ", ".join(c for c in present if c.lower() not in _HIDDEN)
+                    raise RuleFileError(
+                        f"{pathway.path or pathway.name}, rule {rule.id!r}: '{role}' "
+                        f"names the column {name!r}, which this log does not have. "
+                        f"Columns of the log: {usable}. Name one of them, or remove "
+                        f"{name!r} from the rule.")
+                found[name] = column
+    return found
+
+
+#: Columns left out of the list in a missing-column message (internal ones).
+_HIDDEN = {"ts_us", "end_us", "event_idx", "row_no", "next_activity", "next_care_level",
+           "next_resource", "next_ts_us", "activity_key", "level_raw"}
+
+
+def _column_sql(log: EventLog, column: str, name: str, prefix: str) -> str:
+    """SQL for a matched column's value: trimmed, lower case, '' when empty.
+
+    ``urgency`` is read in one vocabulary, so ``urgency: akutt`` finds
+    «Ø-hjelp» and «akutt» alike: emergency words become ``akutt``, elective
+    ones ``planlagt``; an admission without a value takes it from its
+    activity's role (``admission_emergency``, ``admission_elective``).
+    """
+    value = (f"coalesce(lower(trim(CAST({prefix}{quote_identifier(column)} AS VARCHAR))), "
+             "'')" if column else "''")
+    if name.lower() != "urgency":
+        return value
+    emergency = ", ".join(f"'{sql_text(w)}'" for w in EMERGENCY_WORDS)
+    elective = ", ".join(f"'{sql_text(w)}'" for w in ELECTIVE_WORDS)
+    return (f"CASE WHEN {value} IN ({emergency}) THEN 'akutt' "
+            f"WHEN {value} IN ({elective}) THEN 'planlagt' "
+            f"WHEN {value} <> '' THEN {value} "
+            f"WHEN {prefix}activity_role = 'admission_emergency' THEN 'akutt' "
+            f"WHEN {prefix}activity_role = 'admission_elective' THEN 'planlagt' "
+            "ELSE '' END")
+
+
+def _rule_value(name: str, value: str) -> str:
+    """A matcher's value as :func:`_column_sql` reads the column (urgency words)."""
+    word = value.strip().lower()
+    if name.lower() == "urgency":
+        if word in EMERGENCY_WORDS:
+            return "akutt"
+        if word in ELECTIVE_WORDS:
+            return "planlagt"
+    return word
+
+
+def _matches(matcher: Matcher | None, combos: pd.DataFrame,
+             names: list[str]) -> np.ndarray:
+    """Which combinations of activity, level and other columns a matcher accepts."""
     accepted = np.full(len(combos), matcher is not None)
     if matcher is None:
         return accepted
@@ -467,44 +569,169 @@ def _matches(matcher: Matcher | None, combos: pd.DataFrame) -> np.ndarray:
         accepted &= (combos["act_key"].isin(keys) | combos["act_raw"].isin(raws)).to_numpy()
     if matcher.levels:
         accepted &= combos["level"].isin(list(matcher.levels)).to_numpy()
+    for name, values in matcher.columns:
+        wanted = [_rule_value(name, v) for v in values]
+        accepted &= combos[f"col_{names.index(name)}"].isin(wanted).to_numpy()
     return accepted
 
 
-def _match(log: EventLog, events: str, end_us: int, restricted: bool) -> None:
-    """Materialise ``_br_hits``, ``_br_trig`` (one row per trigger) and ``_br_forbid``.
+def _register_days(log: EventLog, flat: list[tuple[Pathway, Rule, str | None]]) -> None:
+    """Local calendar days for ``calendar: true`` and day-precision events.
 
-    ``_br_hits`` holds each (rule, event) that a matcher of the rule names.
-    For an expect rule, the first *other* expected event at or after a
-    trigger's time is found with windows in file order (``event_idx``: within
-    a case, time then file row, so no need to sort by time): the first
-    expected event after the trigger (its time ``next_us`` and its
-    ``next_idx``), and the last expected time before it (``prev_us``), which,
-    when equal to the trigger's time, is an expected event at the same time
-    earlier in the file. ``_br_trig`` keeps ``expect_us`` (the first
-    candidate's time) and ``expect_idx`` (that candidate's ``event_idx`` when
-    it comes after the trigger in the file, always so for a ``late`` break;
-    NULL when it is at the same time earlier in the file, which is ``met``).
-    ``unless`` and ``forbid`` events only count inside the window, so they
-    are joined.
+    Two small tables, so that the analyses find local dates with equi-joins
+    on integers, the same on DuckDB and Spark: ``_br_zone`` gives, per UTC
+    day (``utc_day``: microseconds since the epoch divided by a day, rounded
+    down), the zone's offset at its start (``offset_a``), the instant it
+    changes within that day (``switch_us``; the day's end when it does not)
+    and the offset after (``offset_b``); ``_br_days`` gives, per local day
+    (``day_no``: local time as microseconds since the epoch divided by a day),
+    the instant its first local moment begins (``midnight_us``). They span
+    the triggers' days and their longest window.
+    """
+    low, high = log.engine.query(
+        "SELECT min(ts_us) AS lo, max(ts_us) AS hi FROM _br_hits WHERE is_after = 1"
+    ).iloc[0]
+    zone = log.report.timezone
+    if pd.isna(low):
+        low = high = 0
+    first, last = int(low) // DAY_US - 1, int(high) // DAY_US + 1
+    utc_day = np.arange(first, last + 1, dtype="int64")
+    offset_a = _offsets_us(utc_day * DAY_US, zone)
+    offset_b = _offsets_us(utc_day * DAY_US + DAY_US - 1, zone)
+    switch_us = utc_day * DAY_US + DAY_US
+    changed = np.flatnonzero(offset_a != offset_b)
+    if len(changed):  # the minute of the change, on the few days that have one
+        minutes = (utc_day[changed, None] * DAY_US
+                   + np.arange(1440, dtype="int64")[None, :] * 60_000_000)
+        after = _offsets_us(minutes.ravel(), zone).reshape(minutes.shape)
+        first_after = np.argmax(after == offset_b[changed, None], axis=1)
+        switch_us[changed] = minutes[np.arange(len(changed)), first_after]
+    log.engine.register("_br_zone", pd.DataFrame({
+        "utc_day": utc_day, "offset_a": offset_a, "switch_us": switch_us,
+        "offset_b": offset_b}))
+    longest = max((-(-r.within_us // DAY_US) for _, r, _ in flat), default=0)
+    day_no = np.arange(first - 1, last + longest + 3, dtype="int64")
+    naive = pd.DatetimeIndex(pd.to_datetime(day_no * DAY_US, unit="us"))
+    local = naive.tz_localize(zone_info(zone).key, ambiguous=np.ones(len(day_no), bool),
+                              nonexistent="shift_forward")
+    log.engine.register("_br_days", pd.DataFrame({
+        "day_no": day_no, "midnight_us": local.as_unit("us").asi8.astype("int64")}))
+
+
+def _offsets_us(instants_us: np.ndarray, zone: str) -> np.ndarray:
+    """The zone's offset from UTC (local minus UTC) at instants, in microseconds."""
+    utc = pd.DatetimeIndex(pd.to_datetime(instants_us, unit="us", utc=True))
+    local = utc.tz_convert(zone_info(zone).key).tz_localize(None).as_unit("us")
+    return local.asi8.astype("int64") - utc.tz_localize(None).as_unit("us").asi8
+
+
+def _match(log: EventLog, events: str, end_us: int, restricted: bool,
+           columns: dict[str, str], flat: list[tuple[Pathway, Rule, str | None]]) -> None:
+    """Materialise ``_br_hits``, ``_br_start``, ``_br_trig`` and ``_br_forbid``.
+
+    ``_br_hits`` holds each (rule, event) that a matcher of the rule names,
+    with ``is_day`` (the event's time is known only to the day).
+    ``_br_start`` holds every trigger's ``start_us`` (where its candidates
+    begin: its time, ``from: -12h`` before it, or the admission of the stay
+    it ends) and its local day ``day_no``.
+
+    For an expect rule without ``from``, the first *other* expected event at
+    or after a trigger's time is found with windows in file order
+    (``event_idx``: within a case, time then file row, so no need to sort by
+    time): the first expected event after the trigger (its time ``next_us``
+    and its ``next_idx``), and the last expected time before it (``prev_us``),
+    which, when equal to the trigger's time, is an expected event at the same
+    time earlier in the file. With ``from``, candidates before the trigger
+    count too, and the first comes from a join (``_br_first``). ``_br_trig``
+    keeps ``expect_us`` (the first candidate's time) and ``expect_idx`` (that
+    candidate's ``event_idx``; NULL when it is at the trigger's time earlier
+    in the file, which is ``met``). ``unless`` and ``forbid`` events only
+    count inside the window, so they are joined.
+
+    A candidate is in the window when it is no later than ``deadline_us``:
+    trigger + ``within`` in real time, or, for a calendar rule or a trigger
+    known only to the day, the end of the local day ``within`` days after the
+    trigger's (``cal_deadline_us``). A candidate known only to the day is
+    judged against ``cal_deadline_us`` whatever the rule.
     """
     cohort_join = """
         JOIN _br_rules r ON r.rule_no = c.rule_no
         LEFT JOIN (SELECT DISTINCT case_id, cohort FROM case_cohorts) k
                ON k.case_id = e.case_id AND k.cohort = r.cohort
         WHERE r.cohort IS NULL OR k.case_id IS NOT NULL""" if restricted else ""
+    column_join = "".join(f" AND c.col_{i} = {sql}"
+                          for i, sql in enumerate(columns.values()))
+    is_day = ("CASE WHEN lower(e.time_precision) = 'day' THEN 1 ELSE 0 END"
+              if "time_precision" in log.columns() else "0")
     log.engine.materialize("_br_hits", f"""
-        SELECT c.rule_no, e.case_id, e.event_idx, e.ts_us,
+        SELECT c.rule_no, e.case_id, e.event_idx, e.ts_us, {is_day} AS is_day,
                c.is_after, c.is_expect, c.is_forbid, c.is_unless
         FROM {events} e JOIN _br_match c
           ON c.act_key = lower(e.activity_key) AND c.act_raw = lower(e.activity)
-         AND c.level = coalesce(e.care_level, '')
+         AND c.level = coalesce(e.care_level, ''){column_join}
         {cohort_join}
+    """)
+    _register_days(log, flat)
+    admission = any(r.from_admission for _, r, _ in flat)
+    if admission:
+        log.engine.materialize("_br_stays", f"""
+            SELECT case_id, admit_us, discharge_us FROM ({stays_sql(log)}) s
+        """)
+    adm_cte = """, adm AS (
+            SELECT a.rule_no, a.case_id, a.event_idx, min(s.admit_us) AS admit_us
+            FROM a JOIN _br_stays s ON s.case_id = a.case_id AND s.admit_us <= a.ts_us
+             AND (s.discharge_us IS NULL OR s.discharge_us >= a.ts_us)
+            WHERE a.from_adm = 1
+            GROUP BY a.rule_no, a.case_id, a.event_idx
+        )""" if admission else ""
+    adm_join = ("LEFT JOIN adm ON adm.rule_no = a.rule_no AND adm.case_id = a.case_id "
+                "AND adm.event_idx = a.event_idx") if admission else ""
+    admit_us = "adm.admit_us" if admission else "NULL"
+    day = "86400000000.0"
+    log.engine.materialize("_br_start", f"""
+        WITH a AS (
+            SELECT h.rule_no, h.case_id, h.event_idx, h.ts_us, h.is_day,
+                   r.start_us AS before_us, r.from_adm,
+                   CAST(floor(CAST(h.ts_us AS DOUBLE) / {day}) AS BIGINT) AS utc_day
+            FROM _br_hits h JOIN _br_rules r ON r.rule_no = h.rule_no
+            WHERE h.is_after = 1
+        ){adm_cte}
+        SELECT a.rule_no, a.case_id, a.event_idx, a.ts_us, a.is_day,
+               CASE WHEN a.from_adm = 1 THEN coalesce({admit_us}, a.ts_us)
+                    ELSE a.ts_us - a.before_us END AS start_us,
+               CAST(floor(CAST(a.ts_us + CASE WHEN a.ts_us >= z.switch_us
+                                              THEN z.offset_b ELSE z.offset_a END
+                               AS DOUBLE) / {day}) AS BIGINT) AS day_no
+        FROM a JOIN _br_zone z ON z.utc_day = a.utc_day
+        {adm_join}
+    """)
+    log.engine.materialize("_br_first", """
+        WITH tr AS (
+            SELECT b.* FROM _br_start b JOIN _br_rules r ON r.rule_no = b.rule_no
+            WHERE r.is_forbid = 0 AND r.window_no = r.rule_no
+              AND (r.start_us > 0 OR r.from_adm = 1)
+        ), c AS (
+            SELECT tr.rule_no, tr.case_id, tr.event_idx, x.ts_us AS expect_us,
+                   x.event_idx AS expect_idx,
+                   row_number() OVER (PARTITION BY tr.rule_no, tr.case_id, tr.event_idx
+                                      ORDER BY x.ts_us, x.event_idx) AS rn
+            FROM tr JOIN _br_hits x ON x.rule_no = tr.rule_no AND x.case_id = tr.case_id
+            WHERE x.is_expect = 1 AND x.event_idx <> tr.event_idx
+              AND (x.ts_us >= tr.start_us OR x.event_idx > tr.event_idx)
+        )
+        SELECT tr.rule_no, tr.case_id, tr.event_idx, tr.ts_us, c.expect_us, c.expect_idx
+        FROM tr LEFT JOIN c ON c.rule_no = tr.rule_no AND c.case_id = tr.case_id
+         AND c.event_idx = tr.event_idx AND c.rn = 1
     """)
     # Within a case, event_idx already is (time, file row) order: the windows
     # sort by it alone.
     order = "PARTITION BY h.rule_no, h.case_id ORDER BY h.event_idx ROWS BETWEEN"
     expected_us = "CASE WHEN h.is_expect = 1 THEN h.ts_us END"
     expected_idx = "CASE WHEN h.is_expect = 1 THEN h.event_idx END"
+    # A candidate known only to the day is judged by its day.
+    pair_deadline = "CASE WHEN x.is_day = 1 THEN d.cal_deadline_us ELSE d.deadline_us END"
+    in_window = (f"x.event_idx <> d.event_idx AND (x.ts_us >= d.start_us "
+                 f"OR x.event_idx > d.event_idx) AND x.ts_us <= {pair_deadline}")
     # The window sees the triggers and, of the expected events, only those at
     # or after the case's first trigger: an earlier one is no trigger's
     # candidate (nor at its time), and dropping them halves the rows to sort.
@@ -512,6 +739,7 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool) -> None:
         WITH w AS (
             SELECT h.* FROM _br_hits h JOIN _br_rules r ON r.rule_no = h.rule_no
             WHERE r.is_forbid = 0 AND r.window_no = r.rule_no
+              AND r.start_us = 0 AND r.from_adm = 0
               AND (h.is_after = 1 OR h.is_expect = 1)
         ), first_trig AS (
             SELECT rule_no, case_id, min(ts_us) AS first_us
@@ -535,36 +763,49 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool) -> None:
             FROM s JOIN _br_rules g ON g.window_no = s.rule_no AND g.is_forbid = 0
             WHERE s.is_after = 1
             UNION ALL
+            SELECT g.rule_no, f.case_id, f.event_idx, f.ts_us, f.expect_us, f.expect_idx
+            FROM _br_first f JOIN _br_rules g ON g.window_no = f.rule_no
+                                             AND g.is_forbid = 0
+            UNION ALL
             SELECT h.rule_no, h.case_id, h.event_idx, h.ts_us, NULL, NULL
             FROM _br_hits h JOIN _br_rules r ON r.rule_no = h.rule_no
             WHERE r.is_forbid = 1 AND h.is_after = 1
         ), d AS (
-            SELECT t.*, r.is_forbid, t.ts_us + r.within_us AS deadline_us
+            SELECT t.*, r.is_forbid, r.window_no, b.start_us, b.is_day,
+                   m.midnight_us - 1 AS cal_deadline_us,
+                   CASE WHEN r.calendar = 1 OR b.is_day = 1 THEN m.midnight_us - 1
+                        ELSE t.ts_us + r.within_us END AS deadline_us
             FROM t JOIN _br_rules r ON r.rule_no = t.rule_no
+            JOIN _br_start b ON b.rule_no = r.window_no AND b.case_id = t.case_id
+             AND b.event_idx = t.event_idx
+            JOIN _br_days m ON m.day_no = b.day_no + r.within_days + 1
         ), u AS (
             SELECT d.rule_no, d.case_id, d.event_idx
             FROM d JOIN _br_hits x ON x.rule_no = d.rule_no AND x.case_id = d.case_id
-            WHERE x.is_unless = 1 AND x.event_idx <> d.event_idx
-              AND x.ts_us >= d.ts_us AND x.ts_us <= d.deadline_us
+            WHERE x.is_unless = 1 AND {in_window}
             GROUP BY d.rule_no, d.case_id, d.event_idx
+        ), e AS (
+            SELECT d.*, CASE WHEN x.is_day = 1 THEN d.cal_deadline_us
+                             ELSE d.deadline_us END AS expect_deadline_us
+            FROM d LEFT JOIN _br_hits x ON x.rule_no = d.window_no
+             AND x.case_id = d.case_id AND x.event_idx = d.expect_idx
         )
-        SELECT d.*, CASE
+        SELECT e.*, CASE
             WHEN u.rule_no IS NOT NULL THEN 'excused'
-            WHEN d.is_forbid = 1 THEN 'forbid'
-            WHEN d.expect_us <= d.deadline_us THEN 'met'
-            WHEN d.expect_us IS NOT NULL THEN 'late'
-            WHEN d.deadline_us <= {int(end_us)} THEN 'missing'
+            WHEN e.is_forbid = 1 THEN 'forbid'
+            WHEN e.expect_us <= e.expect_deadline_us THEN 'met'
+            WHEN e.expect_us IS NOT NULL THEN 'late'
+            WHEN e.deadline_us <= {int(end_us)} THEN 'missing'
             ELSE 'open' END AS outcome
-        FROM d LEFT JOIN u
-          ON u.rule_no = d.rule_no AND u.case_id = d.case_id AND u.event_idx = d.event_idx
+        FROM e LEFT JOIN u
+          ON u.rule_no = e.rule_no AND u.case_id = e.case_id AND u.event_idx = e.event_idx
     """)
-    log.engine.materialize("_br_forbid", """
-        SELECT t.rule_no, t.case_id, t.event_idx AS trig_idx, f.event_idx AS ev_idx,
-               f.ts_us AS ev_us
-        FROM _br_trig t JOIN _br_hits f
-          ON f.rule_no = t.rule_no AND f.case_id = t.case_id
-        WHERE t.outcome = 'forbid' AND f.is_forbid = 1 AND f.event_idx <> t.event_idx
-          AND f.ts_us >= t.ts_us AND f.ts_us <= t.deadline_us
+    log.engine.materialize("_br_forbid", f"""
+        SELECT d.rule_no, d.case_id, d.event_idx AS trig_idx, x.event_idx AS ev_idx,
+               x.ts_us AS ev_us
+        FROM _br_trig d JOIN _br_hits x
+          ON x.rule_no = d.rule_no AND x.case_id = d.case_id
+        WHERE d.outcome = 'forbid' AND x.is_forbid = 1 AND {in_window}
     """)
 
 
@@ -728,8 +969,8 @@ def _breaks_table(log: EventLog, events: str,
         "rule_no": np.arange(len(flat), dtype="int64"),
         "head": pd.Series([(r.title.get(lang) if r.title else r.id) + ": "
                            for _, r, _ in flat], dtype="string"),
-        "within_words": pd.Series([_within_words(r.within, lang) for _, r, _ in flat],
-                                  dtype="string"),
+        "within_words": pd.Series([_within_words(r.within, lang, calendar=r.calendar)
+                                   for _, r, _ in flat], dtype="string"),
         "expected": pd.Series([(r.expect or r.forbid or r.after).describe(lang)
                                for _, r, _ in flat], dtype="string"),
     }))
@@ -821,8 +1062,12 @@ _UNIT_WORDS = {
 }
 
 
-def _within_words(within: str, lang: str) -> str:
-    """``14d`` → ``14 døgn`` / ``14 days``."""
+_CALENDAR_WORDS = {"nb": " (kalenderdager)", "en": " (calendar days)"}
+
+
+def _within_words(within: str, lang: str, *, calendar: bool = False) -> str:
+    """``14d`` → ``14 døgn`` / ``14 days``; ``(kalenderdager)`` after a calendar window."""
     number, unit = int(within.strip()[:-1]), within.strip()[-1]
     singular, plural = _UNIT_WORDS[lang][unit]
-    return f"{number} {singular if number == 1 else plural}"
+    suffix = _CALENDAR_WORDS[lang] if calendar else ""
+    return f"{number} {singular if number == 1 else plural}{suffix}"

@@ -23,6 +23,7 @@ node by node, so no value is ever constructed by anything but the safe loader.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -71,8 +72,34 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _PATHWAY_KEYS = ("pathway", "title", "cohort", "description", "source", "rules")
 _RULE_KEYS = ("id", "kind", "after", "expect", "forbid", "within", "unless",
-              "responsible", "title", "description", "source")
+              "from", "calendar", "responsible", "title", "description", "source")
 _MATCHER_KEYS = ("activity", "level")
+#: Columns a matcher cannot name: times, positions, the case, and the two that
+#: have keys of their own (``activity``, ``level``) in another form.
+_NOT_MATCHABLE = {
+    "case_id": "every rule is applied within one case",
+    "timestamp": "times are what 'within' and 'from' judge",
+    "end_timestamp": "times are what 'within' and 'from' judge",
+    "ts_us": "times are what 'within' and 'from' judge",
+    "end_us": "times are what 'within' and 'from' judge",
+    "event_idx": "it is a position, not a property of the event",
+    "row_no": "it is a position, not a property of the event",
+    "activity_key": "use 'activity' (aliases are resolved)",
+    "care_level": "use 'level'",
+    "next_activity": "it describes the next event",
+    "next_care_level": "it describes the next event",
+    "next_resource": "it describes the next event",
+    "next_ts_us": "it describes the next event",
+}
+_COLUMN_KEY = re.compile(r"^[^\s'\"`]+$")
+#: ``from: admission`` or a duration before the trigger such as ``-12h``.
+_FROM = re.compile(r"^\s*-\s*(\d+\s*[mhdw])\s*$")
+_FROM_HELP = ("'admission' (the start of the hospital stay the trigger ends) or a "
+              "duration before the trigger: a minus sign, a whole number and m, h, d "
+              "or w, such as -12h")
+#: The longest window or ``from`` taken: 20 years of days (longer ones cannot be
+#: meant, and would overflow microsecond arithmetic).
+_MAX_WINDOW_US = 7305 * 86_400_000_000
 _TEXT_KEYS = ("nb", "en")
 
 #: Quotation marks around names in messages, per language.
@@ -108,11 +135,17 @@ class Matcher:
         ``activity_key``.
     levels : tuple of str
         Level ids (a level may be written by id, label or alias).
+    columns : tuple of (str, tuple of str)
+        Other columns of the canonical log (``urgency``, ``source``,
+        ``organisation``, ...) and the values accepted in each, as the rule
+        wrote them; all given must match. Whether the log has such a column is
+        known only when the rule meets a log (:func:`pathways.breaks`).
     """
 
     activities: tuple[str, ...] = ()
     activity_keys: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()
+    columns: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def describe(self, lang: str = "nb") -> str:
         """The matcher in words, for messages: «A» eller «B» på fastlege."""
@@ -123,9 +156,10 @@ class Matcher:
         acts = f" {word_or} ".join(f"{left}{a}{right}" for a in self.activities)
         labels = [level_by_id()[lv].label(lang) for lv in self.levels]
         levels = f" {word_or} ".join(labels)
-        if acts and levels:
-            return f"{acts} {word_at} {levels}"
-        return acts or levels
+        text = f"{acts} {word_at} {levels}" if acts and levels else acts or levels
+        others = ", ".join(f"{name}: {f' {word_or} '.join(values)}"
+                           for name, values in self.columns)
+        return f"{text} ({others})" if text and others else text or others
 
 
 @dataclass(frozen=True)
@@ -134,6 +168,11 @@ class Rule:
 
     Exactly one of ``expect`` and ``forbid`` is set. ``within_us`` is the
     window in real elapsed microseconds; ``within`` is the text the file gave.
+    ``start`` is the ``from`` the file gave (None: the trigger's time);
+    ``start_us`` how long before the trigger the candidates begin (``from:
+    -12h``); ``from_admission`` whether they begin at the admission of the
+    hospital stay the trigger ends. ``calendar`` judges the window by local
+    calendar days.
     """
 
     id: str
@@ -149,6 +188,10 @@ class Rule:
     description: str | None = None
     source: str | None = None
     line: int = 0
+    start: str | None = None
+    start_us: int = 0
+    from_admission: bool = False
+    calendar: bool = False
 
 
 @dataclass(frozen=True)
@@ -418,14 +461,56 @@ class _Parser:
         texts = {k: self.string(keys[k][1], k, what) if k in keys else None
                  for k in ("responsible", "description", "source")}
         title = self.text(keys["title"][1], "title", what) if "title" in keys else None
-        return Rule(id=rule_id, kind=kind, within=within, within_us=parse_within(within),
-                    title=title, line=node.start_mark.line + 1, **matchers, **texts)
+        within_us = parse_within(within)
+        if within_us > _MAX_WINDOW_US:
+            raise self.fail(keys["within"][1], f"'within' of {what} is {within}, "
+                                               "longer than 20 years (7305 days). Give "
+                                               "a shorter window, such as 28d or 52w.")
+        return Rule(id=rule_id, kind=kind, within=within, within_us=within_us,
+                    title=title, line=node.start_mark.line + 1, **matchers, **texts,
+                    **self.start(keys, what),
+                    calendar=self.calendar(keys, within, what))
+
+    def start(self, keys: dict[str, tuple[yaml.Node, yaml.Node]],
+              what: str) -> dict[str, object]:
+        """``from``: where a rule's candidates begin (Rule's start fields)."""
+        if "from" not in keys:
+            return {}
+        node = keys["from"][1]
+        text = self.string(node, "from", what)
+        if text.lower() == "admission":
+            return {"start": "admission", "from_admission": True}
+        match = _FROM.match(text)
+        if match is None:
+            raise self.fail(node, f"'from' of {what} must be {_FROM_HELP}; got {text!r}.")
+        start_us = parse_within(match.group(1))
+        if start_us > _MAX_WINDOW_US:
+            raise self.fail(node, f"'from' of {what} is {text}, more than 20 years "
+                                  "(7305 days) before the trigger. Give a shorter time.")
+        return {"start": text, "start_us": start_us}
+
+    def calendar(self, keys: dict[str, tuple[yaml.Node, yaml.Node]], within: str,
+                 what: str) -> bool:
+        """``calendar: true``: whole local days; only for a ``within`` in d or w."""
+        if "calendar" not in keys:
+            return False
+        node = keys["calendar"][1]
+        value = str(node.value).strip().lower() if isinstance(node, yaml.ScalarNode) else ""
+        if value not in ("true", "false", "yes", "no"):
+            raise self.fail(node, f"'calendar' of {what} must be true or false; "
+                                  f"got {value or 'a list or mapping'!r}.")
+        if value in ("true", "yes") and within.strip()[-1] not in "dw":
+            raise self.fail(node, f"'calendar: true' of {what} counts whole days, so "
+                                  f"'within' must be in days or weeks (such as 1d or "
+                                  f"2w); got {within!r}.")
+        return value in ("true", "yes")
 
     def matcher(self, node: yaml.Node, key: str, what: str) -> Matcher:
         where = f"'{key}' of {what}"
-        keys = self.mapping(node, where, _MATCHER_KEYS)
-        if not keys:
-            raise self.fail(node, f"{where} is empty; give 'activity' and/or 'level'.")
+        keys, others = self.matcher_keys(node, where)
+        if not keys and not others:
+            raise self.fail(node, f"{where} is empty; give 'activity' and/or 'level' "
+                                  "(or another column of the log, such as urgency).")
         activities = (self.strings(keys["activity"][1], "activity", where)
                       if "activity" in keys else ())
         levels: list[str] = []
@@ -440,8 +525,49 @@ class _Parser:
                                                 "a label or an alias.")
                 levels.append(level)
         keys_resolved = tuple(resolve_activity(a, self.vocabulary) for a in activities)
+        columns = tuple((name, self.strings(value, name, where))
+                        for name, value in others.items())
         return Matcher(activities=activities, activity_keys=keys_resolved,
-                       levels=tuple(dict.fromkeys(levels)))
+                       levels=tuple(dict.fromkeys(levels)), columns=columns)
+
+    def matcher_keys(self, node: yaml.Node, where: str
+                     ) -> tuple[dict[str, tuple[yaml.Node, yaml.Node]],
+                                dict[str, yaml.Node]]:
+        """A matcher's ``activity``/``level`` keys, and the other columns it names.
+
+        Any column of the canonical log may be named (DESIGN §4); whether the
+        log has it is checked when the rule meets a log. Keys that cannot be a
+        column, columns that cannot be matched and near-misses of ``activity``
+        and ``level`` (``activty``) are refused here.
+        """
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, f"{where} must be a mapping of keys (activity, level, "
+                                  "or another column of the log).")
+        plain = yaml.MappingNode(node.tag, [(k, v) for k, v in node.value
+                                            if getattr(k, "value", None) in _MATCHER_KEYS],
+                                 start_mark=node.start_mark)
+        keys = self.mapping(plain, where, _MATCHER_KEYS)
+        others: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            name = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if name in _MATCHER_KEYS:
+                continue
+            allowed = "allowed keys: activity, level, or another column of the log"
+            if not isinstance(name, str) or not _COLUMN_KEY.match(name):
+                raise self.fail(key_node, f"key {name!r} in {where} is not a column "
+                                          f"name; {allowed}.")
+            near = difflib.get_close_matches(name.lower(), _MATCHER_KEYS, n=1, cutoff=0.75)
+            if near:
+                raise self.fail(key_node, f"unknown key {name!r} in {where}; did you "
+                                          f"mean {near[0]!r}? {allowed[0].upper()}"
+                                          f"{allowed[1:]}.")
+            if name.lower() in _NOT_MATCHABLE:
+                raise self.fail(key_node, f"{where} cannot match on {name!r}: "
+                                          f"{_NOT_MATCHABLE[name.lower()]}.")
+            if name in others:
+                raise self.fail(key_node, f"key {name!r} appears twice in {where}.")
+            others[name] = value_node
+        return keys, others
 
 
 def _rule_name(node: yaml.Node, number: int) -> str:

@@ -168,12 +168,15 @@ def test_unknown_level(tmp_path):
 
 def test_unknown_matcher_key(tmp_path):
     message = error(tmp_path, GOOD.replace("{activity: Død}", "{activty: Død}"))
+    # any column of the log may be named (DESIGN §4), but a near-miss of
+    # 'activity' or 'level' is a typo, refused before any log is read
     assert "line 18: unknown key 'activty' in 'unless' of rule 'reinnleggelse-28d'; " \
-           "allowed keys: activity, level." in message
+           "did you mean 'activity'? Allowed keys: activity, level, or another " \
+           "column of the log." in message
 
 
 def test_empty_matcher_and_empty_list(tmp_path):
-    assert "is empty; give 'activity' and/or 'level'" in error(
+    assert "is empty; give 'activity' and/or 'level' (or another column" in error(
         tmp_path, GOOD.replace("{activity: Død}", "{}"))
     assert "must be a text or a non-empty list" in error(
         tmp_path, GOOD.replace("{activity: Død}", "{activity: []}"))

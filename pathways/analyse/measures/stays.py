@@ -129,6 +129,16 @@ def _stays_from_levels(log: EventLog) -> str:
     """
 
 
+def stays_sql(log: EventLog) -> str:
+    """SQL for the hospital stays as every measure finds them (module docstring).
+
+    Columns: ``case_id``, ``stay_no``, ``admit_us``, ``discharge_us`` (NULL
+    while open), ``end_role``, ``urgency``, ``municipality``, ``hospital``.
+    Rules with ``from: admission`` (:mod:`pathways.analyse.breaks`) use it.
+    """
+    return _stays_from_roles(log) if _has_roles(log) else _stays_from_levels(log)
+
+
 def materialize_stays(log: EventLog) -> str:
     """Materialise the hospital stays as table ``_m_stays``; return where they came from.
 
