@@ -37,6 +37,10 @@ Steps (each a child process):
 ``duckdb``
     Hand-written queries for the same (LEAD over the case window, materialised,
     then aggregated), from the raw events loaded from Parquet (untimed).
+``pathways_compare``
+    All the measures (``pathways measures``), then ``pathways.compare(log,
+    by="municipality")`` on the saved log: the comparison's target is 1.5×
+    the measures' time (issue 16).
 ``pathways_cli_breaks``
     The whole ``pathways breaks LOG.parquet --pathway`` ×4 command, for its
     peak memory.
@@ -188,6 +192,19 @@ def step_pathways(paths: dict[str, Path]) -> Timings:
     return timings
 
 
+def step_pathways_compare(paths: dict[str, Path]) -> Timings:
+    """Issue 16's target: ``compare --by municipality`` against all the measures."""
+    import pathways
+    from pathways.analyse.measures import all_measures
+
+    log = pathways.read(paths["db"])
+    timings: Timings = {}
+    _timed(timings, "all measures", lambda: all_measures(log))
+    _timed(timings, "compare by municipality",
+           lambda: pathways.compare(log, by="municipality"))
+    return timings
+
+
 def step_pm4py(paths: dict[str, Path]) -> Timings:
     import pandas as pd
     import pm4py
@@ -279,6 +296,7 @@ STEPS: dict[str, Callable[[dict[str, Path]], Timings]] = {
     "duckdb_read_csv": step_duckdb_read_csv,
     "pathways_read_parquet": step_pathways_read_parquet,
     "pathways": step_pathways,
+    "pathways_compare": step_pathways_compare,
     "pm4py": step_pm4py,
     "duckdb": step_duckdb,
     "pathways_cli_breaks": step_pathways_cli_breaks,
@@ -347,6 +365,14 @@ def summarise(rows: list[dict[str, Any]], events: int, rules: int) -> list[dict[
             "pathways_over_duckdb": ours_s / dd if dd and ours_s else None,
         })
     out.append(_target(times, events, rules))
+    compare, measures = (times.get(("pathways_compare", op))
+                         for op in ("compare by municipality", "all measures"))
+    if compare and measures:  # issue 16: compare within 1.5× of measures
+        out.append({"size": events, "operation": "compare by municipality (vs all measures)",
+                    "pathways_s": compare, "reference_s": measures, "duckdb_s": None,
+                    "reference": "pathways measures", "estimated": False,
+                    "reference_over_pathways": measures / compare,
+                    "pathways_over_duckdb": None})
     return out
 
 
