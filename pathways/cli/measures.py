@@ -13,7 +13,7 @@ import click
 from pathways.cli.common import log_options, read_log, wrote
 from pathways.present.measure_tables import measure_table, shown_headline, source_text
 from pathways.present.messages import CATALOGUE
-from pathways.present.numbers import decimal_text, is_suppressed
+from pathways.present.numbers import decimal_text, interval_text, is_suppressed, share_interval
 from pathways.present.tables import Table
 
 if TYPE_CHECKING:
@@ -52,10 +52,19 @@ def format_headline(headline: Headline, lang: str, min_count: int) -> str:
     else:
         text = decimal_text(value, lang, 0)
     if count is not None and of is not None and headline.unit == "share":
-        return f"{text} ({_count(count, lang)} {w['of']} {_count(of, lang)})"
+        interval = interval_text(headline_interval(headline, min_count), lang)
+        return (f"{text} ({_count(count, lang)} {w['of']} {_count(of, lang)})"
+                + (f" [{interval}]" if interval else ""))
     if of is not None and headline.unit != "count":
         return f"{text} (n = {_count(of, lang)})"
     return text
+
+
+def headline_interval(headline: Headline, min_count: int) -> tuple[float, float] | None:
+    """The 95 % Wilson interval of a share headline, or None (not a share, or suppressed)."""
+    if headline.unit != "share" or headline.value is None:
+        return None
+    return share_interval(headline.count, headline.of, min_count)
 
 
 def _count(value: int | str, lang: str) -> str:
@@ -106,7 +115,11 @@ def _jsonable(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def measure_json(measure: Measure, min_count: int, *, show_cases: bool) -> dict[str, Any]:
-    """One measure as a JSON-ready object (small counts in the table as ``"<5"``)."""
+    """One measure as a JSON-ready object (small counts in the table as ``"<5"``).
+
+    A share headline carries ``lower95`` and ``upper95``, its 95 % Wilson
+    interval (null when its counts are suppressed).
+    """
     table = measure.table.astype(object).copy()
     for column in measure.count_columns:
         table[column] = [f"<{min_count}" if is_suppressed(int(v), min_count) else int(v)
@@ -130,11 +143,14 @@ def _shown(headline: Headline, min_count: int) -> dict[str, Any]:
     fields = dict(vars(headline))
     fields["value"], fields["count"], fields["of"] = shown_headline(
         headline.value, headline.count, headline.of, headline.unit, min_count)
+    if headline.unit == "share":
+        interval = headline_interval(headline, min_count)
+        fields["lower95"], fields["upper95"] = interval or (None, None)
     return fields
 
 
 CSV_COLUMNS = ("measure", "headline", "label", "value", "count", "of", "unit",
-               "reference_value", "reference_year", "reference_source")
+               "reference_value", "reference_year", "reference_source", "lower95", "upper95")
 
 
 def measures_csv(measures: list[Measure], lang: str, min_count: int) -> str:
@@ -150,9 +166,10 @@ def measures_csv(measures: list[Measure], lang: str, min_count: int) -> str:
         for key, h in m.summary.items():
             ref = refs.get(key)
             value, count, of = shown_headline(h.value, h.count, h.of, h.unit, min_count)
+            low, high = headline_interval(h, min_count) or (None, None)
             writer.writerow([m.name, key, h.label[lang], value, count, of, h.unit,
                              ref.value if ref else None, ref.year[lang] if ref else None,
-                             ref.source if ref else None])
+                             ref.source if ref else None, low, high])
     return buffer.getvalue()
 
 

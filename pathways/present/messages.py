@@ -375,6 +375,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "triggers": {"nb": "Vurderte utløsere", "en": "Judged triggers"},
     "n_breaks": {"nb": "Med brudd", "en": "Broken"},
     "rate": {"nb": "Rate", "en": "Rate"},
+    "interval95": {"nb": "95\u00a0% KI (%)", "en": "95% CI (%)"},
     "open_windows": {"nb": "Åpne vinduer", "en": "Open windows"},
     "late": {"nb": "For sent", "en": "Late"},
     "missing": {"nb": "Mangler", "en": "Missing"},
