@@ -27,6 +27,7 @@ from pathways.present.break_sections import BreaksContext, RunChartsContext
 from pathways.present.messages import LANGUAGES, Messages
 from pathways.present.more_sections import ConformanceContext, MeasuresContext
 from pathways.present.output import atomic_path, check_extension, check_writable
+from pathways.present.time_to_event import TimeToEventContext
 from pathways.present.sections import (
     LevelMapContext,
     MethodContext,
@@ -64,6 +65,8 @@ class ReportContext:
         The sections' contexts.
     breaks, runcharts, conformance, measures
         Sections 4, 5, 6b, and 7 with 8 (the reference figures).
+    time_to_event
+        The time to the built-in rules' expected events, by municipality.
     css, script : Markup
         The inlined stylesheet and table-sorting script.
     """
@@ -82,6 +85,7 @@ class ReportContext:
     runcharts: RunChartsContext
     conformance: ConformanceContext
     measures: MeasuresContext
+    time_to_event: TimeToEventContext = TimeToEventContext()  # noqa: RUF009 (frozen)
     css: Markup = Markup("")  # noqa: RUF009 (Markup is an immutable str)
     script: Markup = Markup("")  # noqa: RUF009
 
@@ -187,6 +191,7 @@ def build_context(
         run_charts_section,
     )
     from pathways.present.more_sections import conformance_section, measures_section
+    from pathways.present.time_to_event import builtin_results, time_to_event_section
     from pathways.progress import stage
 
     t = Messages(opts.lang)  # type: ignore[arg-type]
@@ -202,6 +207,8 @@ def build_context(
                   for p in result.pathways] or [conformance(log)]
     with stage("Measures"):
         measures = measures_section(all_measures(log), t, opts)
+    with stage("Time to event"):
+        curves = time_to_event_section(builtin_results(log, min_count=opts.min_count), t, opts)
     titles = {p.name: p.title.get(opts.lang) for p in result.pathways}
     counted = break_status(result, outcomes, opts, timezone=log.report.timezone)
     with stage("Summary, level map, transitions and variants"):
@@ -221,6 +228,7 @@ def build_context(
         variants=variants,
         conformance=conformance_section(checks, t, opts, titles),
         measures=measures,
+        time_to_event=curves,
         method=method_section(log, t, opts),
         css=Markup(static.joinpath("report.css").read_text("utf-8")),
         script=Markup(static.joinpath("sort.js").read_text("utf-8")),

@@ -195,11 +195,14 @@ def time_to_event_csv_rows(result: TimeToEvent, lang: str, min_count: int,
     return rows
 
 
-def curve_chart(result: TimeToEvent, chart_id: str, lang: str) -> str | None:
+def curve_chart(result: TimeToEvent, chart_id: str, lang: str,
+                title: str | None = None) -> str | None:
     """The cumulative incidence (Aalen–Johansen) of each group with a curve, as SVG.
 
     None when no group has a curve. The whole is drawn black; at most
-    :data:`MAX_CURVES` curves (the whole and the largest groups).
+    :data:`MAX_CURVES` curves (the whole and the largest groups). The time
+    axis ends where 95 % of the observed events have happened, so a few very
+    late events do not squeeze the curves into a corner.
     """
     t = Messages(lang)  # type: ignore[arg-type]
     shown = result.groups[result.groups["curve"]]
@@ -221,12 +224,16 @@ def curve_chart(result: TimeToEvent, chart_id: str, lang: str) -> str | None:
                       color=_COLOURS[k % len(_COLOURS)], linewidth=2 if k == 0 else 1.2,
                       label=_group_name(name, lang))
         axes.set_ylim(0, 1)
-        axes.set_xlim(left=0)
+        events = result.durations.loc[result.durations["outcome"] == "event", "hours"]
+        if len(events):
+            axes.set_xlim(0, max(float(events.quantile(0.95)), 1.0) / per)
+        else:
+            axes.set_xlim(left=0)
         axes.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
         axes.set_xlabel(t(f"tte_axis_{unit}"))
         axes.set_ylabel(t("tte_axis_share"))
         axes.legend(loc="lower right", frameon=False, fontsize=8)
-    return figure_svg(figure, chart_id, title_text(result, lang))
+    return figure_svg(figure, chart_id, title or title_text(result, lang))
 
 
 @dataclass(frozen=True)
@@ -260,8 +267,8 @@ def time_to_event_section(results: list[tuple[str, TimeToEvent]], t: Messages,
     for key, result in results:  # three curves
         if not len(result.durations):
             continue
-        chart = curve_chart(result, f"tte-{key}", opts.lang)
         heading = t(f"tte_{key}")
+        chart = curve_chart(result, f"tte-{key}", opts.lang, heading)
         views.append(CurveView(heading=heading, chart=Markup(chart) if chart else None,
                                table=groups_table(result, opts.lang, opts.min_count,
                                                   caption=heading)))
