@@ -437,6 +437,6 @@ def _fit_groups(table: pd.DataFrame, min_count: int) -> tuple[pd.DataFrame, pd.D
 
 
 def _inf_to_nan(values: pd.Series) -> pd.Series:
-    """lifelines gives ``inf`` for a median (or bound) the curve never reaches: NaN here."""
+    """A median (or bound) the curve never reaches: ``inf`` from lifelines, NaN here."""
     numbers = pd.to_numeric(values, errors="coerce").astype(float)
     return numbers.where(np.isfinite(numbers), np.nan)

@@ -161,7 +161,6 @@ def _summary_text(summary: pd.DataFrame, end: str, lang: str) -> str:
     and excused triggers.
     """
     from pathways.present.messages import CATALOGUE
-
     from pathways.present.numbers import interval_text, share_interval
 
     en = lang == "en"

@@ -216,8 +216,8 @@ def breaks_section(result: object, outcomes: pd.DataFrame, t: Messages,
 
     by_rule = Table(t("by_rule"), [
         Column(t("pathway")), Column(t("rule")), Column(t("kind")),
-        *_rate_columns(t), Column(t("late"), True), Column(t("missing"), True), Column(t("occurred"), True),
-        Column(t("open_windows"), True)], note=t("m_rates"))
+        *_rate_columns(t), Column(t("late"), True), Column(t("missing"), True),
+        Column(t("occurred"), True), Column(t("open_windows"), True)], note=t("m_rates"))
     for i, row in enumerate(summary.itertuples(index=False)):
         by_rule.rows.append([
             Cell(row.pathway), Cell(f"{row.title} ({row.rule_id})"),

@@ -27,7 +27,6 @@ from pathways.present.break_sections import BreaksContext, RunChartsContext
 from pathways.present.messages import LANGUAGES, Messages
 from pathways.present.more_sections import ConformanceContext, MeasuresContext
 from pathways.present.output import atomic_path, check_extension, check_writable
-from pathways.present.time_to_event import TimeToEventContext
 from pathways.present.sections import (
     LevelMapContext,
     MethodContext,
@@ -41,6 +40,7 @@ from pathways.present.sections import (
     transitions_section,
     variants_section,
 )
+from pathways.present.time_to_event import TimeToEventContext
 
 __all__ = ["ReportContext", "render_report", "report"]
 
