@@ -43,6 +43,8 @@ _API = {
     "Comparison": "pathways.analyse.compare",
     "write_compare": "pathways.present.compare",
     "timeline": "pathways.present.timeline",
+    "time_to_event": "pathways.analyse.time_to_event",
+    "TimeToEvent": "pathways.analyse.time_to_event",
     "report": "pathways.present.report",
     "simulate": "pathways.simulation",
     "write_export": "pathways.simulation",

@@ -52,6 +52,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("compare", "flow_changes"): "one row per pair of care levels (at most levels², a few "
                                  "hundred)",
     ("compare", "_two_groups"): "one pair of groups per indicator (tens of rows)",
+    ("time_to_event", "_fit_groups"): "one lifelines fit per group of index events "
+                                      "(municipalities, cohorts or periods: tens)",
     ("source_events", "_Context"): "a sources file's code tables (a few codes each) and "
                                    "at most 11 unknown codes listed in one error",
     ("sources", "load_sources"): "the extracts listed in a sources file (a handful)",

@@ -19,6 +19,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 _NUMERIC_COLUMNS = ("delay_hours",)
 
+#: Counts below this give no interval in the summary (the report's default limit).
+MIN_COUNT = 5
+
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path))
@@ -151,11 +154,14 @@ def _summary_text(summary: pd.DataFrame, end: str, lang: str) -> str:
     """One line per rule, in the report's terms (a few dozen rules at most).
 
     All triggers; of them the judged ones (not excused, window closed); the
-    judged ones with a break; the rate (broken / judged, as in the report);
+    judged ones with a break; the rate (broken / judged, as in the report)
+    with its 95 % Wilson interval (none when either count is below
+    :data:`MIN_COUNT`);
     the break rows when a forbid rule gives several per trigger; open windows
     and excused triggers.
     """
     from pathways.present.messages import CATALOGUE
+    from pathways.present.numbers import interval_text, share_interval
 
     en = lang == "en"
     lines = []
@@ -163,6 +169,10 @@ def _summary_text(summary: pd.DataFrame, end: str, lang: str) -> str:
         rate = "–" if pd.isna(row.rate) else f"{100 * row.rate:.1f} %"
         if not en:
             rate = rate.replace(".", ",")
+        interval = interval_text(share_interval(int(row.broken), int(row.evaluated),
+                                                MIN_COUNT), lang)
+        if interval:
+            rate = f"{rate} ({interval})"
         extra = "" if row.breaks == row.broken else (
             f" ({row.breaks} breaks)" if en else f" ({row.breaks} brudd)")
         parts = [f"{row.triggers} triggers" if en else f"{row.triggers} utløsere",

@@ -13,7 +13,7 @@ import click
 from pathways.cli.common import log_options, read_log, wrote
 from pathways.present.measure_tables import measure_table, shown_headline, source_text
 from pathways.present.messages import CATALOGUE
-from pathways.present.numbers import decimal_text, is_suppressed
+from pathways.present.numbers import decimal_text, interval_text, is_suppressed, share_interval
 from pathways.present.tables import Table
 
 if TYPE_CHECKING:
@@ -52,10 +52,19 @@ def format_headline(headline: Headline, lang: str, min_count: int) -> str:
     else:
         text = decimal_text(value, lang, 0)
     if count is not None and of is not None and headline.unit == "share":
-        return f"{text} ({_count(count, lang)} {w['of']} {_count(of, lang)})"
+        interval = interval_text(headline_interval(headline, min_count), lang)
+        return (f"{text} ({_count(count, lang)} {w['of']} {_count(of, lang)})"
+                + (f" [{interval}]" if interval else ""))
     if of is not None and headline.unit != "count":
         return f"{text} (n = {_count(of, lang)})"
     return text
+
+
+def headline_interval(headline: Headline, min_count: int) -> tuple[float, float] | None:
+    """The 95 % Wilson interval of a share headline, or None (not a share, or suppressed)."""
+    if headline.unit != "share" or headline.value is None:
+        return None
+    return share_interval(headline.count, headline.of, min_count)
 
 
 def _count(value: int | str, lang: str) -> str:
@@ -106,7 +115,11 @@ def _jsonable(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def measure_json(measure: Measure, min_count: int, *, show_cases: bool) -> dict[str, Any]:
-    """One measure as a JSON-ready object (small counts in the table as ``"<5"``)."""
+    """One measure as a JSON-ready object (small counts in the table as ``"<5"``).
+
+    A share headline carries ``lower95`` and ``upper95``, its 95 % Wilson
+    interval (null when its counts are suppressed).
+    """
     table = measure.table.astype(object).copy()
     for column in measure.count_columns:
         table[column] = [f"<{min_count}" if is_suppressed(int(v), min_count) else int(v)
@@ -130,17 +143,22 @@ def _shown(headline: Headline, min_count: int) -> dict[str, Any]:
     fields = dict(vars(headline))
     fields["value"], fields["count"], fields["of"] = shown_headline(
         headline.value, headline.count, headline.of, headline.unit, min_count)
+    if headline.unit == "share":
+        interval = headline_interval(headline, min_count)
+        fields["lower95"], fields["upper95"] = interval or (None, None)
     return fields
 
 
 CSV_COLUMNS = ("measure", "headline", "label", "value", "count", "of", "unit",
-               "reference_value", "reference_year", "reference_source")
+               "reference_value", "reference_year", "reference_source", "lower95", "upper95")
 
 
-def measures_csv(measures: list[Measure], lang: str, min_count: int) -> str:
+def measures_csv(measures: list[Measure], lang: str, min_count: int, *,
+                 extra_rows: list[list[Any]] | None = None) -> str:
     """Write the headlines of every measure as CSV rows, with the reference figure beside.
 
-    Small counts are written as ``<min_count`` and a share made from one is left empty.
+    Small counts are written as ``<min_count`` and a share made from one is left
+    empty. ``extra_rows`` (time-to-event medians) follow, in the same columns.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -150,9 +168,11 @@ def measures_csv(measures: list[Measure], lang: str, min_count: int) -> str:
         for key, h in m.summary.items():
             ref = refs.get(key)
             value, count, of = shown_headline(h.value, h.count, h.of, h.unit, min_count)
+            low, high = headline_interval(h, min_count) or (None, None)
             writer.writerow([m.name, key, h.label[lang], value, count, of, h.unit,
                              ref.value if ref else None, ref.year[lang] if ref else None,
-                             ref.source if ref else None])
+                             ref.source if ref else None, low, high])
+    writer.writerows(extra_rows or [])
     return buffer.getvalue()
 
 
@@ -174,10 +194,21 @@ def measures_csv(measures: list[Measure], lang: str, min_count: int) -> str:
               help="Only the cases of this cohort, e.g. kols: every measure counts them alone.")
 @click.option("--show-cases", is_flag=True,
               help="Include per-patient detail in JSON (confidential: taushetsbelagt).")
+@click.option("--time-to", "time_to", multiple=True, metavar="FROM:TO",
+              help="Time from each FROM event until the first TO event, with open windows "
+                   "censored and death competing (repeatable): activities, e.g. "
+                   "'Utskrivning:Fastlegekonsultasjon' (several with |), or a rule id such "
+                   "as kols/epikrise-1d. Without --only, only these are printed.")
+@click.option("--by", type=click.Choice(["municipality", "hospital", "cohort", "period"]),
+              help="With --time-to: a curve per group besides the whole.")
+@click.option("--until", metavar="DATE",
+              help="With --time-to: end of observation, e.g. 2025-12-31 (default: the "
+                   "latest time in the log).")
 @log_options
 def measures(log_path: Path, only: tuple[str, ...], fmt: str, lang: str,
              output: Path | None, min_count: int, readmission_days: tuple[int, ...],
-             cohort: str | None, show_cases: bool, **options: Any) -> None:
+             cohort: str | None, show_cases: bool, time_to: tuple[str, ...], by: str | None,
+             until: str | None, **options: Any) -> None:
     """Compute the break measures that need no pathway file, for LOG.
 
     Waiting at transitions, unit transitions, readmissions (28 days and 2
@@ -187,28 +218,50 @@ def measures(log_path: Path, only: tuple[str, ...], fmt: str, lang: str,
     definition and thresholds, its headline numbers with denominators and the
     white paper's reference figure beside ours.
 
+    With --time-to FROM:TO, the time from each FROM event until the case's
+    first TO event (Kaplan–Meier median with its 95 % interval, and counts of
+    events, deaths and windows still open), by --by group.
+
     Example:
 
         pathways measures eventlogs/sample.csv --only readmissions --readmission-days 30
+
+        pathways measures eventlogs/sample.csv --time-to kols/fastlege-14d --by municipality
     """
+    from pathways.analyse.breaks import parse_until
     from pathways.analyse.measures import all_measures, check_names
+    from pathways.analyse.time_to_event import parse_time_to, time_to_event
     from pathways.enrich.cohorts import cohort_log
     from pathways.present.output import check_writable, write_text
+    from pathways.present.time_to_event import (
+        time_to_event_csv_rows,
+        time_to_event_json,
+        time_to_event_text,
+    )
 
-    names = check_names(only or None)
+    names = check_names(only or None) if only or not time_to else []
+    for spec in time_to:  # a wrong FROM:TO or rule id fails before the log is read
+        parse_time_to(spec)
+    parse_until(until, options.get("timezone") or "Europe/Oslo")
     if output is not None:
         check_writable(output)
     log = cohort_log(read_log(log_path, options), cohort)
     extra = {"readmissions": {"extra_days": list(readmission_days)}} \
         if readmission_days and "readmissions" in names else {}
-    results = all_measures(log, only=names, options=extra)
+    results = all_measures(log, only=names, options=extra) if names else []
+    curves = [time_to_event(log, rule=spec, by=by, until=until,  # type: ignore[arg-type]
+                            min_count=min_count) for spec in time_to]
     if fmt == "json":
-        text = json.dumps([measure_json(m, min_count, show_cases=show_cases)
-                           for m in results], ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps([*(measure_json(m, min_count, show_cases=show_cases)
+                             for m in results),
+                           *(time_to_event_json(c, min_count) for c in curves)],
+                          ensure_ascii=False, indent=2) + "\n"
     elif fmt == "csv":
-        text = measures_csv(results, lang, min_count)
+        text = measures_csv(results, lang, min_count, extra_rows=[
+            row for c in curves for row in time_to_event_csv_rows(c, lang, min_count)])
     else:
-        text = "\n\n".join(measure_text(m, lang, min_count) for m in results) + "\n"
+        text = "\n\n".join([*(measure_text(m, lang, min_count) for m in results),
+                             *(time_to_event_text(c, lang, min_count) for c in curves)]) + "\n"
     if output is None:
         click.echo(text, nl=False)
     else:

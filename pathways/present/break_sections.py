@@ -31,7 +31,7 @@ from pathways.analyse.runchart import (
 )
 from pathways.present.charts import KIND_COLOUR, RunChartLine, bar_chart, run_chart
 from pathways.present.messages import Messages
-from pathways.present.numbers import pct_text, safe_rate
+from pathways.present.numbers import pct_text, range_text, safe_rate, share_interval
 from pathways.present.sections import ReportOptions, count_cell, level_name, table_note
 from pathways.present.suppression import Status, sum_line, suppress
 from pathways.present.tables import Cell, Column, Table
@@ -87,18 +87,24 @@ class BreaksContext:
 
 
 def _rate_columns(t: Messages) -> list[Column]:
-    return [Column(t("triggers"), True), Column(t("n_breaks"), True), Column(t("rate"), True)]
+    return [Column(t("triggers"), True), Column(t("n_breaks"), True), Column(t("rate"), True),
+            Column(t("interval95"), True)]
 
 
 def _rate_cells(evaluated: int, broken: int, opts: ReportOptions,
                 states: tuple[Status, Status] | None = None) -> list[Cell]:
-    """Triggers, breaks and the rate; no rate when either count is not shown."""
+    """Triggers, breaks, the rate and its 95 % Wilson interval.
+
+    No rate and no interval when either count is not shown.
+    """
     ev_state, br_state = states or ("shown", "shown")
     rate = safe_rate(broken, evaluated, opts.min_count)
     if "hidden" in (ev_state, br_state):
         rate = None
+    interval = None if rate is None else share_interval(broken, evaluated, opts.min_count)
     return [count_cell(evaluated, opts, ev_state), count_cell(broken, opts, br_state),
-            Cell(pct_text(rate, opts.lang, 1), sort=-1 if rate is None else rate)]
+            Cell(pct_text(rate, opts.lang, 1), sort=-1 if rate is None else rate),
+            Cell(range_text(interval, opts.lang), sort=-1 if interval is None else interval[0])]
 
 
 def _states(status: dict[object, Status], key: tuple[object, ...]) -> tuple[Status, Status]:
@@ -210,9 +216,8 @@ def breaks_section(result: object, outcomes: pd.DataFrame, t: Messages,
 
     by_rule = Table(t("by_rule"), [
         Column(t("pathway")), Column(t("rule")), Column(t("kind")),
-        Column(t("triggers"), True), Column(t("n_breaks"), True), Column(t("rate"), True),
-        Column(t("late"), True), Column(t("missing"), True), Column(t("occurred"), True),
-        Column(t("open_windows"), True)], note=t("m_rates"))
+        *_rate_columns(t), Column(t("late"), True), Column(t("missing"), True),
+        Column(t("occurred"), True), Column(t("open_windows"), True)], note=t("m_rates"))
     for i, row in enumerate(summary.itertuples(index=False)):
         by_rule.rows.append([
             Cell(row.pathway), Cell(f"{row.title} ({row.rule_id})"),

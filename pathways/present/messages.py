@@ -381,6 +381,54 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "triggers": {"nb": "Vurderte utløsere", "en": "Judged triggers"},
     "n_breaks": {"nb": "Med brudd", "en": "Broken"},
     "rate": {"nb": "Rate", "en": "Rate"},
+    "interval95": {"nb": "95\u00a0% KI (%)", "en": "95% CI (%)"},
+    # time to event (pathways measures --time-to, the report's section)
+    "tte_section": {"nb": "Tid til forventet hendelse", "en": "Time to the expected event"},
+    "tte_heading": {"nb": "Tid til hendelse", "en": "Time to event"},
+    "tte_definition": {
+        "nb": "For hver indekshendelse: tiden til forløpets første forventede hendelse "
+              "(samme tidspunkt eller senere). Vinduer som fortsatt er åpne ved slutten av "
+              "observasjonen er sensurert; død før hendelsen er en konkurrerende hendelse. "
+              "Kurven er kumulativ insidens (Aalen–Johansen): andelen som har fått hendelsen "
+              "innen en gitt tid, død tatt hensyn til. Medianen er Kaplan–Meiers, med 95 % "
+              "konfidensintervall (lifelines).",
+        "en": "For each index event: the time until the case's first expected event (at "
+              "the same time or later). Windows still open at the end of observation are "
+              "censored; death before the event is a competing event. The curve is the "
+              "cumulative incidence (Aalen–Johansen): the share that has had the event "
+              "within a given time, death allowed for. The median is Kaplan–Meier's, with "
+              "its 95 % confidence interval (lifelines).",
+    },
+    "tte_note": {
+        "nb": "Grupper med færre enn {min_count} indekshendelser får ingen kurve eller "
+              "median. «ikke nådd»: under halvparten fikk hendelsen i perioden. «?»: "
+              "grensen ligger utenfor det som er observert.",
+        "en": "Groups with fewer than {min_count} index events get no curve or median. "
+              "“not reached”: fewer than half had the event in the period. “?”: the bound "
+              "lies beyond what was observed.",
+    },
+    "tte_group": {"nb": "Gruppe", "en": "Group"},
+    "tte_by_municipality": {"nb": "Kommune", "en": "Municipality"},
+    "tte_by_hospital": {"nb": "Helseforetak", "en": "Hospital trust"},
+    "tte_by_cohort": {"nb": "Pasientgruppe", "en": "Cohort"},
+    "tte_by_period": {"nb": "Periode", "en": "Period"},
+    "tte_all": {"nb": "Alle", "en": "All"},
+    "tte_indexes": {"nb": "Indekshendelser", "en": "Index events"},
+    "tte_events": {"nb": "Med hendelse", "en": "With the event"},
+    "tte_deaths": {"nb": "Døde først", "en": "Died first"},
+    "tte_censored": {"nb": "Åpne (sensurert)", "en": "Open (censored)"},
+    "tte_median": {"nb": "Median (95 % KI)", "en": "Median (95% CI)"},
+    "tte_not_reached": {"nb": "ikke nådd", "en": "not reached"},
+    "tte_axis_days": {"nb": "Døgn etter indekshendelsen", "en": "Days after the index event"},
+    "tte_axis_hours": {"nb": "Timer etter indekshendelsen",
+                       "en": "Hours after the index event"},
+    "tte_axis_share": {"nb": "Andel med hendelsen", "en": "Share with the event"},
+    "tte_discharge_gp": {"nb": "Utskrivning → fastlegekontakt",
+                         "en": "Discharge → GP contact"},
+    "tte_ready_discharge": {"nb": "Utskrivningsklar → utskrivning",
+                            "en": "Discharge-ready → discharge"},
+    "tte_discharge_home_care": {"nb": "Utskrivning → oppstart hjemmesykepleie",
+                                "en": "Discharge → home care start"},
     "open_windows": {"nb": "Åpne vinduer", "en": "Open windows"},
     "late": {"nb": "For sent", "en": "Late"},
     "missing": {"nb": "Mangler", "en": "Missing"},

@@ -21,9 +21,11 @@ from pathways.present.numbers import (
     count_text,
     decimal_text,
     hours_text,
+    interval_text,
     is_suppressed,
     pct_text,
     safe_rate,
+    share_interval,
 )
 from pathways.present.sections import ReportOptions
 from pathways.present.tables import Cell, Column, Table
@@ -167,8 +169,10 @@ def headline_text(h: Any, opts: ReportOptions) -> str:
         if h.count is None or h.of is None:
             return pct_text(h.value, lang, 1)
         rate = safe_rate(int(h.count), int(h.of), mc)
+        interval = interval_text(share_interval(int(h.count), int(h.of), mc), lang)
         return (f"{pct_text(rate, lang, 1)} ({count_text(int(h.count), lang, mc)} / "
-                f"{count_text(int(h.of), lang, mc)})")
+                f"{count_text(int(h.of), lang, mc)})"
+                + (f" [{interval}]" if interval else ""))
     if h.count is not None and is_suppressed(int(h.count), mc):
         return f"<{mc}"
     if h.value is None:

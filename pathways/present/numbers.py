@@ -123,3 +123,59 @@ def date_text(ts_us: int | None, timezone: str) -> str:
         return "–"
     instant = datetime.fromtimestamp(ts_us / 1e6, tz=UTC).astimezone(ZoneInfo(timezone))
     return instant.strftime("%Y-%m-%d")
+
+
+def share_interval(count: int | None, of: int | None, min_count: int
+                   ) -> tuple[float, float] | None:
+    """The 95 % Wilson interval of ``count / of`` (statsmodels), or None.
+
+    None when either count is missing or suppressed, or ``of`` is 0: an
+    interval would give a hidden count back, as the share itself would.
+
+    Examples
+    --------
+    >>> low, high = share_interval(54, 278, 5)
+    >>> round(low, 4), round(high, 4)
+    (0.152, 0.2448)
+    >>> share_interval(3, 278, 5), share_interval(0, 0, 5)
+    (None, None)
+    """
+    from pathways.analyse.statistics import wilson
+
+    if count is None or of is None or int(of) <= 0 or is_suppressed(int(count), min_count) \
+            or is_suppressed(int(of), min_count):
+        return None
+    low, high = wilson(int(count), int(of))
+    return float(low), float(high)
+
+
+def interval_text(interval: tuple[float, float] | None, lang: str, digits: int = 1) -> str:
+    r"""A share's 95 % interval in words, ``95 % KI 15,2–24,5 %`` (empty when None).
+
+    Examples
+    --------
+    >>> interval_text((0.152, 0.2448), "nb")
+    '95\xa0% KI 15,2–24,5\xa0%'
+    >>> interval_text((0.152, 0.2448), "en"), interval_text(None, "en")
+    ('95% CI 15.2–24.5%', '')
+    """
+    if interval is None:
+        return ""
+    low, high = (decimal_text(100 * v, lang, digits) for v in interval)
+    if lang == "nb":
+        return f"95{NBSP}% KI {low}–{high}{NBSP}%"
+    return f"95% CI {low}–{high}%"
+
+
+def range_text(interval: tuple[float, float] | None, lang: str, digits: int = 1) -> str:
+    r"""A share's interval as a table cell, ``15,2–24,5`` (``–`` when None).
+
+    Examples
+    --------
+    >>> range_text((0.152, 0.2448), "nb"), range_text(None, "en")
+    ('15,2–24,5', '–')
+    """
+    if interval is None:
+        return "–"
+    low, high = (decimal_text(100 * v, lang, digits) for v in interval)
+    return f"{low}–{high}"

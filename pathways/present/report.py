@@ -42,6 +42,7 @@ from pathways.present.sections import (
     transitions_section,
     variants_section,
 )
+from pathways.present.time_to_event import TimeToEventContext
 
 __all__ = ["ReportContext", "render_report", "report"]
 
@@ -76,6 +77,8 @@ class ReportContext:
         Sections 4, 5, 6b, and 7 with 8 (the reference figures).
     cohort : CohortScope or None
         The cohort the page is restricted to (``--cohort``), said near the top.
+    time_to_event
+        The time to the built-in rules' expected events, by municipality.
     css, script : Markup
         The inlined stylesheet and table-sorting script.
     """
@@ -95,6 +98,7 @@ class ReportContext:
     conformance: ConformanceContext
     measures: MeasuresContext
     cohort: CohortScope | None = None
+    time_to_event: TimeToEventContext = TimeToEventContext()  # noqa: RUF009 (frozen)
     css: Markup = Markup("")  # noqa: RUF009 (Markup is an immutable str)
     script: Markup = Markup("")  # noqa: RUF009
 
@@ -200,6 +204,7 @@ def build_context(
         run_charts_section,
     )
     from pathways.present.more_sections import conformance_section, measures_section
+    from pathways.present.time_to_event import builtin_results, time_to_event_section
     from pathways.progress import stage
 
     t = Messages(opts.lang)  # type: ignore[arg-type]
@@ -216,6 +221,8 @@ def build_context(
                   for p in result.pathways] or [conformance(log)]
     with stage("Measures"):
         measures = measures_section(all_measures(log), t, opts)
+    with stage("Time to event"):
+        curves = time_to_event_section(builtin_results(log, min_count=opts.min_count), t, opts)
     titles = {p.name: p.title.get(opts.lang) for p in result.pathways}
     counted = break_status(result, outcomes, opts, timezone=log.report.timezone)
     with stage("Summary, level map, transitions and variants"):
@@ -235,6 +242,7 @@ def build_context(
         variants=variants,
         conformance=conformance_section(checks, t, opts, titles),
         measures=measures,
+        time_to_event=curves,
         method=method_section(log, t, opts),
         cohort=(None if cohort is None else
                 CohortScope(cohort_title(cohort, opts.lang),

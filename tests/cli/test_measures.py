@@ -69,8 +69,9 @@ def test_headline_counts_have_thousands_separators():
     from pathways.cli.measures import format_headline
 
     share = Headline({"nb": "", "en": ""}, 2939 / 10984, 2939, 10984, "share")
-    assert format_headline(share, "nb", 5) == "26,8 % (2\u00a0939 av 10\u00a0984)"
-    assert format_headline(share, "en", 5) == "26.8 % (2,939 of 10,984)"
+    assert format_headline(share, "nb", 5) == ("26,8 % (2\u00a0939 av 10\u00a0984) "
+                                               "[95\u00a0% KI 25,9–27,6\u00a0%]")
+    assert format_headline(share, "en", 5) == "26.8 % (2,939 of 10,984) [95% CI 25.9–27.6%]"
     mean = Headline({"nb": "", "en": ""}, 0.875, None, 1234, "index")
     assert format_headline(mean, "nb", 5) == "0,88 (n = 1\u00a0234)"
 

@@ -264,9 +264,10 @@ def test_breaks_section_matches_evaluate(log, tmp_path):
     assert row[:6] == ["test", "No home care within an hour (hjemme-1h)", "time",
                        str(summary.evaluated), str(summary.broken), "100.0%"]
     by_municipality = table_rows(table_in(soup, "breaks-municipality"))
-    assert by_municipality == [["Lyngvik", "8", "8", "100.0%"]]
+    # the 95 % Wilson interval of 8 of 8 (statsmodels: 0.676 to 1)
+    assert by_municipality == [["Lyngvik", "8", "8", "100.0%", "67.6–100.0"]]
     by_hospital = table_rows(table_in(soup, "breaks-hospital"))
-    assert by_hospital == [["Helse Test HF", "8", "8", "100.0%"]]
+    assert by_hospital == [["Helse Test HF", "8", "8", "100.0%", "67.6–100.0"]]
     assert "Test source, line 1" in soup.find("section", id="breaks").get_text()
     runcharts = soup.find("section", id="runcharts")
     assert runcharts.find("svg", class_="chart") is not None
