@@ -10,7 +10,11 @@ anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -48,8 +52,19 @@ class _Group(click.Group):
         return command
 
     def invoke(self, ctx: click.Context) -> object:
+        from pathways.present.output import input_scope
+
         try:
-            return super().invoke(ctx)
+            with input_scope(), _signals_stop() as stopped:
+                return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # Ctrl-C or SIGTERM: the writers' cleanup has run on the way here
+            # (temporary files gone, the previous output as it was); the
+            # engine's spill folder goes at exit.
+            name = stopped[0] if stopped else "SIGINT"
+            click.echo(f"Error: stopped by {name}; no output was written or changed.",
+                       err=True)
+            sys.exit(128 + (signal.SIGTERM if name == "SIGTERM" else signal.SIGINT))
         except PathwaysError as err:
             # The last guard: a message that quotes a value or a header from the
             # log must not carry a national id to the screen.
@@ -57,6 +72,31 @@ class _Group(click.Group):
 
             click.echo(f"Error: {mask_national_ids(str(err))}", err=True)
             sys.exit(err.exit_code)
+
+
+@contextmanager
+def _signals_stop() -> Iterator[list[str]]:
+    """Make SIGTERM stop a command as Ctrl-C does, so cleanup runs (yields its name).
+
+    By default SIGTERM ends Python at once: no ``finally`` block runs, and a
+    temporary output file and the engine's spill folder are left behind.
+    Here it raises :class:`KeyboardInterrupt` instead; the list yielded gets
+    ``"SIGTERM"`` when that happened.
+    """
+    stopped: list[str] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield stopped
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        stopped.append(signal.Signals(signum).name)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield stopped
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)

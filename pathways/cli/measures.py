@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pathways.cli.common import log_options, read_log, wrote
+from pathways.cli.common import guard_output, log_options, read_log, wrote
 from pathways.present.measure_tables import measure_table, shown_headline, source_text
 from pathways.present.messages import CATALOGUE
 from pathways.present.numbers import decimal_text, is_suppressed
@@ -190,11 +190,13 @@ def measures(log_path: Path, only: tuple[str, ...], fmt: str, lang: str,
         pathways measures eventlogs/sample.csv --only readmissions --readmission-days 30
     """
     from pathways.analyse.measures import all_measures, check_names
-    from pathways.present.output import check_writable, write_text
+    from pathways.present.output import protect_inputs, write_text
 
     names = check_names(only or None)
     if output is not None:
-        check_writable(output)
+        guard_output(output, log_path, options)
+    else:
+        protect_inputs(log_path, options.get("levels"))
     log = read_log(log_path, options)
     extra = {"readmissions": {"extra_days": list(readmission_days)}} \
         if readmission_days and "readmissions" in names else {}
@@ -209,5 +211,5 @@ def measures(log_path: Path, only: tuple[str, ...], fmt: str, lang: str,
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_text(output, text)
+        write_text(output, text, confidential=show_cases)
         click.echo(wrote(output, lang), err=True)

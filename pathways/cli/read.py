@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from pathways.cli.common import log_options, read_log, wrote
+from pathways.cli.common import guard_output, log_options, read_log, wrote
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,13 +34,12 @@ def read(log_path: Path, output: Path | None, lang: str, **options: Any) -> None
         pathways breaks sample.duckdb -o breaks.csv
     """
     import pathways
-    from pathways.present.output import check_writable
     from pathways.present.summary import log_summary
 
     if output is not None:
         if output.suffix.lower() != ".duckdb":
             raise click.BadParameter("the saved log must end in .duckdb", param_hint="-o")
-        check_writable(output)
+        guard_output(output, log_path, options)
     log = read_log(log_path, options)
     click.echo(log_summary(log, lang=lang))
     if output is not None:

@@ -163,7 +163,7 @@ def open_saved(path: Path, *, threads: int | None = None) -> EventLog:
     try:
         _check_catalog(source, path)
         report = _check_meta(source, path)
-        events = int(source.execute("SELECT count(*) FROM events").fetchone()[0])  # type: ignore[index]
+        events = int(source.execute("SELECT count(*) FROM events").fetchall()[0][0])
         engine = DuckDBEngine(ON_DISK if events >= ON_DISK_EVENTS else None, threads=threads)
         for table in TABLES:
             batches = source.sql(f"SELECT * FROM main.{table}").to_arrow_reader()
