@@ -273,6 +273,7 @@ def atomic_path(path: Path, *, inputs: Iterable[PathLike] = (),
         except Exception as err:
             if is_disk_full(err):
                 written = tmp_path.stat().st_size if tmp_path.exists() else 0
+                _remove(tmp_path)  # before measuring the room left
                 raise disk_full_error(path, target.parent if not special else folder,
                                       written) from None
             if isinstance(err, OSError) and err.errno is not None:
@@ -337,7 +338,8 @@ def render_dot(source: str, path: Path, fmt: str, *,
         )
         if result.returncode != 0:
             message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-            if is_disk_full(OSError(" ".join(message))):
+            if "gvwrite" in " ".join(message) or is_disk_full(OSError(" ".join(message))):
+                # Graphviz says only "gvwrite_no_z problem" when a write fails
                 raise OSError(errno.ENOSPC, "No space left on device")
             raise OutputError(
                 f"Graphviz could not draw {path.name}: "
