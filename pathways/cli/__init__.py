@@ -54,13 +54,16 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         from pathways.present.output import input_scope
 
+        stopped: list[str] = []
         try:
-            with input_scope(), _signals_stop() as stopped:
+            with input_scope(), _signals_stop(stopped):
                 return super().invoke(ctx)
-        except KeyboardInterrupt:
-            # Ctrl-C or SIGTERM: the writers' cleanup has run on the way here
-            # (temporary files gone, the previous output as it was); the
-            # engine's spill folder goes at exit.
+        except (KeyboardInterrupt, Exception) as err:
+            if not (stopped or isinstance(err, KeyboardInterrupt)):
+                raise
+            # Ctrl-C or SIGTERM (DuckDB turns it into "Query interrupted"): the
+            # writers' cleanup has run on the way here (temporary files gone,
+            # the previous output as it was); the spill folder goes at exit.
             name = stopped[0] if stopped else "SIGINT"
             click.echo(f"Error: stopped by {name}; no output was written or changed.",
                        err=True)
@@ -75,28 +78,32 @@ class _Group(click.Group):
 
 
 @contextmanager
-def _signals_stop() -> Iterator[list[str]]:
-    """Make SIGTERM stop a command as Ctrl-C does, so cleanup runs (yields its name).
+def _signals_stop(stopped: list[str]) -> Iterator[None]:
+    """Make SIGTERM stop a command as Ctrl-C does, so that cleanup runs.
 
     By default SIGTERM ends Python at once: no ``finally`` block runs, and a
     temporary output file and the engine's spill folder are left behind.
-    Here it raises :class:`KeyboardInterrupt` instead; the list yielded gets
-    ``"SIGTERM"`` when that happened.
+    Here SIGTERM and SIGINT raise :class:`KeyboardInterrupt` and their name is
+    added to ``stopped`` (DuckDB, interrupted in a query, raises its own error
+    instead; ``stopped`` then says why).
     """
-    stopped: list[str] = []
     if threading.current_thread() is not threading.main_thread():
-        yield stopped
+        yield
         return
 
     def stop(signum: int, frame: object) -> None:
         stopped.append(signal.Signals(signum).name)
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+    for signum, handler in previous.items():
+        if handler in (signal.SIG_DFL, signal.default_int_handler):
+            signal.signal(signum, stop)
     try:
-        yield stopped
+        yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
