@@ -63,6 +63,10 @@ class Validation:
         event. Warnings and rejected rows do not make a log unusable.
     errors : tuple of str
         Why the log is not usable (empty when it is).
+    tied_events : int
+        Events that share their case and their exact time with another event.
+        Their order is the file's order (DESIGN §3), so a file sorted
+        differently can give other transitions between them.
     """
 
     source: str
@@ -71,6 +75,7 @@ class Validation:
     counts: dict[str, int]
     usable: bool
     errors: tuple[str, ...]
+    tied_events: int = 0
 
 
 def validate(path: str | Path, *, max_rows: int | None = None,
@@ -142,8 +147,13 @@ def validate(path: str | Path, *, max_rows: int | None = None,
     # The message every command gives for such a log (pathways.read refuses it).
     unusable = no_usable_rows(log, source)
     errors: tuple[str, ...] = () if unusable is None else (mask_national_ids(unusable),)
+    tied = log.engine.scalar(f"""
+        SELECT coalesce(sum(n), 0) FROM (
+            SELECT count(*) AS n FROM {log.table} GROUP BY case_id, ts_us HAVING count(*) > 1)
+    """)
     return Validation(source=source, report=report, problems=problems[list(PROBLEM_COLUMNS)],
-                      counts=counts, usable=not errors, errors=errors)
+                      counts=counts, usable=not errors, errors=errors,
+                      tied_events=int(tied))
 
 
 def _empty_problems() -> pd.DataFrame:
