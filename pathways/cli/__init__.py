@@ -59,6 +59,13 @@ class _Group(click.Group):
             with input_scope(), _signals_stop(stopped):
                 return super().invoke(ctx)
         except (KeyboardInterrupt, Exception) as err:
+            if isinstance(err, PathwaysError) and not stopped:
+                # The last guard: a message that quotes a value or a header from
+                # the log must not carry a national id to the screen.
+                from pathways.enrich.pseudonym import mask_national_ids
+
+                click.echo(f"Error: {mask_national_ids(str(err))}", err=True)
+                sys.exit(err.exit_code)
             if not (stopped or isinstance(err, KeyboardInterrupt)):
                 raise
             # Ctrl-C or SIGTERM (DuckDB turns it into "Query interrupted"): the
@@ -68,13 +75,6 @@ class _Group(click.Group):
             click.echo(f"Error: stopped by {name}; no output was written or changed.",
                        err=True)
             sys.exit(128 + (signal.SIGTERM if name == "SIGTERM" else signal.SIGINT))
-        except PathwaysError as err:
-            # The last guard: a message that quotes a value or a header from the
-            # log must not carry a national id to the screen.
-            from pathways.enrich.pseudonym import mask_national_ids
-
-            click.echo(f"Error: {mask_national_ids(str(err))}", err=True)
-            sys.exit(err.exit_code)
 
 
 @contextmanager

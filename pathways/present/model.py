@@ -25,7 +25,7 @@ from pathways.log import EventLog
 from pathways.present.levelmap import level_map_dot, level_view_dot
 from pathways.present.modeldraw import bpmn_dot, petri_net_dot
 from pathways.present.output import render_dot, write_with
-from pathways.present.stable_exports import tidy_bpmn, tidy_pnml
+from pathways.present.stable_exports import stable_bpmn, tidy_bpmn, tidy_pnml
 
 PICTURES = (".svg", ".png", ".pdf", ".dot")
 EXTENSIONS = (*PICTURES, ".bpmn", ".pnml", ".json")
@@ -117,6 +117,7 @@ def _write_bpmn(bpmn: Any, path: Path) -> None:
 
     import pm4py
 
+    stable_bpmn(bpmn)  # ids and order from the structure: the same bytes each time
     try:
         with _quiet_stderr():
             pm4py.write_bpmn(bpmn, str(path))
