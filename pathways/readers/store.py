@@ -28,6 +28,7 @@ Anything else is refused with one :class:`~pathways.errors.LogFormatError`.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import types
@@ -135,10 +136,8 @@ def save(log: EventLog, path: str | Path) -> Path:
             engine.execute(f"CREATE TABLE _saved.{META_TABLE} (document VARCHAR)")
             engine.execute(f"INSERT INTO _saved.{META_TABLE} VALUES (?)", [json.dumps(meta)])
         finally:
-            try:
+            with contextlib.suppress(duckdb.Error):  # the error that got here says more
                 engine.execute("DETACH _saved")
-            except duckdb.Error:
-                pass  # the error that got here says more
     return target
 
 

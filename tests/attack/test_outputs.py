@@ -88,7 +88,7 @@ def test_a_view_that_reads_a_file_never_runs(tmp_path, log, name, command):
 
 
 TAMPERED = {
-    "macro": ("CREATE MACRO leak() AS 1",), 
+    "macro": ("CREATE MACRO leak() AS 1",),
     "computed column": ("ALTER TABLE case_cohorts ADD COLUMN x INTEGER",
                         "CREATE TABLE t2 (a INTEGER, b AS (a + 1))"),
     "bad json": ("UPDATE pathways_meta SET document = '{not json'",),
