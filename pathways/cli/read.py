@@ -14,7 +14,7 @@ from pathways.cli.common import guard_output, log_options, read_log, wrote
 @click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Save the read log to this DuckDB file (.duckdb); every command "
-                   "accepts it in place of LOG and opens it in under a second.")
+                   "accepts it in place of LOG and opens it in seconds.")
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
               help="Language of the summary.")
 @log_options

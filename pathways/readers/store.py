@@ -165,7 +165,7 @@ def open_saved(path: Path, *, threads: int | None = None) -> EventLog:
         events = int(source.execute("SELECT count(*) FROM events").fetchall()[0][0])
         engine = DuckDBEngine(ON_DISK if events >= ON_DISK_EVENTS else None, threads=threads)
         for table in TABLES:
-            batches = source.sql(f"SELECT * FROM main.{table}").to_arrow_reader()
+            batches = source.sql(f"SELECT * FROM main.{table}").to_arrow_reader(1_000_000)
             engine.connection.register("_saved_rows", batches)
             engine.execute(f"CREATE TABLE {table} AS SELECT * FROM _saved_rows")
             engine.connection.unregister("_saved_rows")
