@@ -32,7 +32,7 @@ _API = {
     "discover": "pathways.analyse.discovery",
     "ProcessModel": "pathways.analyse.discovery",
     "write_model": "pathways.present.model",
-    "save": "pathways.present.saved",
+    "save": "pathways.readers.store",
     "directly_follows": "pathways.analyse.transitions",
     "transitions": "pathways.analyse.transitions",
     "variants": "pathways.analyse.transitions",

@@ -176,6 +176,15 @@ class DuckDBEngine:
                 "PATHWAYS_MEMORY_LIMIT or PATHWAYS_MAX_TEMP_SIZE, or save the log once "
                 "with 'pathways read LOG -o LOG.duckdb' on a machine with more room."
             ) from None
+        except duckdb.Error as err:
+            if "no space left on device" not in str(err).lower():
+                raise
+            raise EngineError(
+                f"The disk is full: DuckDB could not write to {self._tempdir} (its spill "
+                f"folder, which may hold up to {self.max_temp}) or to the log's database "
+                "file. Free disk space there, or point TMPDIR at a folder on a disk with "
+                "more room."
+            ) from None
 
     def columns(self, table: str) -> list[str]:
         """Column names of a table or view, in order."""

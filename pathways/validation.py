@@ -76,6 +76,10 @@ class Validation:
         in (names joined by ``+`` in the file's order), largest first.
     cohorts : dict or None
         For a sources file: persons per cohort.
+    tied_events : int
+        Events that share their case and their exact time with another event.
+        Their order is the file's order (DESIGN §3), so a file sorted
+        differently can give other transitions between them.
     """
 
     source: str
@@ -87,6 +91,7 @@ class Validation:
     sources: list[dict[str, Any]] | None = None
     linkage: dict[str, int] | None = None
     cohorts: dict[str, int] | None = None
+    tied_events: int = 0
 
 
 def validate(path: str | Path, *, max_rows: int | None = None,
@@ -158,9 +163,14 @@ def validate(path: str | Path, *, max_rows: int | None = None,
     # The message every command gives for such a log (pathways.read refuses it).
     unusable = no_usable_rows(log, source)
     errors: tuple[str, ...] = () if unusable is None else (mask_national_ids(unusable),)
+    tied = log.engine.scalar(f"""
+        SELECT coalesce(sum(n), 0) FROM (
+            SELECT count(*) AS n FROM {log.table} GROUP BY case_id, ts_us HAVING count(*) > 1)
+    """)
     linked = _linkage(log) if report.file_format == "sources" else {}
     return Validation(source=source, report=report, problems=problems[list(PROBLEM_COLUMNS)],
-                      counts=counts, usable=not errors, errors=errors, **linked)
+                      counts=counts, usable=not errors, errors=errors,
+                      tied_events=int(tied), **linked)
 
 
 def _linkage(log: Any) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from pathways.cli.common import default_output, log_options, note, read_log
+from pathways.cli.common import default_output, guard_output, log_options, note, read_log
 from pathways.errors import OutputError
 
 #: Output formats by extension.
@@ -62,12 +62,11 @@ def breaks(log_path: Path, output: Path | None, pathway: tuple[str, ...],
     """
     import pathways
     from pathways.analyse.breaks import evaluate, parse_until
-    from pathways.present.output import check_writable
     from pathways.progress import stage
 
     target = output or default_output(log_path, "-breaks.csv")
     _check_format(target)
-    check_writable(target)
+    guard_output(target, log_path, options, *rules)
     for item in [*pathway, *rules]:  # a wrong rule file fails before the log is read
         pathways.load_pathway(item)
     parse_until(until, options.get("timezone") or "Europe/Oslo")
@@ -101,12 +100,13 @@ def write_breaks(table: pd.DataFrame, path: Path) -> None:
     """Write the breaks table atomically as CSV, JSON or Parquet by the extension.
 
     CSV is UTF-8 with commas; text cells that a spreadsheet would run as a
-    formula get a leading ``'``. JSON is a list of objects, one per break.
+    formula get a leading ``'``. JSON is a list of objects, one per break. A new
+    file is made ``0600``: it lists the (pseudonymous) cases with breaks.
     """
     from pathways.present.output import atomic_path
 
     ext = path.suffix.lower()
-    with atomic_path(path) as tmp:
+    with atomic_path(path, confidential=True) as tmp:
         if ext == ".csv":
             # pyarrow's writer: a million breaks in seconds, without a copy of
             # every cell as a Python string (pandas' to_csv).

@@ -67,6 +67,20 @@ def read_log(path: Path, options: dict[str, Any]) -> Any:
     return log
 
 
+def guard_output(target: Path, log_path: Path, options: dict[str, Any],
+                 *more: Path) -> None:
+    """Fail before any work when ``target`` cannot be written or is a file the command reads.
+
+    The log, the level mapping (``--levels``) and ``more`` (rule files) are
+    remembered for the rest of the command, so no writer replaces one of them
+    (:func:`pathways.present.output.protect_inputs`).
+    """
+    from pathways.present.output import check_writable, protect_inputs
+
+    protect_inputs(log_path, options.get("levels"), *more)
+    check_writable(target)
+
+
 def note(message: str) -> None:
     """A message for the user, on stderr (data goes to stdout); national ids masked."""
     from pathways.enrich.pseudonym import mask_national_ids

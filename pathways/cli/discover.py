@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from pathways.cli.common import default_output, log_options, read_log, wrote
+from pathways.cli.common import default_output, guard_output, log_options, read_log, wrote
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,13 +45,12 @@ def discover(log_path: Path, output: Path | None, miner: str | None, view: str,
     import pathways
     from pathways.enrich.cohorts import cohort_log
     from pathways.present.model import output_extension
-    from pathways.present.output import check_writable
     from pathways.present.summary import log_summary
     from pathways.progress import stage
 
     target = output or default_output(log_path, ".svg")
     ext = output_extension(target)
-    check_writable(target)
+    guard_output(target, log_path, options)
     chosen = miner or ("inductive" if ext in (".bpmn", ".pnml") else "dfg")
     log = cohort_log(read_log(log_path, options), cohort)
     with stage(f"Discovering ({chosen})"):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pathways.cli.common import log_options, read_log, wrote
+from pathways.cli.common import guard_output, log_options, read_log, wrote
 from pathways.present.measure_tables import measure_table, shown_headline, source_text
 from pathways.present.messages import CATALOGUE
 from pathways.present.numbers import decimal_text, interval_text, is_suppressed, share_interval
@@ -232,7 +232,7 @@ def measures(log_path: Path, only: tuple[str, ...], fmt: str, lang: str,
     from pathways.analyse.measures import all_measures, check_names
     from pathways.analyse.time_to_event import parse_time_to, time_to_event
     from pathways.enrich.cohorts import cohort_log
-    from pathways.present.output import check_writable, write_text
+    from pathways.present.output import protect_inputs, write_text
     from pathways.present.time_to_event import (
         time_to_event_csv_rows,
         time_to_event_json,
@@ -244,7 +244,9 @@ def measures(log_path: Path, only: tuple[str, ...], fmt: str, lang: str,
         parse_time_to(spec)
     parse_until(until, options.get("timezone") or "Europe/Oslo")
     if output is not None:
-        check_writable(output)
+        guard_output(output, log_path, options)
+    else:
+        protect_inputs(log_path, options.get("levels"))
     log = cohort_log(read_log(log_path, options), cohort)
     extra = {"readmissions": {"extra_days": list(readmission_days)}} \
         if readmission_days and "readmissions" in names else {}
@@ -265,5 +267,5 @@ def measures(log_path: Path, only: tuple[str, ...], fmt: str, lang: str,
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_text(output, text)
+        write_text(output, text, confidential=show_cases)
         click.echo(wrote(output, lang), err=True)

@@ -7,14 +7,14 @@ from typing import Any
 
 import click
 
-from pathways.cli.common import log_options, read_log, wrote
+from pathways.cli.common import guard_output, log_options, read_log, wrote
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Save the read log to this DuckDB file (.duckdb); every command "
-                   "accepts it in place of LOG and opens it in under a second.")
+                   "accepts it in place of LOG and opens it in seconds.")
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
               help="Language of the summary.")
 @log_options
@@ -34,13 +34,12 @@ def read(log_path: Path, output: Path | None, lang: str, **options: Any) -> None
         pathways breaks sample.duckdb -o breaks.csv
     """
     import pathways
-    from pathways.present.output import check_writable
     from pathways.present.summary import log_summary
 
     if output is not None:
         if output.suffix.lower() != ".duckdb":
             raise click.BadParameter("the saved log must end in .duckdb", param_hint="-o")
-        check_writable(output)
+        guard_output(output, log_path, options)
     log = read_log(log_path, options)
     click.echo(log_summary(log, lang=lang))
     if output is not None:

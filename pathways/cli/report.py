@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from pathways.cli.common import log_options, note, read_log, wrote
+from pathways.cli.common import guard_output, log_options, note, read_log, wrote
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,11 +53,11 @@ def report(log_path: Path, output: Path, pathway: tuple[str, ...], rules: tuple[
     """
     import pathways
     from pathways.analyse.runchart import Intervention
-    from pathways.present.output import check_extension, check_writable
+    from pathways.present.output import check_extension
 
     marks = [Intervention.parse(text) for text in interventions]
     check_extension(output, (".html", ".htm"), "the report")
-    check_writable(output)
+    guard_output(output, log_path, options, *rules)
     log = read_log(log_path, options)
     pathways.report(log, output, pathway=list(pathway) or None, rules=list(rules) or None,
                     cohort=cohort, lang=lang, min_count=min_count, show_cases=show_cases,

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from pathways.cli.common import log_options, read_log, wrote
+from pathways.cli.common import guard_output, log_options, read_log, wrote
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,13 +32,14 @@ def timeline(log_path: Path, case_id: str, output: Path, lang: str, **options: A
         pathways timeline eventlogs/sample.csv P0000001 -o forlop.svg
     """
     import pathways
-    from pathways.present.output import check_extension, check_writable, write_text
+    from pathways.present.output import check_extension, write_text
     from pathways.present.timeline import timeline_page
 
     check_extension(output, (".svg", ".html", ".htm"), "the timeline")
-    check_writable(output)
+    guard_output(output, log_path, options)
     log = read_log(log_path, options)
     svg = pathways.timeline(log, case_id, lang=lang)
-    write_text(output, svg if output.suffix.lower() == ".svg" else timeline_page(svg, lang))
+    write_text(output, svg if output.suffix.lower() == ".svg" else timeline_page(svg, lang),
+               confidential=True)
     click.echo(wrote(output, lang) + (" (confidential)" if lang == "en"
                                        else " (taushetsbelagt)"), err=True)

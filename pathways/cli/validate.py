@@ -83,6 +83,7 @@ def validation_json(result: Any) -> dict[str, Any]:
         "errors": list(result.errors),
         "report": asdict(result.report) if result.report is not None else None,
         "counts": result.counts,
+        "tied_events": result.tied_events,
         "problems": [
             {k: (int(v) if k == "row" else v) for k, v in record.items()}
             for record in problems.to_dict(orient="records")
@@ -127,9 +128,13 @@ def validation_text(result: Any, *, max_rows: int | None = None,
         ("DST non-existent times", report.dst_nonexistent),
         ("Pseudonymised values", report.pseudonymised_values),
         ("Unknown levels (events)", sum(report.unknown_levels.values())),
+        ("Tied events (same time)", result.tied_events),
     ]
     lines.append("")
     lines.extend(f"{label:<26}{count:>10}" for label, count in rows)
+    if result.tied_events:
+        lines.append("  tied events (same case, same time) keep the file's order: sort the "
+                     "export the same way each time, or transitions between them can change")
     if report.unknown_levels:
         values = sorted(report.unknown_levels.items(), key=lambda item: (-item[1], item[0]))
         shown = values if max_rows is None else values[:max_rows]

@@ -24,8 +24,8 @@ from pathways.errors import OptionError
 from pathways.log import EventLog
 from pathways.present.levelmap import level_map_dot, level_view_dot
 from pathways.present.modeldraw import bpmn_dot, petri_net_dot
-from pathways.present.output import render_dot, write_text, write_with
-from pathways.present.stable_exports import tidy_bpmn, tidy_pnml
+from pathways.present.output import render_dot, write_with
+from pathways.present.stable_exports import stable_bpmn, tidy_bpmn, tidy_pnml
 
 PICTURES = (".svg", ".png", ".pdf", ".dot")
 EXTENSIONS = (*PICTURES, ".bpmn", ".pnml", ".json")
@@ -76,30 +76,33 @@ def write_model(log: EventLog, model: ProcessModel, path: Path, *, view: View = 
     shared; the JSON holds exact counts, for the analyst who holds the log.
     """
     ext = output_extension(path)
+    source = [log.report.source]  # never the log the model came from
     if ext == ".json":
-        write_text(path, json.dumps(model_json(model), ensure_ascii=False, indent=2) + "\n")
+        text = json.dumps(model_json(model), ensure_ascii=False, indent=2) + "\n"
+        write_with(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), inputs=source)
     elif ext in (".bpmn", ".pnml"):
-        _write_pm4py(model, path, ext)
+        _write_pm4py(model, path, ext, source)
     else:
         dot = model_dot(log, model, view=view, lang=lang, max_edges=max_edges,
                         min_count=min_count)
         if ext == ".dot":
-            write_text(path, dot)
+            write_with(path, lambda tmp: tmp.write_text(dot, encoding="utf-8"),
+                       inputs=source)
         else:
-            render_dot(dot, path, ext[1:])
+            render_dot(dot, path, ext[1:], inputs=source)
 
 
-def _write_pm4py(model: ProcessModel, path: Path, ext: str) -> None:
+def _write_pm4py(model: ProcessModel, path: Path, ext: str, source: list[str]) -> None:
     if model.petri_net is None:
         raise OptionError(
             f"{path.name}: a directly-follows graph cannot be written as {ext}. "
             "Use --miner inductive or --miner heuristics."
         )
     if ext == ".bpmn":
-        write_with(path, lambda tmp: _write_bpmn(model.bpmn, tmp))
+        write_with(path, lambda tmp: _write_bpmn(model.bpmn, tmp), inputs=source)
     else:
         net, im, fm = model.petri_net
-        write_with(path, lambda tmp: _write_pnml(net, im, fm, tmp))
+        write_with(path, lambda tmp: _write_pnml(net, im, fm, tmp), inputs=source)
 
 
 def _write_bpmn(bpmn: Any, path: Path) -> None:
@@ -114,6 +117,7 @@ def _write_bpmn(bpmn: Any, path: Path) -> None:
 
     import pm4py
 
+    stable_bpmn(bpmn)  # ids and order from the structure: the same bytes each time
     try:
         with _quiet_stderr():
             pm4py.write_bpmn(bpmn, str(path))

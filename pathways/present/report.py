@@ -161,7 +161,9 @@ def report(
     options = _check_options(lang, min_count, period)
     marks = [i if isinstance(i, Intervention) else Intervention.parse(i)
              for i in interventions]
-    check_writable(target)
+    rule_files = [r for r in ([rules] if isinstance(rules, str | Path) else rules or [])
+                  if isinstance(r, str | Path)]
+    check_writable(target, [*rule_files, *([log] if isinstance(log, str | Path) else [])])
     if not isinstance(log, EventLog):
         import pathways
 
@@ -170,7 +172,8 @@ def report(
                             show_cases=show_cases, period=options.period)
     html = render_report(build_context(log, options, pathway=pathway, rules=rules,
                                        cohort=cohort, interventions=marks))
-    with atomic_path(target) as tmp:
+    with atomic_path(target, inputs=[log.report.source, *rule_files],
+                     confidential=show_cases) as tmp:
         tmp.write_text(html, encoding="utf-8")
     return target
 

@@ -259,3 +259,64 @@ def _natural(name: str) -> tuple[Any, ...]:
     """A sort key that puts ``p_9`` before ``p_10``."""
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"([0-9]+)", name))
 
+
+
+class _RankedSet(set):  # type: ignore[type-arg]
+    """A set that iterates in a fixed order (pm4py's BPMN nodes and flows by rank)."""
+
+    rank: dict[Any, Any]
+
+    def __iter__(self) -> Any:
+        return iter(sorted(set.__iter__(self), key=lambda item: self.rank[item]))
+
+
+def stable_bpmn(bpmn: Any) -> None:
+    """Put a pm4py BPMN graph's nodes and flows in an order taken from its structure.
+
+    pm4py keeps nodes and flows in sets of objects hashed by their random
+    UUIDs, and its layout and export iterate those sets, so each export had
+    another element order and another layout. Here every node is ranked by
+    its kind, name and gateway direction, refined by the ranks of its
+    neighbours until the ranks stop splitting (a Weisfeiler-Lehman refinement:
+    nodes left tied are alike in structure); flows are ranked by their ends.
+    The graph's sets, its arc lists and its network then iterate in rank
+    order, and :func:`tidy_bpmn` numbers the ids in that order. The model
+    (names, kinds, flows, ids) is unchanged.
+    """
+    from pm4py.util import nx_utils
+
+    nodes = list(bpmn.get_nodes())
+    flows = list(bpmn.get_flows())
+    label = {node: "|".join((type(node).__name__, str(node.get_name()),
+                             str(getattr(node, "get_gateway_direction", str)())))
+             for node in nodes}
+    rank = _ranks(label)
+    for _ in range(len(nodes)):
+        refined = {node: f"{rank[node]:06d}|" + ",".join(sorted(
+            [f"<{rank[f.get_source()]:06d}" for f in flows if f.get_target() is node]
+            + [f">{rank[f.get_target()]:06d}" for f in flows if f.get_source() is node]))
+            for node in nodes}
+        new_rank = _ranks(refined)
+        if len(set(new_rank.values())) == len(set(rank.values())):
+            break
+        rank = new_rank
+    flow_rank = {flow: (rank[flow.get_source()], rank[flow.get_target()], flow.get_name())
+                 for flow in flows}
+    for node in nodes:
+        node.get_in_arcs().sort(key=flow_rank.__getitem__)
+        node.get_out_arcs().sort(key=flow_rank.__getitem__)
+    ordered_nodes, ordered_flows = _RankedSet(nodes), _RankedSet(flows)
+    ordered_nodes.rank, ordered_flows.rank = rank, flow_rank
+    graph = nx_utils.MultiDiGraph()
+    for node in ordered_nodes:
+        graph.add_node(node)
+    for flow in ordered_flows:
+        graph.add_edge(flow.get_source(), flow.get_target())
+    bpmn._BPMN__nodes, bpmn._BPMN__flows = ordered_nodes, ordered_flows
+    bpmn._BPMN__graph = graph
+
+
+def _ranks(labels: dict[Any, str]) -> dict[Any, int]:
+    """Each key's rank among the distinct labels, in sorted order."""
+    order = {text: i for i, text in enumerate(sorted(set(labels.values())))}
+    return {key: order[text] for key, text in labels.items()}
