@@ -1,0 +1,71 @@
+"""Parser torture and bounds, second round (issue 12, items 10-18).
+
+Each input is generated here, in ``tmp_path``; every one failed on main before
+issue 12 (a traceback, a refusal, a hang or a silent wrong answer).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import pathways
+from tests.attack import assert_clean_failure, invoke
+
+ROWS = ("case_id;activity;timestamp", "P1;a;01.03.2025 10:00", "P1;b;01.03.2025 11:00",
+        "P2;a;02.03.2025 09:00")
+
+
+def _events(path, **options) -> list[tuple[str, str, str]]:
+    log = pathways.read(path, **options)
+    return [tuple(row) for row in log.engine.query(
+        f"SELECT case_id, activity, strftime(timezone('Europe/Oslo', timestamp), "
+        f"'%d.%m.%Y %H:%M') FROM {log.table} ORDER BY row_no").itertuples(index=False)]
+
+
+EXPECTED = [("P1", "a", "01.03.2025 10:00"), ("P1", "b", "01.03.2025 11:00"),
+            ("P2", "a", "02.03.2025 09:00")]
+
+
+# --- 10: line endings and Excel's sep= line ----------------------------------------
+
+_ENDINGS = [
+    ("cr-only", "\r".join(ROWS) + "\r"),
+    ("mixed", ROWS[0] + "\r\n" + ROWS[1] + "\n" + ROWS[2] + "\r\n" + ROWS[3] + "\n"),
+    ("lf-then-crlf", "\n".join(ROWS[:3]) + "\n" + ROWS[3] + "\r\n"),
+    ("excel-sep", "sep=;\r\n" + "\r\n".join(ROWS) + "\r\n"),
+    ("excel-sep-cr", "sep=;\r" + "\r".join(ROWS) + "\r"),
+]
+
+
+@pytest.mark.parametrize(("name", "text"), _ENDINGS, ids=[n for n, _ in _ENDINGS])
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_line_endings_and_sep_line_are_read(tmp_path, name, text, encoding):
+    path = tmp_path / f"{name}.csv"
+    path.write_bytes(text.replace("P2;a", "P2;å").encode(encoding))
+    expected = [*EXPECTED[:2], ("P2", "å", "02.03.2025 09:00")]
+    assert _events(path) == expected
+
+
+def test_mixed_line_ends_past_the_sample_are_read(tmp_path):
+    path = tmp_path / "late-crlf.csv"
+    body = "".join(f"P{i};a;01.03.2025 10:00\n" for i in range(30_000))  # > 256 KB
+    path.write_text(ROWS[0] + "\n" + body + "Q;b;01.03.2025 11:00\r\n")
+    log = pathways.read(path)
+    assert log.report.rows_kept == 30_001
+
+
+def test_excel_sep_line_names_the_separator(tmp_path):
+    path = tmp_path / "comma.csv"
+    # Semicolons inside values would win the separator vote without the sep= line.
+    path.write_text("sep=,\ncase_id,activity,timestamp\nP1,a;x;y,01.03.2025 10:00\n"
+                    "P1,b;z;w,01.03.2025 11:00\n")
+    log = pathways.read(path)
+    assert log.report.separator == ","
+    assert _events(path)[0][1] == "a;x;y"
+
+
+def test_excel_sep_line_keeps_line_numbers(tmp_path):
+    path = tmp_path / "ragged.csv"
+    path.write_text("sep=;\n" + "\n".join(ROWS[:2]) + "\nP1;b;x;01.03.2025 11:00\n")
+    error = assert_clean_failure(invoke(["breaks", str(path)]), "ragged.csv", "line 4")
+    assert "expected 3 fields, found 4" in error
