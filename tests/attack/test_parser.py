@@ -6,6 +6,11 @@ issue 12 (a traceback, a refusal, a hang or a silent wrong answer).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 import pathways
@@ -69,3 +74,45 @@ def test_excel_sep_line_keeps_line_numbers(tmp_path):
     path.write_text("sep=;\n" + "\n".join(ROWS[:2]) + "\nP1;b;x;01.03.2025 11:00\n")
     error = assert_clean_failure(invoke(["breaks", str(path)]), "ragged.csv", "line 4")
     assert "expected 3 fields, found 4" in error
+
+
+# --- 16: a key file that is no file -----------------------------------------------
+
+def _key_file_run(tmp_path, key_file) -> subprocess.CompletedProcess[str]:
+    log = tmp_path / "log.csv"
+    log.write_text("\n".join(ROWS) + "\n")
+    env = {k: v for k, v in os.environ.items() if k != "PATHWAYS_PSEUDONYM_KEY"}
+    env["PATHWAYS_KEY_FILE"] = str(key_file)
+    # In a child with a timeout: on main a FIFO or /dev/urandom never returns.
+    return subprocess.run([sys.executable, "-W", "ignore", "-m", "pathways", "validate",
+                           str(log)], capture_output=True, text=True, timeout=60,
+                          env=env, check=False)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "urandom", "huge"])
+def test_key_file_that_is_not_a_key_file_is_refused(tmp_path, kind):
+    if kind == "fifo":
+        target = tmp_path / "key.fifo"
+        os.mkfifo(target)
+        said = "named pipe (FIFO)"
+    elif kind == "urandom":
+        target, said = Path("/dev/urandom"), "a device"
+    else:
+        target, said = tmp_path / "huge.key", "longer than 4096 bytes"
+        target.write_bytes(b"k" * 10_000_000)
+    result = _key_file_run(tmp_path, target)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1, result.stderr
+    assert "PATHWAYS_KEY_FILE" in errors[0]
+    assert str(target) in errors[0]
+    assert said in errors[0]
+
+
+def test_key_file_through_a_link_is_still_read(tmp_path):
+    key = tmp_path / "agreed.key"
+    key.write_text("felles-nokkel\n")
+    link = tmp_path / "link.key"
+    link.symlink_to(key)
+    assert _key_file_run(tmp_path, link).returncode == 0
