@@ -50,6 +50,10 @@ DERIVED_COLUMNS = (
     "next_ts_us",
 )
 
+#: The longest window (rule ``within``, readmission days) taken: 20 years of
+#: days. Longer ones cannot be meant, and would overflow microsecond arithmetic.
+MAX_WINDOW_DAYS = 7305
+
 #: Columns of the "rows that could not be used" table, and of validation problems.
 PROBLEM_COLUMNS = ("row", "column", "code", "value", "message")
 

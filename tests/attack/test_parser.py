@@ -116,3 +116,54 @@ def test_key_file_through_a_link_is_still_read(tmp_path):
     link = tmp_path / "link.key"
     link.symlink_to(key)
     assert _key_file_run(tmp_path, link).returncode == 0
+
+
+# --- 14: windows beyond any meaning -------------------------------------------------
+
+RULE = """pathway: lang
+title: {{nb: Langt, en: Long}}
+rules:
+  - id: huge
+    kind: time
+    after: {{activity: a}}
+    expect: {{activity: b}}
+    within: {within}
+    source: test
+"""
+
+
+@pytest.mark.parametrize("within", ["99999999w", "1044w", "7306d", "175345h",
+                                    "99999999999999999999m"])
+def test_rule_window_over_twenty_years_is_refused(tmp_path, within):
+    log = tmp_path / "log.csv"
+    log.write_text("\n".join(ROWS) + "\n")
+    rules = tmp_path / "lang.yaml"
+    rules.write_text(RULE.format(within=within))
+    error = assert_clean_failure(invoke(["breaks", str(log), "--rules", str(rules)]),
+                                 str(rules), "line 8", "'huge'", within, "20 years")
+    assert "Traceback" not in error
+
+
+def test_rule_window_of_twenty_years_is_taken(tmp_path):
+    log = tmp_path / "log.csv"
+    log.write_text("\n".join(ROWS) + "\n")
+    rules = tmp_path / "lang.yaml"
+    rules.write_text(RULE.format(within="7305d"))
+    result = invoke(["breaks", str(log), "--rules", str(rules)])
+    assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize("days", ["99999999999", "7306"])
+def test_readmission_days_over_twenty_years_is_refused(tmp_path, days):
+    log = tmp_path / "log.csv"
+    log.write_text("\n".join(ROWS) + "\n")
+    assert_clean_failure(invoke(["measures", str(log), "--readmission-days", days]),
+                         "--readmission-days", days, "7305")
+
+
+def test_readmission_days_over_twenty_years_is_refused_by_the_api(tmp_path):
+    log = tmp_path / "log.csv"
+    log.write_text("\n".join(ROWS) + "\n")
+    from pathways.analyse.measures.readmission import readmissions
+    with pytest.raises(pathways.PathwaysError, match="at most 7305"):
+        readmissions(pathways.read(log), extra_days=[99_999_999_999])
