@@ -78,10 +78,13 @@ def pseudonym_table(engine: DuckDBEngine, raw: str, columns: list[str], key: byt
     :func:`pseudonymise_text`, once per distinct value. Returns the columns that
     hold at least one such value (only they need the replacement joined in).
     """
-    found = " UNION ALL ".join(
-        f"SELECT DISTINCT {i} AS col, {q(c)} AS v FROM {raw} "
-        f"WHERE length({q(c)}) >= 11 AND regexp_matches({q(c)}, '{CANDIDATE_SQL}')"
-        for i, c in enumerate(columns)
+    # One pass over all columns (UNPIVOT), not one query per column: a file of
+    # 10,000 columns made 10,000 scans and plans, minutes and gigabytes.
+    names = ", ".join(f"({q(c)}) AS \"{i}\"" for i, c in enumerate(columns))
+    found = (
+        f"SELECT DISTINCT CAST(col AS INTEGER) AS col, v FROM "
+        f"(UNPIVOT (SELECT {names} FROM {raw}) ON COLUMNS(*) INTO NAME col VALUE v) "
+        f"WHERE length(v) >= 11 AND regexp_matches(v, '{CANDIDATE_SQL}')"
     )
     engine.materialize("_fnr_candidates", found)
     digits = "replace(trim(v), ' ', '')"

@@ -23,7 +23,13 @@ from pathways.engine import DuckDBEngine
 from pathways.enrich.pseudonym import mask_national_ids
 from pathways.errors import LogFormatError
 from pathways.log import sql_text
-from pathways.readers.sniff import GZIP_MAGIC, Dialect, read_sample, unify_newlines
+from pathways.readers.sniff import (
+    GZIP_MAGIC,
+    Dialect,
+    check_width,
+    read_sample,
+    unify_newlines,
+)
 
 BLOCK = 16 * 1024 * 1024
 MAX_LINE_SIZE = 64 * 1024 * 1024
@@ -39,12 +45,15 @@ def header_columns(path: Path, dialect: Dialect) -> list[str]:
         header = next(csv.reader(lines, delimiter=dialect.separator))
     except StopIteration as err:
         raise LogFormatError(f"{path} holds no header row.") from err
+    check_width(path, len(header))
     names: list[str] = []
+    seen: set[str] = set()  # a set: a header of 10,000 names must not be O(n²)
     for i, name in enumerate(header):
         clean = name.strip() or f"column_{i + 1}"
-        while clean in names:
+        while clean in seen:
             clean += "_"
         names.append(clean)
+        seen.add(clean)
     return names
 
 

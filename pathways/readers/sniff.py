@@ -24,6 +24,11 @@ SEPARATORS = (";", ",", "\t", "|")
 #: How a tab may be written on a command line where a tab cannot be typed.
 TAB_NAMES = ("\\t", "tab", "TAB")
 
+#: The most columns a log may have. An export has tens, a research extract a few
+#: hundred; 10,000 columns took minutes in the engine, which plans every query
+#: over every column. Wider files are refused, saying so, before they are loaded.
+MAX_COLUMNS = 2000
+
 GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
 
@@ -59,6 +64,22 @@ def check_file(path: Path) -> None:
         raise LogFormatError(
             f"{path} is a spreadsheet (Excel) or another zip file, not a log export. "
             "Save the sheet as CSV (in Excel: Save as → CSV UTF-8) and read that file."
+        )
+
+
+def check_width(path: Path, count: int) -> None:
+    """Refuse a log of more than :data:`MAX_COLUMNS` columns, with what to do.
+
+    Raises
+    ------
+    LogFormatError
+        When ``count`` is above the limit.
+    """
+    if count > MAX_COLUMNS:
+        raise LogFormatError(
+            f"{path} has {count:,} columns; pathways reads at most {MAX_COLUMNS:,}. "
+            "Export only the columns the analysis needs (case, activity, time, level, "
+            "unit, organisation, diagnoses, ...), or check the separator (--sep)."
         )
 
 
