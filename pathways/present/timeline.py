@@ -24,6 +24,7 @@ from pathways.enrich.levels import level_by_id, taxonomy
 from pathways.enrich.pseudonym import load_key, pseudonymise_text
 from pathways.errors import OptionError
 from pathways.log import EventLog, quote_identifier
+from pathways.present.labels import short_label
 
 __all__ = ["timeline"]
 
@@ -205,7 +206,7 @@ def _draw(events: pd.DataFrame, stays: pd.DataFrame, case_id: str, lang: str,
     last_label: dict[float, float] = {}
     for event in events.itertuples():  # the events of one journey
         cx, cy = x(event.ts_us), y(event.care_level)
-        activity = pseudonymise_text(str(event.activity), key)
+        activity = short_label(pseudonymise_text(str(event.activity), key))
         when = _local(int(event.ts_us), timezone, "%d.%m.%Y %H:%M")
         parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="#1f4e79">'
                      f"<title>{escape(f'{activity}, {when}')}</title></circle>")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,115 @@ def test_readmission_days_over_twenty_years_is_refused_by_the_api(tmp_path):
     from pathways.analyse.measures.readmission import readmissions
     with pytest.raises(pathways.PathwaysError, match="at most 7305"):
         readmissions(pathways.read(log), extra_days=[99_999_999_999])
+
+
+# --- 11: wide files and huge fields --------------------------------------------------
+
+# VmHWM, not ru_maxrss: a fresh process's own peak (see test_bounds.py).
+PEAK = """
+import atexit, sys
+from pathways.cli import main
+def peak():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            sys.stderr.write("PEAK_KB=%d\\n" % int(line.split()[1]))
+atexit.register(peak)
+sys.argv = ["pathways", *sys.argv[1:]]
+main()
+"""
+
+
+def _measured(*args: str, timeout: int = 120) -> tuple[int, str, int, float]:
+    """Exit code, stderr, peak memory (KB) and seconds of a fresh ``pathways`` run."""
+    start = time.monotonic()
+    result = subprocess.run([sys.executable, "-W", "ignore", "-c", PEAK, *args],
+                            capture_output=True, text=True, timeout=timeout, check=False)
+    seconds = time.monotonic() - start
+    peak = int(result.stderr.rsplit("PEAK_KB=", 1)[1].split()[0])
+    return result.returncode, result.stderr, peak, seconds
+
+
+def _wide(path: Path, columns: int) -> Path:
+    names = ["case_id", "activity", "timestamp"] + [f"x{i}" for i in range(columns - 3)]
+    lines = [";".join(names)]
+    for r in range(4):
+        lines.append(";".join([f"P{r % 2}", "a", f"0{r + 1}.03.2025 10:00",
+                               *(str(i % 97) for i in range(columns - 3))]))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_wide_file_is_read_in_bounded_time_and_memory(tmp_path):
+    # Main built one query per column: 2,000 columns took 14 s and 950 MB,
+    # 10,000 columns four minutes and 18 GB.
+    path = _wide(tmp_path / "wide.csv", 2000)
+    code, err, peak, seconds = _measured("validate", str(path))
+    assert code == 0, err
+    assert peak < 700_000
+    assert seconds < 10
+
+
+def test_too_wide_file_is_refused_naming_the_limit(tmp_path):
+    path = _wide(tmp_path / "wider.csv", 10_000)
+    code, err, peak, seconds = _measured("validate", str(path))
+    assert code == 1
+    assert "Traceback" not in err
+    assert "has 10,000 columns; pathways reads at most 2,000" in err
+    assert str(path) in err
+    assert peak < 400_000
+    assert seconds < 10
+
+
+def test_huge_field_does_not_make_a_huge_report(tmp_path):
+    path = tmp_path / "field.csv"
+    with path.open("w") as handle:
+        handle.write("case_id;activity;timestamp\n")
+        # Ordinary rows first: a row over 256 KB among the first is refused outright.
+        handle.writelines(f"P{i % 300};{'abc'[i % 3]};{1 + i % 28:02d}.03.2025 "
+                          f"{i % 24:02d}:00\n" for i in range(6000))
+        handle.write("P1;" + "x" * 5_000_000 + ";28.03.2025 23:30\n")
+    out = tmp_path / "report.html"
+    result = invoke(["report", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text()
+    assert len(text) < 1_000_000  # main: 10 MB, the field twice (quality note, variants)
+    assert "x" * 1000 + "…" in text or "x" * 70 + "…" in text
+
+
+# --- 12: a label over Graphviz's 16 KB ---------------------------------------------
+
+LONG = "Lang" + "ø" * 20_000
+
+
+@pytest.fixture
+def long_names(tmp_path) -> Path:
+    path = tmp_path / "long.csv"
+    with path.open("w") as handle:
+        handle.write("case_id;activity;timestamp;care_level\n")
+        for c in range(12):
+            day = f"0{1 + c % 9}.03.2025"
+            handle.write(f"P{c};a;{day} 10:00;gp\nP{c};{LONG};{day} 11:00;{LONG}\n"
+                         f"P{c};b;{day} 12:00;hospital_ward\n")
+    return path
+
+
+@pytest.mark.parametrize("args", [("report",), ("discover",),
+                                  ("discover", "--miner", "inductive"),
+                                  ("discover", "--miner", "heuristics"),
+                                  ("discover", "--view", "levels")],
+                         ids=["report", "dfg", "inductive", "heuristics", "levels"])
+def test_long_activity_name_is_cut_for_drawing(tmp_path, long_names, args):
+    out = tmp_path / ("out.html" if args[0] == "report" else "out.svg")
+    result = invoke([args[0], str(long_names), "-o", str(out), *args[1:]])
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text()
+    assert "ø" * 1001 not in text
+    if args[0] == "discover" and "--view" not in args:
+        assert "Lang" + "ø" * 75 + "…" in text
+
+
+def test_long_activity_name_stays_whole_in_the_data(tmp_path, long_names):
+    out = tmp_path / "map.json"
+    result = invoke(["discover", str(long_names), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert LONG in out.read_text()
