@@ -39,7 +39,12 @@ from pathways.enrich.pseudonym import (
 from pathways.log import DERIVED_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, sql_text
 from pathways.log import quote_identifier as q
 from pathways.progress import stage
-from pathways.readers.timestamps import detect_format, local_hours_sql, split_exprs
+from pathways.readers.timestamps import (
+    detect_format,
+    local_hours_sql,
+    split_exprs,
+    zone_info,
+)
 
 #: Reason codes of rows that cannot be used (they are not in the log).
 REJECT_CODES = ("missing_case_id", "missing_activity", "missing_time",
@@ -53,6 +58,24 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 MIN_US = int(datetime(MIN_YEAR, 1, 1, tzinfo=UTC).timestamp() * 1e6)
 MAX_US = int(datetime(MAX_YEAR, 1, 1, tzinfo=UTC).timestamp() * 1e6)
 _WHOLE_ID = "^[0-9]{6} ?[0-9]{5}$"
+
+
+def plausible_range(timezone: str) -> tuple[int, int]:
+    """The plausible times, local ``1.1.1900 00:00`` to before ``1.1.2100 00:00``.
+
+    As microseconds since the epoch (UTC). The bounds are local wall-clock
+    times in ``timezone`` (the log's), so ``01.01.1900 00:00`` is kept and
+    ``01.01.2100 00:30`` is not, whatever the zone's offset.
+
+    Examples
+    --------
+    >>> lo, hi = plausible_range("Europe/Oslo")
+    >>> (MIN_US - lo) // 3_600_000_000, (MAX_US - hi) // 3_600_000_000
+    (1, 1)
+    """
+    zone = zone_info(timezone)
+    return (int(datetime(MIN_YEAR, 1, 1, tzinfo=zone).timestamp() * 1_000_000),
+            int(datetime(MAX_YEAR, 1, 1, tzinfo=zone).timestamp() * 1_000_000))
 
 
 @dataclass(frozen=True)
@@ -153,10 +176,12 @@ def build_events(
     now = now_us if now_us is not None else int(datetime.now(UTC).timestamp() * 1e6)
     rows_read = int(engine.scalar(f"SELECT count(*) FROM {raw}"))
     with stage("times, activities and levels"):
-        _leveled(engine, raw, raw_columns, columns, mapping, fmt, end_fmt, id_columns, now)
+        bounds = plausible_range(timezone)
+        _leveled(engine, raw, raw_columns, columns, mapping, fmt, end_fmt, id_columns, now,
+                 bounds=bounds)
     drop_relation(engine, raw)
     with stage("problems"):
-        _problems(engine, columns, now)
+        _problems(engine, columns, now, bounds=bounds)
     staged = engine.query("""
         SELECT (SELECT count(*) FROM _dups) AS dups,
                count(*) FILTER (WHERE _ambiguous) AS amb,
@@ -164,7 +189,7 @@ def build_events(
         FROM _leveled
     """).iloc[0]
     with stage("ordering events by case and time"):
-        _events(engine, mapping)
+        _events(engine, mapping, bounds=bounds)
     level_from = ("care_level" if "care_level" in columns
                   else "resource" if mapping is not None and mapping.by == "resource"
                   else "activity")
@@ -253,7 +278,8 @@ def _duplicates(engine: DuckDBEngine, raw: str, raw_columns: list[str]) -> None:
 
 def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
              columns: Mapping[str, str], mapping: LevelMapping | None, fmt: str,
-             end_fmt: str, id_columns: list[str], now_us: int) -> None:
+             end_fmt: str, id_columns: list[str], now_us: int, *,
+             bounds: tuple[int, int] = (MIN_US, MAX_US)) -> None:
     """``_leveled``: every row but duplicates, in one pass over the raw rows.
 
     National ids replaced, canonical columns trimmed, times resolved by the
@@ -295,7 +321,7 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
             "b.resource" if by == "resource" else "b.activity") + " END"
     else:
         raw_level = "CASE WHEN vl.care_level IS NULL THEN b.activity END"
-    lo, hi = MIN_US, MAX_US
+    lo, hi = bounds  # local 1900 to 2100, see plausible_range
     engine.materialize("_leveled", f"""
         WITH parsed AS (
             SELECT r.rowid + 1 AS _row_no, {naive} AS _naive, {aware} AS _tz,
@@ -341,9 +367,10 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
     """)
 
 
-def _problems(engine: DuckDBEngine, columns: Mapping[str, str], now_us: int) -> None:
+def _problems(engine: DuckDBEngine, columns: Mapping[str, str], now_us: int, *,
+              bounds: tuple[int, int] = (MIN_US, MAX_US)) -> None:
     """Every row that cannot be used, or deserves a warning, with a reason code."""
-    lo, hi = MIN_US, MAX_US
+    lo, hi = bounds
     c_case, c_act, c_ts = (sql_text(columns[c]) for c in ("case_id", "activity", "timestamp"))
     engine.materialize("read_problems", f"""
         SELECT row_no AS row, '{c_case}' AS "column", 'missing_case_id' AS code,
@@ -388,9 +415,10 @@ def _register_lookups(engine: DuckDBEngine, mapping: LevelMapping | None) -> Non
     engine.register("_level_map", frame.astype("string"))
 
 
-def _events(engine: DuckDBEngine, mapping: LevelMapping | None) -> None:
+def _events(engine: DuckDBEngine, mapping: LevelMapping | None, *,
+            bounds: tuple[int, int] = (MIN_US, MAX_US)) -> None:
     """The canonical events table, sorted, with successors and derived columns."""
-    lo, hi = MIN_US, MAX_US
+    lo, hi = bounds
     valid = (f"case_id IS NOT NULL AND activity IS NOT NULL "
              f"AND ts_us >= {lo} AND ts_us < {hi}")
     leveled = "_leveled"

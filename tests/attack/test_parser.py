@@ -280,3 +280,20 @@ def test_long_activity_name_stays_whole_in_the_data(tmp_path, long_names):
     result = invoke(["discover", str(long_names), "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     assert LONG in out.read_text()
+
+
+# --- 17: the plausible range is local time --------------------------------------------
+
+@pytest.mark.parametrize(("timezone", "offset"), [("Europe/Oslo", 1), ("Asia/Tokyo", 9),
+                                                  ("America/New_York", -5)])
+def test_plausible_range_is_checked_in_local_time(tmp_path, timezone, offset):
+    path = tmp_path / "edges.csv"
+    path.write_text("case_id;activity;timestamp\n"
+                    "P1;a;01.01.1900 00:00\nP1;b;01.01.1900 01:00\n"    # kept: local 1900
+                    "P2;a;31.12.2099 23:30\nP2;b;01.01.2100 00:30\n"    # row 4 is 2100
+                    "P3;a;31.12.1899 23:59\nP3;b;01.01.1900 02:00\n")   # row 5 is 1899
+    log = pathways.read(path, timezone=timezone)
+    rejected = log.engine.query(
+        "SELECT row FROM read_problems WHERE code = 'implausible_time' ORDER BY row")
+    assert rejected["row"].tolist() == [4, 5]
+    assert log.report.rows_kept == 4
