@@ -81,6 +81,9 @@ SUMMARY_COLUMNS = (
 OUTPUT_ZONE = "Europe/Oslo"
 
 HOUR_US = 3_600_000_000
+#: Origin of the forbid join's time buckets: before any plausible time (local
+#: 1900 in any zone), so bucket numbers are never negative.
+_BUCKET_BASE_US = MIN_US - 2 * 86_400_000_000
 _ROLES = ("after", "expect", "forbid", "unless")
 _LANGS = ("nb", "en")
 
@@ -495,8 +498,10 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool) -> None:
     candidate's time) and ``expect_idx`` (that candidate's ``event_idx`` when
     it comes after the trigger in the file, always so for a ``late`` break;
     NULL when it is at the same time earlier in the file, which is ``met``).
-    ``unless`` and ``forbid`` events only count inside the window, so they
-    are joined.
+    ``unless`` events come from the same windows (the first after the
+    trigger, the last before it at its time). ``forbid`` events, all of those
+    inside the window, are joined on time buckets as wide as the window, so a
+    trigger meets only the forbidden events of two windows, never a whole case.
     """
     cohort_join = """
         JOIN _br_rules r ON r.rule_no = c.rule_no
@@ -516,6 +521,13 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool) -> None:
     order = "PARTITION BY h.rule_no, h.case_id ORDER BY h.event_idx ROWS BETWEEN"
     expected_us = "CASE WHEN h.is_expect = 1 THEN h.ts_us END"
     expected_idx = "CASE WHEN h.is_expect = 1 THEN h.event_idx END"
+    # unless: the first unless event after the trigger in file order, and the
+    # last one before it (at the trigger's time when equal), as for expect. A
+    # RANGE frame on event_idx leaves out the trigger's own row when the
+    # trigger is an unless event too. No join of triggers with unless events:
+    # one case of a million events is sorted, not squared.
+    unless_order = "PARTITION BY rule_no, case_id ORDER BY event_idx RANGE BETWEEN"
+    unless_us = "CASE WHEN is_trig = 0 THEN ts_us END"
     # The window sees the triggers and, of the expected events, only those at
     # or after the case's first trigger: an earlier one is no trigger's
     # candidate (nor at its time), and dropping them halves the rows to sort.
@@ -552,12 +564,21 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool) -> None:
         ), d AS (
             SELECT t.*, r.is_forbid, t.ts_us + r.within_us AS deadline_us
             FROM t JOIN _br_rules r ON r.rule_no = t.rule_no
+        ), ud AS (
+            SELECT rule_no, case_id, event_idx, ts_us, deadline_us, 1 AS is_trig FROM d
+            UNION ALL
+            SELECT rule_no, case_id, event_idx, ts_us, NULL, 0 FROM _br_hits
+            WHERE is_unless = 1
+        ), uw AS (
+            SELECT ud.*,
+                   min({unless_us}) OVER ({unless_order} 1 FOLLOWING AND UNBOUNDED FOLLOWING)
+                       AS next_us,
+                   max({unless_us}) OVER ({unless_order} UNBOUNDED PRECEDING AND 1 PRECEDING)
+                       AS prev_us
+            FROM ud
         ), u AS (
-            SELECT d.rule_no, d.case_id, d.event_idx
-            FROM d JOIN _br_hits x ON x.rule_no = d.rule_no AND x.case_id = d.case_id
-            WHERE x.is_unless = 1 AND x.event_idx <> d.event_idx
-              AND x.ts_us >= d.ts_us AND x.ts_us <= d.deadline_us
-            GROUP BY d.rule_no, d.case_id, d.event_idx
+            SELECT rule_no, case_id, event_idx FROM uw
+            WHERE is_trig = 1 AND (prev_us = ts_us OR next_us <= deadline_us)
         )
         SELECT d.*, CASE
             WHEN u.rule_no IS NOT NULL THEN 'excused'
@@ -569,12 +590,29 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool) -> None:
         FROM d LEFT JOIN u
           ON u.rule_no = d.rule_no AND u.case_id = d.case_id AND u.event_idx = d.event_idx
     """)
-    log.engine.materialize("_br_forbid", """
+    # forbid: every forbidden event in the window. Joined by (rule, case) alone,
+    # every trigger of a long case met every forbidden event of it (n²). Time
+    # is cut into buckets as wide as the rule's window: a forbidden event in a
+    # trigger's window is in the trigger's bucket or the next, so the join is
+    # an equi-join and each trigger meets only the events of two windows.
+    bucket = f"(%s.ts_us - {_BUCKET_BASE_US}) // greatest(r.within_us, 1)"
+    log.engine.materialize("_br_forbid", f"""
+        WITH t AS (
+            SELECT t.rule_no, t.case_id, t.event_idx, t.ts_us, t.deadline_us,
+                   {bucket % "t"} + o.k AS bucket
+            FROM _br_trig t JOIN _br_rules r ON r.rule_no = t.rule_no
+            CROSS JOIN (VALUES (0), (1)) AS o(k)
+            WHERE t.outcome = 'forbid'
+        ), f AS (
+            SELECT h.rule_no, h.case_id, h.event_idx, h.ts_us, {bucket % "h"} AS bucket
+            FROM _br_hits h JOIN _br_rules r ON r.rule_no = h.rule_no
+            WHERE h.is_forbid = 1
+        )
         SELECT t.rule_no, t.case_id, t.event_idx AS trig_idx, f.event_idx AS ev_idx,
                f.ts_us AS ev_us
-        FROM _br_trig t JOIN _br_hits f
-          ON f.rule_no = t.rule_no AND f.case_id = t.case_id
-        WHERE t.outcome = 'forbid' AND f.is_forbid = 1 AND f.event_idx <> t.event_idx
+        FROM t JOIN f
+          ON f.rule_no = t.rule_no AND f.case_id = t.case_id AND f.bucket = t.bucket
+        WHERE f.event_idx <> t.event_idx
           AND f.ts_us >= t.ts_us AND f.ts_us <= t.deadline_us
     """)
 

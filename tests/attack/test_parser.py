@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -297,3 +298,52 @@ def test_plausible_range_is_checked_in_local_time(tmp_path, timezone, offset):
         "SELECT row FROM read_problems WHERE code = 'implausible_time' ORDER BY row")
     assert rejected["row"].tolist() == [4, 5]
     assert log.report.rows_kept == 4
+
+
+# --- 18: one very long case ---------------------------------------------------------
+
+VISIT_RULES = """pathway: hjemme
+title: {nb: Hjemmetjeneste, en: Home care}
+rules:
+  - id: legevakt-etter-besok
+    kind: resource
+    after: {activity: Hjemmesykepleie}
+    forbid: {activity: Legevaktkonsultasjon}
+    within: 30m
+    source: test
+  - id: fastlege-etter-besok
+    kind: time
+    after: {activity: Hjemmesykepleie}
+    expect: {activity: Fastlegekonsultasjon}
+    unless: {activity: Legevaktkonsultasjon}
+    within: 30m
+    source: test
+"""
+
+
+def test_one_long_case_is_judged_in_bounded_time_and_memory(tmp_path):
+    # Years of home-care visits of one patient, every trigger with forbid and
+    # unless events in the case: main joined each trigger with every one of them
+    # (20,000 events: 5 s; 200,000: past the timeout).
+    path = tmp_path / "visits.csv"
+    acts = ("Hjemmesykepleie", "Legevaktkonsultasjon", "Hjemmesykepleie",
+            "Fastlegekonsultasjon")
+    first = datetime(1950, 1, 1, tzinfo=UTC)  # written as the digits, read as local
+    with path.open("w") as handle:
+        handle.write("case_id;activity;timestamp\n")
+        handle.writelines(f"P1;{acts[i % 4]};"
+                          f"{(first + timedelta(hours=i)).strftime('%d.%m.%Y %H:%M')}\n"
+                          for i in range(200_000))
+    rules = tmp_path / "hjemme.yaml"
+    rules.write_text(VISIT_RULES)
+    out = tmp_path / "breaks.csv"
+    code, err, peak, seconds = _measured("breaks", str(path), "--rules", str(rules),
+                                         "-o", str(out), timeout=120)
+    assert code == 0, err
+    rows = out.read_text().splitlines()
+    # Events are an hour apart: no out-of-hours contact falls within 30 minutes
+    # of a visit (no forbid break, no excuse), and every visit's GP comes an
+    # hour or three later: 100,000 visits, 100,000 late breaks.
+    assert len(rows) == 1 + 100_000
+    assert seconds < 60
+    assert peak < 1_500_000
