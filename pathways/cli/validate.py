@@ -23,6 +23,7 @@ HEADINGS = {
     "dst_ambiguous": "Local times in the repeated autumn hour (kept, read as summer time)",
     "dst_nonexistent": "Local times in the skipped spring hour (kept, moved one hour on)",
     "future_date": "Times in the future (kept)",
+    "end_before_start": "Ends before the start (kept without the end: no duration or wait)",
     "unknown_level": "Events without a known care level (kept, level unknown)",
     "single_event_case": "Cases with only one event (kept; the row of that event)",
 }

@@ -51,6 +51,7 @@ REJECT_CODES = ("missing_case_id", "missing_activity", "missing_time",
                 "unparseable_time", "implausible_time")
 #: Reason codes of warnings (the row is kept, or dropped as a duplicate).
 WARNING_CODES = ("duplicate_row", "dst_ambiguous", "dst_nonexistent", "future_date",
+                 "end_before_start",
                  "unknown_level", "single_event_case")
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -322,6 +323,11 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
     else:
         raw_level = "CASE WHEN vl.care_level IS NULL THEN b.activity END"
     lo, hi = bounds  # local 1900 to 2100, see plausible_range
+    # An end before the start is left out (it would give negative waits and
+    # durations) and listed by validate: _end_text is its text, else NULL.
+    end_check = (f"CASE WHEN t._end_us < t._ts_us THEN "
+                 f"left({_clean('t.' + canon['end_timestamp'])}, 80) END AS _end_text"
+                 if "end_timestamp" in canon else "NULL::VARCHAR AS _end_text")
     engine.materialize("_leveled", f"""
         WITH parsed AS (
             SELECT r.rowid + 1 AS _row_no, {naive} AS _naive, {aware} AS _tz,
@@ -341,7 +347,8 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
             LEFT JOIN _hours e ON e.hour = date_trunc('hour', p._end_naive)
         ), b AS (
             SELECT t._row_no AS row_no, {col('case_id')} AS case_id,
-                   {col('activity')} AS activity, t._ts_us AS ts_us, t._end_us AS end_us,
+                   {col('activity')} AS activity, t._ts_us AS ts_us,
+                   CASE WHEN t._end_us >= t._ts_us THEN t._end_us END AS end_us,
                    {col('care_level')} AS level_raw, {col('resource')} AS resource,
                    {col('organisation')} AS organisation,
                    {col('municipality')} AS municipality, {col('hospital')} AS hospital,
@@ -350,7 +357,7 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
                    CASE WHEN t._ts_us IS NULL OR t._ts_us < {lo} OR t._ts_us >= {hi}
                           OR t._ts_us > {now_us} OR t._ambiguous OR t._nonexistent
                         THEN left({_clean('t.' + canon['timestamp'])}, 80) END AS _ts_text,
-                   t._ambiguous, t._nonexistent
+                   t._ambiguous, t._nonexistent, {end_check}
                    {attr_sql}
             FROM t
         )
@@ -372,6 +379,7 @@ def _problems(engine: DuckDBEngine, columns: Mapping[str, str], now_us: int, *,
     """Every row that cannot be used, or deserves a warning, with a reason code."""
     lo, hi = bounds
     c_case, c_act, c_ts = (sql_text(columns[c]) for c in ("case_id", "activity", "timestamp"))
+    c_end = sql_text(columns.get("end_timestamp", "end_timestamp"))
     engine.materialize("read_problems", f"""
         SELECT row_no AS row, '{c_case}' AS "column", 'missing_case_id' AS code,
                NULL::VARCHAR AS value, 'no case id' AS message
@@ -404,6 +412,10 @@ def _problems(engine: DuckDBEngine, columns: Mapping[str, str], now_us: int, *,
         UNION ALL
         SELECT row_no, '{c_ts}', 'future_date', _ts_text, 'time is in the future'
         FROM _leveled WHERE ts_us > {now_us} AND ts_us < {hi}
+        UNION ALL
+        SELECT row_no, '{c_end}', 'end_before_start', _end_text,
+               'the end is before the start; the end is left out (no duration)'
+        FROM _leveled WHERE _end_text IS NOT NULL
     """)
 
 
@@ -460,7 +472,7 @@ def _events(engine: DuckDBEngine, mapping: LevelMapping | None, *,
                l.* EXCLUDE (case_id, activity, ts_us, end_us, _level, level_raw, resource,
                             organisation, municipality, hospital, cohort, diagnosis, age,
                             activity_key, activity_role, row_no, _ts_text, _ambiguous,
-                            _nonexistent)
+                            _nonexistent, _end_text)
         FROM {leveled} l
         JOIN k ON k.row_no = l.row_no
         LEFT JOIN {leveled} n ON n.row_no = k.next_row_no

@@ -6,6 +6,7 @@ issue 12 (a traceback, a refusal, a hang or a silent wrong answer).
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -347,3 +348,39 @@ def test_one_long_case_is_judged_in_bounded_time_and_memory(tmp_path):
     assert len(rows) == 1 + 100_000
     assert seconds < 60
     assert peak < 1_500_000
+
+
+# --- 13: an end before the start -------------------------------------------------------
+
+ENDS = ("case_id;activity;timestamp;end_timestamp\n"
+        "P1;Innleggelse;01.03.2025 10:00;01.03.2025 12:00\n"
+        "P1;Utskrivning;03.03.2025 10:00;13.02.2025 20:00\n"     # row 2: 374 h too early
+        "P1;Fastlegekonsultasjon;03.03.2025 14:00;\n"
+        "P2;Innleggelse;02.03.2025 09:00;02.03.2025 09:00\n"      # equal: kept
+        "P2;Utskrivning;02.03.2025 15:00;\n")
+
+
+def test_end_before_start_is_listed_by_validate(tmp_path):
+    path = tmp_path / "ends.csv"
+    path.write_text(ENDS)
+    result = invoke(["validate", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    found = [(p["row"], p["column"], p["severity"], p["value"])
+             for p in report["problems"] if p["code"] == "end_before_start"]
+    assert found == [(2, "end_timestamp", "warning", "13.02.2025 20:00")]
+    text = invoke(["validate", str(path)]).stdout
+    assert "row 2, column 'end_timestamp': '13.02.2025 20:00'" in text
+
+
+def test_end_before_start_is_left_out_of_waits(tmp_path):
+    from pathways.analyse.transitions import directly_follows
+    path = tmp_path / "ends.csv"
+    path.write_text(ENDS)
+    log = pathways.read(path)
+    edges = directly_follows(log).set_index(["source", "target"])["median_hours"]
+    # From the discharge's start (10:00) to the GP at 14:00, not from its bad end.
+    assert edges[("Utskrivning", "Fastlegekonsultasjon")] == pytest.approx(4.0)
+    assert edges[("Innleggelse", "Utskrivning")] == pytest.approx((46 + 6) / 2)
+    ends = log.engine.query(f"SELECT row_no, end_us FROM {log.table} ORDER BY row_no")
+    assert ends["end_us"].isna().tolist() == [False, True, True, False, True]
