@@ -384,3 +384,52 @@ def test_end_before_start_is_left_out_of_waits(tmp_path):
     assert edges[("Innleggelse", "Utskrivning")] == pytest.approx((46 + 6) / 2)
     ends = log.engine.query(f"SELECT row_no, end_us FROM {log.table} ORDER BY row_no")
     assert ends["end_us"].isna().tolist() == [False, True, True, False, True]
+
+
+# --- 15: level mapping CSV files ------------------------------------------------------
+
+UNIT_LOG = ("case_id;activity;timestamp;resource\n"
+            "P1;a;01.03.2025 10:00;Legekontor\nP1;b;01.03.2025 11:00;Sengepost 3\n"
+            "P2;a;02.03.2025 09:00;Hjemmetjenesten Øst\n")
+
+
+def _levels_of(log) -> list[tuple[str, str | None]]:
+    return [tuple(r) for r in log.engine.query(
+        f"SELECT resource, care_level FROM {log.table} ORDER BY row_no"
+    ).itertuples(index=False)]
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("bom", "\ufeffresource;level\r\n".encode() +
+     "Legekontor;gp\r\nSengepost 3;hospital_ward\r\nHjemmetjenesten Øst;home_care\r\n"
+     .encode()),
+    ("cp1252", "resource;level\nLegekontor;gp\nSengepost 3;hospital_ward\n"
+               "Hjemmetjenesten Øst;Hjemmesykepleie\n".encode("cp1252")),
+    ("excel", b"sep=,\r\nresource,level\r\nLegekontor,gp\r\nSengepost 3,hospital_ward\r\n"
+              + "Hjemmetjenesten Øst,home_care\r\n".encode()),
+], ids=["bom", "cp1252", "excel-sep"])
+def test_mapping_csv_is_read_like_a_log(tmp_path, name, data):
+    log_path = tmp_path / "log.csv"
+    log_path.write_text(UNIT_LOG)
+    mapping = tmp_path / f"{name}.csv"
+    mapping.write_bytes(data)
+    log = pathways.read(log_path, levels=mapping)
+    assert _levels_of(log) == [("Legekontor", "gp"), ("Sengepost 3", "hospital_ward"),
+                               ("Hjemmetjenesten Øst", "home_care")]
+
+
+@pytest.mark.parametrize(("name", "data", "said"), [
+    ("empty", b"", "is empty"),
+    ("quote", b'resource;level\n"Legekontor;gp\nSengepost 3;hospital_ward\n',
+     "line 2: cannot read the row"),
+    ("ragged", b"resource;level\nLegekontor;gp\nSengepost;3;hospital_ward\n",
+     "line 3: expected 2 fields"),
+    ("header", b"resource;niveau;x\nLegekontor;gp;1\n", "line 1: expected two columns"),
+], ids=["empty", "quote", "ragged", "header"])
+def test_bad_mapping_csv_names_file_and_line(tmp_path, name, data, said):
+    log_path = tmp_path / "log.csv"
+    log_path.write_text(UNIT_LOG)
+    mapping = tmp_path / f"{name}.csv"
+    mapping.write_bytes(data)
+    assert_clean_failure(invoke(["validate", str(log_path), "--levels", str(mapping)]),
+                         str(mapping), said)
