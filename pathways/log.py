@@ -64,6 +64,10 @@ SOURCE_COLUMNS = (
     "source_row",  # the row in its extract (1-based, after the header)
 )
 
+#: The longest window (rule ``within``, readmission days) taken: 20 years of
+#: days. Longer ones cannot be meant, and would overflow microsecond arithmetic.
+MAX_WINDOW_DAYS = 7305
+
 #: Columns of the "rows that could not be used" table, and of validation problems.
 PROBLEM_COLUMNS = ("row", "column", "code", "value", "message")
 

@@ -38,6 +38,7 @@ from pathways.enrich.cohorts import PATHWAY_COHORTS
 from pathways.enrich.levels import resolve_level, taxonomy
 from pathways.enrich.pseudonym import mask_national_ids
 from pathways.errors import RuleFileError
+from pathways.log import MAX_WINDOW_DAYS
 
 __all__ = [
     "KINDS",
@@ -236,12 +237,17 @@ def parse_within(text: str) -> int:
     Raises
     ------
     ValueError
-        When the text is not a whole number followed by m, h, d or w.
+        When the text is not a whole number followed by m, h, d or w, or is
+        longer than :data:`~pathways.log.MAX_WINDOW_DAYS` days (20 years).
     """
     match = _WITHIN.match(str(text))
     if match is None:
         raise ValueError(f"within must be {_WITHIN_HELP}; got {text!r}.")
-    return int(match.group(1)) * _UNIT_US[match.group(2)]
+    window = int(match.group(1)) * _UNIT_US[match.group(2)]
+    if window > MAX_WINDOW_DAYS * _UNIT_US["d"]:
+        raise ValueError(f"within must be at most {MAX_WINDOW_DAYS} days (20 years); "
+                         f"got {text!r}.")
+    return window
 
 
 @lru_cache(maxsize=1)
@@ -456,6 +462,13 @@ class _Parser:
         if _WITHIN.match(within) is None:
             raise self.fail(keys["within"][1],
                             f"'within' of {what} must be {_WITHIN_HELP}; got {within!r}.")
+        try:
+            within_us = parse_within(within)
+        except ValueError:
+            raise self.fail(keys["within"][1],
+                            f"'within' of {what} is {within.strip()}, longer than 20 "
+                            f"years ({MAX_WINDOW_DAYS} days): give a shorter window, "
+                            "such as 28d or 52w.") from None
         matchers = {k: self.matcher(keys[k][1], k, what)
                     for k in ("after", "expect", "forbid", "unless") if k in keys}
         texts = {k: self.string(keys[k][1], k, what) if k in keys else None

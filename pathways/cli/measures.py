@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from pathways.cli.common import guard_output, log_options, read_log, wrote
+from pathways.log import MAX_WINDOW_DAYS
 from pathways.present.measure_tables import measure_table, shown_headline, source_text
 from pathways.present.messages import CATALOGUE
 from pathways.present.numbers import decimal_text, interval_text, is_suppressed, share_interval
@@ -188,8 +189,9 @@ def measures_csv(measures: list[Measure], lang: str, min_count: int, *,
               help="Write to this file instead of standard output.")
 @click.option("--min-count", type=click.IntRange(1), default=5, show_default=True,
               help="Counts below this are shown as '<N' (and shares made from them left out).")
-@click.option("--readmission-days", type=click.IntRange(1), multiple=True,
-              help="Another readmission window in days (repeatable), e.g. 30.")
+@click.option("--readmission-days", type=click.IntRange(1, MAX_WINDOW_DAYS), multiple=True,
+              help="Another readmission window in days (repeatable, at most 7305: 20 "
+                   "years), e.g. 30.")
 @click.option("--cohort", metavar="NAME",
               help="Only the cases of this cohort, e.g. kols: every measure counts them alone.")
 @click.option("--show-cases", is_flag=True,

@@ -25,6 +25,7 @@ HEADINGS = {
     "rejected_message": "Messages the receiver rejected (left out: not counted as sent)",
     "cancelled_notice": "Notices cancelled by a later message (left out)",
     "future_date": "Times in the future (kept)",
+    "end_before_start": "Ends before the start (kept without the end: no duration or wait)",
     "unknown_level": "Events without a known care level (kept, level unknown)",
     "single_event_case": "Cases with only one event (kept; the row of that event)",
     "unknown_municipality": "Municipality numbers not in the municipality list (kept as "

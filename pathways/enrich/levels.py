@@ -9,6 +9,8 @@ activity vocabulary.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -18,7 +20,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from pathways.errors import RuleFileError
+from pathways.errors import LogFormatError, RuleFileError
 
 #: The value in a mapping file that means "the level of the previous event".
 INHERIT = "inherit"
@@ -205,12 +207,49 @@ def _read_mapping_yaml(path: Path) -> tuple[str, dict[Any, Any]]:
 
 
 def _read_mapping_csv(path: Path) -> tuple[str, dict[Any, Any]]:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python")
-    columns = [c.strip().lower() for c in frame.columns]
-    if len(columns) != 2 or columns[1] not in ("level", "care_level", "nivå"):
+    """The two columns of a CSV mapping, read with the log reader's detection.
+
+    Encoding (UTF-8 with or without BOM, Windows-1252, ...), separator, line
+    ends and Excel's ``sep=`` line are detected as for a log; every problem is
+    a :class:`RuleFileError` naming the file and the line.
+    """
+    from pathways.readers.sniff import sniff_csv, unify_newlines
+
+    if path.stat().st_size == 0:
+        raise RuleFileError(f"{path} is empty: a level mapping CSV needs a header "
+                            "(activity;level) and one row per value.")
+    try:
+        dialect = sniff_csv(path)
+        text = path.read_bytes().decode(dialect.encoding)
+    except LogFormatError as err:
+        raise RuleFileError(f"Level mapping file {err}") from None
+    except UnicodeDecodeError as err:
+        raise RuleFileError(f"{path}: byte {err.start} is not valid {dialect.encoding} "
+                            "text. Save the file as UTF-8.") from None
+    lines = io.StringIO(unify_newlines(text.lstrip("\ufeff")))
+    for _ in range(dialect.skip):
+        lines.readline()
+    reader = csv.reader(lines, delimiter=dialect.separator, strict=True)
+    rows: list[tuple[int, list[str]]] = []  # (line where the row starts, fields)
+    start = 1
+    try:
+        for row in reader:  # a mapping file: a row per value to map, not per event
+            if row:
+                rows.append((start + dialect.skip, row))
+            start = reader.line_num + 1
+    except csv.Error as err:
+        raise RuleFileError(f"{path}, line {start + dialect.skip}: cannot read the row "
+                            f"({err}). Check the quotes (\") there.") from None
+    header = [c.strip().lower() for c in rows[0][1]] if rows else []
+    if len(header) != 2 or header[1] not in ("level", "care_level", "nivå"):
         raise RuleFileError(
-            f"{path}: expected two columns, the activity (or resource) and 'level'; "
-            f"found {', '.join(frame.columns)}."
+            f"{path}, line {rows[0][0] if rows else 1}: expected two columns, the "
+            f"activity (or resource) and 'level'; found {', '.join(header) or 'nothing'}."
         )
-    by = "resource" if columns[0] in ("resource", "unit", "enhet") else "activity"
-    return by, dict(zip(frame.iloc[:, 0], frame.iloc[:, 1], strict=True))
+    for line, row in rows[1:]:
+        if len(row) != 2:
+            raise RuleFileError(f"{path}, line {line}: expected 2 fields (value and "
+                                f"level), found {len(row)} (separator "
+                                f"{dialect.separator!r}). Fix that row.")
+    by = "resource" if header[0] in ("resource", "unit", "enhet") else "activity"
+    return by, {row[0]: row[1] for _, row in rows[1:]}

@@ -29,6 +29,7 @@ import hmac
 import os
 import re
 import secrets
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,6 +38,9 @@ from pathways.errors import OptionError
 KEY_ENV = "PATHWAYS_PSEUDONYM_KEY"
 KEY_FILE_ENV = "PATHWAYS_KEY_FILE"
 DEFAULT_KEY_FILE = Path("~/.config/pathways/pseudonym.key")
+#: The most bytes read from a key file: a key is a line of text, and a file far
+#: longer than that is not a key file (``/dev/urandom``, a log named by mistake).
+MAX_KEY_BYTES = 4096
 
 #: What may stand between the six date digits and the five others: a space, a
 #: no-break, figure or narrow no-break space, a hyphen (also Unicode's hyphens
@@ -108,7 +112,10 @@ def load_key(key: bytes | str | None = None) -> bytes:
     ------
     OptionError
         When ``PATHWAYS_KEY_FILE`` names a file that does not exist, is empty
-        or cannot be read, when the default key file is empty or unreadable,
+        or cannot be read, or that is not a regular file (a FIFO, a device such
+        as ``/dev/urandom``, a folder) or is longer than :data:`MAX_KEY_BYTES`
+        (nothing else is opened for reading, so nothing can hang), when the
+        default key file is empty, unreadable or not a regular file,
         or when the default key file cannot be created.
     """
     if key is not None:
@@ -147,12 +154,35 @@ def _read_key_file(path: Path, named: str) -> bytes:
               "Put the key in it, or delete the file to have a new random key made "
               "(pseudonyms made with the old key will then not join).")
     try:
-        key = path.read_bytes().strip()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError:
         raise OptionError(f"{named}, which does not exist. {advice}") from None
-    except OSError as err:  # a folder, no permission, ...
+    except OSError as err:  # no permission, ...
         raise OptionError(f"{named}, which cannot be read ({err.strerror}). {advice}"
                           ) from None
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISDIR(mode):
+        os.close(fd)
+        raise OptionError(f"{named}, which cannot be read (Is a directory). {advice}")
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = ("a named pipe (FIFO)"
+                if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode)
+                or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "not a regular file")
+        raise OptionError(f"{named}, which is {kind}, not a regular file: a key "
+                          f"is read only from a file. {advice}")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            key = handle.read(MAX_KEY_BYTES + 1)
+        except OSError as err:
+            raise OptionError(f"{named}, which cannot be read ({err.strerror}). "
+                              f"{advice}") from None
+    if len(key) > MAX_KEY_BYTES:
+        raise OptionError(f"{named}, which is longer than {MAX_KEY_BYTES} bytes: that "
+                          f"is not a key file. {advice}")
+    key = key.strip()
     if not key:
         raise OptionError(f"{named}, which is empty: it holds no key. {advice}")
     return key

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from pathways.enrich.levels import level_by_id, taxonomy
+from pathways.present.labels import short_lines
 from pathways.present.numbers import NBSP, hours_text, pct_text
 
 #: Okabe-Ito colours (safe for colour-blind readers).
@@ -36,12 +37,16 @@ TIER_LABEL = {
 def dot_string(text: str) -> str:
     r"""Quote a value for a DOT attribute: backslashes, quotes and newlines escaped.
 
+    Each line is cut to :data:`~pathways.present.labels.LABEL_CHARS` characters.
+
     Examples
     --------
     >>> print(dot_string('say "hi" \\ bye'))
     "say \"hi\" \\ bye"
     """
-    clean = "".join(ch if ch >= " " or ch == "\n" else " " for ch in str(text))
+    # Every line cut first (a label over 16 KB makes Graphviz fail, and a long
+    # one is unreadable in a picture anyway): every drawing quotes through here.
+    clean = "".join(ch if ch >= " " or ch == "\n" else " " for ch in short_lines(text))
     escaped = clean.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{escaped}"'
 

@@ -254,6 +254,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "code_dst_nonexistent": {"nb": "Tid som ikke finnes ved skifte til sommertid",
                              "en": "Non-existent time at the start of summer time"},
     "code_future_date": {"nb": "Dato fram i tid", "en": "Date in the future"},
+    "code_end_before_start": {"nb": "Slutt før start (slutten er utelatt)",
+                              "en": "End before the start (the end is left out)"},
     "code_unknown_level": {"nb": "Ukjent tjenestenivå", "en": "Unknown care level"},
     "code_single_event_case": {"nb": "Forløp med bare én hendelse",
                                "en": "Case with a single event"},

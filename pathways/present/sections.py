@@ -28,6 +28,7 @@ from pathways.analyse.transitions import (
 from pathways.enrich.levels import level_by_id
 from pathways.log import EventLog
 from pathways.present.charts import OKABE_ITO, sparkline, waiting_boxplot
+from pathways.present.labels import short_label
 from pathways.present.levelmap import level_map_dot
 from pathways.present.messages import CATALOGUE, Messages
 from pathways.present.numbers import (
@@ -233,7 +234,8 @@ def quality_notes(log: EventLog, t: Messages, opts: ReportOptions) -> list[str]:
             # unit and clinician names are indirect identifiers (DESIGN §8)
             notes.append(t("q_unknown_units", n=total))
         else:
-            values = ", ".join(f"«{v}»" for v in sorted(report.unknown_levels)[:10])
+            values = ", ".join(f"«{short_label(v)}»"
+                               for v in sorted(report.unknown_levels)[:10])
             notes.append(t("q_unknown_levels", n=total, values=values))
     return notes
 

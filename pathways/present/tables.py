@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from pathways.present.labels import CELL_CHARS, short_label
+
 
 @dataclass(frozen=True)
 class Column:
@@ -36,7 +38,8 @@ class Cell:
     Attributes
     ----------
     text : str
-        What the reader sees; escaped by the template.
+        What the reader sees; escaped by the template, and cut to
+        :data:`~pathways.present.labels.CELL_CHARS` characters.
     sort : float or str or None
         Sort key for the table-sorting script; the text when None.
     svg : Markup or None
@@ -46,6 +49,13 @@ class Cell:
     text: str
     sort: float | str | None = None
     svg: Markup | None = None
+
+    def __post_init__(self) -> None:
+        """Cut a long text (and a text sort key) for showing: the data keeps it whole."""
+        if len(self.text) > CELL_CHARS:
+            object.__setattr__(self, "text", short_label(self.text, CELL_CHARS))
+        if isinstance(self.sort, str) and len(self.sort) > CELL_CHARS:
+            object.__setattr__(self, "sort", short_label(self.sort, CELL_CHARS))
 
 
 @dataclass(frozen=True)

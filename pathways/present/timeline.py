@@ -24,6 +24,7 @@ from pathways.enrich.levels import level_by_id, taxonomy
 from pathways.enrich.pseudonym import load_key, pseudonymise_text
 from pathways.errors import OptionError
 from pathways.log import EventLog, quote_identifier
+from pathways.present.labels import short_label
 
 __all__ = ["timeline"]
 
@@ -208,7 +209,7 @@ def _draw(events: pd.DataFrame, stays: pd.DataFrame, case_id: str, lang: str,
     last_label: dict[float, float] = {}
     for event in events.itertuples():  # the events of one journey
         cx, cy = x(event.ts_us), y(event.care_level)
-        activity = pseudonymise_text(str(event.activity), key)
+        activity = short_label(pseudonymise_text(str(event.activity), key))
         day_only = event.time_precision == "day"
         when = _local(int(event.ts_us), timezone, "%d.%m.%Y" if day_only else "%d.%m.%Y %H:%M")
         # Which extract the event came from (a sources file, DESIGN §3b).

@@ -20,7 +20,7 @@ from pathways.readers.canonical import build_events, pseudonym_table, without_em
 from pathways.readers.columns import find_columns
 from pathways.readers.csv import load_csv
 from pathways.readers.parquet import damaged_parquet, load_parquet
-from pathways.readers.sniff import check_file, detect_format, sniff_csv
+from pathways.readers.sniff import check_file, check_width, detect_format, sniff_csv
 from pathways.readers.sources import is_sources_file
 from pathways.readers.store import is_saved_log, open_saved
 from pathways.readers.timestamps import check_timezone
@@ -158,6 +158,7 @@ def read(
             raw_columns = load_parquet(engine, path, "raw")
         else:
             raw_columns = load_xes(engine, path, "raw")
+        check_width(path, len(raw_columns))
     given = {"case_id": case, "activity": activity, "timestamp": timestamp,
              "care_level": level, "resource": resource, "organisation": organisation}
     source = mask_national_ids(str(path))

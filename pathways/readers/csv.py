@@ -23,7 +23,13 @@ from pathways.engine import DuckDBEngine
 from pathways.enrich.pseudonym import mask_national_ids
 from pathways.errors import LogFormatError
 from pathways.log import sql_text
-from pathways.readers.sniff import GZIP_MAGIC, Dialect, read_sample
+from pathways.readers.sniff import (
+    GZIP_MAGIC,
+    Dialect,
+    check_width,
+    read_sample,
+    unify_newlines,
+)
 
 BLOCK = 16 * 1024 * 1024
 MAX_LINE_SIZE = 64 * 1024 * 1024
@@ -32,17 +38,22 @@ MAX_LINE_SIZE = 64 * 1024 * 1024
 def header_columns(path: Path, dialect: Dialect) -> list[str]:
     """The header row's column names (made unique where repeated)."""
     text = read_sample(path, 1024 * 1024).decode(dialect.encoding, errors="replace")
-    text = text.lstrip("\ufeff")
+    lines = io.StringIO(unify_newlines(text.lstrip("\ufeff")))
+    for _ in range(dialect.skip):
+        lines.readline()
     try:
-        header = next(csv.reader(io.StringIO(text), delimiter=dialect.separator))
+        header = next(csv.reader(lines, delimiter=dialect.separator))
     except StopIteration as err:
         raise LogFormatError(f"{path} holds no header row.") from err
+    check_width(path, len(header))
     names: list[str] = []
+    seen: set[str] = set()  # a set: a header of 10,000 names must not be O(n²)
     for i, name in enumerate(header):
         clean = name.strip() or f"column_{i + 1}"
-        while clean in names:
+        while clean in seen:
             clean += "_"
         names.append(clean)
+        seen.add(clean)
     return names
 
 
@@ -51,20 +62,25 @@ def load_csv(engine: DuckDBEngine, path: Path, dialect: Dialect, table: str) -> 
 
     Returns the column names. Raises :class:`LogFormatError` naming the line for
     ragged rows, unbalanced quotes, invalid text and over-long lines.
+
+    A file whose lines end with a bare CR, or that mixes CRLF and LF (DuckDB's
+    reader takes one kind of line end per file), is read through a copy with
+    every line end made LF, as is one in an encoding DuckDB does not read.
     """
     columns = header_columns(path, dialect)
     encoding = dialect.encoding.lower().replace("_", "-")
-    if encoding in ("utf-8", "utf-8-sig", "ascii"):
-        _read_into(engine, path, path, dialect, columns, table, "utf-8")
-        return columns
-    if encoding in ("cp1252", "windows-1252", "latin-1", "iso-8859-1"):
+    direct = "latin-1" if encoding in (
+        "cp1252", "windows-1252", "latin-1", "iso-8859-1") else (
+        "utf-8" if encoding in ("utf-8", "utf-8-sig", "ascii") else None)
+    if direct and not dialect.odd_newlines:
         # Windows-1252 is Latin-1 but for bytes 0x80-0x9F (€, curly quotes, ...),
         # which DuckDB's Latin-1 reader refuses: most exports have none of them
-        # and are read directly; the others are transcoded.
+        # and are read directly; the others are transcoded. Mixed line ends past
+        # the sample show as DuckDB's "invalid state": read through a copy then.
         try:
-            _read_into(engine, path, path, dialect, columns, table, "latin-1")
+            _read_into(engine, path, path, dialect, columns, table, direct)
             return columns
-        except _NotLatin1:
+        except _NeedsCopy:
             pass
     tmpdir = tempfile.mkdtemp(prefix="pathways-transcode-")
     try:
@@ -76,8 +92,12 @@ def load_csv(engine: DuckDBEngine, path: Path, dialect: Dialect, table: str) -> 
     return columns
 
 
-class _NotLatin1(Exception):
-    """DuckDB's Latin-1 reader met a byte it does not take (0x80-0x9F)."""
+class _NeedsCopy(Exception):
+    """DuckDB's reader cannot take the file as it is: read a UTF-8, LF copy.
+
+    Raised when its Latin-1 reader meets a byte it does not take (0x80-0x9F),
+    or its parser reaches an invalid state (CRLF and LF mixed past the sample).
+    """
 
 
 def _read_into(engine: DuckDBEngine, path: Path, source: Path, dialect: Dialect,
@@ -88,30 +108,37 @@ def _read_into(engine: DuckDBEngine, path: Path, source: Path, dialect: Dialect,
         f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv('{sql_text(str(source))}', "
         f"columns = {{{spec}}}, auto_detect = false, header = true, "
         f"delim = '{sql_text(dialect.separator)}', quote = '\"', escape = '\"', "
+        f"skip = {dialect.skip}, "
         f"strict_mode = true, null_padding = false, encoding = '{encoding}', "
         f"max_line_size = {MAX_LINE_SIZE}, compression = 'auto')"
     )
     try:
         engine.execute(sql)
     except duckdb.Error as err:
-        if encoding == "latin-1" and "not latin-1" in str(err):
-            raise _NotLatin1 from None
+        if source == path and (
+                (encoding == "latin-1" and "not latin-1" in str(err))
+                or "reached an invalid state" in str(err)):
+            raise _NeedsCopy from None
         raise _csv_error(path, dialect, err) from None
 
 
 def _transcode(path: Path, target: Path, encoding: str) -> None:
-    """Rewrite a file as UTF-8 in blocks (gzip is read through)."""
+    """Rewrite a file as UTF-8 with LF line ends, in blocks (gzip is read through)."""
     with path.open("rb") as probe:
         gz = probe.read(2) == GZIP_MAGIC
     opener = gzip.open if gz else open
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     try:
         with opener(path, "rb") as src, target.open("wb") as dst:  # type: ignore[operator]
-            offset = 0
+            offset, held = 0, ""
             while block := src.read(BLOCK):
-                dst.write(decoder.decode(block).encode("utf-8"))
+                text = held + decoder.decode(block)
+                # A CR at the end of a block may be the first half of a CRLF.
+                held = "\r" if text.endswith("\r") else ""
+                dst.write(unify_newlines(text[: len(text) - len(held)]).encode("utf-8"))
                 offset += len(block)
-            dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+            tail = held + decoder.decode(b"", final=True)
+            dst.write(unify_newlines(tail).encode("utf-8"))
     except UnicodeDecodeError as err:
         raise LogFormatError(
             f"{path}: byte {offset + err.start} is not valid {encoding} text. "

@@ -24,6 +24,11 @@ SEPARATORS = (";", ",", "\t", "|")
 #: How a tab may be written on a command line where a tab cannot be typed.
 TAB_NAMES = ("\\t", "tab", "TAB")
 
+#: The most columns a log may have. An export has tens, a research extract a few
+#: hundred; 10,000 columns took minutes in the engine, which plans every query
+#: over every column. Wider files are refused, saying so, before they are loaded.
+MAX_COLUMNS = 2000
+
 GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
 
@@ -38,6 +43,11 @@ class Dialect:
     encoding: str
     separator: str
     decimal: str
+    #: Lines before the header: 1 for Excel's ``sep=;`` line, else 0.
+    skip: int = 0
+    #: The sample ends lines with a bare CR (old Mac) or mixes CRLF and LF:
+    #: the file is read through a copy with every line ending made LF.
+    odd_newlines: bool = False
 
 
 def check_file(path: Path) -> None:
@@ -54,6 +64,22 @@ def check_file(path: Path) -> None:
         raise LogFormatError(
             f"{path} is a spreadsheet (Excel) or another zip file, not a log export. "
             "Save the sheet as CSV (in Excel: Save as → CSV UTF-8) and read that file."
+        )
+
+
+def check_width(path: Path, count: int) -> None:
+    """Refuse a log of more than :data:`MAX_COLUMNS` columns, with what to do.
+
+    Raises
+    ------
+    LogFormatError
+        When ``count`` is above the limit.
+    """
+    if count > MAX_COLUMNS:
+        raise LogFormatError(
+            f"{path} has {count:,} columns; pathways reads at most {MAX_COLUMNS:,}. "
+            "Export only the columns the analysis needs (case, activity, time, level, "
+            "unit, organisation, diagnoses, ...), or check the separator (--sep)."
         )
 
 
@@ -161,6 +187,21 @@ def detect_separator(path: Path, text: str) -> str:
     return best
 
 
+#: Excel's first line naming the separator (``sep=;``), written before the header.
+_SEP_LINE = re.compile(r"\Asep=(.)[ \t]*(?:\r\n|\r|\n)", re.IGNORECASE)
+
+
+def has_odd_newlines(text: str) -> bool:
+    """True when lines end with a bare CR, or CRLF and LF are mixed."""
+    crlf = text.count("\r\n")
+    return text.count("\r") > crlf or 0 < crlf < text.count("\n")
+
+
+def unify_newlines(text: str) -> str:
+    """``text`` with every CRLF and bare CR made LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 _DECIMAL_COMMA = re.compile(r"(?:^|[;\t|])\s*-?\d+,\d+\s*(?=[;\t|]|$)", re.MULTILINE)
 
 
@@ -192,8 +233,21 @@ def sniff_csv(
             "or line is far too long, or the file is not a log export). Check the "
             "separator and quotes, or remove the oversized field."
         )
-    sep = check_separator(separator) if separator else detect_separator(path, text)
-    return Dialect(encoding=enc, separator=sep, decimal=detect_decimal(text, sep))
+    if len(sample) >= SAMPLE_BYTES:
+        text = text[: text.rfind("\n") + 1] or text  # a CR at the cut is not a line end
+    odd = has_odd_newlines(text)
+    text = unify_newlines(text)
+    excel = _SEP_LINE.match(text)
+    if excel:
+        text = text[excel.end():]
+    if separator:
+        sep = check_separator(separator)
+    elif excel and excel.group(1) not in ('"', "\n", "\r"):
+        sep = excel.group(1)
+    else:
+        sep = detect_separator(path, text)
+    return Dialect(encoding=enc, separator=sep, decimal=detect_decimal(text, sep),
+                   skip=1 if excel else 0, odd_newlines=odd)
 
 
 def check_separator(separator: str) -> str:

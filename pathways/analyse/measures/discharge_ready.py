@@ -19,7 +19,7 @@ from pathways.analyse.measures.base import (
 from pathways.analyse.measures.readmission import _readmission_targets
 from pathways.analyse.measures.stays import _with_stays, materialize_stays
 from pathways.errors import OptionError
-from pathways.log import EventLog
+from pathways.log import MAX_WINDOW_DAYS, EventLog
 
 
 def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
@@ -43,8 +43,10 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
         ``ready_days``, ``flagged``).
     """
     _check_positive("flag_days", flag_days)
-    if not isinstance(readmission_days, int) or readmission_days < 1:
-        raise OptionError(f"readmission_days must be a whole number of at least 1; "
+    if (not isinstance(readmission_days, int) or readmission_days < 1
+            or readmission_days > MAX_WINDOW_DAYS):
+        raise OptionError(f"readmission_days must be a whole number from 1 to "
+                          f"{MAX_WINDOW_DAYS} (20 years); "
                           f"got {readmission_days!r}.")
     source = materialize_stays(log)
     end = log.end_of_observation_us

@@ -18,7 +18,7 @@ from pathways.analyse.measures.base import (
 )
 from pathways.analyse.measures.stays import _with_stays, materialize_stays
 from pathways.errors import OptionError
-from pathways.log import EventLog
+from pathways.log import MAX_WINDOW_DAYS, EventLog
 
 
 def _readmission_windows(days: Sequence[int], extra_days: int | Sequence[int] | None) -> list[int]:
@@ -28,6 +28,9 @@ def _readmission_windows(days: Sequence[int], extra_days: int | Sequence[int] | 
     for d in windows:
         if not isinstance(d, int) or isinstance(d, bool) or d <= 0:
             raise OptionError(f"readmission days must be positive whole days; got {d!r}.")
+        if d > MAX_WINDOW_DAYS:
+            raise OptionError(f"readmission days must be at most {MAX_WINDOW_DAYS} "
+                              f"(20 years); got {d} (--readmission-days).")
     if not windows:
         raise OptionError("readmissions needs at least one window in days, e.g. days=(28,).")
     return windows
