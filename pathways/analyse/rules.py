@@ -496,7 +496,10 @@ class _Parser:
         match = _FROM.match(text)
         if match is None:
             raise self.fail(node, f"'from' of {what} must be {_FROM_HELP}; got {text!r}.")
-        start_us = parse_within(match.group(1))
+        try:
+            start_us = parse_within(match.group(1))
+        except ValueError:  # longer than parse_within takes: over 20 years
+            start_us = _MAX_WINDOW_US + 1
         if start_us > _MAX_WINDOW_US:
             raise self.fail(node, f"'from' of {what} is {text}, more than 20 years "
                                   "(7305 days) before the trigger. Give a shorter time.")
