@@ -400,7 +400,7 @@ def followup_after_discharge(log: EventLog, *, days: tuple[int, int] = (7, 30)) 
         ``summary``: ``within_7d``, ``within_30d`` (count, of, share),
         ``left_out_window_open``, ``left_out_died`` (for 30 days).
         ``table``: per ``municipality``: ``discharges_7d``, ``within_7d``,
-        ``share_7d``, ``discharges_30d``, ``within_30d``, ``share_30d``.
+        ``within_7d_share``, ``discharges_30d``, ``within_30d``, ``within_30d_share``.
     """
     short, long = days
     _check_days(short)
@@ -447,7 +447,7 @@ def followup_after_discharge(log: EventLog, *, days: tuple[int, int] = (7, 30)) 
                              f"GROUP BY municipality ORDER BY discharges_{long}d DESC, "
                              "municipality")
     for k in days:
-        table[f"share_{k}d"] = table[f"within_{k}d"] / table[f"discharges_{k}d"].where(
+        table[f"within_{k}d_share"] = table[f"within_{k}d"] / table[f"discharges_{k}d"].where(
             table[f"discharges_{k}d"] > 0)
     totals = log.engine.query(f"""
         SELECT {agg},
