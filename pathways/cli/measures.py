@@ -172,16 +172,25 @@ def measures_csv(measures: list[Measure], lang: str, min_count: int) -> str:
               help="Another readmission window in days (repeatable), e.g. 30.")
 @click.option("--show-cases", is_flag=True,
               help="Include per-patient detail in JSON (confidential: taushetsbelagt).")
+@click.option("--population", type=click.Path(path_type=Path), metavar="FILE",
+              help="Residents by municipality, sex and age (CSV shaped as SSB table 07459): "
+                   "discharge-ready days per 1,000 residents, age- and sex-standardised.")
+@click.option("--until", metavar="DATE",
+              help="End of observation (default: the latest event): indicator windows "
+                   "ending later are left out as still open.")
 @log_options
 def measures(log_path: Path, only: tuple[str, ...], fmt: str, lang: str,
              output: Path | None, min_count: int, readmission_days: tuple[int, ...],
-             show_cases: bool, **options: Any) -> None:
+             show_cases: bool, population: Path | None, until: str | None,
+             **options: Any) -> None:
     """Compute the break measures that need no pathway file, for LOG.
 
     Waiting at transitions, unit transitions, readmissions (28 days and 2
     months), back-and-forth between levels, continuity of care (COC, UPC),
     out-of-hours outcomes, emergency admissions, discharge-ready days, length
-    of stay and bed-days, and resource concentration. Each prints its
+    of stay and bed-days, resource concentration, and the national indicator
+    presets (nki_readmissions, samhandlingsbarometer_readmissions,
+    followup_after_discharge). Each prints its
     definition and thresholds, its headline numbers with denominators and the
     white paper's reference figure beside ours.
 
@@ -192,12 +201,21 @@ def measures(log_path: Path, only: tuple[str, ...], fmt: str, lang: str,
     from pathways.analyse.measures import all_measures, check_names
     from pathways.present.output import check_writable, write_text
 
+    from pathways.analyse.breaks import parse_until
+    from pathways.analyse.population import read_population
+
     names = check_names(only or None)
     if output is not None:
         check_writable(output)
+    people = read_population(population) if population is not None else None
+    end = parse_until(until, options.get("timezone") or "Europe/Oslo")
     log = read_log(log_path, options)
-    extra = {"readmissions": {"extra_days": list(readmission_days)}} \
+    if end is not None:
+        log = log.with_until(end)
+    extra: dict[str, dict[str, Any]] = {"readmissions": {"extra_days": list(readmission_days)}} \
         if readmission_days and "readmissions" in names else {}
+    if people is not None and "discharge_ready_days" in names:
+        extra["discharge_ready_days"] = {"population": people}
     results = all_measures(log, only=names, options=extra)
     if fmt == "json":
         text = json.dumps([measure_json(m, min_count, show_cases=show_cases)
