@@ -567,6 +567,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "mc_decile": {"nb": "Tidel av pasientene", "en": "Decile of patients"},
     "mc_contact_share": {"nb": "Andel av kontaktene", "en": "Share of contacts"},
     "mc_bed_day_share": {"nb": "Andel av liggedøgnene", "en": "Share of bed-days"},
+    "national_indicators": {"nb": "Nasjonale indikatorer", "en": "National indicators"},
+    "national_indicators_intro": {
+        "nb": "Tallene regnet etter de publiserte definisjonene til FHI, Helsedirektoratet, "
+              "SAMDATA og Samhandlingsbarometeret, så de kan legges ved siden av de nasjonale. "
+              "Hver definisjon sier hvor loggen ikke kan gi det samme som det publiserte "
+              "tallet. En indeks teller bare når hele vinduet er observert.",
+        "en": "Figures computed by the published definitions of FHI, Helsedirektoratet, "
+              "SAMDATA and Samhandlingsbarometeret, to set beside the national ones. Each "
+              "definition says where the log cannot give the same as the published figure. "
+              "An index counts only when its whole window is observed."},
+    "indicator": {"nb": "Indikator", "en": "Indicator"},
+    "defined_by": {"nb": "Definisjon fra", "en": "Defined by"},
+    "left_out": {"nb": "Utelatt", "en": "Left out"},
     # National indicator presets (DESIGN §9)
     "mc_index_stays": {"nb": "Indeksutskrivninger", "en": "Index discharges"},
     "mc_expected": {"nb": "Forventet", "en": "Expected"},

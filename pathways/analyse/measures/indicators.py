@@ -36,8 +36,10 @@ import pandas as pd
 from pathways.analyse.measures.base import (
     DAY_US,
     HOUR_US,
+    WHITE_PAPER,
     Headline,
     Measure,
+    Reference,
     _int,
     _next_event_after,
     _ratio,
@@ -324,8 +326,23 @@ def nki_readmissions(log: EventLog, *, min_age: int = 67, days: int = 30,
         thresholds={"definition_by": DEFINED_BY[name], "min_age": min_age, "days": days,
                     "gap_hours": 8, "standardised": standardise, **notes},
         table=table, summary=summary, cases=_readmission_cases(log, name),
-        count_columns=("index_stays", "readmitted"),
+        count_columns=("index_stays", "readmitted"), reference=_NKI_REFERENCES,
     )
+
+
+_NKI_REFERENCES = (Reference(
+    figure={"nb": "1 av 5 eldre pasienter reinnlegges innen 28 dager",
+            "en": "1 in 5 elderly patients readmitted within 28 days"},
+    value=0.20, year={"nb": "dataår ikke oppgitt (stortingsmeldingen 2009)",
+                      "en": "data year not stated (white paper 2009)"},
+    source=f"{WHITE_PAPER}, seeds 004:3945–3950",
+    differs={"nb": "ikke samme definisjon: stortingsmeldingen teller enhver innleggelse "
+                   "innen 28 dager (innleggelse til innleggelse); indikatoren teller akutt "
+                   "innleggelse 8 timer–30 dager etter utskrivning, 67 år og eldre",
+             "en": "not the same definition: the white paper counts any admission within "
+                   "28 days (admission to admission); the indicator counts an emergency "
+                   "admission 8 hours–30 days after discharge, aged 67 and over"},
+    compare_to="readmitted"),)
 
 
 def samhandlingsbarometer_readmissions(log: EventLog, *, days: int = 30) -> Measure:
