@@ -443,7 +443,8 @@ def followup_after_discharge(log: EventLog, *, days: tuple[int, int] = (7, 30)) 
     log.engine.materialize("_m_followup", f"""
         WITH n AS ({_next_event_after(index, contacts, select="stay_no")}),
         x AS (
-            SELECT s.case_id, s.stay_no, s.discharge_us, s.municipality, s.death_us,
+            SELECT s.case_id, s.stay_no, s.discharge_us, s.municipality, s.hospital,
+                   s.death_us,
                    n.next_us AS contact_us, {_local_day('s.discharge_us', tz)} AS d0,
                    {_local_day('n.next_us', tz)} AS c_day,
                    {_local_day('s.death_us', tz)} AS death_day
