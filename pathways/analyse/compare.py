@@ -228,9 +228,15 @@ def _indicator_units(log: EventLog, cohort: str | None,
             "SELECT DISTINCT case_id FROM case_cohorts WHERE cohort = "
             f"'{cohort.replace(chr(39), chr(39) * 2)}'")["case_id"]
         frame = frame[frame["case_id"].isin(members)]
+    # The hospital trust as the log names it (stays fall back on the organisation).
+    places = _case_places(log).rename(columns={"hospital": "trust",
+                                               "municipality": "home"})
+    frame = frame.merge(places, on="case_id", how="left")
+    frame["hospital"] = frame["trust"]
+    frame["municipality"] = frame["municipality"].fillna(frame["home"])
     frame["ts_us"] = frame["ts_us"].astype("int64")
     frame["hit"] = frame["hit"].astype(bool)
-    return frame, titles
+    return frame[["indicator", "case_id", "ts_us", "municipality", "hospital", "hit"]], titles
 
 
 def _case_places(log: EventLog) -> pd.DataFrame:
