@@ -202,7 +202,7 @@ def _indicator_units(log: EventLog, cohort: str | None,
         titles[f"followup_after_discharge_{k}d"] = {
             lang: f"{made[2].title[lang]}, {k} d" for lang in ("nb", "en")}
     del titles["followup_after_discharge"]
-    frame = log.engine.query(f"""
+    frame = log.engine.query("""
         SELECT 'nki_readmissions' AS indicator, case_id, discharge_us AS ts_us, municipality,
                hospital, readmitted = 1 AS hit
         FROM _m_nki_readmissions WHERE status = 'counted'

@@ -30,7 +30,6 @@ delivered under an old number meets events under the new one.
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -198,11 +198,10 @@ def measures(log_path: Path, only: tuple[str, ...], fmt: str, lang: str,
 
         pathways measures eventlogs/sample.csv --only readmissions --readmission-days 30
     """
-    from pathways.analyse.measures import all_measures, check_names
-    from pathways.present.output import check_writable, write_text
-
     from pathways.analyse.breaks import parse_until
+    from pathways.analyse.measures import all_measures, check_names
     from pathways.analyse.population import read_population
+    from pathways.present.output import check_writable, write_text
 
     names = check_names(only or None)
     if output is not None:
