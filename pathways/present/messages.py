@@ -623,6 +623,37 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "mc_decile": {"nb": "Tidel av pasientene", "en": "Decile of patients"},
     "mc_contact_share": {"nb": "Andel av kontaktene", "en": "Share of contacts"},
     "mc_bed_day_share": {"nb": "Andel av liggedøgnene", "en": "Share of bed-days"},
+    "national_indicators": {"nb": "Nasjonale indikatorer", "en": "National indicators"},
+    "national_indicators_intro": {
+        "nb": "Tallene regnet etter de publiserte definisjonene til FHI, Helsedirektoratet, "
+              "SAMDATA og Samhandlingsbarometeret, så de kan legges ved siden av de nasjonale. "
+              "Hver definisjon sier hvor loggen ikke kan gi det samme som det publiserte "
+              "tallet. En indeks teller bare når hele vinduet er observert.",
+        "en": "Figures computed by the published definitions of FHI, Helsedirektoratet, "
+              "SAMDATA and Samhandlingsbarometeret, to set beside the national ones. Each "
+              "definition says where the log cannot give the same as the published figure. "
+              "An index counts only when its whole window is observed."},
+    "indicator": {"nb": "Indikator", "en": "Indicator"},
+    "defined_by": {"nb": "Definisjon fra", "en": "Defined by"},
+    "left_out": {"nb": "Utelatt", "en": "Left out"},
+    # National indicator presets (DESIGN §9)
+    "mc_index_stays": {"nb": "Indeksutskrivninger", "en": "Index discharges"},
+    "mc_expected": {"nb": "Forventet", "en": "Expected"},
+    "mc_observed_expected": {"nb": "Observert/forventet", "en": "Observed/expected"},
+    "mc_standardised_share": {"nb": "Standardisert andel", "en": "Standardised share"},
+    "mc_discharges_7d": {"nb": "Utskrivninger (7 d)", "en": "Discharges (7 d)"},
+    "mc_within_7d": {"nb": "Legekontakt innen 7 d", "en": "Doctor within 7 d"},
+    "mc_within_7d_share": {"nb": "Andel innen 7 d", "en": "Share within 7 d"},
+    "mc_discharges_30d": {"nb": "Utskrivninger (30 d)", "en": "Discharges (30 d)"},
+    "mc_within_30d": {"nb": "Legekontakt innen 30 d", "en": "Doctor within 30 d"},
+    "mc_within_30d_share": {"nb": "Andel innen 30 d", "en": "Share within 30 d"},
+    "mc_ready_days_by_date": {"nb": "Overliggedøgn (etter dato)",
+                              "en": "Discharge-ready days (by date)"},
+    "mc_flagged_by_date": {"nb": "Over grensen (etter dato)", "en": "Over the limit (by date)"},
+    "mc_residents": {"nb": "Innbyggere", "en": "Residents"},
+    "mc_per_1000": {"nb": "Per 1 000 innbyggere", "en": "Per 1,000 residents"},
+    "mc_standardised_per_1000": {"nb": "Per 1 000, standardisert",
+                                 "en": "Per 1,000, standardised"},
     "mv_municipality": {"nb": "kommune", "en": "municipality"},
     "mv_hospital": {"nb": "helseforetak", "en": "hospital trust"},
     "mv_all": {"nb": "alle", "en": "all"},

@@ -129,10 +129,16 @@ class MeasuresContext:
     measures : list of MeasureView
     references : Table
         Our number beside the white paper's, with year, source and difference.
+    indicators : Table or None
+        The section "Nasjonale indikatorer": each national indicator preset
+        (DESIGN §9) with whose definition it is, the definition, our figure
+        with its count and denominator, those left out, and the reference
+        figures beside it; None when no preset was computed.
     """
 
     measures: list[MeasureView]
     references: Table
+    indicators: Table | None = None
 
 
 def measures_section(measures: list[Any], t: Messages, opts: ReportOptions,
@@ -159,7 +165,31 @@ def measures_section(measures: list[Any], t: Messages, opts: ReportOptions,
                 Cell(headline_text(ours, opts) if ours is not None else "–"),
                 Cell(ref.figure[lang]), Cell(ref.year[lang]), Cell(source_text(ref.source, lang)),
                 Cell(ref.differs[lang])])
-    return MeasuresContext(measures=views, references=references)
+    return MeasuresContext(measures=views, references=references,
+                           indicators=indicators_table(measures, t, opts))
+
+
+def indicators_table(measures: list[Any], t: Messages, opts: ReportOptions) -> Table | None:
+    """The national indicator presets side by side (section "Nasjonale indikatorer")."""
+    from pathways.analyse.measures import INDICATORS
+
+    lang = opts.lang
+    table = Table(t("national_indicators"), [
+        Column(t("indicator")), Column(t("defined_by")), Column(t("definition")),
+        Column(t("ours"), True), Column(t("left_out")), Column(t("theirs"))])
+    for measure in sorted((m for m in measures if m.name in INDICATORS),
+                          key=lambda m: INDICATORS.index(m.name)):
+        heads = [(k, h) for k, h in measure.summary.items() if not k.startswith("left_out_")]
+        ours = "; ".join(f"{h.label[lang]}: {headline_text(h, opts)}" for _, h in heads)
+        gone = "; ".join(f"{h.label[lang]}: {count_text(int(h.count or 0), lang, opts.min_count)}"
+                         for k, h in measure.summary.items() if k.startswith("left_out_"))
+        refs = "; ".join(f"{r.figure[lang]} [{r.year[lang]}, {source_text(r.source, lang)}] "
+                         f"({r.differs[lang]})" for r in measure.reference) or "–"
+        table.rows.append([Cell(f"{measure.title[lang]} ({measure.name})"),
+                           Cell(str(measure.thresholds.get("definition_by", ""))),
+                           Cell(measure.definition[lang]), Cell(ours), Cell(gone or "–"),
+                           Cell(refs)])
+    return table if table.rows else None
 
 
 def headline_text(h: Any, opts: ReportOptions) -> str:

@@ -115,6 +115,7 @@ def report(
     show_cases: bool = False,
     period: str = "month",
     interventions: Iterable[str | Intervention] = (),
+    population: str | Path | None = None,
 ) -> Path:
     """Write the HTML report of a log.
 
@@ -143,6 +144,9 @@ def report(
         What one point of a run chart covers.
     interventions : iterable of str or Intervention
         Changes marked on the run charts, as ``DATE:LABEL`` text.
+    population : str or Path, optional
+        Residents by municipality, sex and age (SSB table 07459): discharge-ready
+        days per 1,000 residents, age- and sex-standardised.
 
     Returns
     -------
@@ -164,6 +168,11 @@ def report(
     rule_files = [r for r in ([rules] if isinstance(rules, str | Path) else rules or [])
                   if isinstance(r, str | Path)]
     check_writable(target, [*rule_files, *([log] if isinstance(log, str | Path) else [])])
+    people = None
+    if population is not None:
+        from pathways.analyse.population import read_population
+
+        people = read_population(population)
     if not isinstance(log, EventLog):
         import pathways
 
@@ -171,7 +180,8 @@ def report(
     options = ReportOptions(lang=options.lang, min_count=options.min_count,
                             show_cases=show_cases, period=options.period)
     html = render_report(build_context(log, options, pathway=pathway, rules=rules,
-                                       cohort=cohort, interventions=marks))
+                                       cohort=cohort, interventions=marks,
+                                       population=people))
     with atomic_path(target, inputs=[log.report.source, *rule_files],
                      confidential=show_cases) as tmp:
         tmp.write_text(html, encoding="utf-8")
@@ -195,6 +205,7 @@ def build_context(
     rules: Any = None,
     cohort: str | None = None,
     interventions: Sequence[Intervention] = (),
+    population: Any = None,
 ) -> ReportContext:
     """Compute every section of the page."""
     from pathways.analyse.breakrates import trigger_outcomes
@@ -223,7 +234,8 @@ def build_context(
                               or p.cohort not in cohorts else p.cohort)
                   for p in result.pathways] or [conformance(log)]
     with stage("Measures"):
-        measures = measures_section(all_measures(log), t, opts)
+        extra = {"discharge_ready_days": {"population": population}} if population else None
+        measures = measures_section(all_measures(log, options=extra), t, opts)
     with stage("Time to event"):
         curves = time_to_event_section(builtin_results(log, min_count=opts.min_count), t, opts)
     titles = {p.name: p.title.get(opts.lang) for p in result.pathways}
