@@ -86,20 +86,25 @@ class Population:
 
 
 def today_municipality(numbers: pd.Series) -> pd.Series:
-    """Municipality numbers as today's four-digit number (text).
+    """Municipalities, by number or name, as today's four-digit number (text).
 
-    Takes ``"3305"``, ``"3305 Lyngvik"``, ``"K-3305 Lyngvik"`` or ``305``
-    (a number that lost its leading zero) and gives ``"3305"``/``"0305"``;
-    anything without a number is kept as it is written.
-
-    This is the adapter to the national code list (DESIGN §3b: numbers
-    changed by the 2020 and 2024 reforms map to today's municipality). Until
-    that list lands in ``pathways/data``, only the writing is normalised
-    here; point this function at the list's renumbering when it does.
+    Takes ``"3305"``, ``"3305 Lyngvik"``, ``"K-3305 Lyngvik"``, ``305`` (a
+    number that lost its leading zero) or a name (``Ringerike``), and goes
+    through the national code list (:mod:`pathways.enrich.municipalities`):
+    numbers changed by the 2020 and 2024 reforms become today's, so a
+    population file and a log of another year meet. Anything the list does
+    not know is kept as it is written.
     """
+    from pathways.enrich.municipalities import load_municipalities, lookup_table
+
+    keys = lookup_table(load_municipalities())
+    to_number = pd.Series(keys["number"].to_numpy(), index=keys["key"].to_numpy())
+    to_number = to_number[~to_number.index.duplicated()]
     text = numbers.astype("string").str.strip()
     digits = text.str.extract(r"^(?:K-)?(\d{3,4})\b", expand=False)
-    return digits.str.zfill(4).fillna(text).astype(object)
+    key = digits.fillna(text.str.lower())
+    found = key.map(to_number)
+    return found.fillna(digits.str.zfill(4)).fillna(text).astype(object)
 
 
 def _read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
