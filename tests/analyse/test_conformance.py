@@ -1,0 +1,102 @@
+"""Conformance against a hand-written intended model, on a log whose deviations are known."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import pathways
+from pathways.analyse.conformance import conformance
+from pathways.analyse.rules import load_pathway
+
+RULES = """pathway: test
+rules:
+  - id: epikrise-1d
+    kind: information
+    after: {activity: Utskrivning}
+    expect: {activity: Epikrise sendt}
+    within: 1d
+model:
+  source: Hand-written for the test
+  sequence:
+    - Innleggelse
+    - Utskrivning
+    - Epikrise sendt
+    - optional: Poliklinisk kontroll
+"""
+
+# a: follows the model; b: follows it without the optional control;
+# c and c2: the epikrise is missing (c's GP visit is not a step of the model);
+# d: an outpatient control before discharge; e: none of the model's steps.
+LOG = """case_id;activity;timestamp;care_level
+a;Innleggelse;01.06.2025 08:00;Sengepost
+a;Utskrivning;03.06.2025 08:00;Sengepost
+a;Epikrise sendt;03.06.2025 09:00;Sengepost
+a;Poliklinisk kontroll;01.07.2025 09:00;Poliklinikk
+b;Innleggelse;01.06.2025 08:00;Sengepost
+b;Utskrivning;02.06.2025 08:00;Sengepost
+b;Epikrise sendt;02.06.2025 10:00;Sengepost
+c;Innleggelse;01.06.2025 08:00;Sengepost
+c;Utskrivning;02.06.2025 08:00;Sengepost
+c;Fastlegekonsultasjon;05.06.2025 08:00;Fastlege
+c2;Innleggelse;01.06.2025 08:00;Sengepost
+c2;Utskrivning;04.06.2025 08:00;Sengepost
+d;Innleggelse;01.06.2025 08:00;Sengepost
+d;Poliklinisk kontroll;02.06.2025 08:00;Poliklinikk
+d;Utskrivning;03.06.2025 08:00;Sengepost
+d;Epikrise sendt;03.06.2025 12:00;Sengepost
+e;Fastlegekonsultasjon;01.06.2025 08:00;Fastlege
+e;Fastlegekonsultasjon;02.06.2025 08:00;Fastlege
+"""
+
+
+@pytest.fixture
+def result(write_log, tmp_path):
+    rules = tmp_path / "test.yaml"
+    rules.write_text(RULES, encoding="utf-8")
+    return conformance(pathways.read(write_log(LOG)), pathway=load_pathway(rules))
+
+
+def test_counts_follow_the_model(result):
+    assert result.has_model
+    assert result.cases == 6
+    assert result.with_steps == 5  # e has none of the steps
+    assert result.aligned == 5
+    assert result.fitting == 2  # a and b
+    assert result.variants == 4  # a, b, c = c2, d
+    assert sum(n for f, n in result.fitness if f == 1.0) == 2
+    assert 0 < result.mean < 1
+
+
+def test_deviations_in_words_and_where(result):
+    rows = result.deviations.to_dict("records")
+    assert rows == [
+        {"kind": "missing", "activity": "Epikrise sendt", "next_activity": None,
+         "previous_activity": "Utskrivning", "journeys": 2},
+        {"kind": "out_of_order", "activity": "Poliklinisk kontroll",
+         "next_activity": "Utskrivning", "previous_activity": "Innleggelse", "journeys": 1},
+    ]
+    by_level = result.deviations_by_level.set_index("activity")
+    # the epikrise was expected after the discharge on the ward, with no step after it
+    assert by_level.loc["Epikrise sendt", "from_level"] == "hospital_ward"
+    assert pd.isna(by_level.loc["Epikrise sendt", "to_level"])
+    # the control happened at the outpatient clinic, right after the ward
+    assert by_level.loc["Poliklinisk kontroll", "from_level"] == "hospital_ward"
+    assert by_level.loc["Poliklinisk kontroll", "to_level"] == "outpatient_clinic"
+
+
+def test_no_model_means_nothing_aligned(write_log, tmp_path):
+    rules = tmp_path / "plain.yaml"
+    rules.write_text(RULES.split("model:")[0], encoding="utf-8")
+    result = conformance(pathways.read(write_log(LOG)), pathway=load_pathway(rules))
+    assert not result.has_model
+    assert result.cases == 6
+    assert result.aligned == 0
+    assert result.mean is None
+
+
+@pytest.mark.parametrize("name", pathways.builtin_pathways())
+def test_builtin_pathways_have_a_sourced_model(name):
+    pathway = load_pathway(name)
+    assert pathway.model is not None, name
+    assert pathway.model.source, name
