@@ -21,7 +21,8 @@ bounded by the number of variants (at most :data:`MAX_VARIANTS`, the most
 frequent; the result says how many journeys that covers).
 
 **Deviations.** A *model move* (a step the model requires that the journey
-lacks) is ``missing``; a *log move* (a step in the journey where the model has
+lacks) is ``missing`` (one deviation however the journey went around it); a
+*log move* (a step in the journey where the model has
 none) is ``out_of_order``, described by the next step the journey did take as
 the model expected (``next_activity``, else the previous one). When one step is
 both missing and present elsewhere in the same journey, it is one ``out_of_order``
@@ -274,12 +275,9 @@ def _moves(variant: str, alignment: list[tuple[Any, Any]],
                 extra.append((log, i, position))
             position += 1
     moved = {name for name, _, _ in extra} & {name for name, _, _ in missing}
-    for name, i, at in missing:
-        if name not in moved:
-            after = [s for j, s in synced if j > i]
-            before = [s for j, s in synced if j < i]
-            found.append((variant, "missing", name, after[0] if after else None,
-                          before[-1] if before else None, at))
+    for name, _, at in missing:
+        if name not in moved:  # missing: its place is said by the level pair
+            found.append((variant, "missing", name, None, None, at))
     for name, i, at in extra:
         after = [s for j, s in synced if j > i]
         before = [s for j, s in synced if j < i]

@@ -72,7 +72,7 @@ def test_deviations_in_words_and_where(result):
     rows = result.deviations.to_dict("records")
     assert rows == [
         {"kind": "missing", "activity": "Epikrise sendt", "next_activity": None,
-         "previous_activity": "Utskrivning", "journeys": 2},
+         "previous_activity": None, "journeys": 2},
         {"kind": "out_of_order", "activity": "Poliklinisk kontroll",
          "next_activity": "Utskrivning", "previous_activity": "Innleggelse", "journeys": 1},
     ]
