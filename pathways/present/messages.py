@@ -281,6 +281,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "“:” means the number is hidden because a hidden number could otherwise "
               "be worked out from the total.",
     },
+    "levelmap_detail": {
+        "nb": "Forenklet kart (detaljnivå {detail}): aktiviteter med minst {threshold} av "
+              "hendelsene ({nodes} av {nodes_total}, til sammen {events} av hendelsene) og "
+              "overganger med minst {threshold} av flyten, pluss hver aktivitets største "
+              "inn og ut ({edges} av {edges_total}, til sammen {flow} av flyten). "
+              "--map-detail full tegner hele kartet.",
+        "en": "Simplified map (detail {detail}): activities with at least {threshold} of "
+              "the events ({nodes} of {nodes_total}, together {events} of the events) and "
+              "transitions with at least {threshold} of the flow, plus each activity's "
+              "busiest in and out ({edges} of {edges_total}, together {flow} of the flow). "
+              "--map-detail full draws the whole map.",
+    },
+    "levelmap_full": {"nb": "Hele kartet: alle aktiviteter og overganger.",
+                      "en": "The whole map: every activity and transition."},
+    "levelmap_zoom": {"nb": "Forstørrelse", "en": "Zoom"},
+    "levelmap_fit": {"nb": "Tilpass bredden", "en": "Fit the width"},
     "levelmap_suppressed": {
         "nb": "Overganger og aktiviteter sett færre enn {min_count} ganger er utelatt.",
         "en": "Transitions and activities seen fewer than {min_count} times are left out.",

@@ -24,6 +24,7 @@ from pathways.analyse.runchart import Intervention, check_period
 from pathways.enrich.cohorts import cohort_log, cohort_title
 from pathways.errors import OptionError
 from pathways.log import EventLog
+from pathways.present.levelmap import parse_map_detail
 from pathways.present.break_sections import BreaksContext, RunChartsContext
 from pathways.present.messages import LANGUAGES, Messages
 from pathways.present.more_sections import ConformanceContext, MeasuresContext
@@ -115,6 +116,7 @@ def report(
     show_cases: bool = False,
     period: str = "month",
     interventions: Iterable[str | Intervention] = (),
+    map_detail: str | float = "medium",
 ) -> Path:
     """Write the HTML report of a log.
 
@@ -143,6 +145,9 @@ def report(
         What one point of a run chart covers.
     interventions : iterable of str or Intervention
         Changes marked on the run charts, as ``DATE:LABEL`` text.
+    map_detail : str or float
+        How much of the level map to draw: 0–100, or ``low``, ``medium``
+        (default), ``high``, ``full`` (docs/report.md).
 
     Returns
     -------
@@ -159,6 +164,7 @@ def report(
     target = Path(path)
     check_extension(target, (".html", ".htm"), "the report")
     options = _check_options(lang, min_count, period)
+    parse_map_detail(map_detail)
     marks = [i if isinstance(i, Intervention) else Intervention.parse(i)
              for i in interventions]
     check_writable(target)
@@ -167,7 +173,8 @@ def report(
 
         log = pathways.read(log)
     options = ReportOptions(lang=options.lang, min_count=options.min_count,
-                            show_cases=show_cases, period=options.period)
+                            show_cases=show_cases, period=options.period,
+                            map_detail=map_detail)
     html = render_report(build_context(log, options, pathway=pathway, rules=rules,
                                        cohort=cohort, interventions=marks))
     with atomic_path(target) as tmp:
