@@ -100,3 +100,50 @@ def test_builtin_pathways_have_a_sourced_model(name):
     pathway = load_pathway(name)
     assert pathway.model is not None, name
     assert pathway.model.source, name
+
+
+def _model_error(tmp_path, model: str) -> str:
+    from pathways.errors import RuleFileError
+
+    rules = tmp_path / "bad.yaml"
+    rules.write_text(RULES.split("model:")[0] + model, encoding="utf-8")
+    with pytest.raises(RuleFileError) as err:
+        load_pathway(rules)
+    return str(err.value)
+
+
+def test_unknown_operator_is_one_clear_line(tmp_path):
+    message = _model_error(tmp_path, "model:\n  sequence:\n    - Innleggelse\n"
+                                     "    - sequense: [Utskrivning]\n")
+    assert message == (f"{tmp_path / 'bad.yaml'}, line 11: unknown operator 'sequense' in "
+                       "the model; allowed: sequence, choice, parallel, optional, loop. "
+                       "Did you mean 'sequence'?")
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("empty", ["[]", ""])
+def test_empty_sequence_is_refused(tmp_path, empty):
+    message = _model_error(tmp_path, f"model:\n  sequence: {empty}\n")
+    assert message.endswith("line 9: 'sequence' in the model is empty; give it a list of "
+                            "at least one step.")
+
+
+def test_model_needs_exactly_one_operator(tmp_path):
+    message = _model_error(tmp_path, "model:\n  source: x\n  sequence: [A]\n  choice: [B]\n")
+    assert "exactly one operator" in message and "got 2" in message
+
+
+def test_optional_and_loop_become_pm4py_operators(tmp_path):
+    from pm4py.objects.process_tree.obj import Operator
+
+    from pathways.analyse.conformance import process_tree
+
+    rules = tmp_path / "ok.yaml"
+    rules.write_text(RULES.split("model:")[0] + "model:\n  loop:\n    - A\n    - optional: B\n",
+                     encoding="utf-8")
+    tree = process_tree(load_pathway(rules).model.root)
+    assert tree.operator == Operator.LOOP
+    body, redo = tree.children
+    assert body.operator == Operator.SEQUENCE and redo.label is None and redo.operator is None
+    assert [c.label for c in body.children[:1]] == ["A"]
+    assert body.children[1].operator == Operator.XOR
