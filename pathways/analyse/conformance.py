@@ -21,7 +21,8 @@ bounded by the number of variants (at most :data:`MAX_VARIANTS`, the most
 frequent; the result says how many journeys that covers).
 
 **Deviations.** A *model move* (a step the model requires that the journey
-lacks) is ``missing`` (one deviation however the journey went around it); a
+lacks) is ``missing`` (one deviation however the journey went around it; a
+missing choice of activities is named by all of them, ``A / B``); a
 *log move* (a step in the journey where the model has
 none) is ``out_of_order``, described by the next step the journey did take as
 the model expected (``next_activity``, else the previous one). When one step is
@@ -199,6 +200,10 @@ def conformance(log: EventLog, *, pathway: Pathway | None = None,
     fitness = chosen.merge(moves.fitness, on="variant")
     fits = fitness["fitness"] >= 1.0 - 1e-9
     steps = moves.deviations.merge(chosen[["variant", "trace"]], on="variant")
+    # a missing step of a choice is the choice missing: «Release A / ... / Release E»
+    groups = _choice_groups(model.root)
+    missing = steps["kind"] == "missing"
+    steps.loc[missing, "activity"] = steps.loc[missing, "activity"].replace(groups)
     deviations, by_level = _deviations(steps, found[found["trace"].isin(chosen["trace"])])
     return Conformance(
         pathway=name, model=model, activities=activities, cases=cases,
@@ -208,6 +213,18 @@ def conformance(log: EventLog, *, pathway: Pathway | None = None,
         fitness=tuple(zip(fitness["fitness"].astype(float), fitness["n"].astype(int),
                           strict=True)),
         deviations=deviations, deviations_by_level=by_level)
+
+
+def _choice_groups(root: ModelNode) -> dict[str, str]:
+    """Activity → all activities of its choice, written ``A / B / C`` (leaves of a choice)."""
+    found: dict[str, str] = {}
+    if root.operator == "choice":
+        names = [child.activity for child in root.children if child.operator is None]
+        if len(names) > 1:
+            found.update(dict.fromkeys(names, " / ".join(names)))
+    for child in root.children:
+        found.update(_choice_groups(child))
+    return found
 
 
 def _empty(columns: tuple[str, ...]) -> pd.DataFrame:

@@ -56,9 +56,8 @@ def report(log_path: Path, output: Path, pathway: tuple[str, ...], rules: tuple[
     """
     import pathways
     from pathways.analyse.runchart import Intervention
-    from pathways.present.output import check_extension, check_writable
-
     from pathways.present.levelmap import parse_map_detail
+    from pathways.present.output import check_extension, check_writable
 
     marks = [Intervention.parse(text) for text in interventions]
     parse_map_detail(map_detail)

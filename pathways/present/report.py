@@ -24,8 +24,8 @@ from pathways.analyse.runchart import Intervention, check_period
 from pathways.enrich.cohorts import cohort_log, cohort_title
 from pathways.errors import OptionError
 from pathways.log import EventLog
-from pathways.present.levelmap import parse_map_detail
 from pathways.present.break_sections import BreaksContext, RunChartsContext
+from pathways.present.levelmap import parse_map_detail
 from pathways.present.messages import LANGUAGES, Messages
 from pathways.present.more_sections import ConformanceContext, MeasuresContext
 from pathways.present.numbers import count_text
