@@ -87,15 +87,16 @@ def deviation_text(kind: str, activity: str, next_activity: str | None,
     """
     if kind == "missing":
         return t("deviation_missing", activity=activity)
+    inline = _inline if t.lang == "nb" else str
     if isinstance(next_activity, str):
-        return t("deviation_before", activity=activity, other=_inline(next_activity))
+        return t("deviation_before", activity=activity, other=inline(next_activity))
     if isinstance(previous_activity, str):
-        return t("deviation_after", activity=activity, other=_inline(previous_activity))
+        return t("deviation_after", activity=activity, other=inline(previous_activity))
     return t("deviation_extra", activity=activity)
 
 
 def _inline(name: str) -> str:
-    """A name inside a sentence: «Utskrivning» → «utskrivning», «AMK-kontakt» kept."""
+    """A Norwegian name inside a sentence: «Utskrivning» → «utskrivning», «AMK-kontakt» kept."""
     return name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
 
 
