@@ -25,6 +25,7 @@ from pathways.enrich.cohorts import cohort_log, cohort_title
 from pathways.errors import OptionError
 from pathways.log import EventLog
 from pathways.present.break_sections import BreaksContext, RunChartsContext
+from pathways.present.levelmap import parse_map_detail
 from pathways.present.messages import LANGUAGES, Messages
 from pathways.present.more_sections import ConformanceContext, MeasuresContext
 from pathways.present.numbers import count_text
@@ -116,6 +117,7 @@ def report(
     period: str = "month",
     interventions: Iterable[str | Intervention] = (),
     population: str | Path | None = None,
+    map_detail: str | float = "medium",
 ) -> Path:
     """Write the HTML report of a log.
 
@@ -147,6 +149,9 @@ def report(
     population : str or Path, optional
         Residents by municipality, sex and age (SSB table 07459): discharge-ready
         days per 1,000 residents, age- and sex-standardised.
+    map_detail : str or float
+        How much of the level map to draw: 0–100, or ``low``, ``medium``
+        (default), ``high``, ``full`` (docs/report.md).
 
     Returns
     -------
@@ -163,6 +168,7 @@ def report(
     target = Path(path)
     check_extension(target, (".html", ".htm"), "the report")
     options = _check_options(lang, min_count, period)
+    parse_map_detail(map_detail)
     marks = [i if isinstance(i, Intervention) else Intervention.parse(i)
              for i in interventions]
     rule_files = [r for r in ([rules] if isinstance(rules, str | Path) else rules or [])
@@ -178,7 +184,8 @@ def report(
 
         log = pathways.read(log)
     options = ReportOptions(lang=options.lang, min_count=options.min_count,
-                            show_cases=show_cases, period=options.period)
+                            show_cases=show_cases, period=options.period,
+                            map_detail=map_detail)
     html = render_report(build_context(log, options, pathway=pathway, rules=rules,
                                        cohort=cohort, interventions=marks,
                                        population=people))
