@@ -294,7 +294,7 @@ def build_context(
             v for v in comparison.indicators if v.findings)[:MAIN_FUNNELS])
         rest = tuple(v for v in comparison.indicators if v not in main_cmp.indicators)
         rest_cmp = replace(comparison, indicators=rest, findings=(), flow_svg=None,
-                           too_few=()) if rest else None
+                           too_few=(), heading=t("app_compare")) if rest else None
     return ReportContext(
         lang=opts.lang, t=t, source=Path(log.report.source).name,
         min_count=opts.min_count, confidential=opts.show_cases,
