@@ -395,6 +395,8 @@ class RunChartsContext:
         every period suppressed).
     tables : list of RunChart
         Every charted rule's points (for the appendix), small multiples too.
+    small_rules : list of (name, title)
+        The panels of ``small``: ``pathway/rule_id`` and the rule's title.
     """
 
     intro: str
@@ -403,6 +405,7 @@ class RunChartsContext:
     small: Markup | None = None
     without: Table | None = None
     tables: list[RunChart] = field(default_factory=list)
+    small_rules: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def main(self) -> list[RunChart]:
@@ -452,6 +455,7 @@ def run_charts_section(result: object, outcomes: pd.DataFrame, t: Messages,
     charts: list[RunChart] = []
     tables: list[RunChart] = []
     panels: list[tuple[str, list[float | None]]] = []
+    legend: list[tuple[str, str]] = []
     labels: list[str] = []
     if len(outcomes):
         outcomes, starts = _periods(outcomes, timezone, period)
@@ -478,7 +482,8 @@ def run_charts_section(result: object, outcomes: pd.DataFrame, t: Messages,
                 table = Table(table.caption, table.columns, table.rows,
                               note=t("secondary_note"))
             if shown < MIN_USEFUL_POINTS:
-                panels.append((f"{rule['title']}", values))
+                panels.append((name, values))
+                legend.append((name, str(rule["title"])))
                 tables.append(RunChart(title=title, svg=Markup(""), findings=[], table=table,
                                        anchor=f"run-{int(rule_no)}"))
                 continue
@@ -493,9 +498,11 @@ def run_charts_section(result: object, outcomes: pd.DataFrame, t: Messages,
     small = None
     if panels:
         small = Markup(small_multiples(panels, labels, chart_id="run-small",
-                                       title=t("rc_small_title", period=word)))
+                                       title=t("rc_small_title", period=word),
+                                       legend=t("data_point")))
     return RunChartsContext(intro=intro, charts=charts, note=note, small=small,
-                            without=without if without.rows else None, tables=tables)
+                            without=without if without.rows else None, tables=tables,
+                            small_rules=legend)
 
 
 def _one_chart(title: str, chart_id: str, starts: list[date], values: list[float | None],

@@ -232,6 +232,7 @@ def small_multiples(
     *,
     chart_id: str,
     title: str,
+    legend: str,
     columns: int = 3,
 ) -> str:
     """Several rules' rates (0–1) per period as small run charts on one figure.
@@ -253,7 +254,10 @@ def small_multiples(
             xs = [i for i, v in enumerate(values) if v is not None]
             ys = [100 * float(v) for v in values if v is not None]
             points += len(xs)
-            ax.plot(xs, ys, color=OKABE_ITO["blue"], marker="o", markersize=3, linewidth=1)
+            ax.plot(xs, ys, color=OKABE_ITO["blue"], marker="o", markersize=3, linewidth=1,
+                    label=legend)
+            if k == 0:
+                ax.legend(loc="upper left", fontsize=6, frameon=False)
             ax.set_title(name[:38], fontsize=7, loc="left")
             ax.set_xlim(-0.6, len(labels) - 0.4)
             ax.set_ylim(bottom=0, top=max(ys) * 1.25 if max(ys) > 0 else 1)

@@ -68,8 +68,9 @@ def _texts(ev: int, br: int, states: tuple[Status, Status], opts: ReportOptions)
     return [ev_cell.text, br_cell.text, pct_text(rate, opts.lang, 1)]
 
 
-def _grid(counts: pd.DataFrame, rules: int, values: list[str], totals: Mapping[int, tuple[int, int]],
-          status: Mapping[object, Status], opts: ReportOptions) -> dict[str, list[list[str]]]:
+def _grid(counts: pd.DataFrame, rules: int, values: list[str],
+          totals: Mapping[int, tuple[int, int]], status: Mapping[object, Status],
+          opts: ReportOptions) -> dict[str, list[list[str]]]:
     """One dimension's rules × values table, suppressed with its margins.
 
     ``counts`` has ``rule_no``, ``value``, ``ev``, ``br``. The rule totals

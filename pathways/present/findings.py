@@ -152,7 +152,7 @@ def signal_findings(signals: Sequence[tuple[str, str, str]], t: Messages) -> lis
 
 
 def compare_key_findings(sentences: Sequence[str], anchor: str = "#compare") -> list[Finding]:
-    """Groups outside their funnel limits, as :func:`pathways.present.compare.compare_findings` says."""
+    """Groups outside their funnel limits (:func:`~pathways.present.compare.compare_findings`)."""
     return [Finding("compare", text, anchor, float(len(sentences) - k))
             for k, text in enumerate(sentences)]
 

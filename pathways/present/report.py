@@ -234,14 +234,14 @@ def build_context(
     from pathways.analyse.breakrates import trigger_outcomes
     from pathways.analyse.conformance import conformance
     from pathways.analyse.measures import all_measures
+    from pathways.analyse.runchart import MIN_USEFUL_POINTS
+    from pathways.analyse.transitions import transitions as transitions_table
     from pathways.present.break_sections import (
         break_status,
         breaks_section,
         level_map_rates,
         run_charts_section,
     )
-    from pathways.analyse.runchart import MIN_USEFUL_POINTS
-    from pathways.analyse.transitions import transitions as transitions_table
     from pathways.present.drill import drill_section
     from pathways.present.findings import (
         compare_key_findings,
