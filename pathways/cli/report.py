@@ -32,13 +32,23 @@ from pathways.cli.common import log_options, note, read_log, wrote
 @click.option("--intervention", "interventions", multiple=True, metavar="DATE:LABEL",
               help="A change to mark on the run charts, e.g. "
                    "2025-09-01:\"Ny utskrivningsrutine\"; repeat for several.")
+@click.option("--compare", type=click.Choice(["auto", "none", "municipality", "hospital",
+                                              "cohort"]), default="auto", show_default=True,
+              help="A section comparing groups with funnel plots; auto: municipalities "
+                   "when the log has several.")
+@click.option("--full", is_flag=True,
+              help="Print the appendix too (every table and chart); on screen it is "
+                   "always there.")
 @log_options
 def report(log_path: Path, output: Path, pathway: tuple[str, ...], rules: tuple[Path, ...],
            cohort: str | None, lang: str, min_count: int, show_cases: bool, period: str,
-           interventions: tuple[str, ...], **options: Any) -> None:
+           interventions: tuple[str, ...], compare: str, full: bool,
+           **options: Any) -> None:
     r"""Write one self-contained HTML page about LOG for the health community's meeting.
 
-    The page holds the data summary and data-quality notes, the level map,
+    The page opens with the key findings, in words, each linking to its
+    section; the main body prints on about 12 A4 pages, and the details are
+    in an appendix that prints with --full. The page holds the data summary and data-quality notes, the level map,
     waiting times at transitions, breaks by kind, rule, transition and
     organisation, run charts, the most common variants, conformance, measures
     and method notes. It needs no network and prints on A4. Counts below
@@ -61,5 +71,5 @@ def report(log_path: Path, output: Path, pathway: tuple[str, ...], rules: tuple[
     log = read_log(log_path, options)
     pathways.report(log, output, pathway=list(pathway) or None, rules=list(rules) or None,
                     cohort=cohort, lang=lang, min_count=min_count, show_cases=show_cases,
-                    period=period, interventions=marks)
+                    period=period, interventions=marks, compare=compare, full=full)
     note(wrote(output, lang))
