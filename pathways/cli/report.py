@@ -47,14 +47,15 @@ def report(log_path: Path, output: Path, pathway: tuple[str, ...], rules: tuple[
     r"""Write one self-contained HTML page about LOG for the health community's meeting.
 
     The page opens with the key findings, in words, each linking to its
-    section; the main body prints on about 12 A4 pages, and the details are
-    in an appendix that prints with --full. The page holds the data summary
-    and data-quality notes, the level map, waiting times at transitions,
-    breaks by kind, rule, transition and organisation, run charts, the most common variants, conformance, measures
-    and method notes. It needs no network and prints on A4. Counts below
-    --min-count are hidden. Without --pathway and --rules, the built-in
-    pathways of the cohorts in the log apply, each to its own cohort; a
-    named pathway applies to every case unless --cohort is given.
+    section; the main body prints on about 12 A4 pages, and the details are in
+    an appendix that prints with --full. The page holds the data summary and
+    data-quality notes, the level map, waiting times at transitions, breaks by
+    kind, rule, transition and organisation, run charts, the most common
+    variants, conformance, measures and method notes. It needs no network and
+    prints on A4. Counts below --min-count are hidden. Without --pathway and
+    --rules, the built-in pathways of the cohorts in the log apply, each to
+    its own cohort; a named pathway applies to every case unless --cohort is
+    given.
 
     Example:
 
