@@ -811,6 +811,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
 }
 
+from pathways.present.report_messages import REPORT_MESSAGES  # noqa: E402
+
+CATALOGUE.update(REPORT_MESSAGES)
+
 
 @dataclass(frozen=True)
 class Messages:
