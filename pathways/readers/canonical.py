@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from pathways.engine import DuckDBEngine
-from pathways.enrich.activities import load_vocabulary
+from pathways.enrich.activities import load_level_vocabulary, load_vocabulary
 from pathways.enrich.cohorts import cohorts_sql
 from pathways.enrich.levels import INHERIT, LevelMapping, alias_frame
 from pathways.enrich.pseudonym import (
@@ -335,8 +335,8 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
             FROM t
         )
         SELECT b.* EXCLUDE (level_raw),
-               coalesce(v.activity_key, b.activity) AS activity_key,
-               {_role_sql('v.role', level_expr)} AS activity_role,
+               coalesce(va.activity_key, v.activity_key, b.activity) AS activity_key,
+               {_role_sql('coalesce(va.role, v.role)', level_expr)} AS activity_role,
                {level_expr} AS _level,
                {raw_level} AS level_raw
         FROM b
@@ -344,6 +344,8 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
         LEFT JOIN _level_alias la ON la.alias = lower(b.level_raw)
         LEFT JOIN _level_alias vl ON vl.alias = lower(v.level)
         LEFT JOIN _level_map m ON m.key = lower({map_key})
+        -- a kind of contact ("Konsultasjon") is its level's activity
+        LEFT JOIN _vocab_at va ON va.alias = lower(b.activity) AND va.care_level = {level_expr}
     """)
 
 
@@ -390,6 +392,7 @@ def _register_lookups(engine: DuckDBEngine, mapping: LevelMapping | None) -> Non
     engine.register("_level_alias", alias_frame())
     vocab = load_vocabulary()[["alias", "activity_key", "role", "level"]]
     engine.register("_vocab", vocab)
+    engine.register("_vocab_at", load_level_vocabulary())
     frame = mapping.frame() if mapping else pd.DataFrame({"key": [], "care_level": []})
     engine.register("_level_map", frame.astype("string"))
 

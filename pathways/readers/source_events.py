@@ -691,6 +691,7 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
         DROP TABLE _source_problems;
         DROP TABLE _raw_rows
     """)
+    _one_notice_per_stay(engine)
     frame = pd.DataFrame({
         "position": list(range(len(stats))),
         "name": [s.name for s in stats], "file": [s.file for s in stats],
@@ -712,6 +713,49 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
         unknown_levels=built.unknown_levels, unknown_levels_from=built.unknown_levels_from,
     )
     return EventLog(engine=engine, table="events", report=report)
+
+
+#: The role of a hospital's discharge-ready date when the stay's notice is a message.
+REGISTERED_READY_ROLE = "discharge_ready_date"
+
+
+def _one_notice_per_stay(engine: DuckDBEngine) -> None:
+    """Count a stay's discharge-ready notice once, for rules and measures.
+
+    The registers hold the same notice twice: NPR's discharge-ready date
+    (``Utskrivningsklar``, known to the day) and the notice the municipality
+    received (PLO ``Utskrivningsklar melding``, to the minute). When a counted
+    notice message (not rejected, not cancelled) falls inside a hospital stay,
+    from its admission to its discharge, the message is the stay's notice: the
+    municipality's obligation runs from the notice it received, and its time
+    is exact. The stay's NPR date then stays in the log as written (timeline,
+    ``source``), with the activity key ``Utskrivningsklar`` and the role
+    ``discharge_ready_date``, which no built-in rule or measure counts. A stay
+    with no such message keeps NPR's date as its notice (role
+    ``discharge_ready``), and a message outside every stay counts as it is.
+    """
+    have = set(engine.columns("events"))
+    if not {"stay", "event_kind", "source"} <= have:
+        return
+    engine.execute(f"""
+        UPDATE events SET activity_key = '{DISCHARGE_READY}',
+                          activity_role = '{REGISTERED_READY_ROLE}'
+        WHERE activity = '{DISCHARGE_READY}' AND stay IS NOT NULL
+          AND activity_role = 'discharge_ready'
+          AND EXISTS (
+            SELECT 1 FROM (
+                SELECT case_id, source, stay, min(ts_us) AS start_us,
+                       max(CASE WHEN activity IN ('{DISCHARGE}', '{DEATH}') THEN ts_us END)
+                           AS end_us
+                FROM events WHERE stay IS NOT NULL
+                GROUP BY case_id, source, stay) s
+            JOIN events m ON m.case_id = s.case_id AND m.event_kind = 'message'
+                         AND m.activity_role = 'discharge_ready'
+                         AND m.ts_us >= s.start_us
+                         AND m.ts_us <= coalesce(s.end_us, {_OPEN})
+            WHERE s.case_id = events.case_id AND s.source = events.source
+              AND s.stay = events.stay)
+    """)
 
 
 def _sha256(path: Path) -> str:
