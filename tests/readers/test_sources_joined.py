@@ -108,3 +108,20 @@ def test_a_kind_of_contact_elsewhere_keeps_its_name_and_no_role(write_log):
     assert got.values.tolist() == [["Fastlegekonsultasjon", "gp_visit"],
                                    ["Konsultasjon", None],
                                    ["Fastlegekonsultasjon", "gp_visit"]]
+
+
+def test_messages_are_not_in_the_directly_follows_graph():
+    from pathways.analyse.transitions import directly_follows, start_end_activities
+
+    log = pathways.read(HERE / "helsefellesskap.yaml")
+    dfg = directly_follows(log)
+    messages = {"Avmelding", "Utskrivningsklar melding", "Epikrise"}
+    assert not messages & (set(dfg["source"]) | set(dfg["target"]))
+    # P1: ... Utskrivningsklar → (Avmelding, notice) → Utskrivning → (Epikrise)
+    # → Oppstart hjemmesykepleie: the levels' events follow each other directly.
+    edges = set(zip(dfg["source"], dfg["target"], strict=True))
+    assert ("Utskrivningsklar", "Utskrivning") in edges
+    assert ("Utskrivning", "Oppstart hjemmesykepleie") in edges
+    start, end = start_end_activities(log)
+    assert not messages & (set(start["activity"]) | set(end["activity"]))
+    assert start["count"].sum() == end["count"].sum() == 4
