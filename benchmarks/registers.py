@@ -65,8 +65,8 @@ def main() -> None:
             del log
     ratio = best["four extracts"] / best["one export"]
     for shape, seconds in best.items():
-        print(f"{shape:14} {events[shape]:>10,} events  {seconds:6.2f} s")  # noqa: T201
-    print(f"ratio {ratio:.2f}x (target <= 1.3x)")  # noqa: T201
+        print(f"{shape:14} {events[shape]:>10,} events  {seconds:6.2f} s")
+    print(f"ratio {ratio:.2f}x (target <= 1.3x)")
     results = HERE / "results" / "registers.csv"
     results.parent.mkdir(exist_ok=True)
     new = not results.is_file()
