@@ -551,13 +551,36 @@ def _events_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
             "organisation", "age", "sex", "urgency", "diagnosis_system",
             "s_day", "s_next_us", "s_bad", "e_us", "e_day", "e_next_us", "e_bad",
             "k_us", "k_day", "k_next_us", "k_bad"))
+        # Most contacts are one claim line: only the groups of several lines are
+        # aggregated (the costly part); the others pass through as they are.
+        plain = ", ".join(c for c in (
+            "activity", "end_activity", "resource", "hospital", "municipality",
+            "organisation", "age", "sex", "urgency", "diagnosis_system",
+            "s_day", "s_next_us", "s_bad", "e_us", "e_day", "e_next_us", "e_bad",
+            "k_us", "k_day", "k_next_us", "k_bad"))
+        keep_plain = "".join(f", k.{q(c)}" for c in keep)
+        plain_k = ", ".join(f"k.{c}" for c in plain.split(", "))
         engine.materialize(f"_merged_{rows}", f"""
+            WITH multi AS (
+                SELECT person, s_us, level FROM {kept}
+                GROUP BY person, s_us, level HAVING count(*) > 1
+            ), many AS (
+                SELECT k.* FROM {kept} k SEMI JOIN multi m
+                  ON m.person = k.person AND m.s_us = k.s_us
+                 AND m.level IS NOT DISTINCT FROM k.level
+            )
+            SELECT k.row, k.person, k.s_us, k.level, {plain_k},
+                   k.death, k.rejected, k.diagnosis {keep_plain}
+            FROM {kept} k ANTI JOIN multi m
+              ON m.person = k.person AND m.s_us = k.s_us
+             AND m.level IS NOT DISTINCT FROM k.level
+            UNION ALL BY NAME
             SELECT min(row) AS row, person, s_us, level, {first},
                    bool_or(death) AS death, bool_or(rejected) AS rejected,
                    nullif(array_to_string(list_distinct(flatten(list(
                        string_split(coalesce(diagnosis, ''), ' ')))) , ' '), '') AS diagnosis
                    {', ' + merged if merged else ''}
-            FROM {kept} GROUP BY person, s_us, level
+            FROM many GROUP BY person, s_us, level
         """)
         source = f"_merged_{rows}"
     kind = "'message'" if spec.get("message") else "NULL::VARCHAR"
