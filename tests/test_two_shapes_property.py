@@ -13,8 +13,9 @@ extracts through their sources file and reading the single export give:
   by the GP carries ICPC-2 codes and no age, so is left out): for now the
   registers' cohorts are a subset of the export's (see below);
 * for persons both shapes put in a pathway's cohort, the same breaks of the
-  built-in pathways' rules whose events both shapes carry: epikrise, readmission, discharge-ready, GP follow-up, discharge report
-  and out-of-hours → admission. Left out, as docs/simulator.md lists: rules on
+  built-in pathways' rules whose events both shapes carry: epikrise,
+  readmission, discharge-ready, GP follow-up, discharge report and
+  out-of-hours → admission. Left out, as docs/simulator.md lists: rules on
   medication reconciliation, referrals, test results, stroke onset, arrival
   and thrombolysis, annual reviews, outpatient controls and rehabilitation
   (the registers do not carry those events, or not by that name);

@@ -610,26 +610,29 @@ def _episodes_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
     # still in hospital (open).
     engine.materialize(f"_ip_{rows}", f"""
         WITH ip AS (
-            SELECT *, CASE WHEN e_day THEN e_next_us ELSE e_us END AS e_join
+            SELECT *, CASE WHEN e_day THEN e_next_us ELSE e_us END AS e_join,
+                   -- a start known only to the day comes after its day's timed
+                   -- starts (it joins from the day's beginning all the same)
+                   CASE WHEN s_day THEN s_next_us - 1 ELSE s_us END AS s_ord
             FROM {rows} WHERE {usable} AND level = '{STAY_LEVEL}'
         ), flagged AS (
             SELECT *, CASE WHEN s_us <= max(coalesce(e_join, {_OPEN})) OVER (
-                              PARTITION BY person ORDER BY s_us, e_join, row
+                              PARTITION BY person ORDER BY s_ord, e_join, row
                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + {join_us}
                            THEN 0 ELSE 1 END AS new_stay
             FROM ip
         ), numbered AS (
-            SELECT *, sum(new_stay) OVER (PARTITION BY person ORDER BY s_us, e_join, row
+            SELECT *, sum(new_stay) OVER (PARTITION BY person ORDER BY s_ord, e_join, row
                                           ROWS UNBOUNDED PRECEDING) AS stay_no
             FROM flagged
         )
         SELECT *,
                row_number() OVER (PARTITION BY person, stay_no
-                                  ORDER BY s_us, e_join, row) AS rn_first,
+                                  ORDER BY s_ord, e_join, row) AS rn_first,
                row_number() OVER (PARTITION BY person, stay_no
                                   ORDER BY coalesce(e_join, {_OPEN}) DESC, row DESC) AS rn_last,
                lag(resource) OVER (PARTITION BY person, stay_no
-                                   ORDER BY s_us, e_join, row) AS prev_resource,
+                                   ORDER BY s_ord, e_join, row) AS prev_resource,
                bool_or(death) OVER (PARTITION BY person, stay_no) AS stay_died,
                min(s_us) OVER (PARTITION BY person, stay_no) AS stay_start,
                max(coalesce(e_join, {_OPEN})) OVER (PARTITION BY person, stay_no) AS stay_end,

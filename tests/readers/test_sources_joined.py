@@ -125,3 +125,18 @@ def test_messages_are_not_in_the_directly_follows_graph():
     start, end = start_end_activities(log)
     assert not messages & (set(start["activity"]) | set(end["activity"]))
     assert start["count"].sum() == end["count"].sum() == 4
+
+
+def test_a_later_episode_known_to_the_day_does_not_move_the_admission(tmp_path):
+    # 09.12 05:30–16:26 at the ward, then intensive care from 09.12 (no time):
+    # one stay admitted at 05:30, not at the day's midnight.
+    log = read(tmp_path, {"npr.csv": (
+        "lopenr;innDato;innTid;utDato;utTid;omsorgsniva;innmateHast;avdeling\n"
+        "A;09.12.2025;05:30;09.12.2025;16:26;1;1;MED\n"
+        "A;09.12.2025;;10.12.2025;05:31;1;1;INT\n")}, [("npr.csv", "npr")])
+    got = log.engine.query("""
+        SELECT activity, strftime(timezone('Europe/Oslo', timestamp), '%d.%m %H:%M') AS t,
+               time_precision FROM events ORDER BY event_idx""")
+    assert got.values.tolist() == [["Innleggelse", "09.12 05:30", None],
+                                   ["Overflytting", "09.12 00:00", "day"],
+                                   ["Utskrivning", "10.12 05:31", None]]
