@@ -658,6 +658,10 @@ def _annual_reviews(ev: _Events, clock: _Clock, people: _Patients, end: int) -> 
     diabetic = np.flatnonzero(people.cohort == _DIABETES)
     for block_start in range(0, end, 365 * _DAY):
         block_end = min(block_start + 365 * _DAY, end)
+        if block_end - block_start < 3 * _DAY:
+            # A tail of a day or two (12 months over a leap day): no room for a
+            # review, which is drawn up to three days before the block's end.
+            continue
         has = clock.rng.random(len(diabetic)) >= ANNUAL_REVIEW_MISSING
         pat = diabetic[has]
         day = clock.rng.uniform(block_start / _DAY, block_end / _DAY - 3, len(pat))

@@ -56,6 +56,8 @@ ALLOWED: dict[tuple[str, str], str] = {
                                       "(municipalities, cohorts or periods: tens)",
     ("source_events", "_Context"): "a sources file's code tables (a few codes each) and "
                                    "at most 11 unknown codes listed in one error",
+    ("activities", "_builtin_level_vocabulary"): "the entries of the activity vocabulary "
+                                                 "file (tens), not a table of events",
     ("sources", "load_sources"): "the extracts listed in a sources file (a handful)",
     ("sources", "presets"): "the four built-in presets of pathways/data/sources.yaml",
     ("canonical", "pseudonym_table"): "distinct values with an isolated 11-digit number "

@@ -209,6 +209,16 @@ def test_months_and_start_bound_the_period():
     assert frame["Tidspunkt"].max() < pd.Timestamp("2024-05-01")
 
 
+def test_a_last_block_shorter_than_three_days_is_simulated():
+    # 12 months from 1 July 2023 are 366 days (29 February 2024): the second
+    # annual-review block is one day long and used to crash the draw.
+    frame = simulate(60, seed=3, start="2023-07-01", months=12)
+    assert frame["Tidspunkt"].max() < pd.Timestamp("2024-07-01")
+    reviews = frame[frame["Hendelse"] == "Årskontroll diabetes"]
+    assert len(reviews) > 0
+    assert (reviews["Tidspunkt"] < pd.Timestamp("2024-06-30")).all()
+
+
 @pytest.mark.parametrize(
     ("kwargs", "word"),
     [({"patients": 0}, "patients"), ({"patients": 10, "months": 0}, "months"),

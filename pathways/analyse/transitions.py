@@ -33,27 +33,32 @@ def directly_follows(log: EventLog) -> pd.DataFrame:
     DataFrame
         One row per edge: ``source``, ``target``, ``count`` (times ``target``
         directly follows ``source`` in a case) and ``median_hours`` (median
-        waiting time), ordered by count.
+        waiting time), ordered by count. Messages between levels (a log read
+        from a sources file) are left out, as in the level map: the events
+        around a message follow each other directly (docs/sources.md).
     """
     # One scan and one aggregate: the successor is stored beside each event,
     # so there is no window to feed the median (and nothing to materialise).
     return log.engine.query(f"""
         SELECT activity AS source, next_activity AS target, count(*) AS count,
                median({WAIT_HOURS}) AS median_hours
-        FROM {log.table} WHERE next_activity IS NOT NULL
+        FROM {at_levels(log)} WHERE next_activity IS NOT NULL
         GROUP BY activity, next_activity
         ORDER BY count DESC, source, target
     """)
 
 
 def start_end_activities(log: EventLog) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """First and last activities of the cases, with counts."""
+    """First and last activities of the cases, with counts (messages left out)."""
+    events = at_levels(log)
     start = log.engine.query(f"""
-        SELECT activity, count(*) AS count FROM {log.table} WHERE event_idx = 0
-        GROUP BY activity ORDER BY count DESC, activity
+        SELECT e.activity, count(*) AS count FROM {events} e
+        JOIN (SELECT case_id, min(event_idx) AS first_idx FROM {events} GROUP BY case_id) f
+          ON f.case_id = e.case_id AND f.first_idx = e.event_idx
+        GROUP BY e.activity ORDER BY count DESC, e.activity
     """)
     end = log.engine.query(f"""
-        SELECT activity, count(*) AS count FROM {log.table} WHERE next_activity IS NULL
+        SELECT activity, count(*) AS count FROM {events} WHERE next_activity IS NULL
         GROUP BY activity ORDER BY count DESC, activity
     """)
     return start, end

@@ -61,7 +61,11 @@ def read_log(path: Path, options: dict[str, Any]) -> Any:
         log = pathways.read(path, **read_args)
     mark_size(events=log.report.rows_kept)
     report = log.report
-    if report.rows_rejected:
+    if report.rows_rejected and report.file_format == "sources":
+        note(f"{report.rows_rejected} row(s) of the extracts in {path} were left out "
+             "(rejected or cancelled messages, rows with no person or readable date); "
+             "run 'pathways validate' for the list.")
+    elif report.rows_rejected:
         note(f"{report.rows_rejected} row(s) of {path} could not be used (no case id, "
              "activity or readable time); run 'pathways validate' for the list.")
     return log

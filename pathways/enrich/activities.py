@@ -20,10 +20,14 @@ import yaml
 
 from pathways.errors import RuleFileError
 
-__all__ = ["VOCABULARY_COLUMNS", "load_vocabulary", "resolve_activity"]
+__all__ = ["LEVEL_VOCABULARY_COLUMNS", "VOCABULARY_COLUMNS", "load_level_vocabulary",
+           "load_vocabulary", "resolve_activity"]
 
 VOCABULARY_COLUMNS = ("alias", "activity_key", "role", "level", "en")
 """The columns of the table returned by :func:`load_vocabulary`."""
+
+LEVEL_VOCABULARY_COLUMNS = ("alias", "care_level", "activity_key", "role")
+"""The columns of the table returned by :func:`load_level_vocabulary`."""
 
 _BUILTIN = "activities.yaml"
 
@@ -144,6 +148,59 @@ def _vocabulary_table(label: str, data: Any) -> pd.DataFrame:
             owner[alias] = key
             rows.append(row)
     return pd.DataFrame(rows, columns=list(VOCABULARY_COLUMNS)).astype(object)
+
+
+def load_level_vocabulary() -> pd.DataFrame:
+    """The built-in activities that depend on their level (``at_level`` entries).
+
+    A kind of contact such as KPR's *Konsultasjon* or *Sykebesøk* says how the
+    patient was seen, not by whom: at the GP it is a GP consultation, at the
+    out-of-hours service an out-of-hours contact. Readers look an event up
+    here by its name and level before the plain vocabulary, so such an event
+    gets that level's activity key and role while keeping its name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (alias, level), with columns ``alias`` (lower-cased,
+        whitespace trimmed), ``care_level`` (a level id), ``activity_key`` and
+        ``role`` (those of the activity the entry names for that level).
+
+    Raises
+    ------
+    RuleFileError
+        If an ``at_level`` names an unknown level or an activity that is not in
+        the vocabulary.
+
+    Examples
+    --------
+    >>> table = load_level_vocabulary().set_index(["alias", "care_level"])
+    >>> table.loc[("sykebesøk", "gp"), "role"]
+    'gp_visit'
+    """
+    return _builtin_level_vocabulary().copy()
+
+
+@lru_cache(maxsize=1)
+def _builtin_level_vocabulary() -> pd.DataFrame:
+    from pathways.enrich.levels import resolve_level
+
+    label, data = _read_yaml(None)
+    plain = _builtin_vocabulary().drop_duplicates("activity_key").set_index("activity_key")
+    rows: list[dict[str, str | None]] = []
+    for entry in data["activities"]:
+        at_level = entry.get("at_level") or {}
+        for word, target in at_level.items():
+            level = resolve_level(str(word))
+            if level is None or target not in plain.index:
+                raise RuleFileError(
+                    f"The activity vocabulary {label}: 'at_level' of entry "
+                    f"'{entry['name']}' names an unknown level {word!r} or activity "
+                    f"{target!r}. Use a level id and an activity of the vocabulary.")
+            rows.extend({"alias": row["alias"], "care_level": level,
+                         "activity_key": target, "role": plain.loc[target, "role"]}
+                        for row in _entry_rows(label, 0, entry))
+    return pd.DataFrame(rows, columns=list(LEVEL_VOCABULARY_COLUMNS)).astype(object)
 
 
 def resolve_activity(name: str, vocabulary: pd.DataFrame) -> str:

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from pathways.engine import DuckDBEngine
-from pathways.enrich.activities import load_vocabulary
+from pathways.enrich.activities import load_level_vocabulary, load_vocabulary
 from pathways.enrich.cohorts import code_system_sql, cohorts_sql
 from pathways.enrich.levels import INHERIT, LevelMapping, alias_frame
 from pathways.enrich.municipalities import load_municipalities, lookup_table
@@ -382,8 +382,8 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
                CASE WHEN mk.number IS NULL
                      AND regexp_full_match(b.municipality, '[0-9]{{3,4}}')
                     THEN b.municipality END AS _municipality_unknown,
-               coalesce(v.activity_key, b.activity) AS activity_key,
-               {_role_sql('v.role', level_expr)} AS activity_role,
+               coalesce(va.activity_key, v.activity_key, b.activity) AS activity_key,
+               {_role_sql('coalesce(va.role, v.role)', level_expr)} AS activity_role,
                {level_expr} AS _level,
                {raw_level} AS level_raw
         FROM b
@@ -392,6 +392,8 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
         LEFT JOIN _level_alias vl ON vl.alias = lower(v.level)
         LEFT JOIN _level_map m ON m.key = lower({map_key})
         LEFT JOIN _municipality_keys mk ON mk.key = lower(b.municipality)
+        -- a kind of contact ("Konsultasjon") is its level's activity
+        LEFT JOIN _vocab_at va ON va.alias = lower(b.activity) AND va.care_level = {level_expr}
     """)
 
 
@@ -484,6 +486,7 @@ def _register_lookups(engine: DuckDBEngine, mapping: LevelMapping | None,
     engine.register("_municipality_keys", keys[["key", "name", "number"]].astype("string"))
     vocab = load_vocabulary()[["alias", "activity_key", "role", "level"]]
     engine.register("_vocab", vocab)
+    engine.register("_vocab_at", load_level_vocabulary())
     frame = mapping.frame() if mapping else pd.DataFrame({"key": [], "care_level": []})
     engine.register("_level_map", frame.astype("string"))
 

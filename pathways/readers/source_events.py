@@ -551,13 +551,36 @@ def _events_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
             "organisation", "age", "sex", "urgency", "diagnosis_system",
             "s_day", "s_next_us", "s_bad", "e_us", "e_day", "e_next_us", "e_bad",
             "k_us", "k_day", "k_next_us", "k_bad"))
+        # Most contacts are one claim line: only the groups of several lines are
+        # aggregated (the costly part); the others pass through as they are.
+        plain = ", ".join(c for c in (
+            "activity", "end_activity", "resource", "hospital", "municipality",
+            "organisation", "age", "sex", "urgency", "diagnosis_system",
+            "s_day", "s_next_us", "s_bad", "e_us", "e_day", "e_next_us", "e_bad",
+            "k_us", "k_day", "k_next_us", "k_bad"))
+        keep_plain = "".join(f", k.{q(c)}" for c in keep)
+        plain_k = ", ".join(f"k.{c}" for c in plain.split(", "))
         engine.materialize(f"_merged_{rows}", f"""
+            WITH multi AS (
+                SELECT person, s_us, level FROM {kept}
+                GROUP BY person, s_us, level HAVING count(*) > 1
+            ), many AS (
+                SELECT k.* FROM {kept} k SEMI JOIN multi m
+                  ON m.person = k.person AND m.s_us = k.s_us
+                 AND m.level IS NOT DISTINCT FROM k.level
+            )
+            SELECT k.row, k.person, k.s_us, k.level, {plain_k},
+                   k.death, k.rejected, k.diagnosis {keep_plain}
+            FROM {kept} k ANTI JOIN multi m
+              ON m.person = k.person AND m.s_us = k.s_us
+             AND m.level IS NOT DISTINCT FROM k.level
+            UNION ALL BY NAME
             SELECT min(row) AS row, person, s_us, level, {first},
                    bool_or(death) AS death, bool_or(rejected) AS rejected,
                    nullif(array_to_string(list_distinct(flatten(list(
                        string_split(coalesce(diagnosis, ''), ' ')))) , ' '), '') AS diagnosis
                    {', ' + merged if merged else ''}
-            FROM {kept} GROUP BY person, s_us, level
+            FROM many GROUP BY person, s_us, level
         """)
         source = f"_merged_{rows}"
     kind = "'message'" if spec.get("message") else "NULL::VARCHAR"
@@ -587,26 +610,29 @@ def _episodes_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
     # still in hospital (open).
     engine.materialize(f"_ip_{rows}", f"""
         WITH ip AS (
-            SELECT *, CASE WHEN e_day THEN e_next_us ELSE e_us END AS e_join
+            SELECT *, CASE WHEN e_day THEN e_next_us ELSE e_us END AS e_join,
+                   -- a start known only to the day comes after its day's timed
+                   -- starts (it joins from the day's beginning all the same)
+                   CASE WHEN s_day THEN s_next_us - 1 ELSE s_us END AS s_ord
             FROM {rows} WHERE {usable} AND level = '{STAY_LEVEL}'
         ), flagged AS (
             SELECT *, CASE WHEN s_us <= max(coalesce(e_join, {_OPEN})) OVER (
-                              PARTITION BY person ORDER BY s_us, e_join, row
+                              PARTITION BY person ORDER BY s_ord, e_join, row
                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + {join_us}
                            THEN 0 ELSE 1 END AS new_stay
             FROM ip
         ), numbered AS (
-            SELECT *, sum(new_stay) OVER (PARTITION BY person ORDER BY s_us, e_join, row
+            SELECT *, sum(new_stay) OVER (PARTITION BY person ORDER BY s_ord, e_join, row
                                           ROWS UNBOUNDED PRECEDING) AS stay_no
             FROM flagged
         )
         SELECT *,
                row_number() OVER (PARTITION BY person, stay_no
-                                  ORDER BY s_us, e_join, row) AS rn_first,
+                                  ORDER BY s_ord, e_join, row) AS rn_first,
                row_number() OVER (PARTITION BY person, stay_no
                                   ORDER BY coalesce(e_join, {_OPEN}) DESC, row DESC) AS rn_last,
                lag(resource) OVER (PARTITION BY person, stay_no
-                                   ORDER BY s_us, e_join, row) AS prev_resource,
+                                   ORDER BY s_ord, e_join, row) AS prev_resource,
                bool_or(death) OVER (PARTITION BY person, stay_no) AS stay_died,
                min(s_us) OVER (PARTITION BY person, stay_no) AS stay_start,
                max(coalesce(e_join, {_OPEN})) OVER (PARTITION BY person, stay_no) AS stay_end,
@@ -693,6 +719,7 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
         DROP TABLE _source_problems;
         DROP TABLE _raw_rows
     """)
+    _one_notice_per_stay(engine)
     frame = pd.DataFrame({
         "position": list(range(len(stats))),
         "name": [s.name for s in stats], "file": [s.file for s in stats],
@@ -714,6 +741,49 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
         unknown_levels=built.unknown_levels, unknown_levels_from=built.unknown_levels_from,
     )
     return EventLog(engine=engine, table="events", report=report)
+
+
+#: The role of a hospital's discharge-ready date when the stay's notice is a message.
+REGISTERED_READY_ROLE = "discharge_ready_date"
+
+
+def _one_notice_per_stay(engine: DuckDBEngine) -> None:
+    """Count a stay's discharge-ready notice once, for rules and measures.
+
+    The registers hold the same notice twice: NPR's discharge-ready date
+    (``Utskrivningsklar``, known to the day) and the notice the municipality
+    received (PLO ``Utskrivningsklar melding``, to the minute). When a counted
+    notice message (not rejected, not cancelled) falls inside a hospital stay,
+    from its admission to its discharge, the message is the stay's notice: the
+    municipality's obligation runs from the notice it received, and its time
+    is exact. The stay's NPR date then stays in the log as written (timeline,
+    ``source``), with the activity key ``Utskrivningsklar`` and the role
+    ``discharge_ready_date``, which no built-in rule or measure counts. A stay
+    with no such message keeps NPR's date as its notice (role
+    ``discharge_ready``), and a message outside every stay counts as it is.
+    """
+    have = set(engine.columns("events"))
+    if not {"stay", "event_kind", "source"} <= have:
+        return
+    engine.execute(f"""
+        UPDATE events SET activity_key = '{DISCHARGE_READY}',
+                          activity_role = '{REGISTERED_READY_ROLE}'
+        WHERE activity = '{DISCHARGE_READY}' AND stay IS NOT NULL
+          AND activity_role = 'discharge_ready'
+          AND EXISTS (
+            SELECT 1 FROM (
+                SELECT case_id, source, stay, min(ts_us) AS start_us,
+                       max(CASE WHEN activity IN ('{DISCHARGE}', '{DEATH}') THEN ts_us END)
+                           AS end_us
+                FROM events WHERE stay IS NOT NULL
+                GROUP BY case_id, source, stay) s
+            JOIN events m ON m.case_id = s.case_id AND m.event_kind = 'message'
+                         AND m.activity_role = 'discharge_ready'
+                         AND m.ts_us >= s.start_us
+                         AND m.ts_us <= coalesce(s.end_us, {_OPEN})
+            WHERE s.case_id = events.case_id AND s.source = events.source
+              AND s.stay = events.stay)
+    """)
 
 
 def _sha256(path: Path) -> str:

@@ -1,0 +1,85 @@
+"""Benchmark: reading a region's four extracts vs the same events as one export.
+
+Usage::
+
+    python benchmarks/registers.py --patients 65000
+
+Simulates the journeys (:func:`pathways.simulate_registers`) and writes the four
+register extracts with their sources file to ``benchmarks/data/registers-N/``
+(git-ignored). Reading them through the sources file gives the log; its events
+are then written as one Norwegian CSV export (``;``, ``dd.mm.yyyy HH:MM``
+local time, the canonical columns), so both shapes hold the same events. Both
+are read with ``pathways.read`` in the same run, alternately, ``--repeat``
+times each, and the best times and their ratio (target ≤ 1.3×, issue 13) are
+printed and appended to ``benchmarks/results/registers.csv``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pathways
+from pathways.simulate_registers import simulate_registers, write_registers
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    """Run the benchmark and print one line per shape and the ratio."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patients", type=int, default=65_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=2025)
+    args = parser.parse_args()
+    os.environ.setdefault("PATHWAYS_PSEUDONYM_KEY", "benchmark-key")
+    folder = HERE / "data" / f"registers-{args.patients}"
+    sources = folder / "helsefellesskap.yaml"
+    if not sources.is_file():
+        write_registers(simulate_registers(args.patients, seed=args.seed), folder)
+    export = folder / "one_export.csv"
+    if not export.is_file():
+        log = pathways.read(sources)
+        log.engine.execute(f"""
+            COPY (SELECT case_id AS "Pasient-ID", activity AS "Hendelse",
+                         strftime(timezone('Europe/Oslo', timestamp), '%d.%m.%Y %H:%M')
+                             AS "Tidspunkt",
+                         care_level AS "Tjenestenivå", resource AS "Enhet",
+                         municipality AS "Bostedskommune", hospital AS "Helseforetak",
+                         diagnosis AS "Diagnose", age AS "Alder"
+                  FROM events ORDER BY case_id, event_idx)
+            TO '{export}' (HEADER, DELIMITER ';')
+        """)
+    best = {"four extracts": float("inf"), "one export": float("inf")}
+    events = {}
+    for _ in range(args.repeat):
+        for shape, path in (("four extracts", sources), ("one export", export)):
+            start = time.perf_counter()
+            log = pathways.read(path)
+            events[shape] = log.report.rows_kept
+            best[shape] = min(best[shape], time.perf_counter() - start)
+            del log
+    ratio = best["four extracts"] / best["one export"]
+    for shape, seconds in best.items():
+        print(f"{shape:14} {events[shape]:>10,} events  {seconds:6.2f} s")
+    print(f"ratio {ratio:.2f}x (target <= 1.3x)")
+    results = HERE / "results" / "registers.csv"
+    results.parent.mkdir(exist_ok=True)
+    new = not results.is_file()
+    with results.open("a", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        if new:
+            writer.writerow(["date", "patients", "events_extracts", "events_export",
+                             "seconds_extracts", "seconds_export", "ratio"])
+        writer.writerow([datetime.now(UTC).date().isoformat(), args.patients,
+                         events["four extracts"], events["one export"],
+                         f"{best['four extracts']:.2f}", f"{best['one export']:.2f}",
+                         f"{ratio:.2f}"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""Where the four extracts meet: one notice per stay, contacts by their level.
+
+Hand-written extracts, answers worked out by hand (docs/sources.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import pathways
+
+HERE = Path(__file__).parent / "sources"
+
+NPR = ("lopenr;innDato;innTid;utDato;utTid;omsorgsniva;innmateHast;avdeling;"
+       "utskrKlarDato\n"
+       # A: stay 01.02 10:00 – 06.02 12:00, NPR says ready 03.02; the PLO notice
+       # came 03.02 14:30: the message is the stay's notice.
+       "A;01.02.2024;10:00;06.02.2024;12:00;1;1;MED;03.02.2024\n"
+       # B: ready 12.02, no PLO notice in the stay: NPR's date is the notice.
+       "B;10.02.2024;08:00;13.02.2024;09:00;1;1;MED;12.02.2024\n"
+       # C: a stay with a notice whose PLO message was cancelled (Avmelding):
+       # NPR's date counts.
+       "C;10.02.2024;08:00;13.02.2024;09:00;1;1;MED;12.02.2024\n")
+PLO = ("lopenr;tidspunkt;meldingstype;appRec\n"
+       "A;03.02.2024 14:30;Utskrivningsklar melding;OK\n"
+       "B;20.02.2024 10:00;Utskrivningsklar melding;OK\n"   # after B's stay: counted
+       "C;12.02.2024 10:00;Utskrivningsklar melding;OK\n"
+       "C;12.02.2024 11:00;Avmelding;OK\n")
+
+
+def read(tmp_path, files, sources):
+    for name, content in files.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    path = tmp_path / "kilder.yaml"
+    path.write_text("sources:\n" + "".join(
+        f"  - file: {f}\n    preset: {p}\n" for f, p in sources), encoding="utf-8")
+    return pathways.read(path)
+
+
+def test_a_stays_notice_counts_once(tmp_path):
+    log = read(tmp_path, {"npr.csv": NPR, "plo.csv": PLO},
+               [("npr.csv", "npr"), ("plo.csv", "plo")])
+    got = log.engine.query("""
+        SELECT case_id, activity, activity_key, activity_role FROM events
+        WHERE activity LIKE 'Utskrivningsklar%' ORDER BY case_id, event_idx""")
+    assert got.values.tolist() == [
+        ["A", "Utskrivningsklar", "Utskrivningsklar", "discharge_ready_date"],
+        ["A", "Utskrivningsklar melding", "Melding om utskrivningsklar pasient",
+         "discharge_ready"],
+        ["B", "Utskrivningsklar", "Melding om utskrivningsklar pasient", "discharge_ready"],
+        ["B", "Utskrivningsklar melding", "Melding om utskrivningsklar pasient",
+         "discharge_ready"],
+        ["C", "Utskrivningsklar", "Melding om utskrivningsklar pasient", "discharge_ready"],
+    ]
+    # The discharge-ready measure counts A from the message's minute: 3 days
+    # 21.5 hours to the discharge (06.02 12:00 − 03.02 14:30 = 69.5 h).
+    cases = pathways.measures.discharge_ready_days(log).cases
+    a = cases[cases["case_id"] == "A"]
+    assert len(a) == 1
+    assert a["ready_days"].iloc[0] == pytest.approx(69.5 / 24)
+
+
+def test_a_rule_on_the_notice_triggers_once_per_stay(tmp_path):
+    log = read(tmp_path, {"npr.csv": NPR, "plo.csv": PLO},
+               [("npr.csv", "npr"), ("plo.csv", "plo")])
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("""pathway: test
+rules:
+  - id: klar-2d
+    kind: resource
+    after: {activity: Melding om utskrivningsklar pasient}
+    expect: {activity: Utskrivning}
+    within: 2d
+    source: test
+""", encoding="utf-8")
+    breaks = pathways.breaks(log, rules=[rules])
+    # A: 69.5 h > 48 h, late (one break, not two); B: the stay's notice 12.02
+    # (day: its midnight) → 13.02 09:00, 33 h; B's notice of 20.02, after the
+    # stay, is the last event of the log: its window is still open. C's stay
+    # notice 12.02 (day) → 13.02 09:00, 33 h.
+    assert sorted(zip(breaks["case_id"], breaks["status"], strict=True)) == [("A", "late")]
+
+
+def test_contacts_are_their_levels_activity(tmp_path):
+    log = read(tmp_path, {"lege.csv": (HERE / "kpr_lege.csv").read_text(encoding="utf-8")},
+               [("lege.csv", "kpr-lege")])
+    got = log.engine.query("""
+        SELECT case_id, activity, care_level, activity_key, activity_role FROM events
+        ORDER BY case_id, event_idx""")
+    assert got.values.tolist() == [
+        ["P1", "Konsultasjon", "gp", "Fastlegekonsultasjon", "gp_visit"],
+        ["P1", "Telefonkonsultasjon", "out_of_hours", "Legevaktkonsultasjon",
+         "out_of_hours_contact"],
+        ["P4", "Konsultasjon", "gp", "Fastlegekonsultasjon", "gp_visit"],
+    ]
+
+
+def test_a_kind_of_contact_elsewhere_keeps_its_name_and_no_role(write_log):
+    log = pathways.read(write_log(
+        "case_id;activity;timestamp;care_level\n"
+        "A;Sykebesøk;01.02.2024 10:00;Fastlege\n"
+        "A;Konsultasjon;02.02.2024 10:00;Poliklinikk\n"
+        "A;Fastlegekonsultasjon;03.02.2024 10:00;Fastlege\n"))
+    got = log.engine.query(
+        "SELECT activity_key, activity_role FROM events ORDER BY event_idx")
+    assert got.values.tolist() == [["Fastlegekonsultasjon", "gp_visit"],
+                                   ["Konsultasjon", None],
+                                   ["Fastlegekonsultasjon", "gp_visit"]]
+
+
+def test_messages_are_not_in_the_directly_follows_graph():
+    from pathways.analyse.transitions import directly_follows, start_end_activities
+
+    log = pathways.read(HERE / "helsefellesskap.yaml")
+    dfg = directly_follows(log)
+    messages = {"Avmelding", "Utskrivningsklar melding", "Epikrise"}
+    assert not messages & (set(dfg["source"]) | set(dfg["target"]))
+    # P1: ... Utskrivningsklar → (Avmelding, notice) → Utskrivning → (Epikrise)
+    # → Oppstart hjemmesykepleie: the levels' events follow each other directly.
+    edges = set(zip(dfg["source"], dfg["target"], strict=True))
+    assert ("Utskrivningsklar", "Utskrivning") in edges
+    assert ("Utskrivning", "Oppstart hjemmesykepleie") in edges
+    start, end = start_end_activities(log)
+    assert not messages & (set(start["activity"]) | set(end["activity"]))
+    assert start["count"].sum() == end["count"].sum() == 4
+
+
+def test_a_later_episode_known_to_the_day_does_not_move_the_admission(tmp_path):
+    # 09.12 05:30–16:26 at the ward, then intensive care from 09.12 (no time):
+    # one stay admitted at 05:30, not at the day's midnight.
+    log = read(tmp_path, {"npr.csv": (
+        "lopenr;innDato;innTid;utDato;utTid;omsorgsniva;innmateHast;avdeling\n"
+        "A;09.12.2025;05:30;09.12.2025;16:26;1;1;MED\n"
+        "A;09.12.2025;;10.12.2025;05:31;1;1;INT\n")}, [("npr.csv", "npr")])
+    got = log.engine.query("""
+        SELECT activity, strftime(timezone('Europe/Oslo', timestamp), '%d.%m %H:%M') AS t,
+               time_precision FROM events ORDER BY event_idx""")
+    assert got.values.tolist() == [["Innleggelse", "09.12 05:30", None],
+                                   ["Overflytting", "09.12 00:00", "day"],
+                                   ["Utskrivning", "10.12 05:31", None]]
