@@ -233,7 +233,8 @@ def curve_chart(result: TimeToEvent, chart_id: str, lang: str,
         axes.set_xlabel(t(f"tte_axis_{unit}"))
         axes.set_ylabel(t("tte_axis_share"))
         axes.legend(loc="lower right", frameon=False, fontsize=8)
-    return figure_svg(figure, chart_id, title or title_text(result, lang))
+    return figure_svg(figure, chart_id, title or title_text(result, lang),
+                      points=len(result.durations))
 
 
 @dataclass(frozen=True)
