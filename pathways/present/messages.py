@@ -33,13 +33,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "CONFIDENTIAL (taushetsbelagt): this report shows pseudonymous case ids. "
               "Do not share it beyond those with a professional need.",
     },
-    "missing_section": {
-        "nb": "Denne delen mangler fordi {what} ikke er tilgjengelig i denne versjonen.",
-        "en": "This section is missing because {what} is not available in this version.",
-    },
     "no_data": {"nb": "Ingen data.", "en": "No data."},
-    "sort_hint": {"nb": "Klikk på en kolonneoverskrift for å sortere.",
-                  "en": "Click a column heading to sort."},
     "suppressed_note": {
         "nb": "«<{min_count}» betyr færre enn {min_count}: tallet er skjult av personvernhensyn.",
         "en": "“<{min_count}” means fewer than {min_count}: the number is hidden for privacy.",
@@ -147,15 +141,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "tier_unknown": {"nb": "ukjent", "en": "unknown"},
     "cohorts": {"nb": "Pasientgrupper", "en": "Cohorts"},
     "cohort": {"nb": "Pasientgruppe", "en": "Cohort"},
-    "cohort_source": {"nb": "Kilde", "en": "Source"},
     "municipalities": {"nb": "Bostedskommuner", "en": "Municipalities of residence"},
     "municipality": {"nb": "Kommune", "en": "Municipality"},
     "hospitals": {"nb": "Helseforetak", "en": "Hospital trusts"},
     "hospital": {"nb": "Helseforetak", "en": "Hospital trust"},
     "organisation": {"nb": "Organisasjon", "en": "Organisation"},
     "quality": {"nb": "Hva kontrollen av dataene fant", "en": "What the data check found"},
-    "quality_ok": {"nb": "Kontrollen fant ingen problemer.",
-                   "en": "The check found no problems."},
     "q_rows": {
         "nb": "Filen hadde {rows} rader; {kept} hendelser er brukt i analysen.",
         "en": "The file had {rows} rows; {kept} events are used in the analysis.",
@@ -239,7 +230,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "q_problems": {"nb": "Funn per type", "en": "Findings by type"},
     "problem_code": {"nb": "Type", "en": "Type"},
     "problem_rows": {"nb": "Rader", "en": "Rows"},
-    "problem_example": {"nb": "Forklaring", "en": "Explanation"},
     "problem_first_rows": {"nb": "Første rader", "en": "First rows"},
     "code_missing_case_id": {"nb": "Mangler forløps-ID", "en": "No case id"},
     "code_missing_activity": {"nb": "Mangler aktivitet", "en": "No activity"},
