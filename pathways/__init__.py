@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from pathways.analyse.compare import compare as compare
     from pathways.analyse.discovery import ProcessModel as ProcessModel
     from pathways.analyse.discovery import discover as discover
+    from pathways.analyse.rules import Pathway as Pathway
     from pathways.analyse.rules import builtin_pathways as builtin_pathways
     from pathways.analyse.rules import load_pathway as load_pathway
     from pathways.analyse.time_to_event import TimeToEvent as TimeToEvent
@@ -40,12 +41,14 @@ if TYPE_CHECKING:
     from pathways.present.export import check_breaks_path as check_breaks_path
     from pathways.present.export import format_breaks_summary as format_breaks_summary
     from pathways.present.export import format_measures as format_measures
+    from pathways.present.export import format_pathway as format_pathway
     from pathways.present.export import format_validation as format_validation
     from pathways.present.export import write_breaks as write_breaks
     from pathways.present.export import write_measures as write_measures
     from pathways.present.export import write_validation as write_validation
     from pathways.present.model import write_model as write_model
     from pathways.present.report import report as report
+    from pathways.present.summary import log_summary as log_summary
     from pathways.present.timeline import timeline as timeline
     from pathways.readers import read as read
     from pathways.readers.store import save as save
@@ -77,6 +80,7 @@ _API = {
     "variants": "pathways.analyse.transitions",
     "breaks": "pathways.analyse.breaks",
     "load_pathway": "pathways.analyse.rules",
+    "Pathway": "pathways.analyse.rules",
     "builtin_pathways": "pathways.analyse.rules",
     "compare": "pathways.analyse.compare",
     "Comparison": "pathways.analyse.compare",
@@ -92,6 +96,8 @@ _API = {
     "write_measures": "pathways.present.export",
     "format_validation": "pathways.present.export",
     "write_validation": "pathways.present.export",
+    "format_pathway": "pathways.present.export",
+    "log_summary": "pathways.present.summary",
     "simulate": "pathways.simulation",
     "write_export": "pathways.simulation",
     "simulate_registers": "pathways.simulate_registers",
@@ -105,6 +111,7 @@ _MODULES = {"measures": "pathways.analyse.measures"}
 __all__ = [
     "Comparison",
     "EventLog",
+    "Pathway",
     "PathwaysError",
     "ProcessModel",
     "ReadReport",
@@ -119,8 +126,10 @@ __all__ = [
     "discover",
     "format_breaks_summary",
     "format_measures",
+    "format_pathway",
     "format_validation",
     "load_pathway",
+    "log_summary",
     "measures",
     "read",
     "report",

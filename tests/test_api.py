@@ -30,10 +30,8 @@ NOT_YET_THIN = {
     "common.py",  # progress display, output guards, national-id masking
     "breaks.py",  # analyse.breaks.evaluate / parse_until, present.messages
     "compare.py",  # present.output checks
-    "discover.py",  # enrich.cohorts, present.model, present.summary
+    "discover.py",  # enrich.cohorts, present.model, progress
     "measures.py",  # log.MAX_WINDOW_DAYS, analyse.measures, time_to_event, cohorts
-    "pathways_list.py",  # analyse.rules.Pathway (type only)
-    "read.py",  # present.summary
     "report.py",  # analyse.runchart.Intervention, present.output
     "simulate.py",  # simulation, simulate_registers
     "timeline.py",  # present.output, present.timeline

@@ -45,7 +45,6 @@ def discover(log_path: Path, output: Path | None, miner: str | None, view: str,
     import pathways
     from pathways.enrich.cohorts import cohort_log
     from pathways.present.model import output_extension
-    from pathways.present.summary import log_summary
     from pathways.progress import stage
 
     target = output or default_output(log_path, ".svg")
@@ -59,7 +58,7 @@ def discover(log_path: Path, output: Path | None, miner: str | None, view: str,
         pathways.write_model(log, model, target, view=view, lang=lang, max_edges=max_edges,
                              min_count=min_count)
     with stage("Summary"):
-        summary = log_summary(log, lang=lang, min_count=min_count)
+        summary = pathways.log_summary(log, lang=lang, min_count=min_count)
     click.echo(summary)
     if model.input == "dfg":
         click.echo(f"The {model.miner} miner was given the directly-follows graph "

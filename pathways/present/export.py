@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from pathways.analyse.measures import Headline, Measure
+    from pathways.analyse.rules import Pathway
     from pathways.analyse.time_to_event import TimeToEvent
     from pathways.present.tables import Table
     from pathways.validation import Validation
@@ -37,6 +38,7 @@ __all__ = [
     "check_breaks_path",
     "format_breaks_summary",
     "format_measures",
+    "format_pathway",
     "format_validation",
     "neutralise_formulas",
     "write_breaks",
@@ -171,6 +173,24 @@ def _open_windows(n: int, en: bool) -> str:
     if en:
         return f"{n} open window" + ("" if n == 1 else "s")
     return f"{n} åpent vindu" if n == 1 else f"{n} åpne vinduer"
+
+
+# -------------------------------------------------------------- pathways
+
+
+def format_pathway(pathway: Pathway, lang: str = "nb") -> str:
+    """A pathway and its rules as ``pathways pathways`` lists them.
+
+    Its name, title and cohort; per rule its id, kind, window, title and source.
+    """
+    cohort = f" [cohort: {pathway.cohort}]" if pathway.cohort else ""
+    lines = [f"{pathway.name}: {pathway.title.get(lang)}{cohort}"]
+    for rule in pathway.rules:
+        title = rule.title.get(lang) if rule.title else ""
+        lines.append(f"  {rule.id} ({rule.kind}, within {rule.within}): {title}")
+        if rule.source:
+            lines.append(f"      source: {' '.join(rule.source.split())}")
+    return "\n".join(lines)
 
 
 # -------------------------------------------------------------- measures
