@@ -189,6 +189,11 @@ def step_pathways(paths: dict[str, Path]) -> Timings:
     _timed(timings, "rules (4 pathways)", lambda: rule_summary(log, pathway=PATHWAYS))
     _timed(timings, "breaks table (4 pathways)",
            lambda: pathways.breaks(log, pathway=PATHWAYS))
+    from pathways.analyse.measures import INDICATORS, MEASURES, all_measures
+
+    today = [n for n in MEASURES if n not in INDICATORS or n == "discharge_ready_days"]
+    _timed(timings, "measures (today's ten)", lambda: all_measures(log, only=today))
+    _timed(timings, "indicator presets (4)", lambda: all_measures(log, only=INDICATORS))
     return timings
 
 

@@ -40,3 +40,7 @@ class OutputError(PathwaysError, OSError):
 
 class EngineError(PathwaysError, RuntimeError):
     """The analysis engine (DuckDB or Spark) is missing or failed on user data."""
+
+
+class PopulationFileError(PathwaysError, ValueError):
+    """A population file (``--population``) is missing or not in the shape of SSB 07459."""

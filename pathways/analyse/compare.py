@@ -142,7 +142,10 @@ def units(log: EventLog, *, pathway: PathwayArg = None, rules: PathwayArg = None
     titles[f"readmissions_{READMISSION_DAYS}d"] = {
         "nb": f"reinnleggelser innen {READMISSION_DAYS} dager (stortingsmeldingens mål)",
         "en": f"readmissions within {READMISSION_DAYS} days (the white paper's measure)"}
-    frames = [f for f in (_readmission_units(log, cohort), rule_units) if len(f)]
+    indicator_units, indicator_titles = _indicator_units(log, cohort)
+    titles |= indicator_titles
+    frames = [f for f in (_readmission_units(log, cohort), indicator_units, rule_units)
+              if len(f)]
     table = pd.concat(frames, ignore_index=True) if frames else rule_units
     return table, titles
 
@@ -173,6 +176,67 @@ def _readmission_units(log: EventLog, cohort: str | None) -> pd.DataFrame:
             f"'{cohort.replace(chr(39), chr(39) * 2)}'")["case_id"]
         frame = frame[frame["case_id"].isin(members)]
     return frame[["indicator", "case_id", "ts_us", "municipality", "hospital", "hit"]]
+
+
+def _indicator_units(log: EventLog, cohort: str | None,
+                     ) -> tuple[pd.DataFrame, dict[str, dict[str, str]]]:
+    """Index events of the national indicator presets (DESIGN §9), windows fully observed.
+
+    ``nki_readmissions`` and ``samhandlingsbarometer_readmissions``: counted
+    index discharges, hit = readmitted; ``followup_after_discharge_7d`` and
+    ``_30d``: counted discharges, hit = a doctor contact in the window;
+    ``discharge_ready_days``: ended stays with a notice, hit = more than 10
+    discharge-ready days by date. Municipality and hospital are the stay's.
+    """
+    from pathways.analyse.measures.discharge_ready import discharge_ready_days
+    from pathways.analyse.measures.indicators import (
+        followup_after_discharge,
+        nki_readmissions,
+        samhandlingsbarometer_readmissions,
+    )
+
+    made = [nki_readmissions(log), samhandlingsbarometer_readmissions(log),
+            followup_after_discharge(log), discharge_ready_days(log)]
+    titles = {m.name: m.title for m in made}
+    for k in (7, 30):
+        titles[f"followup_after_discharge_{k}d"] = {
+            lang: f"{made[2].title[lang]}, {k} d" for lang in ("nb", "en")}
+    del titles["followup_after_discharge"]
+    frame = log.engine.query("""
+        SELECT 'nki_readmissions' AS indicator, case_id, discharge_us AS ts_us, municipality,
+               hospital, readmitted = 1 AS hit
+        FROM _m_nki_readmissions WHERE status = 'counted'
+        UNION ALL
+        SELECT 'samhandlingsbarometer_readmissions', case_id, discharge_us, municipality,
+               hospital, readmitted = 1
+        FROM _m_samhandlingsbarometer_readmissions WHERE status = 'counted'
+        UNION ALL
+        SELECT 'followup_after_discharge_7d', case_id, discharge_us, municipality, hospital,
+               met_7 = 1
+        FROM _m_followup WHERE status_7 = 'counted'
+        UNION ALL
+        SELECT 'followup_after_discharge_30d', case_id, discharge_us, municipality, hospital,
+               met_30 = 1
+        FROM _m_followup WHERE status_30 = 'counted'
+        UNION ALL
+        SELECT 'discharge_ready_days', case_id, discharge_us, municipality, hospital,
+               ready_days_by_date > 10
+        FROM _m_ready
+    """)
+    if cohort is not None:
+        members = log.engine.query(
+            "SELECT DISTINCT case_id FROM case_cohorts WHERE cohort = "
+            f"'{cohort.replace(chr(39), chr(39) * 2)}'")["case_id"]
+        frame = frame[frame["case_id"].isin(members)]
+    # The hospital trust as the log names it (stays fall back on the organisation).
+    places = _case_places(log).rename(columns={"hospital": "trust",
+                                               "municipality": "home"})
+    frame = frame.merge(places, on="case_id", how="left")
+    frame["hospital"] = frame["trust"]
+    frame["municipality"] = frame["municipality"].fillna(frame["home"])
+    frame["ts_us"] = frame["ts_us"].astype("int64")
+    frame["hit"] = frame["hit"].astype(bool)
+    return frame[["indicator", "case_id", "ts_us", "municipality", "hospital", "hit"]], titles
 
 
 def _case_places(log: EventLog) -> pd.DataFrame:

@@ -42,8 +42,11 @@ from pathways.log import MAX_WINDOW_DAYS
 
 __all__ = [
     "KINDS",
+    "MODEL_OPERATORS",
     "Matcher",
+    "ModelNode",
     "Pathway",
+    "PathwayModel",
     "Rule",
     "Text",
     "builtin_pathways",
@@ -71,7 +74,10 @@ _WITHIN_HELP = (
 #: The safe loader, in C when libyaml is installed (only composes: no objects built).
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-_PATHWAY_KEYS = ("pathway", "title", "cohort", "description", "source", "rules")
+_PATHWAY_KEYS = ("pathway", "title", "cohort", "description", "source", "rules", "model")
+
+#: The operators of a pathway's ``model:`` (the intended order of its steps).
+MODEL_OPERATORS = ("sequence", "choice", "parallel", "optional", "loop")
 _RULE_KEYS = ("id", "kind", "after", "expect", "forbid", "within", "unless",
               "from", "calendar", "responsible", "title", "description", "source")
 _MATCHER_KEYS = ("activity", "level")
@@ -164,6 +170,60 @@ class Matcher:
 
 
 @dataclass(frozen=True)
+class ModelNode:
+    """One node of a pathway's intended model: an activity or an operator over nodes.
+
+    Attributes
+    ----------
+    operator : str or None
+        One of :data:`MODEL_OPERATORS`, or None for an activity (a leaf).
+    activity : str
+        The activity as the file wrote it (leaves only).
+    activity_key : str
+        The same name resolved through the activity vocabulary (leaves only).
+    children : tuple of ModelNode
+        The operator's steps, in file order. ``optional`` and ``loop`` have one.
+    """
+
+    operator: str | None
+    activity: str = ""
+    activity_key: str = ""
+    children: tuple[ModelNode, ...] = ()
+
+    def activities(self) -> tuple[str, ...]:
+        """The activities the model names, in file order, each once."""
+        if self.operator is None:
+            return (self.activity,)
+        names = [a for child in self.children for a in child.activities()]
+        return tuple(dict.fromkeys(names))
+
+    def leaves(self) -> tuple[ModelNode, ...]:
+        """The activity nodes, in file order."""
+        if self.operator is None:
+            return (self,)
+        return tuple(leaf for child in self.children for leaf in child.leaves())
+
+
+@dataclass(frozen=True)
+class PathwayModel:
+    """A pathway file's ``model:``: the intended order of its steps (docs/pathways.md).
+
+    Attributes
+    ----------
+    root : ModelNode
+        The top operator.
+    source : str or None
+        Where the intended order comes from (guideline, national pathway).
+    line : int
+        Line of ``model:`` in the file, for messages.
+    """
+
+    root: ModelNode
+    source: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Rule:
     """One timed rule of a pathway (DESIGN §4).
 
@@ -213,6 +273,8 @@ class Pathway:
         Free text from the file.
     path : str
         The file it was read from, for messages.
+    model : PathwayModel or None
+        The intended order of the steps (``model:``), for conformance.
     """
 
     name: str
@@ -222,6 +284,7 @@ class Pathway:
     description: str | None = None
     source: str | None = None
     path: str = ""
+    model: PathwayModel | None = None
 
 
 def parse_within(text: str) -> int:
@@ -429,8 +492,66 @@ class _Parser:
                     for k in ("cohort", "description", "source")}
         title = (self.text(keys["title"][1], "title", what) if "title" in keys
                  else Text(nb=name, en=name))
+        model = self.model(keys["model"][1]) if "model" in keys else None
         return Pathway(name=name, title=title, rules=rules, path=str(self.path),
-                       **optional)
+                       model=model, **optional)
+
+    def model(self, node: yaml.Node) -> PathwayModel:
+        """``model:``: ``source`` and exactly one operator over activity names."""
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, "'model' must be a mapping with one operator ("
+                                  f"{', '.join(MODEL_OPERATORS)}) and an optional "
+                                  "'source'.")
+        source = None
+        operators = []
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key == "source":
+                source = self.string(value_node, "source", "the model")
+            else:
+                operators.append((key_node, value_node))
+        if len(operators) != 1:
+            raise self.fail(node, "'model' must have exactly one operator ("
+                                  f"{', '.join(MODEL_OPERATORS)}) besides 'source'; "
+                                  f"got {len(operators)}.")
+        key_node, value_node = operators[0]
+        root = self.model_operator(key_node, value_node)
+        return PathwayModel(root=root, source=source, line=node.start_mark.line + 1)
+
+    def model_node(self, node: yaml.Node) -> ModelNode:
+        """A step: an activity name, or a mapping of one operator to its steps."""
+        if isinstance(node, yaml.ScalarNode):
+            name = self.string(node, "activity", "the model")
+            return ModelNode(operator=None, activity=name,
+                             activity_key=resolve_activity(name, self.vocabulary))
+        if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
+            raise self.fail(node, "a step of the model must be an activity name or "
+                                  "one operator with its steps, such as "
+                                  "'optional: Legemiddelsamstemming'.")
+        return self.model_operator(*node.value[0])
+
+    def model_operator(self, key_node: yaml.Node, value_node: yaml.Node) -> ModelNode:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if key not in MODEL_OPERATORS:
+            near = difflib.get_close_matches(str(key).lower(), MODEL_OPERATORS, n=1,
+                                             cutoff=0.6)
+            hint = f" Did you mean {near[0]!r}?" if near else ""
+            raise self.fail(key_node, f"unknown operator {key!r} in the model; "
+                                      f"allowed: {', '.join(MODEL_OPERATORS)}.{hint}")
+        empty = isinstance(value_node, yaml.ScalarNode) and not str(value_node.value).strip()
+        if isinstance(value_node, yaml.SequenceNode) or empty:
+            if empty or not value_node.value:
+                raise self.fail(value_node, f"{key!r} in the model is empty; give it a "
+                                            "list of at least one step.")
+            children = tuple(self.model_node(item) for item in value_node.value)
+        elif key in ("optional", "loop"):
+            children = (self.model_node(value_node),)
+        else:
+            raise self.fail(value_node, f"{key!r} in the model must be a list of steps "
+                                        "(each an activity or an operator).")
+        if key in ("optional", "loop") and len(children) > 1:
+            children = (ModelNode(operator="sequence", children=children),)
+        return ModelNode(operator=key, children=children)
 
     def check_unique_ids(self, rules: tuple[Rule, ...]) -> None:
         seen: set[str] = set()
@@ -496,7 +617,10 @@ class _Parser:
         match = _FROM.match(text)
         if match is None:
             raise self.fail(node, f"'from' of {what} must be {_FROM_HELP}; got {text!r}.")
-        start_us = parse_within(match.group(1))
+        try:
+            start_us = parse_within(match.group(1))
+        except ValueError:  # longer than parse_within takes: over 20 years
+            start_us = _MAX_WINDOW_US + 1
         if start_us > _MAX_WINDOW_US:
             raise self.fail(node, f"'from' of {what} is {text}, more than 20 years "
                                   "(7305 days) before the trigger. Give a shorter time.")

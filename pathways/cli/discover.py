@@ -23,6 +23,9 @@ from pathways.cli.common import default_output, guard_output, log_options, read_
               help="activities: the level map; levels: nodes are care levels.")
 @click.option("--max-edges", type=click.IntRange(1), default=80, show_default=True,
               help="Draw at most this many (most frequent) edges.")
+@click.option("--map-detail", default="medium", show_default=True, metavar="DETAIL",
+              help="Level map detail: low, medium, high, full, or 0-100 (activities and "
+                   "transitions with at least (100 - DETAIL)/20 % of the events and flow).")
 @click.option("--min-count", type=click.IntRange(1), default=5, show_default=True,
               help="In pictures, show counts below this as '<N' (small-count suppression).")
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
@@ -30,7 +33,8 @@ from pathways.cli.common import default_output, guard_output, log_options, read_
 @click.option("--cohort", metavar="NAME", help="Only the cases of this cohort, e.g. kols.")
 @log_options
 def discover(log_path: Path, output: Path | None, miner: str | None, view: str,
-             max_edges: int, min_count: int, lang: str, cohort: str | None,
+             max_edges: int, map_detail: str, min_count: int, lang: str,
+             cohort: str | None,
              **options: Any) -> None:
     """Discover the process map of LOG and draw it with care levels as swimlanes.
 
@@ -44,9 +48,11 @@ def discover(log_path: Path, output: Path | None, miner: str | None, view: str,
     """
     import pathways
     from pathways.enrich.cohorts import cohort_log
+    from pathways.present.levelmap import parse_map_detail
     from pathways.present.model import output_extension
     from pathways.progress import stage
 
+    parse_map_detail(map_detail)
     target = output or default_output(log_path, ".svg")
     ext = output_extension(target)
     guard_output(target, log_path, options)
@@ -56,7 +62,7 @@ def discover(log_path: Path, output: Path | None, miner: str | None, view: str,
         model = pathways.discover(log, miner=chosen)
     with stage(f"Drawing {target.name}"):
         pathways.write_model(log, model, target, view=view, lang=lang, max_edges=max_edges,
-                             min_count=min_count)
+                             min_count=min_count, map_detail=map_detail)
     with stage("Summary"):
         summary = pathways.log_summary(log, lang=lang, min_count=min_count)
     click.echo(summary)

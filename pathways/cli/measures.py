@@ -37,20 +37,26 @@ from pathways.log import MAX_WINDOW_DAYS
                    "as kols/epikrise-1d. Without --only, only these are printed.")
 @click.option("--by", type=click.Choice(["municipality", "hospital", "cohort", "period"]),
               help="With --time-to: a curve per group besides the whole.")
+@click.option("--population", type=click.Path(path_type=Path), metavar="FILE",
+              help="Residents by municipality, sex and age (CSV shaped as SSB table 07459): "
+                   "discharge-ready days per 1,000 residents, age- and sex-standardised.")
 @click.option("--until", metavar="DATE",
-              help="With --time-to: end of observation, e.g. 2025-12-31 (default: the "
-                   "latest time in the log).")
+              help="End of observation, e.g. 2025-12-31 (default: the latest event): "
+                   "indicator windows ending later are left out as still open, and "
+                   "--time-to windows are censored there.")
 @log_options
 def measures(log_path: Path, only: tuple[str, ...], fmt: str, lang: str,
              output: Path | None, min_count: int, readmission_days: tuple[int, ...],
              cohort: str | None, show_cases: bool, time_to: tuple[str, ...], by: str | None,
-             until: str | None, **options: Any) -> None:
+             population: Path | None, until: str | None, **options: Any) -> None:
     """Compute the break measures that need no pathway file, for LOG.
 
     Waiting at transitions, unit transitions, readmissions (28 days and 2
     months), back-and-forth between levels, continuity of care (COC, UPC),
     out-of-hours outcomes, emergency admissions, discharge-ready days, length
-    of stay and bed-days, and resource concentration. Each prints its
+    of stay and bed-days, resource concentration, and the national indicator
+    presets (nki_readmissions, samhandlingsbarometer_readmissions,
+    followup_after_discharge). Each prints its
     definition and thresholds, its headline numbers with denominators and the
     white paper's reference figure beside ours.
 
@@ -67,6 +73,7 @@ def measures(log_path: Path, only: tuple[str, ...], fmt: str, lang: str,
     import pathways
     from pathways.analyse.breaks import parse_until
     from pathways.analyse.measures import all_measures, check_names
+    from pathways.analyse.population import read_population
     from pathways.analyse.time_to_event import parse_time_to, time_to_event
     from pathways.enrich.cohorts import cohort_log
     from pathways.present.output import protect_inputs
@@ -74,14 +81,19 @@ def measures(log_path: Path, only: tuple[str, ...], fmt: str, lang: str,
     names = check_names(only or None) if only or not time_to else []
     for spec in time_to:  # a wrong FROM:TO or rule id fails before the log is read
         parse_time_to(spec)
-    parse_until(until, options.get("timezone") or "Europe/Oslo")
+    end = parse_until(until, options.get("timezone") or "Europe/Oslo")
     if output is not None:
         guard_output(output, log_path, options)
     else:
         protect_inputs(log_path, options.get("levels"))
+    people = read_population(population) if population is not None else None
     log = cohort_log(read_log(log_path, options), cohort)
-    extra = {"readmissions": {"extra_days": list(readmission_days)}} \
+    if end is not None:
+        log = log.with_until(end)
+    extra: dict[str, dict[str, Any]] = {"readmissions": {"extra_days": list(readmission_days)}} \
         if readmission_days and "readmissions" in names else {}
+    if people is not None and "discharge_ready_days" in names:
+        extra["discharge_ready_days"] = {"population": people}
     results = all_measures(log, only=names, options=extra) if names else []
     curves = [time_to_event(log, rule=spec, by=by, until=until,  # type: ignore[arg-type]
                             min_count=min_count) for spec in time_to]

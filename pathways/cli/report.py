@@ -32,10 +32,16 @@ from pathways.cli.common import guard_output, log_options, note, read_log, wrote
 @click.option("--intervention", "interventions", multiple=True, metavar="DATE:LABEL",
               help="A change to mark on the run charts, e.g. "
                    "2025-09-01:\"Ny utskrivningsrutine\"; repeat for several.")
+@click.option("--population", type=click.Path(path_type=Path), metavar="FILE",
+              help="Residents by municipality, sex and age (CSV shaped as SSB table 07459).")
+@click.option("--map-detail", default="medium", show_default=True, metavar="DETAIL",
+              help="Level map detail: low, medium, high, full, or 0-100 (the share of "
+                   "events and flow kept).")
 @log_options
 def report(log_path: Path, output: Path, pathway: tuple[str, ...], rules: tuple[Path, ...],
            cohort: str | None, lang: str, min_count: int, show_cases: bool, period: str,
-           interventions: tuple[str, ...], **options: Any) -> None:
+           interventions: tuple[str, ...], population: Path | None, map_detail: str,
+           **options: Any) -> None:
     r"""Write one self-contained HTML page about LOG for the health community's meeting.
 
     The page holds the data summary and data-quality notes, the level map,
@@ -53,13 +59,16 @@ def report(log_path: Path, output: Path, pathway: tuple[str, ...], rules: tuple[
     """
     import pathways
     from pathways.analyse.runchart import Intervention
+    from pathways.present.levelmap import parse_map_detail
     from pathways.present.output import check_extension
 
     marks = [Intervention.parse(text) for text in interventions]
+    parse_map_detail(map_detail)
     check_extension(output, (".html", ".htm"), "the report")
     guard_output(output, log_path, options, *rules)
     log = read_log(log_path, options)
     pathways.report(log, output, pathway=list(pathway) or None, rules=list(rules) or None,
                     cohort=cohort, lang=lang, min_count=min_count, show_cases=show_cases,
-                    period=period, interventions=marks)
+                    period=period, interventions=marks, population=population,
+                    map_detail=map_detail)
     note(wrote(output, lang))

@@ -7,15 +7,27 @@ time; edges that cross between municipal and specialist services, where the
 white paper places the greatest risk of failure, are drawn thick and in
 vermilion. Every label is escaped, so nothing in a log can change the drawing
 or make Graphviz read a file.
+
+**Simplified by default**, as Disco's and pm4py's maps are
+(:func:`simplify_map`): a detail level ``d`` from 0 to 100 (or ``low`` 60,
+``medium`` 80, ``high`` 95, ``full`` 100) keeps the activities that hold at
+least ``(100 - d) / 20`` % of the events (1 % at ``medium``) and, between them,
+the edges that carry at least that share of the flow (all directly-follows
+steps), plus each kept activity's busiest edge in and out so no box floats
+alone. ``full`` draws everything. The edges are the engine's
+(:func:`pathways.analyse.transitions.level_activity_edges`); the selection only
+filters that small table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 
 from pathways.enrich.levels import level_by_id, taxonomy
+from pathways.errors import OptionError
 from pathways.present.labels import short_lines
 from pathways.present.numbers import NBSP, hours_text, pct_text
 
@@ -32,6 +44,132 @@ TIER_LABEL = {
     "en": {"municipal": "Municipal services", "specialist": "Specialist services",
            "none": "At home", UNKNOWN: "Unknown level"},
 }
+
+
+#: Named detail levels: the share (%) of events and of flow kept.
+MAP_DETAIL_WORDS = {"low": 60.0, "medium": 80.0, "high": 95.0, "full": 100.0}
+
+#: The level map's default detail.
+DEFAULT_MAP_DETAIL = "medium"
+
+
+def parse_map_detail(value: str | float) -> float:
+    """A ``--map-detail`` as a percentage from 0 to 100.
+
+    Examples
+    --------
+    >>> parse_map_detail("medium"), parse_map_detail("90"), parse_map_detail("full")
+    (80.0, 90.0, 100.0)
+    """
+    text = str(value).strip().lower()
+    if text in MAP_DETAIL_WORDS:
+        return MAP_DETAIL_WORDS[text]
+    try:
+        number = float(text.rstrip("%"))
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= 100:
+        raise OptionError(
+            "map_detail must be a number from 0 to 100 or one of "
+            f"{', '.join(repr(w) for w in MAP_DETAIL_WORDS)}; got {value!r}.")
+    return number
+
+
+@dataclass(frozen=True)
+class MapSelection:
+    """What a simplified level map keeps.
+
+    Attributes
+    ----------
+    nodes, edges : DataFrame
+        The kept rows of the node and edge tables.
+    detail : float
+        The detail level used (0–100).
+    nodes_total, edges_total : int
+        Activities and edges before simplifying.
+    event_share, flow_share : float
+        Share of all events in the kept activities, and of all directly-follows
+        steps on the kept edges (0–1).
+    """
+
+    nodes: pd.DataFrame
+    edges: pd.DataFrame
+    detail: float
+    threshold: float
+    nodes_total: int
+    edges_total: int
+    event_share: float
+    flow_share: float
+
+    @property
+    def complete(self) -> bool:
+        """Whether nothing was left out."""
+        return len(self.nodes) == self.nodes_total and len(self.edges) == self.edges_total
+
+
+def min_share(detail: float) -> float:
+    """The smallest share (0–1) of events or flow an activity or edge needs at ``detail``.
+
+    Examples
+    --------
+    >>> min_share(80), min_share(100), min_share(0)
+    (0.01, 0.0, 0.05)
+    """
+    return round((100 - detail) / 100 * 0.05, 6)
+
+
+def simplify_map(nodes: pd.DataFrame, edges: pd.DataFrame, *,
+                 detail: str | float = DEFAULT_MAP_DETAIL) -> MapSelection:
+    """The activities and edges that carry most of the flow (see the module notes).
+
+    Parameters
+    ----------
+    nodes : DataFrame
+        ``care_level``, ``activity``, ``count``.
+    edges : DataFrame
+        ``source_level``, ``source``, ``target_level``, ``target``, ``count``, ...
+    detail : str or float
+        0–100, or ``low`` (60), ``medium`` (80), ``high`` (95), ``full`` (100).
+
+    Examples
+    --------
+    At detail 0 an activity needs 5 % of the events: C (3 of 100) goes.
+
+    >>> nodes = pd.DataFrame({"care_level": ["gp"] * 3, "activity": list("ABC"),
+    ...                       "count": [50, 47, 3]})
+    >>> edges = pd.DataFrame({"source_level": ["gp"] * 3, "source": list("ABA"),
+    ...                       "target_level": ["gp"] * 3, "target": list("BAC"),
+    ...                       "count": [40, 30, 3], "median_hours": [1.0, 2.0, 3.0]})
+    >>> kept = simplify_map(nodes, edges, detail=0)
+    >>> list(kept.nodes["activity"]), len(kept.edges), kept.event_share
+    (['A', 'B'], 2, 0.97)
+    """
+    detail_pct = parse_map_detail(detail)
+    share = min_share(detail_pct)
+    nodes = nodes.assign(care_level=nodes["care_level"].fillna(UNKNOWN)).sort_values(
+        ["count", "activity"], ascending=[False, True], ignore_index=True)
+    edges = edges.assign(source_level=edges["source_level"].fillna(UNKNOWN),
+                         target_level=edges["target_level"].fillna(UNKNOWN)).sort_values(
+        ["count", "source", "target"], ascending=[False, True, True], ignore_index=True)
+    kept_nodes = nodes[nodes["count"] >= share * float(nodes["count"].sum())]
+    keys = kept_nodes[["care_level", "activity"]]
+    inside = (edges.merge(keys.rename(columns={"care_level": "source_level",
+                                               "activity": "source"}))
+              .merge(keys.rename(columns={"care_level": "target_level",
+                                          "activity": "target"})))
+    inside = inside.sort_values(["count", "source", "target"], ascending=[False, True, True],
+                                ignore_index=True)
+    by_flow = inside["count"] >= share * float(edges["count"].sum())
+    # each kept activity keeps its busiest edge out and in, so no box floats alone
+    busiest_out = ~inside.duplicated(["source_level", "source"])
+    busiest_in = ~inside.duplicated(["target_level", "target"])
+    kept_edges = inside[by_flow | busiest_out | busiest_in].reset_index(drop=True)
+    return MapSelection(
+        nodes=kept_nodes.reset_index(drop=True), edges=kept_edges, detail=detail_pct,
+        threshold=share,
+        nodes_total=len(nodes), edges_total=len(edges),
+        event_share=float(kept_nodes["count"].sum()) / (float(nodes["count"].sum()) or 1.0),
+        flow_share=float(kept_edges["count"].sum()) / (float(edges["count"].sum()) or 1.0))
 
 
 def dot_string(text: str) -> str:
@@ -99,8 +237,14 @@ def level_map_dot(
     max_edges: int = 80,
     break_rates: Mapping[tuple[str, str], float] | None = None,
     min_count: int = 5,
+    note: str = "",
 ) -> str:
     """DOT source of the level map.
+
+    Laid out so that labels never cover a box: edge labels are Graphviz
+    ``label`` (dot makes room for them in the layout; ``xlabel`` would be
+    placed afterwards and may overlap), with generous ``nodesep`` and
+    ``ranksep`` and curved ``splines``.
 
     Parameters
     ----------
@@ -117,6 +261,8 @@ def level_map_dot(
     min_count : int
         Counts below this are shown as ``<min_count`` and their medians left out,
         so a picture can be shared (DESIGN §8).
+    note : str
+        A line under the title, such as what a simplification kept.
     """
     shown = edges.head(max_edges)
     keep = set(zip(shown["source_level"].fillna(UNKNOWN), shown["source"], strict=True))
@@ -137,10 +283,13 @@ def level_map_dot(
                     f"({more} rarer left out)") if lang == "en" else (
                     f"\nDe {len(shown)} hyppigste av {len(edges)} overgangene vises "
                     f"({more} sjeldnere er utelatt)")
+    if note:
+        caption += f"\n{note}"
     lines = [
         "digraph levelmap {",
-        f'  graph [rankdir=LR, fontname="DejaVu Sans", fontsize=12, newrank=true, '
-        f'labelloc=t, label={dot_string(caption)}];',
+        f'  graph [rankdir=TB, fontname="DejaVu Sans", fontsize=12, newrank=true, '
+        f'labelloc=t, label={dot_string(caption.strip())}, nodesep=0.35, ranksep=0.7, '
+        'splines=spline, pad=0.2];',
         '  node [shape=box, style="rounded,filled", fontname="DejaVu Sans", fontsize=10];',
         '  edge [fontname="DejaVu Sans", fontsize=9];',
     ]

@@ -273,6 +273,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "“:” means the number is hidden because a hidden number could otherwise "
               "be worked out from the total.",
     },
+    "levelmap_detail": {
+        "nb": "Forenklet kart (detaljnivå {detail}): aktiviteter med minst {threshold} av "
+              "hendelsene ({nodes} av {nodes_total}, til sammen {events} av hendelsene) og "
+              "overganger med minst {threshold} av flyten, pluss hver aktivitets største "
+              "inn og ut ({edges} av {edges_total}, til sammen {flow} av flyten). "
+              "--map-detail full tegner hele kartet.",
+        "en": "Simplified map (detail {detail}): activities with at least {threshold} of "
+              "the events ({nodes} of {nodes_total}, together {events} of the events) and "
+              "transitions with at least {threshold} of the flow, plus each activity's "
+              "busiest in and out ({edges} of {edges_total}, together {flow} of the flow). "
+              "--map-detail full draws the whole map.",
+    },
+    "levelmap_full": {"nb": "Hele kartet: alle aktiviteter og overganger.",
+                      "en": "The whole map: every activity and transition."},
+    "levelmap_zoom": {"nb": "Forstørrelse", "en": "Zoom"},
+    "levelmap_fit": {"nb": "Tilpass bredden", "en": "Fit the width"},
     "levelmap_suppressed": {
         "nb": "Overganger og aktiviteter sett færre enn {min_count} ganger er utelatt.",
         "en": "Transitions and activities seen fewer than {min_count} times are left out.",
@@ -504,32 +520,60 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "conformance": {"nb": "Samsvar med standardforløpet",
                     "en": "Conformance with the standard pathway"},
     "conformance_intro": {
-        "nb": "Hvor godt passer de faktiske forløpene til en referansemodell? "
-              "Tilpasning (fitness) 1 betyr at forløpet passer helt; lavere betyr avvik.",
-        "en": "How well do the real journeys fit a reference model? "
-              "Fitness 1 means the journey fits completely; lower means deviations.",
+        "nb": "Følger de faktiske forløpene den tiltenkte rekkefølgen av steg i "
+              "forløpsfilen (model:)? Hvert forløp, avgrenset til stegene modellen nevner, "
+              "sammenstilles med modellen (pm4pys «alignments»). Tilpasning (fitness) 1 "
+              "betyr at forløpet følger modellen helt; lavere betyr avvik.",
+        "en": "Do the real journeys follow the intended order of steps in the pathway "
+              "file (model:)? Each journey, limited to the steps the model names, is "
+              "aligned with the model (pm4py's alignments). Fitness 1 means the journey "
+              "follows the model exactly; lower means deviations.",
     },
     "conformance_model": {
-        "nb": "Referansemodellen for {pathway} er funnet med induktiv miner (støyterskel "
-              "{noise}) fra forløpene i gruppen, avgrenset til aktivitetene reglene "
-              "nevner: {activities}.",
-        "en": "The reference model for {pathway} was found by the inductive miner (noise "
-              "threshold {noise}) from the cohort's journeys, limited to the activities "
-              "the rules name: {activities}.",
+        "nb": "Tiltenkt forløp fra forløpsfilen, med stegene {steps}. Kilde: {source}",
+        "en": "Intended pathway from the pathway file, with the steps {steps}. "
+              "Source: {source}",
     },
-    "conformance_model_all": {
-        "nb": "Uten valgt forløp er referansemodellen funnet med induktiv miner "
-              "(støyterskel {noise}) fra alle forløpene: den viser hovedmønsteret.",
-        "en": "With no pathway chosen, the reference model was found by the inductive "
-              "miner (noise threshold {noise}) from all journeys: it shows the main "
-              "pattern.",
+    "conformance_no_source": {"nb": "ikke oppgitt i filen.", "en": "not given in the file."},
+    "conformance_no_model": {
+        "nb": "Forløpsfilen beskriver ingen tiltenkt rekkefølge (model:), så samsvar er "
+              "ikke målt. En modell funnet fra de samme forløpene ville passe dem per "
+              "definisjon og sier ingenting; legg til «model:» i forløpsfilen "
+              "(docs/pathways.md).",
+        "en": "The pathway file describes no intended order (model:), so conformance is "
+              "not measured. A model mined from the same journeys would fit them by "
+              "construction and tell nothing; add 'model:' to the pathway file "
+              "(docs/pathways.md).",
     },
+    "conformance_cases": {"nb": "Forløp i gruppen", "en": "Journeys in the cohort"},
+    "conformance_with_steps": {"nb": "Forløp med minst ett av stegene",
+                               "en": "Journeys with at least one of the steps"},
+    "conformance_sampled": {"nb": "Sammenstilt", "en": "Aligned"},
+    "conformance_sampled_value": {
+        "nb": "{aligned} forløp i de {variants} vanligste av {of} variantene",
+        "en": "{aligned} journeys in the {variants} most common of {of} variants",
+    },
+    "deviation": {"nb": "Avvik", "en": "Deviation"},
+    "journeys": {"nb": "Forløp", "en": "Journeys"},
+    "share_of_aligned": {"nb": "Andel av forløpene", "en": "Share of journeys"},
+    "deviations_caption": {"nb": "Vanligste avvik fra det tiltenkte forløpet",
+                           "en": "Most common deviations from the intended pathway"},
+    "deviations_by_level_caption": {"nb": "Hvor avvikene skjer: mellom tjenestenivåer",
+                                    "en": "Where the deviations happen: between care levels"},
+    "deviations_hidden": {
+        "nb": "{count} sjeldnere avvik (færre enn {min_count} forløp eller utenfor listen) "
+              "er ikke vist.",
+        "en": "{count} rarer deviations (fewer than {min_count} journeys, or beyond the "
+              "list) are not shown.",
+    },
+    "deviation_missing": {"nb": "{activity} mangler", "en": "{activity} missing"},
+    "deviation_before": {"nb": "{activity} før {other}", "en": "{activity} before {other}"},
+    "deviation_after": {"nb": "{activity} etter {other}", "en": "{activity} after {other}"},
+    "deviation_extra": {"nb": "{activity} utenfor rekkefølgen",
+                        "en": "{activity} out of order"},
     "fitness_mean": {"nb": "Gjennomsnittlig tilpasning", "en": "Mean fitness"},
-    "fitting": {"nb": "Forløp som passer helt", "en": "Journeys that fit completely"},
-    "atypical": {
-        "nb": "Atypiske forløp (tilpasning under {threshold})",
-        "en": "Atypical journeys (fitness below {threshold})",
-    },
+    "fitting": {"nb": "Forløp som følger det tiltenkte forløpet (tilpasning 1,0)",
+                "en": "Journeys that follow the intended pathway (fitness 1.0)"},
     "atypical_note": {
         "nb": "Noen pasienter bør gå utenfor standardforløpet (St.meld. nr. 47, kap. 5). "
               "Et høyt tall her kan bety at standardforløpet ikke passer gruppen, ikke at "
@@ -613,6 +657,37 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "mc_decile": {"nb": "Tidel av pasientene", "en": "Decile of patients"},
     "mc_contact_share": {"nb": "Andel av kontaktene", "en": "Share of contacts"},
     "mc_bed_day_share": {"nb": "Andel av liggedøgnene", "en": "Share of bed-days"},
+    "national_indicators": {"nb": "Nasjonale indikatorer", "en": "National indicators"},
+    "national_indicators_intro": {
+        "nb": "Tallene regnet etter de publiserte definisjonene til FHI, Helsedirektoratet, "
+              "SAMDATA og Samhandlingsbarometeret, så de kan legges ved siden av de nasjonale. "
+              "Hver definisjon sier hvor loggen ikke kan gi det samme som det publiserte "
+              "tallet. En indeks teller bare når hele vinduet er observert.",
+        "en": "Figures computed by the published definitions of FHI, Helsedirektoratet, "
+              "SAMDATA and Samhandlingsbarometeret, to set beside the national ones. Each "
+              "definition says where the log cannot give the same as the published figure. "
+              "An index counts only when its whole window is observed."},
+    "indicator": {"nb": "Indikator", "en": "Indicator"},
+    "defined_by": {"nb": "Definisjon fra", "en": "Defined by"},
+    "left_out": {"nb": "Utelatt", "en": "Left out"},
+    # National indicator presets (DESIGN §9)
+    "mc_index_stays": {"nb": "Indeksutskrivninger", "en": "Index discharges"},
+    "mc_expected": {"nb": "Forventet", "en": "Expected"},
+    "mc_observed_expected": {"nb": "Observert/forventet", "en": "Observed/expected"},
+    "mc_standardised_share": {"nb": "Standardisert andel", "en": "Standardised share"},
+    "mc_discharges_7d": {"nb": "Utskrivninger (7 d)", "en": "Discharges (7 d)"},
+    "mc_within_7d": {"nb": "Legekontakt innen 7 d", "en": "Doctor within 7 d"},
+    "mc_within_7d_share": {"nb": "Andel innen 7 d", "en": "Share within 7 d"},
+    "mc_discharges_30d": {"nb": "Utskrivninger (30 d)", "en": "Discharges (30 d)"},
+    "mc_within_30d": {"nb": "Legekontakt innen 30 d", "en": "Doctor within 30 d"},
+    "mc_within_30d_share": {"nb": "Andel innen 30 d", "en": "Share within 30 d"},
+    "mc_ready_days_by_date": {"nb": "Overliggedøgn (etter dato)",
+                              "en": "Discharge-ready days (by date)"},
+    "mc_flagged_by_date": {"nb": "Over grensen (etter dato)", "en": "Over the limit (by date)"},
+    "mc_residents": {"nb": "Innbyggere", "en": "Residents"},
+    "mc_per_1000": {"nb": "Per 1 000 innbyggere", "en": "Per 1,000 residents"},
+    "mc_standardised_per_1000": {"nb": "Per 1 000, standardisert",
+                                 "en": "Per 1,000, standardised"},
     "mv_municipality": {"nb": "kommune", "en": "municipality"},
     "mv_hospital": {"nb": "helseforetak", "en": "hospital trust"},
     "mv_all": {"nb": "alle", "en": "all"},
@@ -689,12 +764,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "September–December.",
     },
     "m_conformance": {
-        "nb": "Samsvar: pm4py sin «token-based replay» spiller hvert forløp gjennom "
-              "referansemodellen (et Petri-nett). Forløp med tilpasning under {threshold} "
-              "regnes som atypiske.",
-        "en": "Conformance: pm4py's token-based replay plays each journey through the "
-              "reference model (a Petri net). Journeys with fitness below {threshold} "
-              "count as atypical.",
+        "nb": "Samsvar: pm4py sammenstiller («alignments») hver variant av forløpene, "
+              "avgrenset til stegene i forløpsfilens modell, med modellen (et Petri-nett fra "
+              "prosesstreet). Et steg modellen krever som mangler, er «mangler»; et steg "
+              "forløpet har der modellen ikke har det, er «før»/«etter» nabosteget.",
+        "en": "Conformance: pm4py aligns each variant of the journeys, limited to the "
+              "steps of the pathway file's model, with the model (a Petri net from the "
+              "process tree). A step the model requires that is absent is 'missing'; a "
+              "step the journey has where the model has none is 'before'/'after' its "
+              "neighbour.",
     },
     "m_levels": {
         "nb": "Tjenestenivåer og om de er kommunale eller spesialisthelsetjeneste følger "

@@ -22,7 +22,7 @@ from pathways.analyse.discovery import ProcessModel
 from pathways.analyse.transitions import level_activity_edges, level_activity_nodes, transitions
 from pathways.errors import OptionError
 from pathways.log import EventLog
-from pathways.present.levelmap import level_map_dot, level_view_dot
+from pathways.present.levelmap import level_map_dot, level_view_dot, simplify_map
 from pathways.present.modeldraw import bpmn_dot, petri_net_dot
 from pathways.present.output import render_dot, write_with
 from pathways.present.stable_exports import stable_bpmn, tidy_bpmn, tidy_pnml
@@ -45,8 +45,9 @@ def output_extension(path: Path) -> str:
 
 
 def model_dot(log: EventLog, model: ProcessModel, *, view: View = "activities",
-              lang: str = "nb", max_edges: int = 80, min_count: int = 5) -> str:
-    """DOT source of the picture for ``model``."""
+              lang: str = "nb", max_edges: int = 80, min_count: int = 5,
+              map_detail: str | float = "full") -> str:
+    """DOT source of the picture for ``model`` (the level map simplified by ``map_detail``)."""
     title = Path(log.report.source).name
     if view == "levels":
         counts = log.engine.query(
@@ -55,8 +56,15 @@ def model_dot(log: EventLog, model: ProcessModel, *, view: View = "activities",
         return level_view_dot(transitions(log), counts, title=title, lang=lang,
                               min_count=min_count)
     if model.miner == "dfg":
-        return level_map_dot(level_activity_nodes(log), level_activity_edges(log),
-                             title=title, lang=lang, max_edges=max_edges, min_count=min_count)
+        chosen = simplify_map(level_activity_nodes(log), level_activity_edges(log),
+                              detail=map_detail)
+        note = "" if chosen.complete else (
+            f"detail {chosen.detail:g}: activities and transitions with at least "
+            f"{chosen.threshold:.2%} of the events and of the flow "
+            f"({len(chosen.nodes)} of {chosen.nodes_total} activities, "
+            f"{len(chosen.edges)} of {chosen.edges_total} transitions)")
+        return level_map_dot(chosen.nodes, chosen.edges, title=title, lang=lang,
+                             max_edges=max_edges, min_count=min_count, note=note)
     return _pm4py_dot(model, title)
 
 
@@ -69,7 +77,8 @@ def _pm4py_dot(model: ProcessModel, title: str) -> str:
 
 
 def write_model(log: EventLog, model: ProcessModel, path: Path, *, view: View = "activities",
-                lang: str = "nb", max_edges: int = 80, min_count: int = 5) -> None:
+                lang: str = "nb", max_edges: int = 80, min_count: int = 5,
+                map_detail: str | float = "full") -> None:
     """Write ``model`` to ``path`` in the format its extension names.
 
     Pictures suppress counts below ``min_count`` (shown as ``<5``) so they can be
@@ -84,7 +93,7 @@ def write_model(log: EventLog, model: ProcessModel, path: Path, *, view: View = 
         _write_pm4py(model, path, ext, source)
     else:
         dot = model_dot(log, model, view=view, lang=lang, max_edges=max_edges,
-                        min_count=min_count)
+                        min_count=min_count, map_detail=map_detail)
         if ext == ".dot":
             write_with(path, lambda tmp: tmp.write_text(dot, encoding="utf-8"),
                        inputs=source)

@@ -21,6 +21,7 @@ from pathways.present.numbers import (
     count_text,
     decimal_text,
     hours_text,
+    int_text,
     interval_text,
     is_suppressed,
     pct_text,
@@ -36,14 +37,19 @@ MAX_ROWS = 25
 
 @dataclass(frozen=True)
 class ConformanceResult:
-    """One reference model's conformance, ready to show.
+    """One pathway's conformance with its intended model, ready to show.
 
     Attributes
     ----------
     heading : str
     model : str
-        How the reference model was made.
+        Where the intended model comes from and the steps it names; or why
+        there is none.
     facts : list of (label, value)
+    deviations : Table or None
+        The most common deviations, in words.
+    by_level : Table or None
+        Where they happen: per pair of care levels.
     chart : Markup or None
     """
 
@@ -51,41 +57,120 @@ class ConformanceResult:
     model: str
     facts: list[tuple[str, str]]
     chart: Markup | None
+    deviations: Table | None = None
+    by_level: Table | None = None
 
 
 @dataclass(frozen=True)
 class ConformanceContext:
-    """Section 6b: fitness of the journeys against the standard pathway."""
+    """Section 6b: the journeys against the pathway's intended order of steps."""
 
     results: list[ConformanceResult] = field(default_factory=list)
     note: str = ""
 
 
+#: Deviations listed per table.
+MAX_DEVIATIONS = 10
+
+
+def deviation_text(kind: str, activity: str, next_activity: str | None,
+                   previous_activity: str | None, t: Messages) -> str:
+    """A deviation in words: «Epikrise sendt mangler», «Poliklinisk kontroll før utskrivning».
+
+    Examples
+    --------
+    >>> t = Messages("nb")
+    >>> deviation_text("missing", "Epikrise sendt", None, None, t)
+    'Epikrise sendt mangler'
+    >>> deviation_text("out_of_order", "Poliklinisk kontroll", "Utskrivning", None, t)
+    'Poliklinisk kontroll før utskrivning'
+    """
+    if kind == "missing":
+        return t("deviation_missing", activity=activity)
+    inline = _inline if t.lang == "nb" else str
+    if isinstance(next_activity, str):
+        return t("deviation_before", activity=activity, other=inline(next_activity))
+    if isinstance(previous_activity, str):
+        return t("deviation_after", activity=activity, other=inline(previous_activity))
+    return t("deviation_extra", activity=activity)
+
+
+def _inline(name: str) -> str:
+    """A Norwegian name inside a sentence: «Utskrivning» → «utskrivning», «AMK-kontakt» kept."""
+    return name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
+
+
 def conformance_section(results: list[Conformance], t: Messages, opts: ReportOptions,
                         titles: dict[str, str]) -> ConformanceContext:
     """Section 6b from :func:`pathways.analyse.conformance.conformance` results."""
+    from pathways.present.sections import level_name
+
+    lang, mc = opts.lang, opts.min_count
     shown = []
     for k, res in enumerate(results):
         name = titles.get(res.pathway or "", res.pathway or "")
-        model = (t("conformance_model", pathway=name, noise=decimal_text(res.noise, opts.lang),
-                   activities=", ".join(res.activities)) if res.pathway
-                 else t("conformance_model_all", noise=decimal_text(res.noise, opts.lang)))
-        n = res.replayed
-        threshold = decimal_text(res.threshold, opts.lang)
+        if not res.has_model or res.model is None:
+            shown.append(ConformanceResult(
+                heading=name, model=t("conformance_no_model"), facts=[], chart=None))
+            continue
+        model = t("conformance_model", steps=", ".join(res.activities),
+                  source=res.model.source or t("conformance_no_source"))
+        n = res.aligned
         facts = [
-            (t("cases"), count_text(n, opts.lang, opts.min_count)),
-            (t("fitness_mean"), "–" if res.mean is None or is_suppressed(n, opts.min_count)
-             else decimal_text(res.mean, opts.lang, 2)),
+            (t("conformance_cases"), count_text(res.cases, lang, mc)),
+            (t("conformance_with_steps"), count_text(res.with_steps, lang, mc)),
             (t("fitting"), _count_share(res.fitting, n, opts)),
-            (t("atypical", threshold=threshold), _count_share(res.atypical, n, opts)),
+            (t("fitness_mean"), "–" if res.mean is None or is_suppressed(n, mc)
+             else decimal_text(res.mean, lang, 2)),
         ]
+        if res.aligned_variants < res.variants:
+            facts.append((t("conformance_sampled"), t(
+                "conformance_sampled_value", aligned=count_text(n, lang, mc),
+                variants=int_text(res.aligned_variants, lang),
+                of=int_text(res.variants, lang))))
+        deviations = by_level = None
+        if res.deviations is not None and len(res.deviations):
+            top = res.deviations[res.deviations["journeys"] >= mc].head(MAX_DEVIATIONS)
+            deviations = Table(t("deviations_caption"), [
+                Column(t("deviation")), Column(t("journeys"), True),
+                Column(t("share_of_aligned"), True)])
+            for row in top.to_dict("records"):
+                deviations.rows.append([
+                    Cell(deviation_text(row["kind"], row["activity"], row["next_activity"],
+                                        row["previous_activity"], t)),
+                    Cell(count_text(int(row["journeys"]), lang, mc), int(row["journeys"])),
+                    Cell(pct_text(safe_rate(int(row["journeys"]), n, mc), lang, 1))])
+            hidden = len(res.deviations) - len(top)
+            if hidden:
+                deviations = Table(deviations.caption, deviations.columns, deviations.rows,
+                                   note=t("deviations_hidden", count=hidden, min_count=mc))
+        if res.deviations_by_level is not None and len(res.deviations_by_level):
+            frame = res.deviations_by_level
+            top = frame[frame["journeys"] >= mc].head(MAX_DEVIATIONS)
+            by_level = Table(t("deviations_by_level_caption"), [
+                Column(t("deviation")), Column(t("from_level")), Column(t("to_level")),
+                Column(t("journeys"), True)])
+            for row in top.to_dict("records"):
+                by_level.rows.append([
+                    Cell(deviation_text(row["kind"], row["activity"], row["next_activity"],
+                                        row["previous_activity"], t)),
+                    Cell(level_name(row["from_level"], lang) if isinstance(
+                        row["from_level"], str) else "–"),
+                    Cell(level_name(row["to_level"], lang) if isinstance(
+                        row["to_level"], str) else "–"),
+                    Cell(count_text(int(row["journeys"]), lang, mc), int(row["journeys"]))])
         chart = None
-        if n >= opts.min_count:
+        if n >= mc:
+            values = [f for f, count in res.fitness for _ in range(count)]
             chart = Markup(histogram(
-                res.fitness, bins=[i / 10 for i in range(11)], chart_id=f"fitness-{k}",
+                values, bins=[i / 10 for i in range(11)], chart_id=f"fitness-{k}",
                 title=f"{t('fitness_chart_title')}: {name or t('cases')}",
                 axis_labels=(t("fitness_axis"), t("cases_axis")), legend=t("cases_axis")))
-        shown.append(ConformanceResult(heading=name, model=model, facts=facts, chart=chart))
+        shown.append(ConformanceResult(heading=name, model=model, facts=facts, chart=chart,
+                                       deviations=deviations, by_level=by_level))
+    if not results:
+        shown.append(ConformanceResult(heading="", model=t("conformance_no_model"),
+                                       facts=[], chart=None))
     return ConformanceContext(results=shown, note=t("atypical_note"))
 
 
@@ -129,10 +214,16 @@ class MeasuresContext:
     measures : list of MeasureView
     references : Table
         Our number beside the white paper's, with year, source and difference.
+    indicators : Table or None
+        The section "Nasjonale indikatorer": each national indicator preset
+        (DESIGN §9) with whose definition it is, the definition, our figure
+        with its count and denominator, those left out, and the reference
+        figures beside it; None when no preset was computed.
     """
 
     measures: list[MeasureView]
     references: Table
+    indicators: Table | None = None
 
 
 def measures_section(measures: list[Any], t: Messages, opts: ReportOptions,
@@ -159,7 +250,31 @@ def measures_section(measures: list[Any], t: Messages, opts: ReportOptions,
                 Cell(headline_text(ours, opts) if ours is not None else "–"),
                 Cell(ref.figure[lang]), Cell(ref.year[lang]), Cell(source_text(ref.source, lang)),
                 Cell(ref.differs[lang])])
-    return MeasuresContext(measures=views, references=references)
+    return MeasuresContext(measures=views, references=references,
+                           indicators=indicators_table(measures, t, opts))
+
+
+def indicators_table(measures: list[Any], t: Messages, opts: ReportOptions) -> Table | None:
+    """The national indicator presets side by side (section "Nasjonale indikatorer")."""
+    from pathways.analyse.measures import INDICATORS
+
+    lang = opts.lang
+    table = Table(t("national_indicators"), [
+        Column(t("indicator")), Column(t("defined_by")), Column(t("definition")),
+        Column(t("ours"), True), Column(t("left_out")), Column(t("theirs"))])
+    for measure in sorted((m for m in measures if m.name in INDICATORS),
+                          key=lambda m: INDICATORS.index(m.name)):
+        heads = [(k, h) for k, h in measure.summary.items() if not k.startswith("left_out_")]
+        ours = "; ".join(f"{h.label[lang]}: {headline_text(h, opts)}" for _, h in heads)
+        gone = "; ".join(f"{h.label[lang]}: {count_text(int(h.count or 0), lang, opts.min_count)}"
+                         for k, h in measure.summary.items() if k.startswith("left_out_"))
+        refs = "; ".join(f"{r.figure[lang]} [{r.year[lang]}, {source_text(r.source, lang)}] "
+                         f"({r.differs[lang]})" for r in measure.reference) or "–"
+        table.rows.append([Cell(f"{measure.title[lang]} ({measure.name})"),
+                           Cell(str(measure.thresholds.get("definition_by", ""))),
+                           Cell(measure.definition[lang]), Cell(ours), Cell(gone or "–"),
+                           Cell(refs)])
+    return table if table.rows else None
 
 
 def headline_text(h: Any, opts: ReportOptions) -> str:

@@ -26,9 +26,10 @@ from pathways.enrich.pseudonym import mask_national_ids
 from pathways.errors import OptionError, PathwaysError
 from pathways.log import EventLog
 from pathways.present.break_sections import BreaksContext, RunChartsContext
+from pathways.present.levelmap import parse_map_detail
 from pathways.present.messages import LANGUAGES, Messages
 from pathways.present.more_sections import ConformanceContext, MeasuresContext
-from pathways.present.numbers import count_text, decimal_text
+from pathways.present.numbers import count_text
 from pathways.present.output import atomic_path, check_extension, check_writable
 from pathways.present.sections import (
     LevelMapContext,
@@ -119,6 +120,8 @@ def report(
     show_cases: bool = False,
     period: str = "month",
     interventions: Iterable[str | Intervention] = (),
+    population: str | Path | None = None,
+    map_detail: str | float = "medium",
 ) -> Path:
     """Write the HTML report of a log.
 
@@ -147,6 +150,12 @@ def report(
         What one point of a run chart covers.
     interventions : iterable of str or Intervention
         Changes marked on the run charts, as ``DATE:LABEL`` text.
+    population : str or Path, optional
+        Residents by municipality, sex and age (SSB table 07459): discharge-ready
+        days per 1,000 residents, age- and sex-standardised.
+    map_detail : str or float
+        How much of the level map to draw: 0–100, or ``low``, ``medium``
+        (default), ``high``, ``full`` (docs/report.md).
 
     Returns
     -------
@@ -162,34 +171,41 @@ def report(
     """
     target = Path(path)
     check_extension(target, (".html", ".htm"), "the report")
-    options = _check_options(lang, min_count, period, show_cases)
+    options = _check_options(lang, min_count, period, show_cases, map_detail)
     marks = [i if isinstance(i, Intervention) else Intervention.parse(i)
              for i in interventions]
     rule_files = [r for r in ([rules] if isinstance(rules, str | Path) else rules or [])
                   if isinstance(r, str | Path)]
     check_writable(target, [*rule_files, *([log] if isinstance(log, str | Path) else [])])
+    people = None
+    if population is not None:
+        from pathways.analyse.population import read_population
+
+        people = read_population(population)
     if not isinstance(log, EventLog):
         import pathways
 
         log = pathways.read(log)
     html = render_report(build_context(log, options, pathway=pathway, rules=rules,
-                                       cohort=cohort, interventions=marks))
+                                       cohort=cohort, interventions=marks,
+                                       population=people))
     with atomic_path(target, inputs=[log.report.source, *rule_files],
                      confidential=show_cases) as tmp:
         tmp.write_text(html, encoding="utf-8")
     return target
 
 
-def _check_options(lang: str, min_count: int, period: str,
-                   show_cases: bool) -> ReportOptions:
+def _check_options(lang: str, min_count: int, period: str, show_cases: bool,
+                   map_detail: str | float) -> ReportOptions:
     """The report's options, once, after checking each (an OptionError names the bad one)."""
     if lang not in LANGUAGES:
         raise OptionError(f"lang must be one of 'nb', 'en'; got {lang!r}.")
     if not isinstance(min_count, int) or min_count < 1:
         raise OptionError(f"min_count must be a whole number of at least 1; got {min_count!r}.")
     check_period(period)
+    parse_map_detail(map_detail)
     return ReportOptions(lang=lang, min_count=min_count, show_cases=show_cases,
-                         period=period)
+                         period=period, map_detail=map_detail)
 
 
 def build_context(
@@ -200,6 +216,7 @@ def build_context(
     rules: Any = None,
     cohort: str | None = None,
     interventions: Sequence[Intervention] = (),
+    population: Any = None,
 ) -> ReportContext:
     """Compute every section of the page."""
     from pathways.analyse.breakrates import trigger_outcomes
@@ -227,7 +244,8 @@ def build_context(
             [{"pathway": p, "cohort": cohort if cohort or explicit or p.cohort not in cohorts
               else p.cohort} for p in result.pathways] or [{}], log)
     with stage("Measures"):
-        measures = measures_section(all_measures(log), t, opts)
+        extra = {"discharge_ready_days": {"population": population}} if population else None
+        measures = measures_section(all_measures(log, options=extra), t, opts)
     with stage("Time to event"):
         curves = time_to_event_section(builtin_results(log, min_count=opts.min_count), t, opts)
     titles = {p.name: p.title.get(opts.lang) for p in result.pathways}
@@ -251,9 +269,7 @@ def build_context(
                                    failures, t),
         measures=measures,
         time_to_event=curves,
-        method=method_section(log, t, opts, extra=[
-            t("m_conformance", threshold=decimal_text(checks[0].threshold, opts.lang))
-        ] if checks else []),
+        method=method_section(log, t, opts, extra=[t("m_conformance")] if checks else []),
         cohort=(None if cohort is None else
                 CohortScope(cohort_title(cohort, opts.lang),
                             count_text(log.n_cases, opts.lang, opts.min_count))),

@@ -9,6 +9,7 @@ Unit, clinician and case names never enter these contexts.
 from __future__ import annotations
 
 import math
+import re
 import shutil
 import subprocess
 from collections.abc import Mapping
@@ -29,11 +30,12 @@ from pathways.enrich.levels import level_by_id
 from pathways.log import EventLog
 from pathways.present.charts import OKABE_ITO, sparkline, waiting_boxplot
 from pathways.present.labels import short_label
-from pathways.present.levelmap import level_map_dot
+from pathways.present.levelmap import level_map_dot, simplify_map
 from pathways.present.messages import CATALOGUE, Messages
 from pathways.present.numbers import (
     count_text,
     date_text,
+    decimal_text,
     hours_text,
     int_text,
     is_suppressed,
@@ -63,12 +65,16 @@ class ReportOptions:
         List pseudonymous case ids (the page is then marked confidential).
     period : str
         ``month`` or ``tertial`` for the run charts.
+    map_detail : str or float
+        How much of the level map to draw: 0–100 or ``low``, ``medium``,
+        ``high``, ``full`` (:func:`pathways.present.levelmap.simplify_map`).
     """
 
     lang: str = "nb"
     min_count: int = 5
     show_cases: bool = False
     period: str = "month"
+    map_detail: str | float = "medium"
 
 
 def level_name(level: str | None, lang: str) -> str:
@@ -261,8 +267,8 @@ def _problems(log: EventLog, t: Messages, opts: ReportOptions) -> Table | None:
 
 # 2. The level map -----------------------------------------------------------------
 
-#: Edges drawn in the level map (the most frequent ones; the map says how many
-#: were left out).
+#: Edges drawn in the level map below ``full`` detail, at most (the note under
+#: the map says how many were left out).
 MAP_EDGES = 40
 
 
@@ -274,9 +280,10 @@ class LevelMapContext:
     ----------
     svg : Markup or None
         The drawing (labels escaped by ``dot_string`` and again by Graphviz's
-        XML output); None when Graphviz is missing.
+        XML output), scaled by its viewBox to the page's width; None when
+        Graphviz is missing.
     notes : list of str
-        What was left out, and why.
+        What was left out, and why: the simplification's thresholds first.
     """
 
     svg: Markup | None
@@ -286,17 +293,38 @@ class LevelMapContext:
 def level_map_section(log: EventLog, t: Messages, opts: ReportOptions, *,
                       break_rates: Mapping[tuple[str, str], float] | None = None,
                       ) -> LevelMapContext:
-    """Section 2: nodes and edges seen at least ``min_count`` times, drawn by dot."""
+    """Section 2: the simplified map (``opts.map_detail``) of what was seen ``min_count`` times.
+
+    The edges come from the engine's DFG by (level, activity); nodes and edges
+    seen fewer than ``min_count`` times are left out first (privacy), then
+    :func:`pathways.present.levelmap.simplify_map` keeps those that carry
+    most of the flow, and the note under the map says how much.
+    """
     nodes = level_activity_nodes(log)
     edges = level_activity_edges(log)
     nodes = nodes[nodes["count"] >= opts.min_count]
     edges = edges[edges["count"] >= opts.min_count]
-    notes = [t("levelmap_suppressed", min_count=opts.min_count)]
+    chosen = simplify_map(nodes, edges, detail=opts.map_detail)
+    cap = len(chosen.edges) if chosen.detail >= 100 else MAP_EDGES
+    drawn = chosen.edges.head(cap)
+    lang = opts.lang
+    notes = [t("levelmap_detail", detail=decimal_text(chosen.detail, lang, 0),
+               threshold=pct_text(chosen.threshold, lang, 2 if chosen.threshold < 0.01
+                                  else 0),
+               nodes=int_text(len(chosen.nodes), lang),
+               nodes_total=int_text(chosen.nodes_total, lang),
+               events=pct_text(chosen.event_share, lang, 0),
+               edges=int_text(len(drawn), lang),
+               edges_total=int_text(chosen.edges_total, lang),
+               flow=pct_text(float(drawn["count"].sum())
+                             / (float(edges["count"].sum()) or 1.0), lang, 0))
+             if not chosen.complete else t("levelmap_full"),
+             t("levelmap_suppressed", min_count=opts.min_count)]
     dot = shutil.which("dot")
     if dot is None:
         return LevelMapContext(svg=None, notes=[t("levelmap_no_dot"), *notes])
-    source = level_map_dot(nodes, edges, title="", lang=opts.lang,
-                           max_edges=MAP_EDGES, break_rates=break_rates)
+    source = level_map_dot(chosen.nodes, drawn, title="", lang=lang,
+                           max_edges=len(drawn), break_rates=break_rates)
     result = subprocess.run([dot, "-Tsvg"], input=source.encode("utf-8"),
                             capture_output=True, timeout=600, check=True)
     return LevelMapContext(svg=inline_svg(result.stdout.decode("utf-8"),
@@ -304,19 +332,22 @@ def level_map_section(log: EventLog, t: Messages, opts: ReportOptions, *,
 
 
 def inline_svg(document: str, label: str) -> Markup:
-    """A Graphviz SVG document as an element for the page.
+    """A Graphviz SVG document as an element for the page, as wide as the page.
 
-    The XML prolog, doctype and comments before ``<svg`` go; its natural size
-    stays (the page scrolls it on screen and fits it to the paper in print);
-    ``role="img"``, ``aria-label`` and a ``<title>`` name it for screen readers.
+    The XML prolog, doctype and comments before ``<svg`` go; the fixed
+    ``width`` and ``height`` go too, so the drawing scales by its ``viewBox``
+    to the width of its container (``width="100%"``): it fits the paper in
+    print and zooms on screen. ``role="img"``, ``aria-label`` and a
+    ``<title>`` name it for screen readers.
     """
     from html import escape
 
     text = document[document.index("<svg"):]
     head_end = text.index(">")
-    head = text[:head_end]
+    head = re.sub(r'\s(width|height)="[^"]*"', "", text[:head_end])
     name = escape(label, quote=True)
-    head = head.replace("<svg", f'<svg role="img" aria-label="{name}" class="levelmap"', 1)
+    head = head.replace("<svg", f'<svg role="img" aria-label="{name}" class="levelmap" '
+                        'width="100%" preserveAspectRatio="xMidYMin meet"', 1)
     return Markup(f"{head}><title>{name}</title>{text[head_end + 1:]}")
 
 

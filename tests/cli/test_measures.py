@@ -89,7 +89,7 @@ def test_all_measures_json(hand_csv, tmp_path):
     result = run(hand_csv, "--format", "json", "-o", out)
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert len(data) == 10
+    assert len(data) == 13  # the ten measures and three national indicator presets
     cont = next(m for m in data if m["name"] == "continuity")
     assert cont["summary"]["mean_coc"]["value"] == pytest.approx(0.3)
     assert "cases" not in cont

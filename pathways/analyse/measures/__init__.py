@@ -15,7 +15,8 @@ A case is taken to be one patient.
 Modules: ``base`` (Measure, Headline, Reference and shared helpers), ``stays``,
 one module per measure or close family (``waiting``, ``readmission``,
 ``crossings``, ``continuity_of_care``, ``out_of_hours``, ``emergency``,
-``discharge_ready``, ``bed_days``, ``resources``) and ``registry``
+``discharge_ready``, ``bed_days``, ``resources``, ``indicators``: the national
+indicator presets of DESIGN §9) and ``registry``
 (:data:`MEASURES`, :func:`all_measures`).
 """
 
@@ -27,9 +28,14 @@ from pathways.analyse.measures.continuity_of_care import continuity
 from pathways.analyse.measures.crossings import back_and_forth
 from pathways.analyse.measures.discharge_ready import discharge_ready_days
 from pathways.analyse.measures.emergency import emergency_admissions
+from pathways.analyse.measures.indicators import (
+    followup_after_discharge,
+    nki_readmissions,
+    samhandlingsbarometer_readmissions,
+)
 from pathways.analyse.measures.out_of_hours import out_of_hours_outcomes
 from pathways.analyse.measures.readmission import readmissions
-from pathways.analyse.measures.registry import MEASURES, all_measures
+from pathways.analyse.measures.registry import INDICATORS, MEASURES, all_measures
 from pathways.analyse.measures.registry import check_names as check_names
 from pathways.analyse.measures.resources import resource_concentration
 from pathways.analyse.measures.stays import INPATIENT_LEVELS as INPATIENT_LEVELS
@@ -37,6 +43,7 @@ from pathways.analyse.measures.stays import materialize_stays
 from pathways.analyse.measures.waiting import unit_transitions, waiting_at_transitions
 
 __all__ = [
+    "INDICATORS",
     "MEASURES",
     "Headline",
     "Measure",
@@ -46,11 +53,14 @@ __all__ = [
     "continuity",
     "discharge_ready_days",
     "emergency_admissions",
+    "followup_after_discharge",
     "length_of_stay",
     "materialize_stays",
+    "nki_readmissions",
     "out_of_hours_outcomes",
     "readmissions",
     "resource_concentration",
+    "samhandlingsbarometer_readmissions",
     "unit_transitions",
     "waiting_at_transitions",
 ]

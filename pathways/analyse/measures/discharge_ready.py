@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pandas as pd
+
 from pathways.analyse.measures.base import (
     DAY_US,
     WHITE_PAPER,
@@ -16,15 +20,31 @@ from pathways.analyse.measures.base import (
     _requiring,
     _times,
 )
+from pathways.analyse.measures.indicators import (
+    DEFINED_BY,
+    _local_day,
+    materialize_index_stays,
+)
 from pathways.analyse.measures.readmission import _readmission_targets
 from pathways.analyse.measures.stays import _with_stays, materialize_stays
+from pathways.analyse.population import Population, direct_rates, read_population
 from pathways.errors import OptionError
 from pathways.log import MAX_WINDOW_DAYS, EventLog
 
 
 def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
-                         readmission_days: int = 28) -> Measure:
+                         readmission_days: int = 28,
+                         population: Population | str | Path | None = None) -> Measure:
     """Days from the written discharge-ready notice to discharge, per municipality and hospital.
+
+    SAMDATA's count (*overliggedøgn*) is ``ready_days_by_date``: days by local
+    calendar date from the discharge-ready date to the discharge date, per
+    stay with a notice (one notice per stay, the earliest: NPR's
+    ``utskrKlarDato`` and PLO's *Utskrivningsklar melding* about one stay are
+    one notice). With a ``population`` (SSB table 07459), the municipality
+    rows add ``residents``, ``per_1000`` (days per 1,000 residents) and
+    ``standardised_per_1000`` (directly age- and sex-standardised to the whole
+    population given, as SAMDATA does), and the summary ``ready_days_per_1000``.
 
     For each stay with a notice (role ``discharge_ready``; the first one in the
     stay) and a discharge, the discharge-ready days are the elapsed time from
@@ -38,7 +58,10 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
     Measure
         ``table``: ``group_by`` (``municipality`` or ``hospital``), ``name``,
         ``stays``, ``ready_days`` (sum), ``median_days``, ``flagged``,
-        ``discharges_followed``, ``readmitted``. ``cases``: each stay with a
+        ``discharges_followed``, ``readmitted``, ``ready_days_by_date``,
+        ``flagged_by_date`` (more than ``flag_days`` by date); with a
+        population also ``residents``, ``per_1000``, ``standardised_per_1000``
+        (municipality rows). ``cases``: each stay with a
         notice (``case_id``, ``stay_no``, ``notice_time``, ``discharge_time``,
         ``ready_days``, ``flagged``).
     """
@@ -48,7 +71,11 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
         raise OptionError(f"readmission_days must be a whole number from 1 to "
                           f"{MAX_WINDOW_DAYS} (20 years); "
                           f"got {readmission_days!r}.")
+    if population is not None and not isinstance(population, Population):
+        population = read_population(population)
     source = materialize_stays(log)
+    materialize_index_stays(log)
+    tz = log.report.timezone or "Europe/Oslo"
     end = log.end_of_observation_us
     index = ("SELECT case_id, discharge_us AS ts_us, stay_no FROM _m_stays "
              "WHERE ready_us IS NOT NULL AND discharge_us IS NOT NULL")
@@ -57,6 +84,11 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
         SELECT s.case_id, s.stay_no, s.ready_us, s.discharge_us, s.end_role,
                s.municipality, s.hospital,
                s.discharge_us - s.ready_us AS ready_len_us,
+               date_diff('day', {_local_day('s.ready_us', tz)},
+                         {_local_day('s.discharge_us', tz)}) AS ready_days_by_date,
+               (SELECT max(x.age) FROM _m_ix x WHERE x.case_id = s.case_id
+                  AND x.discharge_us = s.discharge_us) AS age,
+               (SELECT max(x.sex) FROM _m_ix x WHERE x.case_id = s.case_id) AS sex,
                (s.discharge_us - s.ready_us) / {DAY_US}.0 AS ready_days,
                CASE WHEN s.end_role = 'discharge'
                     AND s.discharge_us + {readmission_days * DAY_US} <= {end}
@@ -72,19 +104,26 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
         SELECT '{g}' AS group_by, {g} AS name, count(*) AS stays,
                sum(ready_len_us) / {DAY_US}.0 AS ready_days, median(ready_days) AS median_days,
                sum(CASE WHEN ready_days > {flag} THEN 1 ELSE 0 END) AS flagged,
-               sum(followed) AS discharges_followed, sum(readmitted) AS readmitted
+               sum(followed) AS discharges_followed, sum(readmitted) AS readmitted,
+               sum(ready_days_by_date) AS ready_days_by_date,
+               sum(CASE WHEN ready_days_by_date > {flag} THEN 1 ELSE 0 END) AS flagged_by_date
         FROM _m_ready GROUP BY {g}""" for g in ("municipality", "hospital"))
     table = log.engine.query(f"SELECT * FROM ({per}) ORDER BY group_by DESC, stays DESC, name")
     totals = log.engine.query(f"""
         SELECT count(*) AS stays, sum(ready_len_us) / {DAY_US}.0 AS days,
                sum(CASE WHEN ready_days > {flag} THEN 1 ELSE 0 END) AS flagged,
                sum(followed) AS followed, sum(readmitted) AS readmitted,
+               sum(ready_days_by_date) AS by_date,
+               sum(CASE WHEN ready_days_by_date > {flag} THEN 1 ELSE 0 END) AS flagged_by_date,
                (SELECT count(*) FROM _m_stays WHERE discharge_us IS NOT NULL) AS ended
         FROM _m_ready
     """).iloc[0]
+    rates = _population_rates(log, population) if population is not None else None
+    if rates is not None:
+        table = _with_rates(table, rates)
     cases = _times(log.engine.query(f"""
         SELECT case_id, stay_no, ready_us AS notice_time, discharge_us AS discharge_time,
-               ready_days, ready_days > {flag} AS flagged
+               ready_days, ready_days_by_date, ready_days > {flag} AS flagged
         FROM _m_ready ORDER BY ready_days DESC, case_id
     """), ["notice_time", "discharge_time"])
     measure = Measure(
@@ -96,14 +135,27 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
                   "oppholdet) og utskrivning: dager fra meldingen til utskrivningen (døgn à 24 "
                   f"timer). Flagget: mer enn {flag:g} dager. Reinnleggelse innen "
                   f"{readmission_days} dager etter slik utskrivning telles som i "
-                  "reinnleggelsesmålet.",
+                  "reinnleggelsesmålet. SAMDATAs telling (etter dato): dager fra "
+                  "utskrivningsklar-dato til utskrivningsdato, én melding per opphold (den "
+                  "tidligste av NPRs dato og PLO-meldingen); med befolkning per 1 000 "
+                  "innbyggere, direkte alders- og kjønnsstandardisert til hele befolkningen "
+                  "som er gitt. Avvik fra SAMDATA: SAMDATA teller årets opphold for alle "
+                  "innbyggere i NPR; her er det loggens opphold.",
             "en": "Stays with a written discharge-ready notice (the stay's first) and a "
                   "discharge: days from the notice to the discharge (24-hour days). "
                   f"Flagged: more than {flag:g} days. Readmission within {readmission_days} "
-                  "days after such a discharge is counted as in the readmissions measure.",
+                  "days after such a discharge is counted as in the readmissions measure. "
+                  "SAMDATA's count (by date): days from the discharge-ready date to the "
+                  "discharge date, one notice per stay (the earliest of NPR's date and PLO's "
+                  "message); with a population, per 1,000 residents, directly age- and "
+                  "sex-standardised to the whole population given. How it differs from "
+                  "SAMDATA: SAMDATA counts the year's stays of every resident from NPR; here "
+                  "it is the log's stays.",
         }, source),
         thresholds={"flag_days": flag_days, "readmission_days": readmission_days,
-                    "stays_from": source},
+                    "stays_from": source, "definition_by": DEFINED_BY["discharge_ready_days"],
+                    **({"population": population.source, "population_year": population.year}
+                       if population is not None else {})},
         table=table,
         summary={
             "stays_with_notice": _ratio({"nb": "avsluttede opphold med utskrivningsklar-melding",
@@ -115,6 +167,20 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
             "flagged": _ratio({"nb": f"opphold med mer enn {flag:g} utskrivningsklare døgn",
                                "en": f"stays with more than {flag:g} discharge-ready days"},
                               totals["flagged"], totals["stays"]),
+            "ready_days_by_date": Headline(
+                {"nb": "utskrivningsklare døgn regnet etter dato (SAMDATA)",
+                 "en": "discharge-ready days counted by date (SAMDATA)"},
+                _float(totals["by_date"]), None, _int(totals["stays"]), "days"),
+            "flagged_by_date": _ratio(
+                {"nb": f"opphold med mer enn {flag:g} utskrivningsklare døgn etter dato",
+                 "en": f"stays with more than {flag:g} discharge-ready days by date"},
+                totals["flagged_by_date"], totals["stays"]),
+            **({} if rates is None else {"ready_days_per_1000": Headline(
+                {"nb": "utskrivningsklare døgn per 1 000 innbyggere, alders- og "
+                       "kjønnsstandardisert", "en": "discharge-ready days per 1,000 "
+                                                   "residents, age- and sex-standardised"},
+                _float(rates.attrs["standardised"]), None, _int(rates["residents"].sum()),
+                "index")}),
             "readmitted_after": _ratio(
                 {"nb": f"reinnlagt innen {readmission_days} dager etter slik utskrivning",
                  "en": f"readmitted within {readmission_days} days after such a discharge"},
@@ -145,8 +211,37 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
                 compare_to="ready_days"),
         ),
         cases=cases,
-        count_columns=("stays", "flagged", "discharges_followed", "readmitted"),
+        count_columns=("stays", "flagged", "discharges_followed", "readmitted",
+                       "flagged_by_date"),
     )
     return _requiring(measure, log, "activity_role = 'discharge_ready'", missing={
         "nb": "Loggen har ingen meldinger om utskrivningsklar pasient.",
         "en": "The log has no discharge-ready notices."})
+
+
+def _population_rates(log: EventLog, population: Population) -> pd.DataFrame:
+    """Discharge-ready days by date per 1,000 residents, crude and standardised."""
+    counts = log.engine.query("""
+        SELECT municipality, sex, age, sum(ready_days_by_date) AS days
+        FROM _m_ready WHERE municipality IS NOT NULL GROUP BY ALL
+    """)
+    rates = direct_rates(counts, population, value="days")
+    # Standardised to the whole population given, the whole population's rate is
+    # its crude rate (over the municipalities of the file).
+    residents = float(rates["residents"].sum())
+    rates.attrs["standardised"] = (1000 * float(rates["count"].sum()) / residents
+                                   if residents else None)
+    return rates
+
+
+def _with_rates(table: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
+    """Add ``residents``, ``per_1000``, ``standardised_per_1000`` to the municipality rows."""
+    from pathways.analyse.population import today_municipality
+
+    key = today_municipality(table["name"]).where(table["group_by"] == "municipality")
+    shown = rates.rename(columns={"rate": "per_1000",
+                                  "standardised_rate": "standardised_per_1000"})
+    shown = shown.set_index("municipality")[["residents", "per_1000",
+                                             "standardised_per_1000"]]
+    return pd.concat(
+        [table, shown.reindex(key.to_numpy()).reset_index(drop=True)], axis=1)

@@ -11,6 +11,11 @@ from pathways.analyse.measures.continuity_of_care import continuity
 from pathways.analyse.measures.crossings import back_and_forth
 from pathways.analyse.measures.discharge_ready import discharge_ready_days
 from pathways.analyse.measures.emergency import emergency_admissions
+from pathways.analyse.measures.indicators import (
+    followup_after_discharge,
+    nki_readmissions,
+    samhandlingsbarometer_readmissions,
+)
 from pathways.analyse.measures.out_of_hours import out_of_hours_outcomes
 from pathways.analyse.measures.readmission import readmissions
 from pathways.analyse.measures.resources import resource_concentration
@@ -32,7 +37,13 @@ MEASURES: dict[str, Callable[..., Measure]] = {
     "discharge_ready_days": discharge_ready_days,
     "length_of_stay": length_of_stay,
     "resource_concentration": resource_concentration,
+    "nki_readmissions": nki_readmissions,
+    "samhandlingsbarometer_readmissions": samhandlingsbarometer_readmissions,
+    "followup_after_discharge": followup_after_discharge,
 }
+#: The national indicator presets (DESIGN §9), in the order the report shows them.
+INDICATORS = ("nki_readmissions", "samhandlingsbarometer_readmissions",
+              "followup_after_discharge", "discharge_ready_days")
 
 
 def check_names(only: Iterable[str] | None) -> list[str]:

@@ -24,6 +24,7 @@ ends the case is open. Every measure says which source it used
 
 from __future__ import annotations
 
+from pathways.analyse.measures.base import DAY_US
 from pathways.log import EventLog, quote_identifier
 
 ADMISSION_ROLES = ("admission", "admission_emergency", "admission_elective")
@@ -147,19 +148,25 @@ def materialize_stays(log: EventLog) -> str:
     Columns: ``case_id``, ``stay_no``, ``admit_us``, ``discharge_us`` (NULL while
     open), ``end_role`` (``discharge``, ``death`` or NULL), ``urgency``
     (``emergency``, ``elective`` or NULL), ``municipality``, ``hospital``,
-    ``age``, ``ready_us`` (first discharge-ready notice inside the stay).
+    ``age``, ``ready_us`` (the earliest discharge-ready notice inside the stay, of
+    any source: NPR's date and PLO's message give one notice, the earliest).
     """
     source = "roles" if _has_roles(log) else "levels"
     stays = _stays_from_roles(log) if source == "roles" else _stays_from_levels(log)
+    # A notice known only to the day (NPR's utskrKlarDato) on the day of admission
+    # belongs to the stay although its midnight lies before the admission.
+    day = ("time_precision = 'day'" if "time_precision" in log.columns() else "false")
     log.engine.materialize("_m_stays", f"""
         WITH s AS ({stays}), c AS ({_case_attributes_sql(log)}),
-        r AS (SELECT case_id, ts_us FROM {log.table} WHERE activity_role = 'discharge_ready')
+        r AS (SELECT case_id, ts_us, {day} AS day_only FROM {log.table}
+              WHERE activity_role = 'discharge_ready')
         SELECT s.case_id, s.stay_no, s.admit_us, s.discharge_us, s.end_role, s.urgency,
                coalesce(s.municipality, c.case_municipality) AS municipality,
                coalesce(s.hospital, c.case_hospital) AS hospital, c.age,
                min(r.ts_us) AS ready_us
         FROM s JOIN c ON c.case_id = s.case_id
-        LEFT JOIN r ON r.case_id = s.case_id AND r.ts_us >= s.admit_us
+        LEFT JOIN r ON r.case_id = s.case_id
+             AND (r.ts_us >= s.admit_us OR (r.day_only AND r.ts_us + {DAY_US} > s.admit_us))
              AND (s.discharge_us IS NULL OR r.ts_us <= s.discharge_us)
         GROUP BY s.case_id, s.stay_no, s.admit_us, s.discharge_us, s.end_role, s.urgency,
                  s.municipality, c.case_municipality, s.hospital, c.case_hospital, c.age
