@@ -11,6 +11,7 @@ need=()
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ "$extra" = test ] || [ "$extra" = dev ]; then command -v npm >/dev/null 2>&1 || need+=(npm); fi
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
@@ -32,4 +33,14 @@ if [ -n "$extra" ]; then
   .venv/bin/python -m pip install -q -e ".[$extra]"
 else
   .venv/bin/python -m pip install -q -e .
+fi
+# The report's browser tests: axe-core and playwright-core (no browser download;
+# they drive the chromium above) from npm into tests/browser/node_modules.
+if [ "$extra" = test ] || [ "$extra" = dev ]; then
+  if command -v npm >/dev/null 2>&1; then
+    npm ci --prefix tests/browser --no-audit --no-fund --silent 2>/dev/null \
+      || npm install --prefix tests/browser --no-audit --no-fund --silent
+  else
+    echo "npm not found: the report's browser tests will be skipped (apt-get install npm)." >&2
+  fi
 fi

@@ -25,5 +25,9 @@ if command -v chromium >/dev/null; then
     --user-data-dir="$profile" --window-size=1200,1500 \
     --screenshot="$PWD/docs/images/report-screenshot.png" "file://$PWD/reports/sample-nb.html" \
     2>/dev/null
+  # the first pages as printed (playwright-core from scripts/install.sh test)
+  if [[ -d tests/browser/node_modules/playwright-core ]]; then
+    (cd tests/browser && node shoot.js "../../reports/sample-nb.html" ../../docs/images/report-page 2)
+  fi
   rm -rf "$profile"
 fi

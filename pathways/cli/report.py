@@ -37,20 +37,31 @@ from pathways.cli.common import guard_output, log_options, note, read_log, wrote
 @click.option("--map-detail", default="medium", show_default=True, metavar="DETAIL",
               help="Level map detail: low, medium, high, full, or 0-100 (the share of "
                    "events and flow kept).")
+@click.option("--compare", type=click.Choice(["auto", "none", "municipality", "hospital",
+                                              "cohort"]), default="auto", show_default=True,
+              help="A section comparing groups with funnel plots; auto: municipalities "
+                   "when the log has several.")
+@click.option("--full", is_flag=True,
+              help="Print the appendix too (every table and chart); on screen it is "
+                   "always there.")
 @log_options
 def report(log_path: Path, output: Path, pathway: tuple[str, ...], rules: tuple[Path, ...],
            cohort: str | None, lang: str, min_count: int, show_cases: bool, period: str,
            interventions: tuple[str, ...], population: Path | None, map_detail: str,
+           compare: str, full: bool,
            **options: Any) -> None:
     r"""Write one self-contained HTML page about LOG for the health community's meeting.
 
-    The page holds the data summary and data-quality notes, the level map,
-    waiting times at transitions, breaks by kind, rule, transition and
-    organisation, run charts, the most common variants, conformance, measures
-    and method notes. It needs no network and prints on A4. Counts below
-    --min-count are hidden. Without --pathway and --rules, the built-in
-    pathways of the cohorts in the log apply, each to its own cohort; a
-    named pathway applies to every case unless --cohort is given.
+    The page opens with the key findings, in words, each linking to its
+    section; the main body prints on about 12 A4 pages, and the details are in
+    an appendix that prints with --full. The page holds the data summary and
+    data-quality notes, the level map, waiting times at transitions, breaks by
+    kind, rule, transition and organisation, run charts, the most common
+    variants, conformance, measures and method notes. It needs no network and
+    prints on A4. Counts below --min-count are hidden. Without --pathway and
+    --rules, the built-in pathways of the cohorts in the log apply, each to
+    its own cohort; a named pathway applies to every case unless --cohort is
+    given.
 
     Example:
 
@@ -70,5 +81,5 @@ def report(log_path: Path, output: Path, pathway: tuple[str, ...], rules: tuple[
     pathways.report(log, output, pathway=list(pathway) or None, rules=list(rules) or None,
                     cohort=cohort, lang=lang, min_count=min_count, show_cases=show_cases,
                     period=period, interventions=marks, population=population,
-                    map_detail=map_detail)
+                    map_detail=map_detail, compare=compare, full=full)
     note(wrote(output, lang))

@@ -29,7 +29,13 @@ from pathways.analyse.runchart import (
     period_start,
     period_starts,
 )
-from pathways.present.charts import KIND_COLOUR, RunChartLine, bar_chart, run_chart
+from pathways.present.charts import (
+    KIND_COLOUR,
+    RunChartLine,
+    bar_chart,
+    run_chart,
+    small_multiples,
+)
 from pathways.present.messages import Messages
 from pathways.present.numbers import pct_text, range_text, safe_rate, share_interval
 from pathways.present.sections import ReportOptions, count_cell, level_name, table_note
@@ -73,6 +79,10 @@ class BreaksContext:
         Pseudonymous case ids with breaks (only with ``show_cases``).
     note : str
         Shown when no rule applied or nothing broke.
+    compact : Table
+        The main body's rule table (rule, kind, triggers, breaks, rate), the
+        one the page's filters change; ``by_rule`` (every count) is in the
+        appendix.
     """
 
     rules: list[RuleInfo]
@@ -84,6 +94,7 @@ class BreaksContext:
     chart: Markup | None = None
     cases: Table | None = None
     note: str = ""
+    compact: Table = field(default_factory=lambda: Table("", []))
 
 
 def _rate_columns(t: Messages) -> list[Column]:
@@ -227,7 +238,13 @@ def breaks_section(result: object, outcomes: pd.DataFrame, t: Messages,
             count_cell(int(row.late), opts, status.get(("rule", i, "late"))),
             count_cell(int(row.missing), opts, status.get(("rule", i, "missing"))),
             count_cell(int(row.occurred), opts), count_cell(int(row.open_windows), opts)])
+    compact = Table(t("by_rule"), [Column(t("rule")), Column(t("kind")), *_rate_columns(t)],
+                    note=by_rule.note)
+    for row in by_rule.rows:
+        compact.rows.append([Cell(f"{row[1].text} – {row[0].text}"), row[2], *row[3:6]])
     if any(c.text == ":" for r in by_rule.rows for c in r):
+        compact = Table(compact.caption, compact.columns, compact.rows,
+                        note=f"{compact.note} {t('secondary_note')}")
         by_rule = Table(by_rule.caption, by_rule.columns, by_rule.rows,
                         note=f"{by_rule.note} {t('secondary_note')}")
 
@@ -252,16 +269,17 @@ def breaks_section(result: object, outcomes: pd.DataFrame, t: Messages,
         tables.append(table)
 
     chart = None
-    if len(outcomes):
+    if len(outcomes) and outcomes["broken"].any():
         values = [(int(kinds.loc[k, "broken"]) if k in kinds.index else 0) for k in KINDS]
         shown = [v if status.get(("kind", k, "br"), "shown") == "shown"
                  and not 0 < v < opts.min_count else 0
                  for k, v in zip(KINDS, values, strict=True)]
-        chart = Markup(bar_chart(
-            [t(f"kind_{k}") for k in KINDS],
-            [(t("n_breaks"), KIND_COLOUR["resource"], shown)],
-            chart_id="breaks-kind", title=t("breaks_chart_title"),
-            axis_label=t("breaks_axis")))
+        if any(shown):  # no empty picture: all zero or hidden is said by the table
+            chart = Markup(bar_chart(
+                [t(f"kind_{k}") for k in KINDS],
+                [(t("n_breaks"), KIND_COLOUR["resource"], shown)],
+                chart_id="breaks-kind", title=t("breaks_chart_title"),
+                axis_label=t("breaks_axis")))
     cases = _case_table(result, t, opts) if opts.show_cases else None
     note = "" if len(summary) else t("breaks_no_rules")
     if len(summary) and not summary["triggers"].any():
@@ -273,7 +291,7 @@ def breaks_section(result: object, outcomes: pd.DataFrame, t: Messages,
     note = " ".join(part for part in (note, never) if part)
     return BreaksContext(rules=rules, by_kind=by_kind, by_rule=by_rule, by_pair=by_pair,
                          by_municipality=tables[0], by_hospital=tables[1], chart=chart,
-                         cases=cases, note=note)
+                         cases=cases, note=note, compact=compact)
 
 
 def pair_rates(result: object, outcomes: pd.DataFrame) -> pd.DataFrame:
@@ -344,32 +362,72 @@ class RunChart:
         The Anhøj rules' verdicts in words, and the medians before and after.
     table : Table
         The points: period, triggers, breaks, rate.
+    anchor : str
+        The chart's id on the page.
+    signal : bool
+        Anhøj's rules found a non-random pattern.
     """
 
     title: str
     svg: Markup
     findings: list[tuple[str, bool]]
     table: Table
+    anchor: str = ""
+    signal: bool = False
+
+
+#: Full run charts in the main body (signals first); the others go to the appendix.
+MAIN_CHARTS = 3
 
 
 @dataclass(frozen=True)
 class RunChartsContext:
-    """Section 5: a run chart per rule with evaluated triggers.
+    """Section 5: run charts of the rules' break rates, and the rules without one.
 
     Attributes
     ----------
     intro : str
     charts : list of RunChart
+        Rules with enough points for Anhøj's rules, signals first: the first
+        :data:`MAIN_CHARTS` in the main body, the rest in the appendix.
     note : str
         The suppression rule for points.
-    dropped : str
-        The rules without a chart (every period suppressed), or "".
+    small : Markup or None
+        One small-multiples figure of the rules with some points, but too
+        few for the run-chart rules.
+    without : Table or None
+        Rules with no chart, each with the reason (no judged trigger, or
+        every period suppressed).
+    tables : list of RunChart
+        Every charted rule's points (for the appendix), small multiples too.
+    small_rules : list of (name, title)
+        The panels of ``small``: ``pathway/rule_id`` and the rule's title.
     """
 
     intro: str
     charts: list[RunChart] = field(default_factory=list)
     note: str = ""
-    dropped: str = ""
+    small: Markup | None = None
+    without: Table | None = None
+    tables: list[RunChart] = field(default_factory=list)
+    small_rules: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def main(self) -> list[RunChart]:
+        """The charts printed in the main body."""
+        return self.charts[:MAIN_CHARTS]
+
+    @property
+    def rest(self) -> list[RunChart]:
+        """The charts printed only in the appendix."""
+        return self.charts[MAIN_CHARTS:]
+
+    @property
+    def signals(self) -> list[tuple[str, str, str]]:
+        """(rule, the signal in words, anchor) for every chart with a signal."""
+        return [(chart.title, "; ".join(text for text, is_signal in chart.findings
+                                        if is_signal), f"#{chart.anchor}")
+                for chart in self.charts if chart.signal]
 
 
 def run_charts_section(result: object, outcomes: pd.DataFrame, t: Messages,
@@ -379,7 +437,10 @@ def run_charts_section(result: object, outcomes: pd.DataFrame, t: Messages,
     """Section 5: break rate per period for every rule, with Anhøj's rules.
 
     A period whose count is hidden (``status``, from :func:`break_status`)
-    has no point, since its rate would give the count back.
+    has no point, since its rate would give the count back. A rule with no
+    point at all has no picture: it is a line in a table, with the reason.
+    A rule with fewer than ``MIN_USEFUL_POINTS`` points is a panel of one
+    small-multiples figure.
     """
     period = opts.period  # checked on entry
     word = t(f"period_{period}")
@@ -387,41 +448,66 @@ def run_charts_section(result: object, outcomes: pd.DataFrame, t: Messages,
     note = t("runchart_suppressed", min_count=opts.min_count)
     summary: pd.DataFrame = result.summary  # type: ignore[attr-defined]
     names = [f"{row.pathway}/{row.rule_id}" for row in summary.itertuples(index=False)]
+    without = Table(t("rc_without"), [Column(t("rule")), Column(t("rc_reason"))])
 
-    def context(charts: list[RunChart], dropped: list[str]) -> RunChartsContext:
-        said = t("runcharts_dropped", min_count=opts.min_count, rules=", ".join(dropped))
-        return RunChartsContext(intro=intro, charts=charts, note=note,
-                                dropped=said if dropped else "")
+    def reason(no: int, key: str) -> None:
+        without.rows.append([Cell(f"{summary.iloc[no]['title']} ({names[no]})"),
+                             Cell(t(key, min_count=opts.min_count))])
 
-    if outcomes.empty:
-        return context([], names)
-    if status is None:
+    if status is None and len(outcomes):
         status = break_status(result, outcomes, opts, timezone=timezone)
-    outcomes, starts = _periods(outcomes, timezone, period)
-    charts, dropped = [], []
-    for rule_no, group in outcomes.groupby("rule_no"):  # one chart per rule
-        rule = summary.iloc[int(rule_no)]
-        counts = group.groupby("start")["broken"].agg(["size", "sum"])
-        values: list[float | None] = []
-        table = Table(t("runcharts"), [Column(t("period_axis")), *_rate_columns(t)])
-        for start in starts:
-            ev, br = ((int(counts.loc[start, "size"]), int(counts.loc[start, "sum"]))
-                      if start in counts.index else (0, 0))
-            cells = _rate_cells(ev, br, opts, _states(status, ("period", int(rule_no), start)))
-            values.append(None if cells[2].text == "–" else safe_rate(br, ev, opts.min_count))
-            table.rows.append([Cell(period_label(start, period)), *cells])
-        name = names[int(rule_no)]
-        if all(v is None for v in values):
-            dropped.append(name)
-            continue
-        title = f"{rule['title']} ({name})"
-        if any(c.text == ":" for r in table.rows for c in r):
-            table = Table(table.caption, table.columns, table.rows, note=t("secondary_note"))
-        charts.append(_one_chart(title, f"run-{int(rule_no)}", starts, values, table,
-                                         t, opts, interventions))
-    # rules with no judged trigger at all (every window open) have no points either
-    judged = set(outcomes["rule_no"].astype(int))
-    return context(charts, dropped + [n for no, n in enumerate(names) if no not in judged])
+    judged = set(outcomes["rule_no"].astype(int)) if len(outcomes) else set()
+    charts: list[RunChart] = []
+    tables: list[RunChart] = []
+    panels: list[tuple[str, list[float | None]]] = []
+    legend: list[tuple[str, str]] = []
+    labels: list[str] = []
+    if len(outcomes):
+        outcomes, starts = _periods(outcomes, timezone, period)
+        labels = [period_label(s, period) for s in starts]
+        for rule_no, group in outcomes.groupby("rule_no"):  # one chart per rule
+            rule = summary.iloc[int(rule_no)]
+            counts = group.groupby("start")["broken"].agg(["size", "sum"])
+            values: list[float | None] = []
+            table = Table(t("runcharts"), [Column(t("period_axis")), *_rate_columns(t)])
+            for start in starts:
+                ev, br = ((int(counts.loc[start, "size"]), int(counts.loc[start, "sum"]))
+                          if start in counts.index else (0, 0))
+                cells = _rate_cells(ev, br, opts,
+                                    _states(status or {}, ("period", int(rule_no), start)))
+                values.append(None if cells[2].text == "–" else safe_rate(br, ev, opts.min_count))
+                table.rows.append([Cell(period_label(start, period)), *cells])
+            name = names[int(rule_no)]
+            shown = sum(v is not None for v in values)
+            if shown == 0:
+                reason(int(rule_no), "rc_all_suppressed")
+                continue
+            title = f"{rule['title']} ({name})"
+            if any(c.text == ":" for r in table.rows for c in r):
+                table = Table(table.caption, table.columns, table.rows,
+                              note=t("secondary_note"))
+            if shown < MIN_USEFUL_POINTS:
+                panels.append((name, values))
+                legend.append((name, str(rule["title"])))
+                tables.append(RunChart(title=title, svg=Markup(""), findings=[], table=table,
+                                       anchor=f"run-{int(rule_no)}"))
+                continue
+            chart = _one_chart(title, f"run-{int(rule_no)}", starts, values, table,
+                               t, opts, interventions)
+            charts.append(chart)
+            tables.append(chart)
+    for no in range(len(names)):
+        if no not in judged:
+            reason(no, "rc_no_trigger")
+    charts.sort(key=lambda c: not c.signal)  # signals first, otherwise in rule order
+    small = None
+    if panels:
+        small = Markup(small_multiples(panels, labels, chart_id="run-small",
+                                       title=t("rc_small_title", period=word),
+                                       legend=t("data_point")))
+    return RunChartsContext(intro=intro, charts=charts, note=note, small=small,
+                            without=without if without.rows else None, tables=tables,
+                            small_rules=legend)
 
 
 def _one_chart(title: str, chart_id: str, starts: list[date], values: list[float | None],
@@ -469,8 +555,8 @@ def _one_chart(title: str, chart_id: str, starts: list[date], values: list[float
                     medians=lines, signal_points=analysis.signal_points, interventions=marks,
                     axis_labels=(t("period_axis"), t("rate_axis")),
                     legend=(t("data_point"), t("signal_point"), t("intervention")))
-    return RunChart(title=title, svg=Markup(svg), findings=findings,
-                    table=table)
+    return RunChart(title=title, svg=Markup(svg), findings=findings, table=table,
+                    anchor=chart_id, signal=analysis.signal)
 
 
 def _position(day: date, starts: list[date]) -> int:

@@ -39,8 +39,12 @@ RC = {
 }
 
 
-def figure_svg(figure: Figure, chart_id: str, title: str) -> str:
-    """The figure as an inline ``<svg>`` element named ``title`` for screen readers."""
+def figure_svg(figure: Figure, chart_id: str, title: str, *, points: int | None = None) -> str:
+    """The figure as an inline ``<svg>`` element named ``title`` for screen readers.
+
+    ``points`` (the data points drawn) is written as ``data-points`` so a test
+    can check that no picture on the page is empty.
+    """
     buffer = io.StringIO()
     with matplotlib.rc_context(RC):
         figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
@@ -53,7 +57,8 @@ def figure_svg(figure: Figure, chart_id: str, title: str) -> str:
     text = re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{chart_id}-\1"', text)
     text = re.sub(r'(<svg[^>]*?) width="[^"]*" height="[^"]*"', r"\1", text, count=1)
     label = escape(title, quote=True)
-    text = text.replace("<svg ", f'<svg role="img" aria-label="{label}" class="chart" ', 1)
+    count = "" if points is None else f'data-points="{int(points)}" '
+    text = text.replace("<svg ", f'<svg role="img" aria-label="{label}" class="chart" {count}', 1)
     head_end = text.index(">") + 1
     return f"{text[:head_end]}<title>{label}</title>{text[head_end:]}"
 
@@ -130,7 +135,7 @@ def run_chart(
         ax.set_ylabel(f"{axis_labels[1]} (%)")
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
         ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
-        return figure_svg(fig, chart_id, title)
+        return figure_svg(fig, chart_id, title, points=len(xs))
 
 
 def waiting_boxplot(
@@ -172,7 +177,7 @@ def waiting_boxplot(
                            Patch(facecolor=OKABE_ITO["sky"], label=legend[1])],
                   loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8,
                   frameon=False)
-        return figure_svg(fig, chart_id, title)
+        return figure_svg(fig, chart_id, title, points=len(names))
 
 
 def bar_chart(
@@ -196,7 +201,8 @@ def bar_chart(
         ax.set_xlabel(axis_label)
         ax.legend(loc="lower right", fontsize=8)
         ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
-        return figure_svg(fig, chart_id, title)
+        return figure_svg(fig, chart_id, title,
+                          points=sum(1 for _, _, vs in series for v in vs if v))
 
 
 def histogram(
@@ -217,7 +223,49 @@ def histogram(
         ax.set_xlabel(axis_labels[0])
         ax.set_ylabel(axis_labels[1])
         ax.legend(loc="upper left", fontsize=8)
-        return figure_svg(fig, chart_id, title)
+        return figure_svg(fig, chart_id, title, points=len(values))
+
+
+def small_multiples(
+    panels: Sequence[tuple[str, Sequence[float | None]]],
+    labels: Sequence[str],
+    *,
+    chart_id: str,
+    title: str,
+    legend: str,
+    columns: int = 3,
+) -> str:
+    """Several rules' rates (0–1) per period as small run charts on one figure.
+
+    For rules with too few points for Anhøj's rules: each panel is titled,
+    shares the period axis (first and last label only) and has at least one
+    point (panels without one belong in a table, not here).
+    """
+    rows = max(1, -(-len(panels) // columns))
+    with matplotlib.rc_context(RC):
+        fig = _figure(7.2, 0.35 + 1.25 * rows)
+        axes = fig.subplots(rows, columns, squeeze=False)
+        points = 0
+        for k, ax in enumerate(axes.flat):
+            if k >= len(panels):
+                ax.set_axis_off()
+                continue
+            name, values = panels[k]
+            xs = [i for i, v in enumerate(values) if v is not None]
+            ys = [100 * float(v) for v in values if v is not None]
+            points += len(xs)
+            ax.plot(xs, ys, color=OKABE_ITO["blue"], marker="o", markersize=3, linewidth=1,
+                    label=legend)
+            if k == 0:
+                ax.legend(loc="upper left", fontsize=6, frameon=False)
+            ax.set_title(name[:38], fontsize=7, loc="left")
+            ax.set_xlim(-0.6, len(labels) - 0.4)
+            ax.set_ylim(bottom=0, top=max(ys) * 1.25 if max(ys) > 0 else 1)
+            ax.set_xticks([0, len(labels) - 1], [labels[0], labels[-1]], fontsize=6)
+            ax.tick_params(axis="y", labelsize=6)
+            ax.grid(axis="y", color="#DDDDDD", linewidth=0.5)
+        fig.subplots_adjust(hspace=0.9, wspace=0.3)
+        return figure_svg(fig, chart_id, title, points=points)
 
 
 def sparkline(counts: Sequence[int], *, label: str, colour: str = OKABE_ITO["blue"]) -> str:

@@ -226,7 +226,8 @@ def _funnel_svg(part: object, comparison: Comparison, name: str, title: str, t: 
     axes.set_xlabel(t("compare_denominator"))
     axes.set_ylabel("%")
     axes.legend(fontsize=7, frameon=False, loc="upper right")
-    return Markup(figure_svg(figure, f"funnel-{number}", t("compare_funnel_title", title=title)))
+    return Markup(figure_svg(figure, f"funnel-{number}", t("compare_funnel_title", title=title),
+                             points=len(shown)))
 
 
 def _points(value: float, t: Messages) -> str:
@@ -309,4 +310,5 @@ def flow_change_svg(flows: pd.DataFrame, t: Messages, min_count: int) -> Markup 
     svg = str(inline_svg(result.stdout.decode("utf-8"), t("compare_flow_title")))
     # Scaled to the page's width (its viewBox stays), not scrolled: a picture to read at once.
     svg = re.sub(r'(<svg[^>]*?) width="[^"]*" height="[^"]*"', r"\1", svg, count=1)
-    return Markup(svg.replace('class="levelmap"', 'class="chart flowmap"', 1))
+    return Markup(svg.replace('class="levelmap"',
+                              f'class="chart flowmap" data-points="{len(flows)}"', 1))

@@ -493,12 +493,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Too few points ({n}) to test: Anhøj's rules need at least {minimum} "
               "points off the median.",
     },
-    "runcharts_dropped": {
-        "nb": "Uten diagram, fordi hver periode har færre enn {min_count} vurderte "
-              "utløsere eller brudd: {rules}.",
-        "en": "No chart, because every period has fewer than {min_count} judged triggers "
-              "or breaks: {rules}.",
-    },
     "runchart_suppressed": {
         "nb": "Perioder med færre enn {min_count} brudd eller utløsende hendelser "
               "vises ikke (personvern).",
@@ -796,6 +790,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "The report carries no time stamp of when it was made.",
     },
 }
+
+from pathways.present.report_messages import REPORT_MESSAGES  # noqa: E402
+
+CATALOGUE.update(REPORT_MESSAGES)
 
 
 @dataclass(frozen=True)

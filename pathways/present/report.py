@@ -12,7 +12,7 @@ page: nothing in it depends on the time it was made.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,9 @@ from pathways.enrich.pseudonym import mask_national_ids
 from pathways.errors import OptionError, PathwaysError
 from pathways.log import EventLog
 from pathways.present.break_sections import BreaksContext, RunChartsContext
+from pathways.present.compare import CompareSection
+from pathways.present.drill import DrillContext
+from pathways.present.findings import Finding, KeyFindingsContext
 from pathways.present.levelmap import parse_map_detail
 from pathways.present.messages import LANGUAGES, Messages
 from pathways.present.more_sections import ConformanceContext, MeasuresContext
@@ -49,7 +52,14 @@ from pathways.present.time_to_event import TimeToEventContext
 if TYPE_CHECKING:
     from pathways.analyse.conformance import Conformance
 
-__all__ = ["ReportContext", "render_report", "report"]
+__all__ = ["COMPARE", "ReportContext", "render_report", "report"]
+
+#: What ``compare`` may be: a grouping, ``auto`` (municipalities when the log
+#: has several) or ``none``.
+COMPARE = ("auto", "none", "municipality", "hospital", "cohort")
+
+#: Funnel plots in the main body; the other indicators go to the appendix.
+MAIN_FUNNELS = 2
 
 
 @dataclass(frozen=True)
@@ -84,8 +94,22 @@ class ReportContext:
         The cohort the page is restricted to (``--cohort``), said near the top.
     time_to_event
         The time to the built-in rules' expected events, by municipality.
+    key_findings : KeyFindingsContext
+        The section the page opens with (``id="key-findings"``).
+    drill : DrillContext
+        The filters and the aggregates they show (embedded JSON).
+    compare, compare_main, compare_rest : CompareSection or None
+        The comparison of groups (``--compare``): all of it, the part in the
+        main body (what lies outside the limits, two funnels at most) and the
+        other indicators (in the appendix).
+    compare_note : str
+        Why there is no comparison, when one was asked for or expected.
+    full : bool
+        The appendix prints too.
+    min_points : int
+        Points a run chart needs for Anhøj's rules.
     css, script : Markup
-        The inlined stylesheet and table-sorting script.
+        The inlined stylesheet and scripts (sorting, filters).
     """
 
     lang: str
@@ -104,6 +128,14 @@ class ReportContext:
     measures: MeasuresContext
     cohort: CohortScope | None = None
     time_to_event: TimeToEventContext = TimeToEventContext()  # noqa: RUF009 (frozen)
+    key_findings: KeyFindingsContext = field(default_factory=KeyFindingsContext)
+    drill: DrillContext = field(default_factory=DrillContext)
+    compare: CompareSection | None = None
+    compare_main: CompareSection | None = None
+    compare_rest: CompareSection | None = None
+    compare_note: str = ""
+    full: bool = False
+    min_points: int = 10
     css: Markup = Markup("")  # noqa: RUF009 (Markup is an immutable str)
     script: Markup = Markup("")  # noqa: RUF009
 
@@ -122,6 +154,9 @@ def report(
     interventions: Iterable[str | Intervention] = (),
     population: str | Path | None = None,
     map_detail: str | float = "medium",
+    compare: str = "auto",
+    full: bool = False,
+    extra_findings: Sequence[Finding] = (),
 ) -> Path:
     """Write the HTML report of a log.
 
@@ -156,6 +191,14 @@ def report(
     map_detail : str or float
         How much of the level map to draw: 0–100, or ``low``, ``medium``
         (default), ``high``, ``full`` (docs/report.md).
+    compare : {'auto', 'none', 'municipality', 'hospital', 'cohort'}
+        A section comparing the groups (funnel plots, groups outside the
+        limits named); ``auto`` compares municipalities when the log has
+        several.
+    full : bool
+        Print the appendix too (on screen it is always there).
+    extra_findings : sequence of Finding
+        Findings of other analyses to list among the key findings.
 
     Returns
     -------
@@ -171,7 +214,8 @@ def report(
     """
     target = Path(path)
     check_extension(target, (".html", ".htm"), "the report")
-    options = _check_options(lang, min_count, period, show_cases, map_detail)
+    options = _check_options(lang, min_count, period, show_cases, map_detail, full,
+                             compare)
     marks = [i if isinstance(i, Intervention) else Intervention.parse(i)
              for i in interventions]
     rule_files = [r for r in ([rules] if isinstance(rules, str | Path) else rules or [])
@@ -188,7 +232,8 @@ def report(
         log = pathways.read(log)
     html = render_report(build_context(log, options, pathway=pathway, rules=rules,
                                        cohort=cohort, interventions=marks,
-                                       population=people))
+                                       population=people, compare=compare,
+                                       extra_findings=extra_findings))
     with atomic_path(target, inputs=[log.report.source, *rule_files],
                      confidential=show_cases) as tmp:
         tmp.write_text(html, encoding="utf-8")
@@ -196,7 +241,7 @@ def report(
 
 
 def _check_options(lang: str, min_count: int, period: str, show_cases: bool,
-                   map_detail: str | float) -> ReportOptions:
+                   map_detail: str | float, full: bool, compare: str) -> ReportOptions:
     """The report's options, once, after checking each (an OptionError names the bad one)."""
     if lang not in LANGUAGES:
         raise OptionError(f"lang must be one of 'nb', 'en'; got {lang!r}.")
@@ -204,8 +249,11 @@ def _check_options(lang: str, min_count: int, period: str, show_cases: bool,
         raise OptionError(f"min_count must be a whole number of at least 1; got {min_count!r}.")
     check_period(period)
     parse_map_detail(map_detail)
+    if compare not in COMPARE:
+        raise OptionError(f"compare must be one of {', '.join(map(repr, COMPARE))}; "
+                          f"got {compare!r}.")
     return ReportOptions(lang=lang, min_count=min_count, show_cases=show_cases,
-                         period=period, map_detail=map_detail)
+                         period=period, map_detail=map_detail, full=full)
 
 
 def build_context(
@@ -217,15 +265,33 @@ def build_context(
     cohort: str | None = None,
     interventions: Sequence[Intervention] = (),
     population: Any = None,
+    compare: str = "auto",
+    extra_findings: Sequence[Finding] = (),
 ) -> ReportContext:
-    """Compute every section of the page."""
+    """Compute every section of the page, then the key findings from them.
+
+    ``extra_findings`` is the hook for analyses that add findings (an
+    indicator preset, a time-to-event median): they go to
+    :func:`pathways.present.findings.key_findings_section` with the page's own.
+    """
     from pathways.analyse.breakrates import trigger_outcomes
     from pathways.analyse.measures import all_measures
+    from pathways.analyse.runchart import MIN_USEFUL_POINTS
+    from pathways.analyse.transitions import transitions as transitions_table
     from pathways.present.break_sections import (
         break_status,
         breaks_section,
         level_map_rates,
         run_charts_section,
+    )
+    from pathways.present.drill import drill_section
+    from pathways.present.findings import (
+        compare_key_findings,
+        key_findings_section,
+        quality_findings,
+        rule_findings,
+        signal_findings,
+        wait_findings,
     )
     from pathways.present.more_sections import conformance_section, measures_section
     from pathways.present.time_to_event import builtin_results, time_to_event_section
@@ -256,14 +322,36 @@ def build_context(
             result, outcomes, opts.min_count))
         transitions = transitions_section(log, t, opts)
         variants = variants_section(log, t, opts)
+    with stage("Comparison"):
+        comparison, compare_note = _comparison(log, compare, t, opts, pathway=pathway,
+                                               rules=rules, cohort=cohort)
+    runcharts = run_charts_section(result, outcomes, t, opts, timezone=log.report.timezone,
+                                   interventions=interventions, status=counted)
+    findings = [
+        *rule_findings(result.summary, counted, t, opts),
+        *signal_findings(runcharts.signals, t),
+        *(compare_key_findings(comparison.findings) if comparison else []),
+        *wait_findings(transitions_table(log), t, opts),
+        *quality_findings(log, t, opts),
+        *extra_findings,
+    ]
+    main_cmp = rest_cmp = None
+    if comparison is not None:
+        main_cmp = replace(comparison, indicators=tuple(
+            v for v in comparison.indicators if v.findings)[:MAIN_FUNNELS])
+        rest = tuple(v for v in comparison.indicators if v not in main_cmp.indicators)
+        rest_cmp = replace(comparison, indicators=rest, findings=(), flow_svg=None,
+                           too_few=(), heading=t("app_compare")) if rest else None
     return ReportContext(
         lang=opts.lang, t=t, source=Path(log.report.source).name,
         min_count=opts.min_count, confidential=opts.show_cases,
         summary=summary, levelmap=levelmap, transitions=transitions,
         breaks=breaks_section(result, outcomes, t, opts, status=counted),
-        runcharts=run_charts_section(result, outcomes, t, opts,
-                                     timezone=log.report.timezone,
-                                     interventions=interventions, status=counted),
+        runcharts=runcharts,
+        key_findings=key_findings_section(findings, t),
+        drill=drill_section(log, result, outcomes, t, opts, status=counted),
+        compare=comparison, compare_main=main_cmp, compare_rest=rest_cmp,
+        compare_note=compare_note, full=opts.full, min_points=MIN_USEFUL_POINTS,
         variants=variants,
         conformance=_with_failures(conformance_section(checks, t, opts, titles),
                                    failures, t),
@@ -274,7 +362,8 @@ def build_context(
                 CohortScope(cohort_title(cohort, opts.lang),
                             count_text(log.n_cases, opts.lang, opts.min_count))),
         css=Markup(static.joinpath("report.css").read_text("utf-8")),
-        script=Markup(static.joinpath("sort.js").read_text("utf-8")),
+        script=Markup(static.joinpath("sort.js").read_text("utf-8") + "\n"
+                      + static.joinpath("drill.js").read_text("utf-8")),
     )
 
 
@@ -308,6 +397,37 @@ def _with_failures(section: ConformanceContext, failures: list[str],
         return section
     said = " ".join(t("conformance_unavailable", reason=reason) for reason in failures)
     return replace(section, note=f"{said} {section.note}")
+
+
+def _comparison(log: EventLog, compare: str, t: Messages, opts: ReportOptions, *,
+                pathway: Any, rules: Any, cohort: str | None,
+                ) -> tuple[CompareSection | None, str]:
+    """The comparison section, or None with the reason (said on the page when asked for).
+
+    ``auto`` compares municipalities when the log has at least two, and
+    stays silent when the groups are too small to compare.
+    """
+    import pathways
+    from pathways.errors import PathwaysError
+    from pathways.present.compare import compare_section
+
+    if compare == "none":
+        return None, ""
+    by = compare
+    if compare == "auto":
+        count = log.engine.query(f"""SELECT count(DISTINCT municipality) AS n
+                                     FROM {log.table}""")["n"].iloc[0]
+        if int(count) < 2:
+            return None, ""
+        by = "municipality"
+    try:
+        result = pathways.compare(log, by=by, pathway=pathway, rules=rules, cohort=cohort,
+                                  min_count=opts.min_count)
+    except PathwaysError as err:
+        if compare == "auto":
+            return None, ""
+        return None, t("compare_skipped", reason=str(err))
+    return compare_section(result, t), ""
 
 
 def render_report(context: ReportContext) -> str:

@@ -68,6 +68,8 @@ class ReportOptions:
     map_detail : str or float
         How much of the level map to draw: 0–100 or ``low``, ``medium``,
         ``high``, ``full`` (:func:`pathways.present.levelmap.simplify_map`).
+    full : bool
+        Print the appendix too (on screen it is always there).
     """
 
     lang: str = "nb"
@@ -75,6 +77,7 @@ class ReportOptions:
     show_cases: bool = False
     period: str = "month"
     map_detail: str | float = "medium"
+    full: bool = False
 
 
 def level_name(level: str | None, lang: str) -> str:
@@ -358,7 +361,7 @@ def inline_svg(document: str, label: str) -> Markup:
 WAIT_BINS = (1 / 6, 1, 4, 12, 24, 72, 168, 336, 720, 2160)
 
 #: Transitions drawn in the box plot (the table lists them all).
-MAX_BOXES = 20
+MAX_BOXES = 12
 
 
 @dataclass(frozen=True)
@@ -375,6 +378,11 @@ class TransitionsContext:
 
     table: Table
     chart: Markup | None
+    top: Table | None = None
+
+
+#: Transitions listed in the main body (the appendix lists them all).
+TOP_TRANSITIONS = 12
 
 
 def transitions_section(log: EventLog, t: Messages, opts: ReportOptions,
@@ -416,12 +424,21 @@ def transitions_section(log: EventLog, t: Messages, opts: ReportOptions,
                               for k in ("p10", "p25", "p50", "p75", "p90")})
                 crosses.append(bool(row.cross_tier))
         table.rows.append(cells)
+    top = Table(t("transitions"), [
+        Column(t("pair")), Column(t("count"), True), Column(t("median_wait"), True),
+        Column(t("p90_wait"), True), Column(t("distribution"))],
+        note=t("top_transitions_note", n=min(TOP_TRANSITIONS, len(table.rows)),
+               total=len(table.rows)) + " " + t("cross_mark"))
+    for cells in table.rows[:TOP_TRANSITIONS]:
+        mark = " ⇄" if cells[2].text == t("yes") else ""
+        top.rows.append([Cell(f"{cells[0].text} → {cells[1].text}{mark}"), cells[3],
+                         cells[5], cells[7], cells[8]])
     chart = None
     if names:
         chart = Markup(waiting_boxplot(
             names, stats, crosses, chart_id="waits", title=t("wait_chart_title"),
             axis_label=t("wait_axis"), legend=(t("legend_cross"), t("legend_same"))))
-    return TransitionsContext(table=table, chart=chart)
+    return TransitionsContext(table=table, chart=chart, top=top)
 
 
 def _wait_shape(log: EventLog) -> pd.DataFrame:

@@ -161,8 +161,11 @@ def test_log_strings_are_escaped(write_log, tmp_path):
                                                  municipality="<b>Vik</b>")))
     out = pathways.report(log, tmp_path / "r.html", min_count=1)
     soup = BeautifulSoup(out.read_text("utf-8"), "html.parser")
-    scripts = soup.find_all("script")
+    scripts = [s for s in soup.find_all("script") if s.get("type") != "application/json"]
     assert len(scripts) == 1 and "alert" not in scripts[0].get_text()
+    data = soup.find("script", id="drill-data")  # the filters' aggregates: never run
+    assert data["type"] == "application/json" and "<" not in data.string
+    assert "\\u003cb\\u003eVik" in data.string
     assert soup.find("b") is None
     assert INJECTION in soup.get_text()
     assert "<b>Vik</b>" in soup.get_text()
@@ -268,13 +271,13 @@ def test_breaks_section_matches_evaluate(log, tmp_path):
     assert by_municipality == [["Lyngvik", "8", "8", "100.0%", "67.6–100.0"]]
     by_hospital = table_rows(table_in(soup, "breaks-hospital"))
     assert by_hospital == [["Helse Test HF", "8", "8", "100.0%", "67.6–100.0"]]
-    assert "Test source, line 1" in soup.find("section", id="breaks").get_text()
+    assert "Test source, line 1" in soup.find("section", id="app-rules").get_text()  # appendix
     runcharts = soup.find("section", id="runcharts")
     assert runcharts.find("svg", class_="chart") is not None
-    # the heading names the pathway: the same rule id is in several pathways
-    assert [h.get_text() for h in runcharts.find_all("h3")] == [
-        "No home care within an hour (test/hjemme-1h)"]
-    assert runcharts.find("p", class_="runcharts-dropped") is None
+    # fewer than 10 points: a panel of the small-multiples figure, named in its caption
+    caption = runcharts.find("figure", class_="small-multiples").figcaption.get_text()
+    assert "test/hjemme-1h: No home care within an hour" in caption
+    assert runcharts.find("table", class_="runcharts-without") is None
     # no model: in the rule file, so no conformance (never a model mined from the log)
     assert "describes no intended order" in soup.find("section", id="conformance").get_text()
     # with 9 as the smallest count shown, March's 8 triggers are hidden: no chart,
@@ -282,9 +285,10 @@ def test_breaks_section_matches_evaluate(log, tmp_path):
     hidden = render(log, tmp_path, name="hidden.html", lang="en", rules=[rules], min_count=9)
     runcharts = hidden.find("section", id="runcharts")
     assert runcharts.find("svg", class_="chart") is None
-    assert runcharts.find("p", class_="runcharts-dropped").get_text() == (
-        "No chart, because every period has fewer than 9 judged triggers or breaks: "
-        "test/hjemme-1h.")
+    row = table_rows(runcharts.find("table", class_="runcharts-without"))[0]
+    assert row == ["No home care within an hour (test/hjemme-1h)",
+                   "Every period has fewer than 9 judged triggers or breaks (hidden for "
+                   "privacy)."]
 
 
 @pytest.mark.parametrize(("lang", "wait", "rate"), [("nb", "2,0 t", "brudd 25 %"),
@@ -340,5 +344,6 @@ def test_a_rule_whose_every_window_is_still_open_is_named_under_the_charts(log, 
     soup = render(log, tmp_path, lang="en", rules=[rules])
     runcharts = soup.find("section", id="runcharts")
     assert runcharts.find("svg", class_="chart") is None
-    assert runcharts.find("p", class_="runcharts-dropped").get_text().endswith(
-        ": test/hjemme-1h.")
+    row = table_rows(runcharts.find("table", class_="runcharts-without"))[0]
+    assert row[0].endswith("(test/hjemme-1h)")
+    assert row[1].startswith("No judged trigger")
