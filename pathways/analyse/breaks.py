@@ -196,14 +196,16 @@ def rule_summary(
     rules: PathwayArg = None,
     until: str | date | datetime | None = None,
     cohort: str | None = None,
+    lang: str = "nb",
 ) -> pd.DataFrame:
     """Triggers, breaks, rate and open windows per rule (columns of :func:`evaluate`).
 
     Only the outcome of every trigger is computed, not the breaks table with
     its messages; call :func:`evaluate` when the breaks are needed too.
+    ``lang`` is the language of the ``title`` column, as in :func:`evaluate`.
     """
     _, flat, end_us, _ = _outcomes(log, pathway, rules, until, cohort)
-    return _summary(log, flat, end_us, "nb")
+    return _summary(log, flat, end_us, lang)
 
 
 def evaluate(

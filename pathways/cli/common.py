@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -49,12 +49,26 @@ def log_options(func: F) -> F:
     return func
 
 
+def start_progress(options: dict[str, Any]) -> None:
+    """Set up the progress display from ``--quiet`` and ``--verbose`` (removing them)."""
+    from pathways.progress import configure
+
+    configure(quiet=options.pop("quiet", False), verbose=options.pop("verbose", False))
+
+
+def stage(name: str) -> AbstractContextManager[None]:
+    """A named stage of the command, shown by the progress display."""
+    from pathways.progress import stage as progress_stage
+
+    return progress_stage(name)
+
+
 def read_log(path: Path, options: dict[str, Any]) -> Any:
     """Read the log with the command's options (removing them from ``options``)."""
     import pathways
-    from pathways.progress import configure, mark_size, stage
+    from pathways.progress import mark_size
 
-    configure(quiet=options.pop("quiet", False), verbose=options.pop("verbose", False))
+    start_progress(options)
     read_args = {k: options.pop(k) for k in READ_KEYS if k in options}
     mark_size(file_bytes=path.stat().st_size if path.is_file() else None)
     with stage(f"Reading {path.name}"):
@@ -108,8 +122,3 @@ def default_output(log_path: Path, suffix: str) -> Path:
         if name.lower().endswith(ext):
             name = name[: -len(ext)]
     return log_path.with_name(name + suffix)
-
-
-def stdout_is_terminal() -> bool:
-    """True when a person is watching (progress bars only then)."""
-    return sys.stderr.isatty()

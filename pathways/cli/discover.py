@@ -50,7 +50,6 @@ def discover(log_path: Path, output: Path | None, miner: str | None, view: str,
     from pathways.enrich.cohorts import cohort_log
     from pathways.present.levelmap import parse_map_detail
     from pathways.present.model import output_extension
-    from pathways.present.summary import log_summary
     from pathways.progress import stage
 
     parse_map_detail(map_detail)
@@ -65,7 +64,7 @@ def discover(log_path: Path, output: Path | None, miner: str | None, view: str,
         pathways.write_model(log, model, target, view=view, lang=lang, max_edges=max_edges,
                              min_count=min_count, map_detail=map_detail)
     with stage("Summary"):
-        summary = log_summary(log, lang=lang, min_count=min_count)
+        summary = pathways.log_summary(log, lang=lang, min_count=min_count)
     click.echo(summary)
     if model.input == "dfg":
         click.echo(f"The {model.miner} miner was given the directly-follows graph "

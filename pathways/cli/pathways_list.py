@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
-
-if TYPE_CHECKING:
-    from pathways.analyse.rules import Pathway
 
 
 @click.command(name="pathways", context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,16 +25,6 @@ def pathways_list(files: tuple[Path, ...], lang: str) -> None:
     import pathways
 
     names: list[str | Path] = list(files) or list(pathways.builtin_pathways())
-    blocks = [_describe(pathways.load_pathway(name), lang) for name in names]
+    blocks = [pathways.format_pathway(pathways.load_pathway(name), lang) for name in names]
     click.echo("\n\n".join(blocks))
 
-
-def _describe(pathway: Pathway, lang: str) -> str:
-    cohort = f" [cohort: {pathway.cohort}]" if pathway.cohort else ""
-    lines = [f"{pathway.name}: {pathway.title.get(lang)}{cohort}"]
-    for rule in pathway.rules:
-        title = rule.title.get(lang) if rule.title else ""
-        lines.append(f"  {rule.id} ({rule.kind}, within {rule.within}): {title}")
-        if rule.source:
-            lines.append(f"      source: {' '.join(rule.source.split())}")
-    return "\n".join(lines)

@@ -34,14 +34,13 @@ def read(log_path: Path, output: Path | None, lang: str, **options: Any) -> None
         pathways breaks sample.duckdb -o breaks.csv
     """
     import pathways
-    from pathways.present.summary import log_summary
 
     if output is not None:
         if output.suffix.lower() != ".duckdb":
             raise click.BadParameter("the saved log must end in .duckdb", param_hint="-o")
         guard_output(output, log_path, options)
     log = read_log(log_path, options)
-    click.echo(log_summary(log, lang=lang))
+    click.echo(pathways.log_summary(log, lang=lang))
     if output is not None:
         pathways.save(log, output)
         click.echo(wrote(output, lang))

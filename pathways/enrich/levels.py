@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import yaml
@@ -25,7 +25,8 @@ from pathways.errors import LogFormatError, RuleFileError
 #: The value in a mapping file that means "the level of the previous event".
 INHERIT = "inherit"
 
-TIERS = ("municipal", "specialist", "none")
+#: Which side of the health service a level belongs to (DESIGN §2).
+Tier = Literal["municipal", "specialist", "none"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Level:
     id: str
     nb: str
     en: str
-    tier: str
+    tier: Tier
     aliases: tuple[str, ...]
 
     def label(self, lang: str = "nb") -> str:

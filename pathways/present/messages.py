@@ -33,13 +33,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "CONFIDENTIAL (taushetsbelagt): this report shows pseudonymous case ids. "
               "Do not share it beyond those with a professional need.",
     },
-    "missing_section": {
-        "nb": "Denne delen mangler fordi {what} ikke er tilgjengelig i denne versjonen.",
-        "en": "This section is missing because {what} is not available in this version.",
-    },
     "no_data": {"nb": "Ingen data.", "en": "No data."},
-    "sort_hint": {"nb": "Klikk på en kolonneoverskrift for å sortere.",
-                  "en": "Click a column heading to sort."},
     "suppressed_note": {
         "nb": "«<{min_count}» betyr færre enn {min_count}: tallet er skjult av personvernhensyn.",
         "en": "“<{min_count}” means fewer than {min_count}: the number is hidden for privacy.",
@@ -147,15 +141,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "tier_unknown": {"nb": "ukjent", "en": "unknown"},
     "cohorts": {"nb": "Pasientgrupper", "en": "Cohorts"},
     "cohort": {"nb": "Pasientgruppe", "en": "Cohort"},
-    "cohort_source": {"nb": "Kilde", "en": "Source"},
     "municipalities": {"nb": "Bostedskommuner", "en": "Municipalities of residence"},
     "municipality": {"nb": "Kommune", "en": "Municipality"},
     "hospitals": {"nb": "Helseforetak", "en": "Hospital trusts"},
     "hospital": {"nb": "Helseforetak", "en": "Hospital trust"},
     "organisation": {"nb": "Organisasjon", "en": "Organisation"},
     "quality": {"nb": "Hva kontrollen av dataene fant", "en": "What the data check found"},
-    "quality_ok": {"nb": "Kontrollen fant ingen problemer.",
-                   "en": "The check found no problems."},
     "q_rows": {
         "nb": "Filen hadde {rows} rader; {kept} hendelser er brukt i analysen.",
         "en": "The file had {rows} rows; {kept} events are used in the analysis.",
@@ -239,7 +230,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "q_problems": {"nb": "Funn per type", "en": "Findings by type"},
     "problem_code": {"nb": "Type", "en": "Type"},
     "problem_rows": {"nb": "Rader", "en": "Rows"},
-    "problem_example": {"nb": "Forklaring", "en": "Explanation"},
     "problem_first_rows": {"nb": "Første rader", "en": "First rows"},
     "code_missing_case_id": {"nb": "Mangler forløps-ID", "en": "No case id"},
     "code_missing_activity": {"nb": "Mangler aktivitet", "en": "No activity"},
@@ -503,12 +493,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Too few points ({n}) to test: Anhøj's rules need at least {minimum} "
               "points off the median.",
     },
-    "runcharts_dropped": {
-        "nb": "Uten diagram, fordi hver periode har færre enn {min_count} vurderte "
-              "utløsere eller brudd: {rules}.",
-        "en": "No chart, because every period has fewer than {min_count} judged triggers "
-              "or breaks: {rules}.",
-    },
     "runchart_suppressed": {
         "nb": "Perioder med færre enn {min_count} brudd eller utløsende hendelser "
               "vises ikke (personvern).",
@@ -584,10 +568,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "fitness_mean": {"nb": "Gjennomsnittlig tilpasning", "en": "Mean fitness"},
     "fitting": {"nb": "Forløp som følger det tiltenkte forløpet (tilpasning 1,0)",
                 "en": "Journeys that follow the intended pathway (fitness 1.0)"},
-    "atypical": {
-        "nb": "Atypiske forløp (tilpasning under {threshold})",
-        "en": "Atypical journeys (fitness below {threshold})",
-    },
     "atypical_note": {
         "nb": "Noen pasienter bør gå utenfor standardforløpet (St.meld. nr. 47, kap. 5). "
               "Et høyt tall her kan bety at standardforløpet ikke passer gruppen, ikke at "

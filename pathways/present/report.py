@@ -15,14 +15,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from pathways.analyse.runchart import Intervention, check_period
 from pathways.enrich.cohorts import cohort_log, cohort_title
-from pathways.errors import OptionError
+from pathways.enrich.pseudonym import mask_national_ids
+from pathways.errors import OptionError, PathwaysError
 from pathways.log import EventLog
 from pathways.present.break_sections import BreaksContext, RunChartsContext
 from pathways.present.compare import CompareSection
@@ -47,6 +48,9 @@ from pathways.present.sections import (
     variants_section,
 )
 from pathways.present.time_to_event import TimeToEventContext
+
+if TYPE_CHECKING:
+    from pathways.analyse.conformance import Conformance
 
 __all__ = ["COMPARE", "ReportContext", "render_report", "report"]
 
@@ -210,8 +214,8 @@ def report(
     """
     target = Path(path)
     check_extension(target, (".html", ".htm"), "the report")
-    options = _check_options(lang, min_count, period)
-    parse_map_detail(map_detail)
+    options = _check_options(lang, min_count, period, show_cases, map_detail, full,
+                             compare)
     marks = [i if isinstance(i, Intervention) else Intervention.parse(i)
              for i in interventions]
     rule_files = [r for r in ([rules] if isinstance(rules, str | Path) else rules or [])
@@ -226,12 +230,6 @@ def report(
         import pathways
 
         log = pathways.read(log)
-    if compare not in COMPARE:
-        raise OptionError(f"compare must be one of {', '.join(map(repr, COMPARE))}; "
-                          f"got {compare!r}.")
-    options = ReportOptions(lang=options.lang, min_count=options.min_count,
-                            show_cases=show_cases, period=options.period,
-                            map_detail=map_detail, full=full)
     html = render_report(build_context(log, options, pathway=pathway, rules=rules,
                                        cohort=cohort, interventions=marks,
                                        population=people, compare=compare,
@@ -242,13 +240,20 @@ def report(
     return target
 
 
-def _check_options(lang: str, min_count: int, period: str) -> ReportOptions:
+def _check_options(lang: str, min_count: int, period: str, show_cases: bool,
+                   map_detail: str | float, full: bool, compare: str) -> ReportOptions:
+    """The report's options, once, after checking each (an OptionError names the bad one)."""
     if lang not in LANGUAGES:
         raise OptionError(f"lang must be one of 'nb', 'en'; got {lang!r}.")
     if not isinstance(min_count, int) or min_count < 1:
         raise OptionError(f"min_count must be a whole number of at least 1; got {min_count!r}.")
     check_period(period)
-    return ReportOptions(lang=lang, min_count=min_count, period=period)
+    parse_map_detail(map_detail)
+    if compare not in COMPARE:
+        raise OptionError(f"compare must be one of {', '.join(map(repr, COMPARE))}; "
+                          f"got {compare!r}.")
+    return ReportOptions(lang=lang, min_count=min_count, show_cases=show_cases,
+                         period=period, map_detail=map_detail, full=full)
 
 
 def build_context(
@@ -270,7 +275,6 @@ def build_context(
     :func:`pathways.present.findings.key_findings_section` with the page's own.
     """
     from pathways.analyse.breakrates import trigger_outcomes
-    from pathways.analyse.conformance import conformance
     from pathways.analyse.measures import all_measures
     from pathways.analyse.runchart import MIN_USEFUL_POINTS
     from pathways.analyse.transitions import transitions as transitions_table
@@ -302,9 +306,9 @@ def build_context(
     cohorts = set(log.engine.query("SELECT DISTINCT cohort FROM case_cohorts")["cohort"])
     explicit = pathway is not None or rules is not None
     with stage("Conformance"):
-        checks = [conformance(log, pathway=p, cohort=cohort if cohort or explicit
-                              or p.cohort not in cohorts else p.cohort)
-                  for p in result.pathways] or [conformance(log)]
+        checks, failures = _conformance_checks(
+            [{"pathway": p, "cohort": cohort if cohort or explicit or p.cohort not in cohorts
+              else p.cohort} for p in result.pathways] or [{}], log)
     with stage("Measures"):
         extra = {"discharge_ready_days": {"population": population}} if population else None
         measures = measures_section(all_measures(log, options=extra), t, opts)
@@ -349,10 +353,11 @@ def build_context(
         compare=comparison, compare_main=main_cmp, compare_rest=rest_cmp,
         compare_note=compare_note, full=opts.full, min_points=MIN_USEFUL_POINTS,
         variants=variants,
-        conformance=conformance_section(checks, t, opts, titles),
+        conformance=_with_failures(conformance_section(checks, t, opts, titles),
+                                   failures, t),
         measures=measures,
         time_to_event=curves,
-        method=method_section(log, t, opts),
+        method=method_section(log, t, opts, extra=[t("m_conformance")] if checks else []),
         cohort=(None if cohort is None else
                 CohortScope(cohort_title(cohort, opts.lang),
                             count_text(log.n_cases, opts.lang, opts.min_count))),
@@ -360,6 +365,38 @@ def build_context(
         script=Markup(static.joinpath("sort.js").read_text("utf-8") + "\n"
                       + static.joinpath("drill.js").read_text("utf-8")),
     )
+
+
+def _conformance_checks(calls: list[dict[str, Any]], log: EventLog,
+                        ) -> tuple[list[Conformance], list[str]]:
+    """Conformance per reference model, and why any could not be computed.
+
+    pm4py's miners and token replay raise bare exceptions of many kinds on
+    logs they cannot handle; one such failure becomes a note in the
+    conformance section rather than the loss of the whole report. Our own
+    errors (a bad rule file) and running out of memory still stop it.
+    """
+    from pathways.analyse.conformance import conformance
+
+    checks, failures = [], []
+    for kwargs in calls:  # one per pathway (a handful)
+        try:
+            checks.append(conformance(log, **kwargs))
+        except (PathwaysError, MemoryError):
+            raise
+        except Exception as err:  # pm4py raises bare exceptions of many kinds
+            reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+            failures.append(mask_national_ids(reason))
+    return checks, failures
+
+
+def _with_failures(section: ConformanceContext, failures: list[str],
+                   t: Messages) -> ConformanceContext:
+    """The section with a note for each model whose conformance failed."""
+    if not failures:
+        return section
+    said = " ".join(t("conformance_unavailable", reason=reason) for reason in failures)
+    return replace(section, note=f"{said} {section.note}")
 
 
 def _comparison(log: EventLog, compare: str, t: Messages, opts: ReportOptions, *,

@@ -135,13 +135,13 @@ def groups_table(result: TimeToEvent, lang: str, min_count: int,
 
 def time_to_event_text(result: TimeToEvent, lang: str, min_count: int) -> str:
     """The result as text for ``pathways measures --time-to``: definition, then the groups."""
-    from pathways.cli.measures import _aligned  # the measures command's table layout
+    from pathways.present.export import aligned  # the measures output's table layout
 
     t = Messages(lang)  # type: ignore[arg-type]
     lines = [f"{t('tte_heading')}: {title_text(result, lang)}",
              f"  {t('tte_definition')}"]
     table = groups_table(result, lang, min_count)
-    lines += ["    " + line for line in _aligned(table).splitlines()]
+    lines += ["    " + line for line in aligned(table).splitlines()]
     return "\n".join(lines)
 
 

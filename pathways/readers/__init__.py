@@ -1,10 +1,14 @@
-"""Read a log file (CSV, XES, Parquet, any of them gzip-compressed) into an EventLog."""
+"""Read a log into an EventLog: a file (CSV, XES, Parquet, any gzip-compressed) or a table.
+
+A table in memory (pandas, pyarrow, polars) is read as a file is: every column
+as text, then the same column detection, parsing and pseudonymisation.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -12,19 +16,24 @@ from pathways.engine import ON_DISK, DuckDBEngine
 from pathways.enrich.levels import LevelMapping, load_mapping
 from pathways.enrich.municipalities import load_municipalities, lookup_table
 from pathways.enrich.pseudonym import load_key, mask_national_ids, pseudonymise_text
-from pathways.errors import EngineError, LogFormatError
+from pathways.errors import EngineError, LogFormatError, OptionError
 from pathways.log import EventLog, ReadReport
 from pathways.log import quote_identifier as q
 from pathways.progress import stage
 from pathways.readers.canonical import build_events, pseudonym_table, without_empty_end
 from pathways.readers.columns import find_columns
 from pathways.readers.csv import load_csv
+from pathways.readers.frame import KINDS, arrow_sha256, frame_kind, load_frame, to_arrow
 from pathways.readers.parquet import damaged_parquet, load_parquet
 from pathways.readers.sniff import check_file, check_width, detect_format, sniff_csv
 from pathways.readers.sources import is_sources_file
 from pathways.readers.store import is_saved_log, open_saved
 from pathways.readers.timestamps import check_timezone
 from pathways.readers.xes import load_xes
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
 
 __all__ = ["no_usable_rows", "read", "require_events"]
 
@@ -38,7 +47,7 @@ BYTES_PER_ROW = 120
 
 
 def read(
-    path: str | Path,
+    path: str | Path | pd.DataFrame | pa.Table,
     *,
     sep: str | None = None,
     encoding: str | None = None,
@@ -62,8 +71,16 @@ def read(
 
     Parameters
     ----------
-    path : str or Path
-        A CSV, XES or Parquet file, optionally gzip-compressed.
+    path : str, Path, pandas DataFrame, pyarrow Table or polars DataFrame
+        A CSV, XES or Parquet file, optionally gzip-compressed; or a table in
+        memory, read as a file is: every column as text, the columns found by
+        the same names (pm4py's ``case:concept:name``, ``concept:name``,
+        ``time:timestamp`` included), national ids pseudonymised. Timestamps
+        with a zone keep their instant; naive ones are local in ``timezone``.
+        The report's ``source`` names the kind of table (``pandas
+        DataFrame``), its ``file_format`` is ``pandas``, ``arrow`` or
+        ``polars``, and its checksum is that of the table's Arrow IPC stream.
+        pandas' index is left out.
     sep, encoding, date_format : str, optional
         Override the detected CSV separator (one character; ``"tab"`` names a
         tab), text encoding and strptime format of the timestamps (for example
@@ -126,6 +143,16 @@ def read(
             f"engine must be one of 'duckdb', 'spark' or a SparkSession; got {engine!r}."
         )
     hand_to = engine
+    kind = frame_kind(path)
+    if kind is not None:
+        if sep is not None or encoding is not None:
+            raise OptionError("sep and encoding apply to CSV files; a table in memory "
+                              "has neither: leave them out.")
+        return _read_table(path, kind, hand_to, timezone=timezone, date_format=date_format,
+                           given=_given(case, activity, timestamp, level, resource,
+                                        organisation),
+                           levels=levels, municipalities=municipalities, key=key,
+                           database=database, threads=threads, allow_empty=allow_empty)
     path = Path(path)
     check_file(path)
     if is_saved_log(path):
@@ -159,33 +186,86 @@ def read(
         else:
             raw_columns = load_xes(engine, path, "raw")
         check_width(path, len(raw_columns))
-    given = {"case_id": case, "activity": activity, "timestamp": timestamp,
-             "care_level": level, "resource": resource, "organisation": organisation}
-    source = mask_national_ids(str(path))
+    try:
+        log = _canonical_log(
+            engine, raw_columns, source=mask_national_ids(str(path)),
+            file_format=file_format, dialect=dialect, sha256=_sha256(path),
+            given=_given(case, activity, timestamp, level, resource, organisation),
+            timezone=timezone, date_format=date_format, mapping=mapping,
+            municipality_keys=municipality_keys, key=key)
+    except duckdb.Error as err:
+        if file_format != "parquet":
+            raise
+        raise damaged_parquet(path, err) from None
+    if not allow_empty:
+        require_events(log, path)
+    return log if hand_to == "duckdb" else _to_spark(log, hand_to)
+
+
+def _given(case: str | None, activity: str | None, timestamp: str | None,
+           level: str | None, resource: str | None,
+           organisation: str | None) -> dict[str, str | None]:
+    """The columns named by the caller, by canonical name."""
+    return {"case_id": case, "activity": activity, "timestamp": timestamp,
+            "care_level": level, "resource": resource, "organisation": organisation}
+
+
+def _read_table(frame: Any, kind: str, hand_to: Any, *, timezone: str,
+                date_format: str | None, given: dict[str, str | None],
+                levels: str | Path | LevelMapping | None, municipalities: str | Path | None,
+                key: bytes | str | None, database: str | None, threads: int | None,
+                allow_empty: bool) -> EventLog:
+    """:func:`read` for a table in memory (``kind`` from :func:`frame_kind`)."""
+    table = to_arrow(frame, kind)
+    source = KINDS[kind]
+    if database is None and table.num_rows >= ON_DISK_ROWS:
+        database = ON_DISK
+    mapping = load_mapping(levels) if isinstance(levels, str | Path) else levels
+    municipality_keys = lookup_table(load_municipalities(municipalities))
+    engine = DuckDBEngine(database, threads=threads)
+    check_timezone(engine, timezone)
+    with stage("loading the table"):
+        raw_columns = load_frame(engine, table, "raw")
+        check_width(Path(source), len(raw_columns))
+    log = _canonical_log(engine, raw_columns, source=source, file_format=kind,
+                         dialect=None, sha256=arrow_sha256(table), given=given,
+                         timezone=timezone, date_format=date_format, mapping=mapping,
+                         municipality_keys=municipality_keys, key=key)
+    if not allow_empty:
+        require_events(log, source)
+    return log if hand_to == "duckdb" else _to_spark(log, hand_to)
+
+
+def _canonical_log(engine: DuckDBEngine, raw_columns: list[str], *, source: str,
+                   file_format: str, dialect: Any, sha256: str,
+                   given: dict[str, str | None], timezone: str, date_format: str | None,
+                   mapping: LevelMapping | None, municipality_keys: Any,
+                   key: bytes | str | None) -> EventLog:
+    """Build the canonical ``events`` of DESIGN §3 from the text table ``raw``.
+
+    The one path every format and table takes after loading: columns found
+    (names holding a national id pseudonymised first), ids pseudonymised,
+    times parsed, levels and municipalities looked up, duplicates dropped.
+    """
     columns = find_columns(raw_columns, given, source=source)
     secret = load_key(key)
     named = _pseudonymise_names(engine, "raw", raw_columns, secret)
     columns = {k: named[raw_columns.index(v)] for k, v in columns.items()}
     raw_columns = named
-    try:
-        columns = without_empty_end(engine, "raw", columns)
-        with stage("national ids"):
-            id_columns = pseudonym_table(engine, "raw", raw_columns, secret)
-        pseudonymised = int(engine.scalar("SELECT count(*) FROM _fnr_map"))
-        built = build_events(
-            engine, "raw", raw_columns, columns,
-            source=source, timezone=timezone, date_format=date_format,
-            decimal=dialect.decimal if dialect else ".", mapping=mapping,
-            id_columns=id_columns, municipalities=municipality_keys,
-        )
-    except duckdb.Error as err:
-        if file_format != "parquet":
-            raise
-        raise damaged_parquet(path, err) from None
+    columns = without_empty_end(engine, "raw", columns)
+    with stage("national ids"):
+        id_columns = pseudonym_table(engine, "raw", raw_columns, secret)
+    pseudonymised = int(engine.scalar("SELECT count(*) FROM _fnr_map"))
+    built = build_events(
+        engine, "raw", raw_columns, columns,
+        source=source, timezone=timezone, date_format=date_format,
+        decimal=dialect.decimal if dialect else ".", mapping=mapping,
+        id_columns=id_columns, municipalities=municipality_keys,
+    )
     engine.execute("DROP VIEW IF EXISTS _raw_named")
     report = ReadReport(
         source=source,
-        sha256=_sha256(path),
+        sha256=sha256,
         file_format=file_format,
         encoding=dialect.encoding if dialect else None,
         separator=dialect.separator if dialect else None,
@@ -203,10 +283,7 @@ def read(
         unknown_levels=built.unknown_levels,
         unknown_levels_from=built.unknown_levels_from,
     )
-    log = EventLog(engine=engine, table="events", report=report)
-    if not allow_empty:
-        require_events(log, path)
-    return log if hand_to == "duckdb" else _to_spark(log, hand_to)
+    return EventLog(engine=engine, table="events", report=report)
 
 
 #: Per reason a row was rejected: what it means, and which option to check.

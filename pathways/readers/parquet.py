@@ -27,24 +27,34 @@ def load_parquet(engine: DuckDBEngine, path: Path, table: str) -> list[str]:
             f"{path}: not a readable Parquet file ({str(err).splitlines()[0]}). "
             "Export it again, or give a CSV or XES file."
         ) from None
-    casts = []
-    for name, kind in zip(columns["column_name"], columns["column_type"], strict=True):
-        quoted = '"' + name.replace('"', '""') + '"'
-        if kind.startswith("TIMESTAMP WITH TIME ZONE"):
-            expr = f"strftime({quoted}, '%Y-%m-%d %H:%M:%S.%f+00:00')"
-        else:
-            expr = f"CAST({quoted} AS VARCHAR)"
-        casts.append(f"{expr} AS {quoted}")
+    casts = text_casts(list(columns["column_name"]), list(columns["column_type"]))
     try:
         engine.execute(
             f"CREATE OR REPLACE VIEW {table} AS "
-            f"SELECT {', '.join(casts)}, file_row_number AS rowid "
+            f"SELECT {casts}, file_row_number AS rowid "
             f"FROM read_parquet('{source}', file_row_number = true)"
         )
         engine.scalar(f"SELECT count(*) FROM (SELECT * FROM {table} LIMIT 1000)")
     except duckdb.Error as err:
         raise damaged_parquet(path, err) from None
     return list(columns["column_name"])
+
+
+def text_casts(names: list[str], kinds: list[str]) -> str:
+    """The select list casting each column to text (a configuration loop, per column).
+
+    Timestamps with a zone are written out in UTC with their offset (the
+    engine's session zone is UTC), so they read back as the same instants.
+    """
+    casts = []
+    for name, kind in zip(names, kinds, strict=True):
+        quoted = '"' + name.replace('"', '""') + '"'
+        if kind.startswith("TIMESTAMP WITH TIME ZONE"):
+            expr = f"strftime({quoted}, '%Y-%m-%d %H:%M:%S.%f+00:00')"
+        else:
+            expr = f"CAST({quoted} AS VARCHAR)"
+        casts.append(f"{expr} AS {quoted}")
+    return ", ".join(casts)
 
 
 def damaged_parquet(path: Path, err: duckdb.Error) -> LogFormatError:

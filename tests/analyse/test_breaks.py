@@ -670,3 +670,12 @@ def test_lean_table_holds_the_same_breaks(tmp_path):
     assert lean["evidence_time"].isna().sum() == full["evidence_time"].isna().sum() > 0
     back = lean.astype(object).where(lean.notna(), None)
     pd.testing.assert_frame_equal(back, full, check_dtype=False)
+
+
+def test_rule_summary_titles_follow_lang_as_evaluate_does():
+    sample = Path(__file__).resolve().parents[2] / "eventlogs" / "sample.csv"
+    log = pathways.read(sample)
+    english = pathways.analyse.breaks.rule_summary(log, pathway="kols", lang="en")
+    pd.testing.assert_frame_equal(english, evaluate(log, pathway="kols", lang="en").summary)
+    norwegian = pathways.analyse.breaks.rule_summary(log, pathway="kols")
+    assert (english["title"] != norwegian["title"]).any()

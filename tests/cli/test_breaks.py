@@ -228,7 +228,7 @@ def test_pathways_checks_a_file(tmp_path):
 
 
 def test_csv_writer_round_trips_awkward_text(tmp_path):
-    from pathways.cli.breaks import write_breaks
+    from pathways import write_breaks
 
     table = pd.DataFrame({
         "case_id": ["A", "B,1", 'C "x"', "=cmd"],

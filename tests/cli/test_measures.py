@@ -66,7 +66,7 @@ def test_table_headings_are_words(hand_csv):
 
 def test_headline_counts_have_thousands_separators():
     from pathways.analyse.measures import Headline
-    from pathways.cli.measures import format_headline
+    from pathways.present.export import format_headline
 
     share = Headline({"nb": "", "en": ""}, 2939 / 10984, 2939, 10984, "share")
     assert format_headline(share, "nb", 5) == ("26,8 % (2\u00a0939 av 10\u00a0984) "

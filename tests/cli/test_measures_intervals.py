@@ -56,7 +56,8 @@ def test_csv_has_the_interval_beside_the_share():
 
 def test_suppressed_share_has_no_interval(write_log):
     from pathways.analyse.measures import Headline
-    from pathways.cli.measures import _shown, format_headline
+    from pathways.present.export import format_headline
+    from pathways.present.export import shown_fields as _shown
 
     small = Headline({"nb": "", "en": ""}, 3 / 40, 3, 40, "share")
     assert _shown(small, 5)["lower95"] is None

@@ -112,3 +112,11 @@ def test_sepsis_mapping_gives_every_event_a_level(sepsis_csv):
     # Every 'Return ER' follows a release (to 'home'): 294 returns, and at most 294
     # home -> ER transitions (a return can follow lab tests inherited as 'home').
     assert 0 < table.loc[("home", "emergency_department"), "count"] <= 294
+
+
+def test_every_built_in_level_has_a_known_tier():
+    from typing import get_args
+
+    from pathways.enrich.levels import Tier, taxonomy
+
+    assert {level.tier for level in taxonomy()} == set(get_args(Tier))

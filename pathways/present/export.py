@@ -1,0 +1,597 @@
+"""Everything a command writes, as the API: breaks tables, measures, validation.
+
+One module so that a notebook analyst gets the very bytes the command line
+writes, privacy included: :func:`write_breaks` neutralises spreadsheet
+formulas and writes confidential files ``0600``; :func:`format_measures`
+suppresses small counts. The CLI (``pathways/cli/``) only parses options,
+calls these through ``import pathways`` and prints.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pathways.errors import OptionError, OutputError
+from pathways.present.measure_tables import measure_table, shown_headline, source_text
+from pathways.present.messages import CATALOGUE
+from pathways.present.numbers import decimal_text, interval_text, is_suppressed, share_interval
+from pathways.present.output import atomic_path, write_text
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import pandas as pd
+
+    from pathways.analyse.measures import Headline, Measure
+    from pathways.analyse.rules import Pathway
+    from pathways.analyse.time_to_event import TimeToEvent
+    from pathways.present.tables import Table
+    from pathways.validation import Validation
+
+__all__ = [
+    "BREAKS_FORMATS",
+    "check_breaks_path",
+    "format_breaks_summary",
+    "format_measures",
+    "format_pathway",
+    "format_validation",
+    "neutralise_formulas",
+    "write_breaks",
+    "write_measures",
+    "write_validation",
+]
+
+# ---------------------------------------------------------------- breaks
+
+#: Breaks table formats, by the output's extension.
+BREAKS_FORMATS = (".csv", ".json", ".parquet")
+
+#: First characters that make a spreadsheet run a cell as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+_NUMERIC_COLUMNS = ("delay_hours",)
+
+#: Counts below this give no interval in the breaks summary (the report's default limit).
+MIN_COUNT = 5
+
+
+def check_breaks_path(path: Path) -> None:
+    """Raise :class:`OutputError` unless ``path`` ends in a breaks format (before any work)."""
+    if path.suffix.lower() not in BREAKS_FORMATS:
+        raise OutputError(
+            f"Cannot write breaks to {path.name}: the extension must be one of "
+            f"{', '.join(BREAKS_FORMATS)}; got {path.suffix or 'none'!r}."
+        )
+
+
+def write_breaks(table: pd.DataFrame, path: str | Path) -> None:
+    """Write a breaks table atomically as CSV, JSON or Parquet by the extension.
+
+    CSV is UTF-8 with commas; text cells that a spreadsheet would run as a
+    formula get a leading ``'`` (:func:`neutralise_formulas`). JSON is a list
+    of objects, one per break. A new file is made ``0600``: it lists the
+    (pseudonymous) cases with breaks. ``pathways breaks -o`` writes the same.
+
+    Raises
+    ------
+    OutputError
+        When the extension is not ``.csv``, ``.json`` or ``.parquet``.
+    """
+    path = Path(path)
+    check_breaks_path(path)
+    ext = path.suffix.lower()
+    with atomic_path(path, confidential=True) as tmp:
+        if ext == ".csv":
+            # pyarrow's writer: a million breaks in seconds, without a copy of
+            # every cell as a Python string (pandas' to_csv).
+            from pyarrow import csv as arrow_csv
+
+            arrow_csv.write_csv(_csv_ready(table), tmp,
+                                arrow_csv.WriteOptions(quoting_style="needed"))
+        elif ext == ".json":
+            tmp.write_text(table.to_json(orient="records", force_ascii=False, indent=2)
+                           + "\n", encoding="utf-8")
+        else:
+            table.to_parquet(tmp, index=False)
+
+
+def _csv_ready(table: pd.DataFrame) -> Any:
+    """The breaks as an Arrow table for the CSV writer.
+
+    Formulas are neutralised, and hours are written as Python writes a float
+    (``26.0``, not ``26``).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrow = pa.Table.from_pandas(neutralise_formulas(table), preserve_index=False)
+    for name in _NUMERIC_COLUMNS:
+        text = pc.cast(arrow[name], pa.string())
+        whole = pc.invert(pc.match_substring_regex(text, r"[.eEn]"))
+        fixed = pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
+        arrow = arrow.set_column(arrow.schema.get_field_index(name), name, fixed)
+    return arrow
+
+
+def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells starting with = + - @ tab or CR begin with ``'``."""
+    out = table.copy()
+    for column in out.columns:
+        if column in _NUMERIC_COLUMNS:
+            continue
+        text = out[column].astype("string")  # Arrow-backed: vectorised, no copies per cell
+        risky = text.str.startswith(_FORMULA_START).fillna(False).astype(bool)
+        out[column] = text.where(~risky, "'" + text)
+    return out
+
+
+def format_breaks_summary(summary: pd.DataFrame, end: str, lang: str = "nb") -> str:
+    """The per-rule summary that ``pathways breaks`` prints (a few dozen rules at most).
+
+    All triggers; of them the judged ones (not excused, window closed); the
+    judged ones with a break; the rate (broken / judged, as in the report)
+    with its 95 % Wilson interval (none when either count is below
+    :data:`MIN_COUNT`); the break rows when a forbid rule gives several per
+    trigger; open windows and excused triggers. ``summary`` and ``end`` are
+    :class:`pathways.analyse.breaks.BreakResult`'s ``summary`` and
+    ``end_of_observation``.
+    """
+    import pandas as pd
+
+    en = lang == "en"
+    lines = []
+    for row in summary.itertuples(index=False):
+        rate = "–" if pd.isna(row.rate) else f"{100 * row.rate:.1f} %"
+        if not en:
+            rate = rate.replace(".", ",")
+        interval = interval_text(share_interval(int(row.broken), int(row.evaluated),
+                                                MIN_COUNT), lang)
+        if interval:
+            rate = f"{rate} ({interval})"
+        extra = "" if row.breaks == row.broken else (
+            f" ({row.breaks} breaks)" if en else f" ({row.breaks} brudd)")
+        parts = [f"{row.triggers} triggers" if en else f"{row.triggers} utløsere",
+                 f"{row.evaluated} judged" if en else f"{row.evaluated} vurdert",
+                 (f"{row.broken} broken" if en else f"{row.broken} med brudd") + extra,
+                 f"rate {rate}" if en else f"andel {rate}",
+                 _open_windows(int(row.open_windows), en)]
+        if row.excused:
+            parts.append(f"{row.excused} excused" if en else f"{row.excused} unntatt")
+        kind = CATALOGUE.get(f"kind_{row.kind}", {}).get(lang, row.kind)
+        lines.append(f"{row.pathway}/{row.rule_id} ({kind}, {row.within}): "
+                     + ", ".join(parts))
+    head = (f"End of observation: {end}" if en else f"Slutt på observasjon: {end}")
+    return "\n".join([head, *lines])
+
+
+def _open_windows(n: int, en: bool) -> str:
+    if en:
+        return f"{n} open window" + ("" if n == 1 else "s")
+    return f"{n} åpent vindu" if n == 1 else f"{n} åpne vinduer"
+
+
+# -------------------------------------------------------------- pathways
+
+
+def format_pathway(pathway: Pathway, lang: str = "nb") -> str:
+    """A pathway and its rules as ``pathways pathways`` lists them.
+
+    Its name, title and cohort; per rule its id, kind, window, title and source.
+    """
+    cohort = f" [cohort: {pathway.cohort}]" if pathway.cohort else ""
+    lines = [f"{pathway.name}: {pathway.title.get(lang)}{cohort}"]
+    for rule in pathway.rules:
+        title = rule.title.get(lang) if rule.title else ""
+        lines.append(f"  {rule.id} ({rule.kind}, within {rule.within}): {title}")
+        if rule.source:
+            lines.append(f"      source: {' '.join(rule.source.split())}")
+    return "\n".join(lines)
+
+
+# -------------------------------------------------------------- measures
+
+MeasuresFormat = Literal["text", "json", "csv"]
+
+WORDS = {
+    "nb": {"definition": "Definisjon", "thresholds": "Terskler", "reference": "Referanse",
+           "ours": "vår", "of": "av", "none": "ingen å telle"},
+    "en": {"definition": "Definition", "thresholds": "Thresholds", "reference": "Reference",
+           "ours": "ours", "of": "of", "none": "nothing to count"},
+}
+
+UNITS = {"nb": {"days": "døgn", "hours": "timer"}, "en": {"days": "days", "hours": "hours"}}
+
+CSV_COLUMNS = ("measure", "headline", "label", "value", "count", "of", "unit",
+               "reference_value", "reference_year", "reference_source", "lower95", "upper95")
+
+
+def format_measures(measures: Sequence[Measure], *, fmt: MeasuresFormat = "text",
+                    lang: str = "nb", min_count: int = 5, show_cases: bool = False,
+                    curves: Sequence[TimeToEvent] = ()) -> str:
+    """The measures (and time-to-event curves) as ``pathways measures`` prints them.
+
+    Parameters
+    ----------
+    measures : sequence of Measure
+        From :mod:`pathways.measures` (``all_measures`` or one measure function).
+    fmt : {'text', 'json', 'csv'}
+        Text for people (definition, thresholds, headlines, reference figures,
+        table), a JSON list of objects, or CSV rows of the headlines.
+    lang : {'nb', 'en'}
+        Language of titles and labels (text and CSV).
+    min_count : int
+        Counts below this are shown as ``<min_count`` and shares made from
+        them left out.
+    show_cases : bool
+        JSON only: add each measure's per-patient ``cases`` (confidential).
+    curves : sequence of TimeToEvent
+        From :func:`pathways.time_to_event`, after the measures.
+
+    Returns
+    -------
+    str
+        The text, ending in a newline.
+    """
+    from pathways.present.time_to_event import (
+        time_to_event_csv_rows,
+        time_to_event_json,
+        time_to_event_text,
+    )
+
+    if fmt == "json":
+        return json.dumps([*(measure_json(m, min_count, show_cases=show_cases)
+                             for m in measures),
+                           *(time_to_event_json(c, min_count) for c in curves)],
+                          ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return measures_csv(measures, lang, min_count, extra_rows=[
+            row for c in curves for row in time_to_event_csv_rows(c, lang, min_count)])
+    if fmt == "text":
+        return "\n\n".join([*(measure_text(m, lang, min_count) for m in measures),
+                            *(time_to_event_text(c, lang, min_count) for c in curves)]) + "\n"
+    raise OptionError(f"fmt must be one of 'text', 'json', 'csv'; got {fmt!r}.")
+
+
+def write_measures(measures: Sequence[Measure], path: str | Path, *,
+                   fmt: MeasuresFormat | None = None, lang: str = "nb", min_count: int = 5,
+                   show_cases: bool = False, curves: Sequence[TimeToEvent] = ()) -> None:
+    """Write :func:`format_measures` atomically to ``path``.
+
+    ``fmt`` defaults to the extension (``.json``, ``.csv``; text otherwise).
+    With ``show_cases`` the file is confidential (made ``0600``).
+    """
+    path = Path(path)
+    if fmt is None:
+        fmt = {".json": "json", ".csv": "csv"}.get(path.suffix.lower(), "text")  # type: ignore[assignment]
+    text = format_measures(measures, fmt=fmt, lang=lang,  # type: ignore[arg-type]
+                           min_count=min_count, show_cases=show_cases, curves=curves)
+    write_text(path, text, confidential=show_cases)
+
+
+def format_headline(headline: Headline, lang: str, min_count: int) -> str:
+    """A headline's value with its unit and denominator, e.g. ``19,4 % (54 av 278)``.
+
+    Small counts are shown as ``<min_count``, and a share made from one as ``–``.
+    """
+    w = WORDS[lang]
+    value, count, of = shown_headline(headline.value, headline.count, headline.of,
+                                      headline.unit, min_count)
+    if headline.value is None:
+        return f"– ({w['none']})"
+    if value is None:
+        text = "–"
+    elif headline.unit == "share":
+        text = f"{decimal_text(100 * value, lang)} %"
+    elif headline.unit == "index":
+        text = decimal_text(value, lang, 2)
+    elif headline.unit in ("days", "hours"):
+        text = f"{decimal_text(value, lang)} {UNITS[lang][headline.unit]}"
+    else:
+        text = decimal_text(value, lang, 0)
+    if count is not None and of is not None and headline.unit == "share":
+        interval = interval_text(headline_interval(headline, min_count), lang)
+        return (f"{text} ({_count(count, lang)} {w['of']} {_count(of, lang)})"
+                + (f" [{interval}]" if interval else ""))
+    if of is not None and headline.unit != "count":
+        return f"{text} (n = {_count(of, lang)})"
+    return text
+
+
+def headline_interval(headline: Headline, min_count: int) -> tuple[float, float] | None:
+    """The 95 % Wilson interval of a share headline, or None (not a share, or suppressed)."""
+    if headline.unit != "share" or headline.value is None:
+        return None
+    return share_interval(headline.count, headline.of, min_count)
+
+
+def _count(value: int | str, lang: str) -> str:
+    return value if isinstance(value, str) else decimal_text(value, lang, 0)
+
+
+def measure_text(measure: Measure, lang: str, min_count: int) -> str:
+    """One measure as text: title, definition, thresholds, headlines, references, table."""
+    w = WORDS[lang]
+    thresholds = "; ".join(
+        f"{k}={', '.join(map(str, v)) if isinstance(v, list) else v}"
+        for k, v in measure.thresholds.items())
+    lines = [f"{measure.title[lang]} ({measure.name})",
+             f"  {w['definition']}: {measure.definition[lang]}",
+             f"  {w['thresholds']}: {thresholds}"]
+    if measure.missing:
+        lines.append(f"  {CATALOGUE['not_measurable'][lang]}: {measure.missing[lang]}")
+    lines += [f"  {h.label[lang]}: {format_headline(h, lang, min_count)}"
+              for h in measure.summary.values()]
+    for ref in measure.reference:
+        ours = measure.summary.get(ref.compare_to or "")
+        beside = f" — {w['ours']}: {format_headline(ours, lang, min_count)}" if ours else ""
+        lines.append(f"  {w['reference']}: {source_text(ref.source, lang)}: {ref.figure[lang]} "
+                     f"[{ref.year[lang]}]"
+                     f"{beside}; {ref.differs[lang]}")
+    table = measure_table(measure, lang, min_count)
+    if table is not None:
+        lines += ["    " + line for line in aligned(table).splitlines()]
+    return "\n".join(lines)
+
+
+def aligned(table: Table) -> str:
+    """A table as text columns: numbers right-aligned, words left-aligned."""
+    rows = [[c.label for c in table.columns]] + [[cell.text for cell in row]
+                                                 for row in table.rows]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(table.columns))]
+    return "\n".join(
+        "  ".join(text.rjust(width) if column.numeric else text.ljust(width)
+                  for text, width, column in zip(row, widths, table.columns, strict=True)
+                  ).rstrip()
+        for row in rows)
+
+
+def _jsonable(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records",
+                                                             date_format="iso"))
+    return records
+
+
+def measure_json(measure: Measure, min_count: int, *, show_cases: bool) -> dict[str, Any]:
+    """One measure as a JSON-ready object (small counts in the table as ``"<5"``).
+
+    A share headline carries ``lower95`` and ``upper95``, its 95 % Wilson
+    interval (null when its counts are suppressed).
+    """
+    table = measure.table.astype(object).copy()
+    for column in measure.count_columns:
+        table[column] = [f"<{min_count}" if is_suppressed(int(v), min_count) else int(v)
+                         for v in measure.table[column]]
+    result: dict[str, Any] = {
+        "name": measure.name, "title": measure.title, "definition": measure.definition,
+        "thresholds": measure.thresholds,
+        "summary": {k: shown_fields(h, min_count) for k, h in measure.summary.items()},
+        "reference": [vars(r) for r in measure.reference],
+        "table": _jsonable(table),
+        "missing": measure.missing,
+    }
+    if show_cases and measure.cases is not None:
+        result["cases"] = _jsonable(measure.cases)
+        result["confidential"] = "Taushetsbelagt / Confidential"
+    return result
+
+
+def shown_fields(headline: Headline, min_count: int) -> dict[str, Any]:
+    """A headline's fields, with small counts and what they give away hidden."""
+    fields = dict(vars(headline))
+    fields["value"], fields["count"], fields["of"] = shown_headline(
+        headline.value, headline.count, headline.of, headline.unit, min_count)
+    if headline.unit == "share":
+        interval = headline_interval(headline, min_count)
+        fields["lower95"], fields["upper95"] = interval or (None, None)
+    return fields
+
+
+def measures_csv(measures: Sequence[Measure], lang: str, min_count: int, *,
+                 extra_rows: list[list[Any]] | None = None) -> str:
+    """Write the headlines of every measure as CSV rows, with the reference figure beside.
+
+    Small counts are written as ``<min_count`` and a share made from one is left
+    empty. ``extra_rows`` (time-to-event medians) follow, in the same columns.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for m in measures:
+        refs = {r.compare_to: r for r in m.reference}
+        for key, h in m.summary.items():
+            ref = refs.get(key)
+            value, count, of = shown_headline(h.value, h.count, h.of, h.unit, min_count)
+            low, high = headline_interval(h, min_count) or (None, None)
+            writer.writerow([m.name, key, h.label[lang], value, count, of, h.unit,
+                             ref.value if ref else None, ref.year[lang] if ref else None,
+                             ref.source if ref else None, low, high])
+    writer.writerows(extra_rows or [])
+    return buffer.getvalue()
+
+
+# ------------------------------------------------------------ validation
+
+ValidationFormat = Literal["text", "json"]
+
+#: How each reason code is introduced in the text report.
+HEADINGS = {
+    "missing_case_id": "Rows without a case id (left out)",
+    "missing_activity": "Rows without an activity (left out)",
+    "missing_time": "Rows without a time (left out)",
+    "unparseable_time": "Rows whose time cannot be read (left out; see --date-format)",
+    "implausible_time": "Rows with a time before 1900 or after 2100 (left out)",
+    "duplicate_row": "Exact duplicate rows (dropped; the first copy is kept)",
+    "dst_ambiguous": "Local times in the repeated autumn hour (kept, read as summer time)",
+    "dst_nonexistent": "Local times in the skipped spring hour (kept, moved one hour on)",
+    "rejected_message": "Messages the receiver rejected (left out: not counted as sent)",
+    "cancelled_notice": "Notices cancelled by a later message (left out)",
+    "future_date": "Times in the future (kept)",
+    "end_before_start": "Ends before the start (kept without the end: no duration or wait)",
+    "unknown_level": "Events without a known care level (kept, level unknown)",
+    "single_event_case": "Cases with only one event (kept; the row of that event)",
+    "unknown_municipality": "Municipality numbers not in the municipality list (kept as "
+                            "written; see --municipalities)",
+}
+
+LEVELS_HINT = "map them with --levels FILE (YAML: by: activity, levels: {value: level})"
+LEVELS_GIVEN_HINT = ("add them to the --levels file; a value mapped to 'inherit' is listed "
+                     "here when its case has no earlier event with a level")
+
+
+def format_validation(validation: Validation, *, fmt: ValidationFormat = "text",
+                      max_rows: int | None = None, levels_given: bool = False) -> str:
+    """A :class:`pathways.Validation` as ``pathways validate`` prints it (no final newline).
+
+    ``fmt`` is ``'text'`` (for people: at most ``max_rows`` rows per kind of
+    problem; ``levels_given`` says a ``levels`` mapping was used, for the
+    hint) or ``'json'`` (for programs: the document of DESIGN §3b, every row
+    the validation kept).
+    """
+    if fmt == "json":
+        return json.dumps(validation_json(validation), ensure_ascii=False, indent=2)
+    if fmt == "text":
+        return validation_text(validation, max_rows=max_rows, levels_given=levels_given)
+    raise OptionError(f"fmt must be one of 'text', 'json'; got {fmt!r}.")
+
+
+def write_validation(validation: Validation, path: str | Path, *,
+                     fmt: ValidationFormat | None = None, max_rows: int | None = None,
+                     levels_given: bool = False) -> None:
+    """Write :func:`format_validation` atomically to ``path`` (``fmt`` by default by extension).
+
+    The file is confidential (``0600``): it quotes values of the log row by row.
+    """
+    path = Path(path)
+    if fmt is None:
+        fmt = "json" if path.suffix.lower() == ".json" else "text"
+    write_text(path, format_validation(validation, fmt=fmt, max_rows=max_rows,
+                                       levels_given=levels_given) + "\n",
+               confidential=True)
+
+
+def validation_json(result: Validation) -> dict[str, Any]:
+    """Build the JSON document of a :class:`pathways.Validation`."""
+    problems = result.problems.astype(object).where(result.problems.notna(), None)
+    return {
+        "source": result.source,
+        "usable": result.usable,
+        "errors": list(result.errors),
+        "report": asdict(result.report) if result.report is not None else None,
+        "counts": result.counts,
+        "tied_events": result.tied_events,
+        "problems": [
+            {k: (int(v) if k == "row" else v) for k, v in record.items()}
+            for record in problems.to_dict(orient="records")
+        ],
+    } | ({} if result.sources is None else {
+        "sources": [{k: v for k, v in s.items() if k != "label"} for s in result.sources],
+        "linkage": result.linkage,
+        "cohorts": result.cohorts,
+    })
+def validation_text(result: Any, *, max_rows: int | None = None,
+                    levels_given: bool = False) -> str:
+    """Build the text report of a :class:`pathways.Validation`.
+
+    At most ``max_rows`` rows per kind of problem and unknown level values
+    (the commonest first) are listed.
+    """
+    report = result.report
+    if report is None:
+        return f"{result.source}: NOT USABLE\n  " + "\n  ".join(result.errors)
+    state = "usable" if result.usable else "NOT USABLE"
+    lines = [f"{result.source}: {state}"]
+    if report.file_format == "csv":
+        lines.append(
+            f"  read as CSV: encoding {report.encoding}, separator {report.separator!r}, "
+            f"times {report.date_format!r}, time zone {report.timezone}"
+        )
+    elif report.file_format == "sources":
+        lines.append(f"  read as a sources file of {len(report.columns)} extracts, "
+                     f"time zone {report.timezone}; kept = events")
+    else:
+        lines.append(f"  read as {report.file_format}, time zone {report.timezone}")
+    lines.append("  columns: " + ", ".join(
+        f"{canonical} = {source!r}" for canonical, source in report.columns.items()))
+    rows = [
+        ("Rows read", report.rows_read),
+        ("  kept", report.rows_kept),
+        ("  duplicates dropped", report.duplicates_dropped),
+        ("  rejected (left out)", report.rows_rejected),
+        ("DST ambiguous times", report.dst_ambiguous),
+        ("DST non-existent times", report.dst_nonexistent),
+        ("Pseudonymised values", report.pseudonymised_values),
+        ("Unknown levels (events)", sum(report.unknown_levels.values())),
+        ("Tied events (same time)", result.tied_events),
+    ]
+    lines.append("")
+    lines.extend(f"{label:<26}{count:>10}" for label, count in rows)
+    if result.tied_events:
+        lines.append("  tied events (same case, same time) keep the file's order: sort the "
+                     "export the same way each time, or transitions between them can change")
+    if report.unknown_levels:
+        values = sorted(report.unknown_levels.items(), key=lambda item: (-item[1], item[0]))
+        shown = values if max_rows is None else values[:max_rows]
+        listed = ", ".join(f"{value!r} ({n})" for value, n in shown)
+        more = f", ... and {len(values) - len(shown)} more" if len(values) > len(shown) else ""
+        lines.append(f"  unknown level values: {listed}{more}")
+        lines.append(f"  hint: {LEVELS_GIVEN_HINT if levels_given else LEVELS_HINT}")
+    for code, total in result.counts.items():
+        shown = result.problems[result.problems["code"] == code]
+        lines.append("")
+        lines.append(f"{HEADINGS.get(code, code)}: {total}")
+        for row, column, value in zip(shown["row"], shown["column"], shown["value"],
+                                      strict=True):
+            where = f"row {int(row)}"
+            if isinstance(column, str) and code not in ("duplicate_row", "single_event_case"):
+                where += f", column {column!r}"
+            lines.append(f"  {where}" + (f": {value!r}" if isinstance(value, str) else ""))
+        if total > len(shown):
+            lines.append(f"  ... and {total - len(shown)} more "
+                         "(--max-rows N, or --format json for all)")
+    if result.sources is not None:
+        lines.append("")
+        lines.extend(linkage_text(result))
+    if result.errors:
+        lines.append("")
+        lines.extend(f"NOT USABLE: {error}" for error in result.errors)
+    return "\n".join(lines)
+
+
+def linkage_text(result: Any) -> list[str]:
+    """The sources, their linkage and cohorts in words, in Norwegian (DESIGN §3b)."""
+    labels = {s["name"]: s["label"] for s in result.sources}
+    lines = ["Kilder:"]
+    for s in result.sources:
+        lines.append(
+            f"  {s['name']} ({Path(s['file']).name}): {s['rows_read']} rader lest, "
+            f"{s['rows_kept']} brukt, {s['rows_rejected']} forkastet; {s['events']} "
+            f"hendelser for {s['persons']} {'person' if s['persons'] == 1 else 'personer'}, "
+            f"{s['day_precision']} med bare dato")
+    lines.append("Kobling:")
+    for combination, persons in result.linkage.items():
+        names = [labels.get(n, n) for n in combination.split("+")]
+        word = "person" if persons == 1 else "personer"
+        if len(names) == 1:
+            lines.append(f"  {persons} {word} finnes bare i {names[0]}")
+        else:
+            listed = ", ".join(names[:-1]) + " og " + names[-1]
+            lines.append(f"  {persons} {word} finnes i {'både ' if len(names) == 2 else ''}"
+                         f"{_joined(names) if len(names) == 2 else listed}")
+    if result.cohorts:
+        lines.append("Pasientgrupper: " + ", ".join(
+            f"{cohort} {n}" for cohort, n in result.cohorts.items()))
+    return lines
+
+
+def _joined(names: list[str]) -> str:
+    """'sykehus- og fastlegedata' for two labels ending in the same word part."""
+    first, second = names
+    for tail in ("data",):
+        if first.endswith(tail) and second.endswith(tail) and " " not in first:
+            return f"{first[: -len(tail)]}- og {second}"
+    return f"{first} og {second}"

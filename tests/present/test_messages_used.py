@@ -1,0 +1,41 @@
+"""Every key of the report's catalogue is used somewhere (issue 14 item 9).
+
+A key is used when the package names it in quotes outside the catalogue, or
+builds it: from an f-string prefix (``t(f"kind_{kind}")``) of three or more
+characters, or as the ``_one`` form of a used key. A key nobody names is a
+word that never reaches a page (as the conformance method note once was).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pathways.present.messages import CATALOGUE
+
+PACKAGE = Path(__file__).resolve().parents[2] / "pathways"
+
+
+def _package_text() -> str:
+    texts = []
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix not in (".py", ".html") or not path.is_file():
+            continue
+        text = path.read_text("utf-8")
+        if path.name == "messages.py" and path.parent.name == "present":
+            start = text.index("CATALOGUE: dict")
+            text = text[:start] + text[text.index("\n}\n", start):]
+        texts.append(text)
+    return "\n".join(texts)
+
+
+def test_every_catalogue_key_is_used():
+    text = _package_text()
+    prefixes = {p for p in re.findall(r"""f["']([a-z0-9_]+)\{""", text) if len(p) >= 3}
+
+    def used(key: str) -> bool:
+        return (re.search(rf"""["']{re.escape(key)}["']""", text) is not None
+                or any(key.startswith(p) for p in prefixes)
+                or (key.endswith("_one") and used(key.removesuffix("_one"))))
+
+    assert sorted(key for key in CATALOGUE if not used(key)) == []
