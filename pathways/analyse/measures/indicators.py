@@ -84,7 +84,8 @@ def _column(log: EventLog, name: str) -> str:
 def _local_day(us: str, timezone: str) -> str:
     """SQL for the local calendar date of a µs-since-epoch expression."""
     zone = timezone.replace("'", "''")
-    return f"CAST(timezone('{zone}', to_timestamp(({us}) / 1000000.0)) AS DATE)"
+    # AT TIME ZONE, not timezone(): sqlglot writes it as Spark's from_utc_timestamp.
+    return f"CAST(to_timestamp(({us}) / 1000000.0) AT TIME ZONE '{zone}' AS DATE)"
 
 
 def _sex_sql(log: EventLog) -> str:
