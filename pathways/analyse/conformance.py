@@ -338,7 +338,10 @@ def _deviations(steps: pd.DataFrame, found: pd.DataFrame,
     order = ["journeys", *keys]
     ascending = [False, True, True, True, True]
     overall = overall.sort_values(order, ascending=ascending, ignore_index=True)
-    by_level = by_level.sort_values(order, ascending=ascending, ignore_index=True)
+    # every column in the order, so equal counts come out the same way each run
+    by_level = by_level.sort_values([*order, "from_level", "to_level"],
+                                    ascending=[*ascending, True, True], na_position="first",
+                                    kind="stable", ignore_index=True)
     for frame in (overall, by_level):
         frame[["next_activity", "previous_activity"]] = frame[
             ["next_activity", "previous_activity"]].replace("", None)
