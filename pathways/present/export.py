@@ -474,6 +474,10 @@ def write_validation(validation: Validation, path: str | Path, *,
                confidential=True)
 
 
+#: Keys of each object of ``validate --format json``'s ``sources`` (DESIGN §3b).
+SOURCE_KEYS = ("name", "file", "rows_read", "rows_kept", "rows_rejected", "events", "persons")
+
+
 def validation_json(result: Validation) -> dict[str, Any]:
     """Build the JSON document of a :class:`pathways.Validation`."""
     problems = result.problems.astype(object).where(result.problems.notna(), None)
@@ -489,10 +493,15 @@ def validation_json(result: Validation) -> dict[str, Any]:
             for record in problems.to_dict(orient="records")
         ],
     } | ({} if result.sources is None else {
-        "sources": [{k: v for k, v in s.items() if k != "label"} for s in result.sources],
+        # Exactly DESIGN §3b's keys per source; day precision beside, by source name.
+        "sources": [{k: s[k] for k in SOURCE_KEYS} for s in result.sources],
         "linkage": result.linkage,
         "cohorts": result.cohorts,
+        "day_precision": {s["name"]: s["day_precision"] for s in result.sources},
     })
+
+
+
 def validation_text(result: Any, *, max_rows: int | None = None,
                     levels_given: bool = False) -> str:
     """Build the text report of a :class:`pathways.Validation`.

@@ -281,7 +281,9 @@ def test_validate_json_sources_linkage_cohorts():
         ("kpr_tjenester", 3, 3, 0, 5, 2),
         ("plo", 5, 3, 2, 3, 1),
     ]
-    assert [s["day_precision"] for s in doc["sources"]] == [3, 1, 5, 0]
+    assert list(doc["day_precision"].values()) == [3, 1, 5, 0]
+    assert all(list(s) == ["name", "file", "rows_read", "rows_kept", "rows_rejected",
+                           "events", "persons"] for s in doc["sources"])
     assert doc["linkage"] == {
         "npr_episoder": 2,
         "kpr_legekontakter+kpr_tjenester": 1,
