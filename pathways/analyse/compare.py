@@ -31,6 +31,7 @@ from pathways.analyse.measures.base import DAY_US
 from pathways.analyse.measures.readmission import readmissions
 from pathways.analyse.rules import Pathway
 from pathways.analyse.statistics import difference, funnel, wilson
+from pathways.enrich.cohorts import cohort_log
 from pathways.errors import OptionError
 from pathways.log import EventLog
 
@@ -125,6 +126,7 @@ def units(log: EventLog, *, pathway: PathwayArg = None, rules: PathwayArg = None
     dict
         Indicator → its title, ``{"nb": ..., "en": ...}``.
     """
+    log = cohort_log(log, cohort, table="_cmp_cohort")  # one restriction for every unit
     result, outcomes = trigger_outcomes(log, pathway=pathway, rules=rules, cohort=cohort)
     names = (result.summary["pathway"].astype(str) + "/"
              + result.summary["rule_id"].astype(str)).to_numpy()
@@ -142,15 +144,15 @@ def units(log: EventLog, *, pathway: PathwayArg = None, rules: PathwayArg = None
     titles[f"readmissions_{READMISSION_DAYS}d"] = {
         "nb": f"reinnleggelser innen {READMISSION_DAYS} dager (stortingsmeldingens mål)",
         "en": f"readmissions within {READMISSION_DAYS} days (the white paper's measure)"}
-    indicator_units, indicator_titles = _indicator_units(log, cohort)
+    indicator_units, indicator_titles = _indicator_units(log)
     titles |= indicator_titles
-    frames = [f for f in (_readmission_units(log, cohort), indicator_units, rule_units)
+    frames = [f for f in (_readmission_units(log), indicator_units, rule_units)
               if len(f)]
     table = pd.concat(frames, ignore_index=True) if frames else rule_units
     return table, titles
 
 
-def _readmission_units(log: EventLog, cohort: str | None) -> pd.DataFrame:
+def _readmission_units(log: EventLog) -> pd.DataFrame:
     """Index discharges of the white paper's readmission measure, window fully observed."""
     measure = readmissions(log, days=(READMISSION_DAYS,))
     cases = measure.cases if measure.cases is not None else pd.DataFrame()
@@ -170,16 +172,10 @@ def _readmission_units(log: EventLog, cohort: str | None) -> pd.DataFrame:
     frame = frame[frame["ts_us"] + window <= log.end_of_observation_us]
     places = _case_places(log)
     frame = frame.merge(places, on="case_id", how="left")
-    if cohort is not None:
-        members = log.engine.query(
-            "SELECT DISTINCT case_id FROM case_cohorts WHERE cohort = "
-            f"'{cohort.replace(chr(39), chr(39) * 2)}'")["case_id"]
-        frame = frame[frame["case_id"].isin(members)]
     return frame[["indicator", "case_id", "ts_us", "municipality", "hospital", "hit"]]
 
 
-def _indicator_units(log: EventLog, cohort: str | None,
-                     ) -> tuple[pd.DataFrame, dict[str, dict[str, str]]]:
+def _indicator_units(log: EventLog) -> tuple[pd.DataFrame, dict[str, dict[str, str]]]:
     """Index events of the national indicator presets (DESIGN §9), windows fully observed.
 
     ``nki_readmissions`` and ``samhandlingsbarometer_readmissions``: counted
@@ -223,11 +219,6 @@ def _indicator_units(log: EventLog, cohort: str | None,
                ready_days_by_date > 10
         FROM _m_ready
     """)
-    if cohort is not None:
-        members = log.engine.query(
-            "SELECT DISTINCT case_id FROM case_cohorts WHERE cohort = "
-            f"'{cohort.replace(chr(39), chr(39) * 2)}'")["case_id"]
-        frame = frame[frame["case_id"].isin(members)]
     # The hospital trust as the log names it (stays fall back on the organisation).
     places = _case_places(log).rename(columns={"hospital": "trust",
                                                "municipality": "home"})
@@ -484,14 +475,11 @@ def flow_changes(log: EventLog, *, at: str | date | datetime,
     day = _check_at(log, "period", at)
     assert day is not None
     at_us = _local_midnight_us(day)
-    restrict = ""
-    if cohort is not None:
-        restrict = ("WHERE case_id IN (SELECT case_id FROM case_cohorts WHERE cohort = '"
-                    + cohort.replace("'", "''") + "')")
+    log = cohort_log(log, cohort, table="_cmp_flow_cohort")
     frame = log.engine.query(f"""
         WITH s AS (
             SELECT from_level, to_level, wait_hours, from_ts_us >= {at_us} AS after
-            FROM ({transition_steps_sql(log.table)}) {restrict}
+            FROM ({transition_steps_sql(log.table)})
         ), m AS (
             SELECT from_level, to_level, median(wait_hours) AS pooled FROM s
             GROUP BY from_level, to_level
