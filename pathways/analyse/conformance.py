@@ -15,7 +15,7 @@ activities the model names (an event counts as a step when its activity, or its
 canonical activity after aliases, is one the model names, case-insensitively);
 journeys with none of the steps are counted but not aligned. The projection and
 the variants are computed in the engine (SQL); pm4py aligns each distinct
-variant once (pm4py's alignments, A* over the synchronous product), and the
+variant once (pm4py's alignments, Dijkstra over the synchronous product), and the
 results are weighted by how many journeys share the variant, so the time is
 bounded by the number of variants (at most :data:`MAX_VARIANTS`, the most
 frequent; the result says how many journeys that covers).
@@ -248,6 +248,7 @@ def _align(variants: pd.DataFrame, root: ModelNode) -> _Moves:
     of the journey's step at or after the deviation).
     """
     import pm4py
+    from pm4py.algo.conformance.alignments.petri_net import algorithm as alignments
     from pm4py.util import constants
 
     constants.SHOW_PROGRESS_BAR = False  # pm4py's bar would write to our stderr
@@ -257,9 +258,13 @@ def _align(variants: pd.DataFrame, root: ModelNode) -> _Moves:
                           + pd.to_timedelta(frame.groupby("variant").cumcount(), unit="s"))
     try:
         net, initial, final = pm4py.convert_to_petri_net(process_tree(root))
+        # pm4py's default A* breaks ties between equally good alignments by the
+        # memory addresses of its places, so two runs could report different
+        # deviations; the Dijkstra variant over sorted index matrices does not.
         result = pm4py.conformance_diagnostics_alignments(
             frame, net, initial, final, activity_key="activity", case_id_key="variant",
-            timestamp_key="timestamp")
+            timestamp_key="timestamp",
+            variant_str=alignments.Variants.VERSION_DIJKSTRA_LESS_MEMORY)
     except Exception as err:  # pm4py raises bare exceptions
         raise PathwaysError(f"pm4py could not align the journeys with the model: {err}") \
             from err
