@@ -175,8 +175,16 @@ class SparkEngine:
         return None if row is None else row[0]
 
     def materialize(self, name: str, sql: str) -> None:
-        """Persist a query's result as the temporary view ``name``."""
-        frame = self.sql(sql).persist(_storage_memory_and_disk())
+        """Compute a query's result and keep it as the temporary view ``name``.
+
+        The result is checkpointed (computed now, kept on the executors, its
+        plan cut off): a view that only persisted would carry the whole plan
+        of every query it came from, and an analysis that materialises step
+        after step would hand Spark's analyser a plan that grows with each
+        step (the breaks' forbid step ran the driver out of heap).
+        """
+        frame = self.sql(sql).localCheckpoint(eager=True,
+                                              storageLevel=_storage_memory_and_disk())
         old = self._persisted.pop(name, None)
         frame.createOrReplaceTempView(name)
         self._persisted[name] = frame

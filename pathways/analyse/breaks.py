@@ -707,23 +707,52 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool,
         FROM a JOIN _br_zone z ON z.utc_day = a.utc_day
         {adm_join}
     """)
+    # The first candidate at or after each trigger's start, in one ordered
+    # pass per case (never trigger × candidate, which a case of years of
+    # visits makes quadratic): each trigger is a probe row at its start_us,
+    # sorted before the candidates at that time, and takes the smallest
+    # event_idx after it, which within a case is the earliest candidate. When
+    # that is the trigger itself, the candidate after it is the one.
     log.engine.materialize("_br_first", """
         WITH tr AS (
             SELECT b.* FROM _br_start b JOIN _br_rules r ON r.rule_no = b.rule_no
             WHERE r.is_forbid = 0 AND r.window_no = r.rule_no
               AND (r.start_us > 0 OR r.from_adm = 1)
-        ), c AS (
-            SELECT tr.rule_no, tr.case_id, tr.event_idx, x.ts_us AS expect_us,
-                   x.event_idx AS expect_idx,
-                   row_number() OVER (PARTITION BY tr.rule_no, tr.case_id, tr.event_idx
-                                      ORDER BY x.ts_us, x.event_idx) AS rn
-            FROM tr JOIN _br_hits x ON x.rule_no = tr.rule_no AND x.case_id = tr.case_id
-            WHERE x.is_expect = 1 AND x.event_idx <> tr.event_idx
-              AND (x.ts_us >= tr.start_us OR x.event_idx > tr.event_idx)
+        ), cand AS (
+            SELECT DISTINCT x.rule_no, x.case_id, x.event_idx, x.ts_us
+            FROM _br_hits x JOIN (SELECT DISTINCT rule_no FROM tr) k
+              ON k.rule_no = x.rule_no
+            WHERE x.is_expect = 1
+        ), stream AS (
+            SELECT rule_no, case_id, start_us AS key_us, 0 AS kind, event_idx AS trig_idx,
+                   CAST(NULL AS BIGINT) AS cand_idx
+            FROM tr
+            UNION ALL
+            SELECT rule_no, case_id, ts_us, 1, CAST(NULL AS BIGINT), event_idx FROM cand
+        ), ranked AS (
+            SELECT rule_no, case_id, key_us, kind, trig_idx, cand_idx,
+                   min(cand_idx) OVER (
+                       PARTITION BY rule_no, case_id
+                       ORDER BY key_us, kind, coalesce(cand_idx, trig_idx)
+                       ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_idx
+            FROM stream
+        ), nxt AS (
+            SELECT rule_no, case_id, cand_idx, key_us AS cand_us, next_idx
+            FROM ranked WHERE kind = 1
+        ), picked AS (
+            SELECT p.rule_no, p.case_id, p.trig_idx,
+                   CASE WHEN p.next_idx = p.trig_idx THEN c.next_idx ELSE p.next_idx END
+                       AS expect_idx
+            FROM ranked p LEFT JOIN nxt c
+              ON c.rule_no = p.rule_no AND c.case_id = p.case_id AND c.cand_idx = p.next_idx
+            WHERE p.kind = 0
         )
-        SELECT tr.rule_no, tr.case_id, tr.event_idx, tr.ts_us, c.expect_us, c.expect_idx
-        FROM tr LEFT JOIN c ON c.rule_no = tr.rule_no AND c.case_id = tr.case_id
-         AND c.event_idx = tr.event_idx AND c.rn = 1
+        SELECT tr.rule_no, tr.case_id, tr.event_idx, tr.ts_us, n.cand_us AS expect_us,
+               p.expect_idx
+        FROM tr JOIN picked p ON p.rule_no = tr.rule_no AND p.case_id = tr.case_id
+         AND p.trig_idx = tr.event_idx
+        LEFT JOIN nxt n ON n.rule_no = p.rule_no AND n.case_id = p.case_id
+         AND n.cand_idx = p.expect_idx
     """)
     # Within a case, event_idx already is (time, file row) order: the windows
     # sort by it alone.
@@ -781,12 +810,7 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool,
             JOIN _br_start b ON b.rule_no = r.window_no AND b.case_id = t.case_id
              AND b.event_idx = t.event_idx
             JOIN _br_days m ON m.day_no = b.day_no + r.within_days + 1
-        ), u AS (
-            SELECT d.rule_no, d.case_id, d.event_idx
-            FROM d JOIN _br_hits x ON x.rule_no = d.rule_no AND x.case_id = d.case_id
-            WHERE x.is_unless = 1 AND {in_window}
-            GROUP BY d.rule_no, d.case_id, d.event_idx
-        ), e AS (
+        ), {_unless_ctes()}, e AS (
             SELECT d.*, CASE WHEN x.is_day = 1 THEN d.cal_deadline_us
                              ELSE d.deadline_us END AS expect_deadline_us
             FROM d LEFT JOIN _br_hits x ON x.rule_no = d.window_no
@@ -802,13 +826,89 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool,
         FROM e LEFT JOIN u
           ON u.rule_no = e.rule_no AND u.case_id = e.case_id AND u.event_idx = e.event_idx
     """)
+    # Forbidden events in each window, joined by time bucket (a rule's widest
+    # window): a trigger meets only the events of its own two or three
+    # buckets, not every forbidden event of a long case.
     log.engine.materialize("_br_forbid", f"""
+        WITH f AS (
+            SELECT rule_no, case_id, event_idx, start_us, deadline_us, cal_deadline_us,
+                   greatest(deadline_us, cal_deadline_us) AS end_us
+            FROM _br_trig WHERE outcome = 'forbid'
+        ), wid AS (
+            SELECT rule_no, max(end_us - start_us) + 2 AS width FROM f GROUP BY rule_no
+        ), fw AS (
+            SELECT f.*, {_bucket("f.start_us")} AS first_bucket,
+                   {_bucket("f.end_us")} AS last_bucket
+            FROM f JOIN wid w ON w.rule_no = f.rule_no
+        ), d AS (
+            SELECT fw.*, first_bucket AS bucket FROM fw
+            UNION ALL
+            SELECT fw.*, first_bucket + 1 FROM fw WHERE first_bucket + 1 <= last_bucket
+            UNION ALL
+            SELECT fw.*, first_bucket + 2 FROM fw WHERE first_bucket + 2 <= last_bucket
+        ), x AS (
+            SELECT h.rule_no, h.case_id, h.event_idx, h.ts_us, h.is_day,
+                   {_bucket("h.ts_us")} AS bucket
+            FROM _br_hits h JOIN wid w ON w.rule_no = h.rule_no
+            WHERE h.is_forbid = 1
+        )
         SELECT d.rule_no, d.case_id, d.event_idx AS trig_idx, x.event_idx AS ev_idx,
                x.ts_us AS ev_us
-        FROM _br_trig d JOIN _br_hits x
-          ON x.rule_no = d.rule_no AND x.case_id = d.case_id
-        WHERE d.outcome = 'forbid' AND x.is_forbid = 1 AND {in_window}
+        FROM d JOIN x ON x.rule_no = d.rule_no AND x.case_id = d.case_id
+         AND x.bucket = d.bucket
+        WHERE {in_window}
     """)
+
+
+def _bucket(us: str) -> str:
+    """SQL: the time bucket of instant ``us``, buckets ``w.width`` microseconds wide."""
+    return f"CAST(floor(CAST({us} AS DOUBLE) / w.width) AS BIGINT)"
+
+
+def _unless_ctes() -> str:
+    """SQL CTEs ``uc`` … ``u``: the triggers (of ``d``) that an ``unless`` event excuses.
+
+    An unless event excuses a trigger when it is another event, at or after
+    the trigger's start and no later than its deadline (the calendar deadline
+    for an event known only to the day). Counted, not joined, so a case of
+    years of visits stays linear: each trigger puts three probe rows into its
+    case's ordered stream of unless events (at its start, its deadline, its
+    calendar deadline) and running counts say how many lie between; the
+    trigger itself, when it is an unless event too, is taken off.
+    """
+    running = ("OVER (PARTITION BY rule_no, case_id ORDER BY key_us, kind "
+               "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)")
+    return f"""uc AS (
+            SELECT DISTINCT rule_no, case_id, event_idx, ts_us, is_day
+            FROM _br_hits WHERE is_unless = 1
+        ), ud AS (
+            SELECT DISTINCT d.rule_no, d.case_id, d.event_idx, d.start_us, d.deadline_us,
+                   d.cal_deadline_us
+            FROM d JOIN (SELECT DISTINCT rule_no FROM uc) k ON k.rule_no = d.rule_no
+        ), ustream AS (
+            SELECT rule_no, case_id, event_idx, start_us AS key_us, 0 AS kind, 0 AS probe
+            FROM ud
+            UNION ALL
+            SELECT rule_no, case_id, event_idx, deadline_us, 2, 1 FROM ud
+            UNION ALL
+            SELECT rule_no, case_id, event_idx, cal_deadline_us, 2, 2 FROM ud
+            UNION ALL
+            SELECT rule_no, case_id, event_idx, ts_us, 1, 3 + is_day FROM uc
+        ), ucount AS (
+            SELECT rule_no, case_id, event_idx, probe,
+                   sum(CASE WHEN probe = 3 THEN 1 ELSE 0 END) {running} AS timed,
+                   sum(CASE WHEN probe = 4 THEN 1 ELSE 0 END) {running} AS dated
+            FROM ustream
+        ), u AS (
+            SELECT c.rule_no, c.case_id, c.event_idx
+            FROM ucount c LEFT JOIN uc own ON own.rule_no = c.rule_no
+             AND own.case_id = c.case_id AND own.event_idx = c.event_idx
+            WHERE c.probe < 3
+            GROUP BY c.rule_no, c.case_id, c.event_idx
+            HAVING sum(CASE WHEN c.probe = 1 THEN c.timed WHEN c.probe = 2 THEN c.dated
+                            ELSE -(c.timed + c.dated) END)
+                   - max(CASE WHEN own.event_idx IS NULL THEN 0 ELSE 1 END) > 0
+        )"""
 
 
 #: The words of a break's message, by language (see :func:`_breaks_sql`).

@@ -39,8 +39,10 @@ def rules(draw, number: int) -> Rule:
     within = draw(st.sampled_from(WITHIN))
     target = draw(matchers())
     forbid = draw(st.booleans())
+    start = draw(st.sampled_from((None, "1h", "12h")))  # from: -1h, -12h
     return Rule(id=f"r{number}", kind="time", after=draw(matchers()), within=within,
-                within_us=parse_within(within),
+                within_us=parse_within(within), start=None if start is None else f"-{start}",
+                start_us=0 if start is None else parse_within(start),
                 expect=None if forbid else target, forbid=target if forbid else None,
                 unless=draw(st.one_of(st.none(), matchers())), title=Text("t", "t"))
 
@@ -73,10 +75,12 @@ def reference(rows, pathway: Pathway, end_minute: int) -> Counter:
     found: Counter = Counter()
     for rule in pathway.rules:
         within = rule.within_us // 60_000_000
+        before = rule.start_us // 60_000_000  # from: candidates begin this long before
         for trig in (e for e in evs if matches(rule.after, e)):
             deadline = trig["t"] + within
             cands = sorted((e for e in evs if e["case"] == trig["case"] and e is not trig
-                            and e["t"] >= trig["t"]), key=lambda e: (e["t"], e["row"]))
+                            and e["t"] >= trig["t"] - before),
+                           key=lambda e: (e["t"], e["row"]))
             if any(matches(rule.unless, e) and e["t"] <= deadline for e in cands):
                 continue
             key = (trig["case"], rule.id, trig["activity"], trig["t"])
