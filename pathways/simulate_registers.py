@@ -41,6 +41,7 @@ from pathways.simulation import (
 __all__ = [
     "KPR_LEGE_COLUMNS",
     "KPR_TJENESTER_COLUMNS",
+    "MUNICIPALITIES_LINE",
     "MUNICIPALITY_NUMBERS",
     "NPR_COLUMNS",
     "PLO_COLUMNS",
@@ -92,6 +93,11 @@ sources:
     preset: plo                         # electronic messages
 """
 """The sources file written beside the extracts: DESIGN §3b's example, verbatim."""
+
+MUNICIPALITIES_LINE = ("municipalities: kommuner.csv            "
+                       "# the fictional municipalities' numbers\n")
+"""Added to the example: the sample's municipalities are fictional, so the
+sources file names their list (``kommuner.csv``) instead of Norway's."""
 
 MUNICIPALITY_NUMBERS = {
     "Lyngvik": ("3007", "3305"),
@@ -775,7 +781,7 @@ def write_registers(registers: Registers, directory: str | Path) -> list[Path]:
     for (name, _, encoding), frame in zip(FILES, registers.frames().values(), strict=True):
         text = frame.to_csv(sep=";", index=False, lineterminator="\n")
         outputs.append((name, text.encode(encoding)))
-    outputs.append(("helsefellesskap.yaml", SOURCES_YAML.encode("utf-8")))
+    outputs.append(("helsefellesskap.yaml", (SOURCES_YAML + MUNICIPALITIES_LINE).encode("utf-8")))
     population = population_table(years)
     outputs.append(("befolkning.csv", population.to_csv(
         sep=";", index=False, lineterminator="\n").encode("utf-8")))

@@ -13,6 +13,7 @@ from pathways.simulate_registers import (
     FILES,
     KPR_LEGE_COLUMNS,
     KPR_TJENESTER_COLUMNS,
+    MUNICIPALITIES_LINE,
     MUNICIPALITY_NUMBERS,
     NPR_COLUMNS,
     PLO_COLUMNS,
@@ -136,7 +137,7 @@ def test_icpc2_codes_are_icpc2(written):
 
 def test_sources_file_is_designs_example(written):
     text = (written["folder"] / "helsefellesskap.yaml").read_text(encoding="utf-8")
-    assert text == SOURCES_YAML
+    assert text == SOURCES_YAML + MUNICIPALITIES_LINE
     assert text.startswith("# helsefellesskap.yaml\nsources:\n  - file: npr_episoder.csv")
     design = Path("/work/shared/DESIGN.md")
     if design.exists():

@@ -29,6 +29,9 @@ from pathways.errors import LogFormatError
 
 #: Columns of a municipality list.
 COLUMNS = ("number", "name", "valid_from", "valid_to", "successor")
+#: The same columns as SSB's classification and the simulator write them in Norwegian.
+NORWEGIAN = {"nummer": "number", "kode": "number", "navn": "name", "gyldig_fra": "valid_from",
+             "gyldig_til": "valid_to", "etterfolger": "successor", "etterfølger": "successor"}
 #: How many successive renumberings a chain may have (0602 → 3005 → 3301 is two).
 MAX_STEPS = 10
 
@@ -82,13 +85,14 @@ def load_municipalities(path: str | Path | None = None) -> pd.DataFrame:
     from io import StringIO
 
     frame = pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    names = (str(c).strip().lower() for c in frame.columns)
+    frame.columns = [NORWEGIAN.get(c, c) for c in names]
     missing = [c for c in ("number", "name") if c not in frame.columns]
     if missing:
         raise LogFormatError(
             f"The municipality list {path} has no column {missing[0]!r} (columns: "
-            f"{', '.join(frame.columns)}). It needs number and name, and may have "
-            "valid_from, valid_to and successor.")
+            f"{', '.join(frame.columns)}). It needs number and name (nummer and navn), and "
+            "may have valid_from, valid_to and successor.")
     for col in COLUMNS:
         frame[col] = frame[col].str.strip() if col in frame.columns else ""
     frame = frame[list(COLUMNS)]

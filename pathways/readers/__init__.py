@@ -161,6 +161,10 @@ def read(
             require_events(saved, path)
         return saved if hand_to == "duckdb" else _to_spark(saved, hand_to)
     mapping = load_mapping(levels) if isinstance(levels, str | Path) else levels
+    if is_sources_file(path) and municipalities is None:
+        from pathways.readers.sources import load_sources
+
+        municipalities = load_sources(path).municipalities  # the file's own list, if any
     municipality_keys = lookup_table(load_municipalities(municipalities))
     if is_sources_file(path):
         from pathways.readers.source_events import read_sources

@@ -51,7 +51,7 @@ COLUMN_KEYS = ("person", "resource", "hospital", "municipality", "organisation",
                "discharge_ready")
 DIAGNOSIS_KEYS = {"columns", "system", "system_column", "systems"}
 SYSTEMS = ("icd10", "icpc2")
-TOP_KEYS = {"sources", "join_within"}
+TOP_KEYS = {"sources", "join_within", "municipalities"}
 
 
 class SourcesFileError(LogFormatError):
@@ -124,11 +124,16 @@ class Source:
 
 @dataclass(frozen=True)
 class SourcesFile:
-    """A loaded sources file: its path, its sources and the stay-joining gap."""
+    """A loaded sources file: its path, its sources, the stay-joining gap.
+
+    ``municipalities`` is the municipality list its extracts' numbers are
+    looked up in (None: the built-in list of Norway's municipalities).
+    """
 
     path: Path
     sources: tuple[Source, ...]
     join_within_us: int
+    municipalities: Path | None = None
 
 
 def is_sources_file(path: str | Path) -> bool:
@@ -195,7 +200,28 @@ def load_sources(path: str | Path) -> SourcesFile:
             raise SourcesFileError(
                 f"{path}, {source.where()}: two sources are named {source.name!r}; give each "
                 "a different 'name'.")
-    return SourcesFile(path=path, sources=tuple(loaded), join_within_us=join)
+    municipalities = _municipality_list(data.get("municipalities"), path,
+                                        lines.get("municipalities", 1))
+    return SourcesFile(path=path, sources=tuple(loaded), join_within_us=join,
+                       municipalities=municipalities)
+
+
+def _municipality_list(value: Any, path: Path, line: int) -> Path | None:
+    """``municipalities:``, a CSV file relative to the sources file, checked to exist."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise SourcesFileError(
+            f"{path}, line {line}: municipalities must name a CSV file of municipality "
+            "numbers (number;name;valid_from;valid_to;successor), relative to the sources "
+            "file.")
+    found = path.parent / value.strip()
+    if not found.is_file():
+        raise SourcesFileError(
+            f"{path}, line {line}: the municipality list {found} does not exist; give "
+            "the CSV file beside the sources file, or leave the key out to use the "
+            "built-in list.")
+    return found
 
 
 def _source(path: Path, number: int, item: Any, known: dict[str, dict[str, Any]]) -> Source:

@@ -74,9 +74,11 @@ def test_a_users_list_replaces_the_national_one(write_log, tmp_path):
 
 def test_a_bad_list_is_a_clear_error(tmp_path):
     bad = tmp_path / "k.csv"
-    bad.write_text("nummer,navn\n0301,Oslo\n", encoding="utf-8")
+    bad.write_text("kommune,navn\n0301,Oslo\n", encoding="utf-8")
     with pytest.raises(LogFormatError, match="has no column 'number'"):
         load_municipalities(bad)
+    bad.write_text("nummer;navn\n0301;Oslo\n", encoding="utf-8")  # Norwegian headers
+    assert load_municipalities(bad)["name"].tolist() == ["Oslo"]
     bad.write_text("number,name,successor\n0301,Oslo,0999\n", encoding="utf-8")
     with pytest.raises(LogFormatError, match="successor 0999 of 0301 is not in the list"):
         load_municipalities(bad)

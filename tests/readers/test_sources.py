@@ -248,6 +248,8 @@ ERRORS = [
     ("sources:\n  - file: npr.csv\n    preset: npr\n    merge: true\n",
      "source 'npr' (line 4): key 'merge' is not for shape 'episode'"),
     ("sources: [\n", "kilder.yaml, line 2: not valid YAML"),
+    ("sources:\n  - file: npr.csv\n    preset: npr\nmunicipalities: kommuner.csv\n",
+     "kilder.yaml, line 4: the municipality list"),
 ]
 
 
@@ -501,3 +503,21 @@ def test_no_national_id_in_problems_or_events(tmp_path):
     log = pathways.read(path)
     assert fnr not in log.to_pandas().to_string()
     assert log.n_cases == 1
+
+
+def test_sources_file_names_its_municipality_list(tmp_path):
+    # Fictional numbers with Norwegian headers, as the simulator and SSB write them:
+    # 3305 is not a real municipality; 3007 became 3305 on 1.1.2024.
+    npr = NPR_HEAD.rstrip("\n") + ";KomNrHjem\n" + (
+        "A;01.02.2023;10:00;01.02.2023;22:00;1;1;MED;3007\n"
+        "B;05.02.2024;10:00;05.02.2024;11:00;3;4;POL;3305\n")
+    kommuner = ("nummer;navn;gyldig_fra;gyldig_til;etterfolger\n"
+                "3007;Lyngvik;2020-01-01;2023-12-31;3305\n"
+                "3305;Lyngvik;2024-01-01;;\n")
+    (tmp_path / "kommuner.csv").write_text(kommuner, encoding="utf-8")
+    path = write_sources(tmp_path, "sources:\n  - file: npr.csv\n    preset: npr\n"
+                         "municipalities: kommuner.csv\n", {"npr.csv": npr})
+    log = pathways.read(path)
+    found = log.engine.query(f"SELECT DISTINCT case_id, municipality FROM {log.table} "
+                             "ORDER BY case_id")
+    assert found["municipality"].tolist() == ["Lyngvik", "Lyngvik"]

@@ -220,10 +220,18 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
 
 
 def _population_rates(log: EventLog, population: Population) -> pd.DataFrame:
-    """Discharge-ready days by date per 1,000 residents, crude and standardised."""
-    counts = log.engine.query("""
-        SELECT municipality, sex, age, sum(ready_days_by_date) AS days
-        FROM _m_ready WHERE municipality IS NOT NULL GROUP BY ALL
+    """Discharge-ready days by date per 1,000 residents, crude and standardised.
+
+    Municipalities go by the number the log's own municipality list gave
+    (``municipality_no``), so a sample with its own list (fictional names)
+    meets its population file by number as a national extract does.
+    """
+    counts = log.engine.query(f"""
+        SELECT coalesce(n.number, r.municipality) AS municipality, r.sex, r.age,
+               sum(r.ready_days_by_date) AS days
+        FROM _m_ready r LEFT JOIN ({_NUMBERS_SQL.format(table=log.table)}) n
+          ON n.name = r.municipality
+        WHERE r.municipality IS NOT NULL GROUP BY ALL
     """)
     rates = direct_rates(counts, population, value="days")
     # Standardised to the whole population given, the whole population's rate is
@@ -231,14 +239,23 @@ def _population_rates(log: EventLog, population: Population) -> pd.DataFrame:
     residents = float(rates["residents"].sum())
     rates.attrs["standardised"] = (1000 * float(rates["count"].sum()) / residents
                                    if residents else None)
+    rates.attrs["numbers"] = log.engine.query(_NUMBERS_SQL.format(table=log.table))
     return rates
+
+
+#: Each municipality name of a log with the number its municipality list gave.
+_NUMBERS_SQL = """SELECT municipality AS name, max(municipality_no) AS number
+    FROM {table} WHERE municipality IS NOT NULL GROUP BY municipality"""
 
 
 def _with_rates(table: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
     """Add ``residents``, ``per_1000``, ``standardised_per_1000`` to the municipality rows."""
     from pathways.analyse.population import today_municipality
 
-    key = today_municipality(table["name"]).where(table["group_by"] == "municipality")
+    numbers = rates.attrs["numbers"].dropna()
+    named = table["name"].map(dict(zip(numbers["name"], numbers["number"], strict=True)))
+    key = today_municipality(named.fillna(table["name"])).where(
+        table["group_by"] == "municipality")
     shown = rates.rename(columns={"rate": "per_1000",
                                   "standardised_rate": "standardised_per_1000"})
     shown = shown.set_index("municipality")[["residents", "per_1000",
