@@ -9,6 +9,9 @@ group:
 * across municipalities, hospitals or cohorts, against the whole with
   Spiegelhalter's funnel limits (95 % and 99.8 %, overdispersion allowed
   for; :func:`pathways.analyse.statistics.funnel`);
+* with a population file (``by="municipality"``), discharge-ready days per
+  1,000 residents, directly age–sex standardised, against the whole with
+  the funnel limits of a rate (square-root scale);
 * before against after a date (``by="period"``), or any two chosen groups,
   each share with its Wilson interval and the change with its Newcombe
   interval and a score test (:func:`pathways.analyse.statistics.difference`).
@@ -29,13 +32,14 @@ import pandas as pd
 from pathways.analyse.breakrates import trigger_outcomes
 from pathways.analyse.measures.base import DAY_US
 from pathways.analyse.measures.readmission import readmissions
+from pathways.analyse.population import Population, read_population
 from pathways.analyse.rules import Pathway
 from pathways.analyse.statistics import difference, funnel, wilson
 from pathways.enrich.cohorts import cohort_log
 from pathways.errors import OptionError
 from pathways.log import EventLog
 
-__all__ = ["BY", "COMPARE_KEYS", "Comparison", "compare", "flow_changes", "units"]
+__all__ = ["BY", "COMPARE_KEYS", "RATES", "Comparison", "compare", "flow_changes", "units"]
 
 #: What groups can be compared.
 BY = ("municipality", "hospital", "cohort", "period")
@@ -48,6 +52,10 @@ BEFORE, AFTER, CHANGE = "before", "after", "change"
 READMISSION_DAYS = 28
 #: Zone of the dividing date.
 ZONE = "Europe/Oslo"
+#: Indicators that are rates per residents (``--population``): name → per how many.
+#: Their rows hold the rate per resident; :meth:`Comparison.to_records` and the
+#: page show it per 1,000.
+RATES = {"discharge_ready_days_per_1000": 1000}
 
 PathwayArg = str | Path | Pathway | Sequence[str | Path | Pathway] | None
 
@@ -74,8 +82,11 @@ class Comparison:
         ``lower95`` … ``upper998`` are the funnel's limits at the group's
         denominator and ``outside`` says whether the share lies beyond the
         99.8 % limits; for two groups they are the share's Wilson intervals.
+        For the rates of :data:`RATES`, ``count`` is the days counted,
+        ``of`` the residents, and ``value`` and its limits a rate per
+        resident (directly standardised).
     targets : dict
-        Indicator → the whole's share (the funnel's centre line).
+        Indicator → the whole's share or rate (the funnel's centre line).
     tau2 : dict
         Indicator → the between-group variance of its funnel (0: none).
     titles : dict
@@ -103,8 +114,9 @@ class Comparison:
         for column in ("count", "of"):
             out[column] = (pd.to_numeric(rows[column], errors="coerce").round()
                            .astype("Int64").astype(object))
+        per = rows["indicator"].map(RATES).fillna(1).to_numpy(float)
         for column in ("value", "lower95", "upper95", "lower998", "upper998"):
-            out[column] = pd.to_numeric(rows[column], errors="coerce").astype(object)
+            out[column] = (pd.to_numeric(rows[column], errors="coerce") * per).astype(object)
         out["outside"] = rows["outside"].astype(object)
         hidden = rows["suppressed"].to_numpy(bool)
         out.loc[hidden, "count"] = f"<{self.min_count}"
@@ -240,6 +252,7 @@ def _case_places(log: EventLog) -> pd.DataFrame:
 def compare(log: EventLog, *, by: str, at: str | date | datetime | None = None,
             groups: Sequence[str] | None = None, pathway: PathwayArg = None,
             rules: PathwayArg = None, cohort: str | None = None,
+            population: Population | str | Path | None = None,
             min_count: int = 5) -> Comparison:
     """Compare the groups of a log on every indicator and rule's break rate.
 
@@ -257,6 +270,9 @@ def compare(log: EventLog, *, by: str, at: str | date | datetime | None = None,
         second is added.
     pathway, rules, cohort
         The pathways whose rules are compared, as for :func:`pathways.breaks`.
+    population : Population or path, optional
+        A population table (SSB table 07459's shape); with ``by="municipality"``
+        adds discharge-ready days per 1,000 residents, standardised.
     min_count : int
         Counts below this are suppressed (never plotted, value hidden).
 
@@ -264,13 +280,19 @@ def compare(log: EventLog, *, by: str, at: str | date | datetime | None = None,
     ------
     OptionError
         When ``by`` is not one of :data:`BY`, the log has no such groups,
-        ``at`` is missing or outside the observation period, or fewer than
-        two groups have ``min_count`` units.
+        ``at`` is missing or outside the observation period, fewer than
+        two groups have ``min_count`` units, or a population is given for
+        another ``by`` than municipality.
     """
     if by not in BY:
         raise OptionError(f"--by must be one of {', '.join(BY)}; got {by!r}.")
     if not isinstance(min_count, int) or min_count < 1:
         raise OptionError(f"min_count must be a whole number of at least 1; got {min_count!r}.")
+    if population is not None and by != "municipality":
+        raise OptionError("--population gives rates per resident of each municipality; "
+                          "use it with --by municipality.")
+    if population is not None and not isinstance(population, Population):
+        population = read_population(population)
     at_day = _check_at(log, by, at)
     table, titles = units(log, pathway=pathway, rules=rules, cohort=cohort)
     grouped = _grouped(log, table, by, at_day)
@@ -289,10 +311,51 @@ def compare(log: EventLog, *, by: str, at: str | date | datetime | None = None,
         rows = _two_groups(counts, two)
     else:
         rows, tau2 = _funnels(counts)
+    if population is not None and len(two) != 2:  # a funnel, not two groups side by side
+        rates, target, titles["discharge_ready_days_per_1000"] = _resident_rates(
+            log, population, groups)
+        rows = pd.concat([rows, rates.drop(columns="tau2")], ignore_index=True)
+        targets["discharge_ready_days_per_1000"] = target
+        tau2["discharge_ready_days_per_1000"] = float(rates["tau2"].iloc[0]) if len(
+            rates) else 0.0
     rows = _suppress(rows, min_count)
     flows = flow_changes(log, at=at_day, cohort=cohort) if at_day is not None else None
     return Comparison(by=by, at=at_day, rows=rows.reset_index(drop=True), targets=targets,
                       tau2=tau2, titles=titles, min_count=min_count, flows=flows)
+
+
+def _resident_rates(log: EventLog, population: Population, groups: Sequence[str] | None,
+                    ) -> tuple[pd.DataFrame, float, dict[str, str]]:
+    """Discharge-ready days per resident of each municipality, in a rate funnel.
+
+    The value is the directly standardised rate (SAMDATA's); its funnel
+    limits treat it as a Poisson rate on the residents (square-root scale,
+    overdispersion allowed for), so a municipality is judged on its
+    standardised rate at its own size. Municipalities of the population
+    file without a stay count 0 days.
+    """
+    from pathways.analyse.measures.discharge_ready import population_rates
+
+    rates = population_rates(log, population)
+    numbers = rates.attrs["numbers"].dropna()
+    names = dict(zip(numbers["number"], numbers["name"], strict=False))
+    rates = rates[rates["residents"] > 0].assign(
+        group=lambda f: f["municipality"].map(names).fillna(f["municipality"]))
+    if groups:
+        rates = rates[rates["group"].isin(groups)]
+    standardised = rates["standardised_rate"].to_numpy(float) / RATES[
+        "discharge_ready_days_per_1000"]
+    result = funnel(standardised * rates["residents"].to_numpy(float), rates["residents"],
+                    scale="rate")
+    table = result.table.drop(columns="z").assign(
+        count=rates["count"].round().to_numpy(float),
+        indicator="discharge_ready_days_per_1000", group=rates["group"].to_numpy(),
+        p_value=np.nan, tau2=result.tau2)
+    title = {"nb": "utskrivningsklare døgn per 1 000 innbyggere, alders- og "
+                   "kjønnsstandardisert (SAMDATA)",
+             "en": "discharge-ready days per 1,000 residents, age- and "
+                   "sex-standardised (SAMDATA)"}
+    return table[[*COMPARE_KEYS, "p_value", "tau2"]], result.target, title
 
 
 def _check_at(log: EventLog, by: str, at: str | date | datetime | None) -> date | None:

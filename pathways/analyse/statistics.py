@@ -16,6 +16,11 @@ FunnelPlotR does it for proportions, so figures can be checked against it:
    Laird's moment estimate, otherwise none;
 4. limits ``sin²(target ± z_α sqrt(s² + tau²))`` at 95 % and 99.8 %, cut to
    [0, 1].
+
+Rates per resident (``scale="rate"``, e.g. discharge-ready days per 1,000
+residents) take the square-root scale instead, as Spiegelhalter does for
+Poisson counts: ``y = sqrt(count / of)`` with the same standard error
+``1 / (2 sqrt(n))``, limits ``(target ± z_α sqrt(s² + tau²))²``, cut at 0.
 """
 
 from __future__ import annotations
@@ -34,6 +39,19 @@ __all__ = ["Difference", "Funnel", "difference", "funnel", "funnel_limits", "wil
 WARNING, CONTROL = 0.95, 0.998
 #: Share of z-scores Winsorised at each end before the dispersion is estimated.
 WINSOR = 0.10
+#: The variance-stabilising scales: shares (binomial) and rates per resident (Poisson).
+SCALES = ("share", "rate")
+
+
+def _to_scale(value: object, scale: str) -> np.ndarray:
+    root = np.sqrt(np.asarray(value, dtype=float))
+    return np.arcsin(root) if scale == "share" else root
+
+
+def _from_scale(y: np.ndarray, scale: str) -> np.ndarray:
+    if scale == "share":
+        return np.sin(np.clip(y, 0, np.pi / 2)) ** 2
+    return np.clip(y, 0, None) ** 2
 
 
 def wilson(count: object, of: object, *, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -77,19 +95,21 @@ class Funnel:
     table: pd.DataFrame
 
 
-def funnel(count: object, of: object, *, overdispersion: bool = True) -> Funnel:
+def funnel(count: object, of: object, *, overdispersion: bool = True,
+           scale: str = "share") -> Funnel:
     """Spiegelhalter's funnel limits for shares ``count / of`` of several groups.
 
     Groups with ``of`` 0 get no limits. With ``overdispersion`` False the
-    limits are those of the binomial alone (``tau2`` = 0).
+    limits are those of the binomial alone (``tau2`` = 0). With ``scale``
+    ``"rate"``, ``count / of`` is a rate per resident (see the module notes).
     """
     counts = np.asarray(count, dtype=float)
     ofs = np.asarray(of, dtype=float)
     used = ofs > 0
     target_p = counts[used].sum() / ofs[used].sum() if used.any() else np.nan
-    target = np.arcsin(np.sqrt(target_p))
+    target = _to_scale(target_p, scale)
     with np.errstate(divide="ignore", invalid="ignore"):
-        y = np.arcsin(np.sqrt(np.where(used, counts / np.where(used, ofs, 1), np.nan)))
+        y = _to_scale(np.where(used, counts / np.where(used, ofs, 1), np.nan), scale)
         s = np.where(used, 1 / (2 * np.sqrt(np.where(used, ofs, 1))), np.nan)
         z = (y - target) / s
     phi, tau2 = 1.0, 0.0
@@ -102,7 +122,7 @@ def funnel(count: object, of: object, *, overdispersion: bool = True) -> Funnel:
             w = 1 / s[used] ** 2
             tau2 = max(0.0, float((k * phi - (k - 1)) / (w.sum() - (w ** 2).sum() / w.sum())))
     spread = np.sqrt(s ** 2 + tau2)
-    limits = funnel_limits(float(target_p), tau2, ofs)
+    limits = funnel_limits(float(target_p), tau2, ofs, scale=scale)
     value = np.where(used, counts / np.where(used, ofs, 1), np.nan)
     outside = np.where(value > limits["upper998"], "high",
                        np.where(value < limits["lower998"], "low", None))
@@ -113,25 +133,29 @@ def funnel(count: object, of: object, *, overdispersion: bool = True) -> Funnel:
     return Funnel(float(target_p), phi, tau2, table)
 
 
-def funnel_limits(target: float, tau2: float, of: object) -> dict[str, np.ndarray]:
+def funnel_limits(target: float, tau2: float, of: object, *,
+                  scale: str = "share") -> dict[str, np.ndarray]:
     """The funnel's 95 % and 99.8 % limits around share ``target`` at denominators ``of``.
 
     ``lower95``, ``upper95``, ``lower998``, ``upper998``: ``sin²(asin(√target)
-    ± z sqrt(1 / 4n + tau2))``, cut to [0, 1]. Used for each group's limits and
-    for the curves drawn.
+    ± z sqrt(1 / 4n + tau2))``, cut to [0, 1] (for ``scale="rate"``,
+    ``(√target ± z sqrt(1 / 4n + tau2))²``, cut at 0). Used for each group's
+    limits and for the curves drawn.
 
     >>> {k: round(float(v), 4) for k, v in funnel_limits(0.2, 0.0, 100).items()}
     {'lower95': 0.1278, 'upper95': 0.2836, 'lower998': 0.0926, 'upper998': 0.3359}
     """
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}; got {scale!r}")
     ofs = np.asarray(of, dtype=float)
-    centre = np.arcsin(np.sqrt(target))
+    centre = _to_scale(target, scale)
     with np.errstate(divide="ignore", invalid="ignore"):
         spread = np.sqrt(1 / (4 * ofs) + tau2)
     limits = {}
     for name, level in (("95", WARNING), ("998", CONTROL)):
         q = norm.ppf(1 - (1 - level) / 2)
-        limits[f"lower{name}"] = np.sin(np.clip(centre - q * spread, 0, np.pi / 2)) ** 2
-        limits[f"upper{name}"] = np.sin(np.clip(centre + q * spread, 0, np.pi / 2)) ** 2
+        limits[f"lower{name}"] = _from_scale(centre - q * spread, scale)
+        limits[f"upper{name}"] = _from_scale(centre + q * spread, scale)
     return limits
 
 

@@ -30,12 +30,16 @@ from pathways.cli.common import log_options, note, read_log, wrote
 @click.option("--cohort", metavar="NAME", help="Only the cases of this cohort, e.g. kols.")
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
               help="Language of the page.")
+@click.option("--population", type=click.Path(path_type=Path), metavar="FILE",
+              help="Residents by municipality, sex and age (CSV shaped as SSB table 07459): "
+                   "with --by municipality, discharge-ready days per 1,000 residents, "
+                   "age- and sex-standardised, in a funnel too.")
 @click.option("--min-count", type=click.IntRange(1), default=5, show_default=True,
               help="Counts below this are hidden and never plotted (privacy).")
 @log_options
 def compare(log_path: Path, by: str, at: str | None, groups: str | None, output: Path,
             pathway: tuple[str, ...], rules: tuple[Path, ...], cohort: str | None,
-            lang: str, min_count: int, **options: Any) -> None:
+            lang: str, population: Path | None, min_count: int, **options: Any) -> None:
     """Compare groups of LOG on every rule's break rate and indicator.
 
     Across municipalities, hospitals or cohorts: a funnel plot per indicator
@@ -56,6 +60,7 @@ def compare(log_path: Path, by: str, at: str | None, groups: str | None, output:
     log = read_log(log_path, options)
     chosen = [g.strip() for g in groups.split(",") if g.strip()] if groups else None
     result = pathways.compare(log, by=by, at=at, groups=chosen, pathway=list(pathway) or None,
-                              rules=list(rules) or None, cohort=cohort, min_count=min_count)
+                              rules=list(rules) or None, cohort=cohort, population=population,
+                              min_count=min_count)
     pathways.write_compare(result, output, lang=lang, source=Path(log.report.source).name)
     note(wrote(output, lang))

@@ -23,7 +23,7 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 from matplotlib.figure import Figure
 
-from pathways.analyse.compare import AFTER, BEFORE, CHANGE, Comparison
+from pathways.analyse.compare import AFTER, BEFORE, CHANGE, RATES, Comparison
 from pathways.analyse.statistics import funnel_limits
 from pathways.enrich.levels import level_by_id
 from pathways.errors import OptionError
@@ -186,13 +186,22 @@ def _group_rows(part: object, t: Messages, two: bool, min_count: int) -> list[Gr
                 verdict="" if hidden else t("compare_p", p=_p_text(row["p_value"], t.lang))))
             continue
         count = f"<{min_count}" if hidden else str(int(row["count"]))
-        limits = f"{pct_text(row['lower95'], t.lang, 1)} – {pct_text(row['upper95'], t.lang, 1)}"
+        name = str(row["indicator"])
+        limits = (f"{_value_text(name, row['lower95'], t)} – "
+                  f"{_value_text(name, row['upper95'], t)}")
         verdict = "" if hidden or not row["outside"] else t(f"compare_verdict_{row['outside']}")
         out.append(GroupRow(group=_group_name(row["group"], t), count=count, of=str(int(row["of"])),
-                            value="–" if hidden else pct_text(row["value"], t.lang, 1),
+                            value="–" if hidden else _value_text(name, row["value"], t),
                             limits=limits, verdict=verdict))
     del two
     return out
+
+
+def _value_text(indicator: str, value: float, t: Messages) -> str:
+    """A share as a percentage; a rate of :data:`RATES` per 1,000 residents."""
+    if indicator in RATES:
+        return f"{decimal_text(value * RATES[indicator], t.lang, 1)} {t('compare_per_1000')}"
+    return pct_text(value, t.lang, 1)
 
 
 def _group_name(group: object, t: Messages) -> str:
@@ -209,22 +218,24 @@ def _funnel_svg(part: object, comparison: Comparison, name: str, title: str, t: 
     target, tau2 = comparison.targets[name], comparison.tau2.get(name, 0.0)
     most = float(part["of"].max())  # type: ignore[index]
     grid = np.linspace(max(1.0, comparison.min_count), max(most * 1.1, 10.0), 200)
-    limits = funnel_limits(target, tau2, grid)
+    rate = name in RATES
+    limits = funnel_limits(target, tau2, grid, scale="rate" if rate else "share")
+    per = RATES[name] if rate else 100  # the y axis: per 1,000 residents, or percent
     figure = Figure(figsize=(5.0, 2.8))
     axes = figure.subplots()
-    axes.plot(grid, 100 * limits["upper998"], color=OKABE_ITO["vermilion"], lw=1,
+    axes.plot(grid, per * limits["upper998"], color=OKABE_ITO["vermilion"], lw=1,
               label=t("compare_limit_998"))
-    axes.plot(grid, 100 * limits["lower998"], color=OKABE_ITO["vermilion"], lw=1)
-    axes.plot(grid, 100 * limits["upper95"], color=OKABE_ITO["orange"], lw=1, ls="--",
+    axes.plot(grid, per * limits["lower998"], color=OKABE_ITO["vermilion"], lw=1)
+    axes.plot(grid, per * limits["upper95"], color=OKABE_ITO["orange"], lw=1, ls="--",
               label=t("compare_limit_95"))
-    axes.plot(grid, 100 * limits["lower95"], color=OKABE_ITO["orange"], lw=1, ls="--")
-    axes.axhline(100 * target, color=OKABE_ITO["grey"], lw=1, label=t("compare_target"))
-    axes.scatter(shown["of"], 100 * shown["value"], s=18, color=OKABE_ITO["blue"], zorder=3)
+    axes.plot(grid, per * limits["lower95"], color=OKABE_ITO["orange"], lw=1, ls="--")
+    axes.axhline(per * target, color=OKABE_ITO["grey"], lw=1, label=t("compare_target"))
+    axes.scatter(shown["of"], per * shown["value"], s=18, color=OKABE_ITO["blue"], zorder=3)
     for row in shown.to_dict("records"):
-        axes.annotate(str(row["group"])[:24], (row["of"], 100 * row["value"]), fontsize=7,
+        axes.annotate(str(row["group"])[:24], (row["of"], per * row["value"]), fontsize=7,
                       xytext=(3, 3), textcoords="offset points")
-    axes.set_xlabel(t("compare_denominator"))
-    axes.set_ylabel("%")
+    axes.set_xlabel(t("compare_residents" if rate else "compare_denominator"))
+    axes.set_ylabel(t("compare_per_1000") if rate else "%")
     axes.legend(fontsize=7, frameon=False, loc="upper right")
     return Markup(figure_svg(figure, f"funnel-{number}", t("compare_funnel_title", title=title),
                              points=len(shown)))

@@ -125,6 +125,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "compare_limit_95": {"nb": "95 % varselgrense", "en": "95 % warning limit"},
     "compare_target": {"nb": "hele området", "en": "whole area"},
     "compare_denominator": {"nb": "Antall (nevner)", "en": "Count (denominator)"},
+    "compare_residents": {"nb": "Innbyggere", "en": "Residents"},
+    "compare_per_1000": {"nb": "per 1 000 innbyggere", "en": "per 1,000 residents"},
     "compare_funnel_title": {"nb": "Traktplott: {title}", "en": "Funnel plot: {title}"},
     # 1. summary
     "summary": {"nb": "Datagrunnlag og datakvalitet", "en": "Data and data quality"},

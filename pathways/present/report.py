@@ -324,7 +324,8 @@ def build_context(
         variants = variants_section(log, t, opts)
     with stage("Comparison"):
         comparison, compare_note = _comparison(log, compare, t, opts, pathway=pathway,
-                                               rules=rules, cohort=cohort)
+                                               rules=rules, cohort=cohort,
+                                               population=population)
     runcharts = run_charts_section(result, outcomes, t, opts, timezone=log.report.timezone,
                                    interventions=interventions, status=counted)
     findings = [
@@ -400,7 +401,7 @@ def _with_failures(section: ConformanceContext, failures: list[str],
 
 
 def _comparison(log: EventLog, compare: str, t: Messages, opts: ReportOptions, *,
-                pathway: Any, rules: Any, cohort: str | None,
+                pathway: Any, rules: Any, cohort: str | None, population: Any = None,
                 ) -> tuple[CompareSection | None, str]:
     """The comparison section, or None with the reason (said on the page when asked for).
 
@@ -422,6 +423,7 @@ def _comparison(log: EventLog, compare: str, t: Messages, opts: ReportOptions, *
         by = "municipality"
     try:
         result = pathways.compare(log, by=by, pathway=pathway, rules=rules, cohort=cohort,
+                                  population=population if by == "municipality" else None,
                                   min_count=opts.min_count)
     except PathwaysError as err:
         if compare == "auto":

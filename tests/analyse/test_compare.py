@@ -232,3 +232,37 @@ def test_flow_changes_and_difference_map_on_a_log_whose_changes_are_known(tmp_pa
     home_edge = next(v for v in edges.values() if "0 → 6" in v)
     assert "dashed" in ward_edge and "pp" not in ward_edge  # 4 after: hidden
     assert "#D55E00" in home_edge and "+60,0 pp" in home_edge
+
+
+def test_rate_funnel_limits_worked_by_hand():
+    # 1 % per resident among 10,000: sqrt(0.01) = 0.1, s = 1 / (2 * 100) = 0.005;
+    # upper 95 % = (0.1 + 1.959964 * 0.005)² = 0.0120560, lower = 0.0902002² = 0.0081361
+    limits = funnel_limits(0.01, 0.0, 10_000, scale="rate")
+    assert math.isclose(float(limits["upper95"]), 0.0120560, rel_tol=1e-4)
+    assert math.isclose(float(limits["lower95"]), 0.0081361, rel_tol=1e-4)
+    # a rate has no ceiling at 1, unlike a share
+    assert float(funnel_limits(0.9, 0.0, 4, scale="rate")["upper998"]) > 1
+    result = funnel([100, 300], [10_000, 10_000], scale="rate", overdispersion=False)
+    assert math.isclose(result.target, 0.02)
+    assert result.table["outside"].tolist() == ["low", "high"]
+
+
+REGISTERS = Path(__file__).resolve().parents[2] / "eventlogs" / "registers"
+
+
+def test_population_adds_standardised_discharge_ready_days_per_1000():
+    log = pathways.read(REGISTERS / "helsefellesskap.yaml")
+    people = REGISTERS / "befolkning.csv"
+    result = compare(log, by="municipality", population=people)
+    rows = {r["group"]: r for r in result.to_records()
+            if r["indicator"] == "discharge_ready_days_per_1000"}
+    measure = pathways.measures.discharge_ready_days(log, population=people).table
+    by_name = measure[measure["group_by"] == "municipality"].set_index("name")
+    assert set(rows) == set(by_name.index)  # the sample's own six municipalities
+    for name, row in rows.items():
+        assert row["of"] == by_name.at[name, "residents"]
+        assert math.isclose(row["value"], by_name.at[name, "standardised_per_1000"])
+        assert row["count"] == round(by_name.at[name, "ready_days_by_date"])
+        assert row["lower998"] < row["lower95"] < row["upper95"] < row["upper998"]
+    with pytest.raises(OptionError, match="--by municipality"):
+        compare(log, by="hospital", population=people)

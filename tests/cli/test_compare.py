@@ -66,3 +66,24 @@ def test_compare_errors_are_one_line(tmp_path):
     result = runner.invoke(main, ["compare", str(SAMPLE_CSV), "--by", "municipality",
                                   "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code != 0 and ".json or .html" in result.output
+
+
+def test_population_gives_a_rate_per_1000_residents_in_the_json_and_page(tmp_path):
+    from tests.conftest import REPO
+    registers = REPO / "eventlogs" / "registers"
+    for suffix in (".json", ".html"):
+        out = tmp_path / f"k{suffix}"
+        result = CliRunner().invoke(main, [
+            "compare", str(registers / "helsefellesskap.yaml"), "--by", "municipality",
+            "--population", str(registers / "befolkning.csv"), "-o", str(out), "-q"])
+        assert result.exit_code == 0, result.output
+    records = [r for r in json.loads((tmp_path / "k.json").read_text(encoding="utf-8"))
+               if r["indicator"] == "discharge_ready_days_per_1000"]
+    assert len(records) == 6 and all(list(r) == KEYS for r in records)
+    assert all(1 < r["value"] < 20 for r in records)  # days per 1,000, not a share
+    page = (tmp_path / "k.html").read_text(encoding="utf-8")
+    assert "per 1 000 innbyggere" in page
+    bad = CliRunner().invoke(main, [
+        "compare", str(registers / "helsefellesskap.yaml"), "--by", "hospital",
+        "--population", str(registers / "befolkning.csv"), "-o", str(tmp_path / "h.json")])
+    assert bad.exit_code != 0 and "--by municipality" in bad.stderr

@@ -118,7 +118,7 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
                (SELECT count(*) FROM _m_stays WHERE discharge_us IS NOT NULL) AS ended
         FROM _m_ready
     """).iloc[0]
-    rates = _population_rates(log, population) if population is not None else None
+    rates = population_rates(log, population) if population is not None else None
     if rates is not None:
         table = _with_rates(table, rates)
     cases = _times(log.engine.query(f"""
@@ -219,8 +219,10 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
         "en": "The log has no discharge-ready notices."})
 
 
-def _population_rates(log: EventLog, population: Population) -> pd.DataFrame:
+def population_rates(log: EventLog, population: Population) -> pd.DataFrame:
     """Discharge-ready days by date per 1,000 residents, crude and standardised.
+
+    Reads the stays that :func:`discharge_ready_days` left in ``_m_ready``.
 
     Municipalities go by the number the log's own municipality list gave
     (``municipality_no``), so a sample with its own list (fictional names)
