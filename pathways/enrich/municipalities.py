@@ -85,8 +85,8 @@ def load_municipalities(path: str | Path | None = None) -> pd.DataFrame:
     from io import StringIO
 
     frame = pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    names = (str(c).strip().lower() for c in frame.columns)
-    frame.columns = [NORWEGIAN.get(c, c) for c in names]
+    frame.columns = frame.columns.astype(str).str.strip().str.lower()
+    frame = frame.rename(columns=NORWEGIAN)
     missing = [c for c in ("number", "name") if c not in frame.columns]
     if missing:
         raise LogFormatError(
