@@ -48,3 +48,14 @@ def test_norwegian_and_english_differ_where_they_should():
 def test_unknown_language_is_refused():
     with pytest.raises(OptionError, match="lang must be one of 'nb', 'en'"):
         Messages("sv")  # type: ignore[arg-type]
+
+
+def test_the_locale_files_are_the_catalogue():
+    """Words live in pathways/locale/*.yaml, one file per language, the same keys in order."""
+    import yaml
+
+    package = Path(__file__).resolve().parents[2] / "pathways"
+    files = {lang: yaml.safe_load((package / "locale" / f"{lang}.yaml").read_text("utf-8"))
+             for lang in LANGUAGES}
+    assert list(files["nb"]) == list(files["en"])
+    assert {k: {lang: files[lang][k] for lang in LANGUAGES} for k in files["nb"]} == CATALOGUE
