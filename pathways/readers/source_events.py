@@ -99,7 +99,7 @@ def build_raw(engine: DuckDBEngine, sources: SourcesFile, *, timezone: str,
     for index, source in enumerate(sources.sources):
         stats.append(_load(engine, sources, source, index, timezone))
         parts.append(f"SELECT * FROM _ev{index}")
-    union = " UNION ALL BY NAME ".join(parts)
+    union = _death_timed(" UNION ALL BY NAME ".join(parts), timezone)
     keep = [c for c in engine.columns(f"(SELECT * FROM ({union}) LIMIT 0)")
             if c not in RAW_COLUMNS and c != "_seq"]
     cols = ", ".join(q(c) for c in (*RAW_COLUMNS, *keep))
@@ -110,6 +110,37 @@ def build_raw(engine: DuckDBEngine, sources: SourcesFile, *, timezone: str,
     for index in range(len(sources.sources)):
         engine.execute(f"DROP TABLE IF EXISTS _ev{index}")
     return stats
+
+
+def _death_timed(union: str, timezone: str) -> str:
+    """The events of ``union`` with a death known to the day given its known time.
+
+    One death can be recorded by two sources: a home-care or nursing-home
+    period ended by death (IPLOS, known to the day) and the hospital stay the
+    patient died in (NPR, to the minute). A ``Død`` known only to the day, of
+    a person with a timed ``Død`` on the same local day, is that death: it
+    keeps its source and level but takes the timed one's instant (the
+    earliest, if several), so rules and measures do not meet the death at
+    midnight, hours before it happened. A death with no timed record on its
+    day keeps its day.
+    """
+    local_day = (f"CAST(timezone('{sql_text(timezone)}', CAST(timestamp AS TIMESTAMPTZ)) "
+                 "AS DATE)")
+    refined = ("u.activity = '{d}' AND u.time_precision = 'day' "
+               "AND t.death_ts IS NOT NULL").format(d=DEATH)
+    return f"""
+        WITH u AS (SELECT *, {local_day} AS _local_day FROM ({union})),
+        t AS (SELECT case_id, _local_day, min(timestamp) AS death_ts,
+                     min(CAST(_order_us AS BIGINT)) AS death_order
+              FROM u WHERE activity = '{DEATH}' AND time_precision IS NULL
+              GROUP BY case_id, _local_day)
+        SELECT u.* EXCLUDE (timestamp, time_precision, _order_us, _local_day),
+               CASE WHEN {refined} THEN t.death_ts ELSE u.timestamp END AS timestamp,
+               CASE WHEN {refined} THEN NULL ELSE u.time_precision END
+                   AS time_precision,
+               CASE WHEN {refined} THEN CAST(t.death_order AS VARCHAR)
+                    ELSE u._order_us END AS _order_us
+        FROM u LEFT JOIN t ON t.case_id = u.case_id AND t._local_day = u._local_day"""
 
 
 def _load(engine: DuckDBEngine, sources: SourcesFile, source: Source, index: int,
