@@ -357,7 +357,7 @@ class _Context:
         given_time = _clean(f"r.{q(time_col)}") if time_col else "NULL"
         bad = (f"CASE WHEN {date} IS NOT NULL AND {parsed} IS NULL THEN {date} "
                f"WHEN {given_time} IS NOT NULL AND {clock} IS NULL THEN {given_time} END")
-        return [f"epoch_us(timezone('{self.tz}', {naive})) AS {prefix}_us",
+        return [f"epoch_us({_instant(naive, self.tz)}) AS {prefix}_us",
                 f"CASE WHEN {parsed} IS NOT NULL THEN {is_day} END AS {prefix}_day",
                 f"epoch_us(timezone('{self.tz}', CAST({day} + 1 AS TIMESTAMP))) "
                 f"AS {prefix}_next_us",
@@ -439,6 +439,22 @@ class _Context:
             names = names.get("column", key)
         col = self.column(names, key) if names else None
         return sql_text(col or key)
+
+
+def _instant(naive: str, tz: str) -> str:
+    """SQL for the instant of a local time, by the single log's rule (``fold=0``).
+
+    DuckDB makes a time of the repeated autumn hour the second instant (winter
+    time); :mod:`pathways.readers.timestamps` documents the first (summer
+    time), as Python's ``fold=0``. When the instant an hour earlier reads as
+    the same local time, that earlier instant is taken, so an extract and a
+    single export of the same journeys agree on 02:29 on the last Sunday of
+    October. A skipped spring time is moved forward by the gap either way.
+    """
+    instant = f"timezone('{tz}', {naive})"
+    earlier = f"({instant} - INTERVAL 1 HOUR)"
+    return (f"(CASE WHEN timezone('{tz}', {earlier}) = {naive} THEN {earlier} "
+            f"ELSE {instant} END)")
 
 
 def _clock(text: str) -> str:
