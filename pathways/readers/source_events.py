@@ -659,8 +659,13 @@ def _episodes_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
         WITH ip AS (
             SELECT *, CASE WHEN e_day THEN e_next_us ELSE e_us END AS e_join,
                    -- a start known only to the day comes after its day's timed
-                   -- starts (it joins from the day's beginning all the same)
-                   CASE WHEN s_day THEN s_next_us - 1 ELSE s_us END AS s_ord
+                   -- starts (it joins from the day's beginning all the same),
+                   -- but not after its own row's end: a row known to start on
+                   -- 23.04 and to end 23.04 23:10 comes before one from 23:53
+                   CASE WHEN s_day THEN least(s_next_us - 1,
+                                              coalesce(CASE WHEN e_day THEN e_next_us
+                                                            ELSE e_us END, {_OPEN}))
+                        ELSE s_us END AS s_ord
             FROM {rows} WHERE {usable} AND level = '{STAY_LEVEL}'
         ), flagged AS (
             SELECT *, CASE WHEN s_us <= max(coalesce(e_join, {_OPEN})) OVER (
@@ -694,7 +699,7 @@ def _episodes_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
     transfer = _event(ctx, f"(SELECT * FROM {ip} WHERE rn_first > 1 AND resource IS "
                            "DISTINCT FROM prev_resource AND resource IS NOT NULL)",
                       activity=f"'{TRANSFER}'", ts="r.s_us", day="r.s_day",
-                      order=_after("s"), urgency="NULL::VARCHAR", stay=stay,
+                      order="r.s_ord", urgency="NULL::VARCHAR", stay=stay,
                       seq="r.row * 8 + 1")
     discharge = _event(ctx, f"(SELECT * FROM {ip} WHERE rn_last = 1 AND e_us IS NOT NULL)",
                        activity=f"CASE WHEN r.stay_died THEN '{DEATH}' ELSE '{DISCHARGE}' END",

@@ -190,3 +190,23 @@ def test_the_repeated_autumn_hour_is_read_as_a_single_log_reads_it(tmp_path):
     got = log.engine.query(sql).values.tolist()
     assert got == [["G", "26.10 00:29"], ["H", "30.03 01:30"], ["K", "25.10 23:59"]]
     assert got == pathways.read(single).engine.query(sql).values.tolist()
+
+
+def test_a_middle_episode_known_to_the_day_keeps_the_stay_whole(tmp_path):
+    # Ward 22.04 12:49 – 23.04 02:38, intensive care from 23.04 (no time) to
+    # 23.04 23:10, ward again 23.04 23:53 – 24.04 10:11: one stay. The intensive
+    # care row ends before the last row starts, so it comes before it.
+    npr = ("lopenr;innDato;innTid;utDato;utTid;omsorgsniva;innmateHast;avdeling\n"
+           "M;22.04.2025;12:49;23.04.2025;02:38;1;4;MED\n"
+           "M;23.04.2025;;23.04.2025;23:10;1;4;INT\n"
+           "M;23.04.2025;23:53;24.04.2025;10:11;1;4;MED\n")
+    log = read(tmp_path, {"npr.csv": npr}, [("npr.csv", "npr")])
+    got = log.engine.query("""
+        SELECT activity, resource, strftime(timezone('Europe/Oslo', timestamp),
+               '%d.%m %H:%M') AS at FROM events ORDER BY event_idx""")
+    assert got.values.tolist() == [
+        ["Innleggelse", "MED", "22.04 12:49"],
+        ["Overflytting", "INT", "23.04 00:00"],
+        ["Overflytting", "MED", "23.04 23:53"],
+        ["Utskrivning", "MED", "24.04 10:11"],
+    ]
