@@ -126,8 +126,8 @@ def _death_timed(union: str, timezone: str) -> str:
     """
     local_day = (f"CAST(timezone('{sql_text(timezone)}', CAST(timestamp AS TIMESTAMPTZ)) "
                  "AS DATE)")
-    refined = ("u.activity = '{d}' AND u.time_precision = 'day' "
-               "AND t.death_ts IS NOT NULL").format(d=DEATH)
+    refined = (f"u.activity = '{DEATH}' AND u.time_precision = 'day' "
+               "AND t.death_ts IS NOT NULL")
     return f"""
         WITH u AS (SELECT *, {local_day} AS _local_day FROM ({union})),
         t AS (SELECT case_id, _local_day, min(timestamp) AS death_ts,
