@@ -94,10 +94,12 @@ def measure_cases(log, name, columns):
 
 @settings(max_examples=4, deadline=None)
 @given(patients=st.integers(15, 60), seed=st.integers(1, 10_000))
-# Found by this test: the end of observation (45, 203) and an annual diabetes
-# review that is the GP follow-up (52, 1675).
+# Found by this test: the end of observation (45, 203), an annual diabetes
+# review that is the GP follow-up (52, 1675), a middle episode without innTid
+# that overlaps the next (50, 6474).
 @example(patients=45, seed=203)
 @example(patients=52, seed=1675)
+@example(patients=50, seed=6474)
 def test_the_two_shapes_agree_on_what_both_carry(patients, seed):
     with tempfile.TemporaryDirectory() as folder:
         one, reg = both(Path(folder), patients, seed)

@@ -669,12 +669,12 @@ def _episodes_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
             FROM {rows} WHERE {usable} AND level = '{STAY_LEVEL}'
         ), flagged AS (
             SELECT *, CASE WHEN s_us <= max(coalesce(e_join, {_OPEN})) OVER (
-                              PARTITION BY person ORDER BY s_ord, e_join, row
+                              PARTITION BY person ORDER BY s_us, e_join, row
                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + {join_us}
                            THEN 0 ELSE 1 END AS new_stay
             FROM ip
         ), numbered AS (
-            SELECT *, sum(new_stay) OVER (PARTITION BY person ORDER BY s_ord, e_join, row
+            SELECT *, sum(new_stay) OVER (PARTITION BY person ORDER BY s_us, e_join, row
                                           ROWS UNBOUNDED PRECEDING) AS stay_no
             FROM flagged
         )
