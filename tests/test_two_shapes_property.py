@@ -14,11 +14,15 @@ extracts through their sources file and reading the single export give:
   registers' cohorts are a subset of the export's (see below);
 * for persons both shapes put in a pathway's cohort, the same breaks of the
   built-in pathways' rules whose events both shapes carry: epikrise,
-  readmission, discharge-ready, GP follow-up, discharge report and
-  out-of-hours → admission. Left out, as docs/simulator.md lists: rules on
-  medication reconciliation, referrals, test results, stroke onset, arrival
-  and thrombolysis, annual reviews, outpatient controls and rehabilitation
-  (the registers do not carry those events, or not by that name);
+  readmission, discharge-ready, GP follow-up, discharge report, out-of-hours →
+  admission and the outpatient control after a stroke. Left out, as
+  docs/simulator.md lists: rules on medication reconciliation, referrals, test
+  results, stroke onset, arrival and thrombolysis, annual reviews and
+  rehabilitation (the registers do not carry those events, or not by that
+  name). Both are judged with the end of observation at the end of the
+  simulated year: by default it is the log's latest event, and the extracts
+  carry fewer events than the export (no home-care visits), so theirs can be
+  hours earlier (docs/sources.md, "End of observation");
 * the discharge-ready notices, one per stay (the measure's cases; see below).
 """
 
@@ -28,8 +32,7 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
-import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import pathways
@@ -37,7 +40,9 @@ from pathways.simulate_registers import simulate_registers, write_registers
 from pathways.simulation import simulate
 
 RULES = ("epikrise-1d", "reinnleggelse-28d", "utskrivningsklar-10d", "fastlege-14d",
-         "utskrivningsrapport-1d", "legevakt-innleggelse-1d")
+         "utskrivningsrapport-1d", "legevakt-innleggelse-1d", "kontroll-3mnd")
+#: The last day of the simulated year (simulate's default start and months).
+UNTIL = "2025-12-31"
 COHORTS = ("kols", "diabetes", "hjerneslag", "eldre")
 
 
@@ -70,7 +75,7 @@ def cohorts(log, admitted):
 
 
 def breaks(log, members):
-    found = pathways.breaks(log)
+    found = pathways.breaks(log, until=UNTIL)
     found = found[found["rule_id"].isin(RULES)]
     # A pathway's rules apply to its cohort: compared where both shapes put
     # the person in it.
@@ -88,11 +93,13 @@ def measure_cases(log, name, columns):
 
 
 @settings(max_examples=4, deadline=None)
-@pytest.mark.xfail(strict=False, reason=(
-    "open: with 45 patients and seed 203 the breaks of the two shapes differ (24 rows "
-    "against 22) since the rule extensions and the register reader were merged; stays "
-    "and cohorts agree"))
 @given(patients=st.integers(15, 60), seed=st.integers(1, 10_000))
+# Found by this test: the end of observation (45, 203), an annual diabetes
+# review that is the GP follow-up (52, 1675), a middle episode without innTid
+# that overlaps the next (50, 6474).
+@example(patients=45, seed=203)
+@example(patients=52, seed=1675)
+@example(patients=50, seed=6474)
 def test_the_two_shapes_agree_on_what_both_carry(patients, seed):
     with tempfile.TemporaryDirectory() as folder:
         one, reg = both(Path(folder), patients, seed)

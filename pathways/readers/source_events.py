@@ -99,7 +99,7 @@ def build_raw(engine: DuckDBEngine, sources: SourcesFile, *, timezone: str,
     for index, source in enumerate(sources.sources):
         stats.append(_load(engine, sources, source, index, timezone))
         parts.append(f"SELECT * FROM _ev{index}")
-    union = " UNION ALL BY NAME ".join(parts)
+    union = _death_timed(" UNION ALL BY NAME ".join(parts), timezone)
     keep = [c for c in engine.columns(f"(SELECT * FROM ({union}) LIMIT 0)")
             if c not in RAW_COLUMNS and c != "_seq"]
     cols = ", ".join(q(c) for c in (*RAW_COLUMNS, *keep))
@@ -110,6 +110,37 @@ def build_raw(engine: DuckDBEngine, sources: SourcesFile, *, timezone: str,
     for index in range(len(sources.sources)):
         engine.execute(f"DROP TABLE IF EXISTS _ev{index}")
     return stats
+
+
+def _death_timed(union: str, timezone: str) -> str:
+    """The events of ``union`` with a death known to the day given its known time.
+
+    One death can be recorded by two sources: a home-care or nursing-home
+    period ended by death (IPLOS, known to the day) and the hospital stay the
+    patient died in (NPR, to the minute). A ``Død`` known only to the day, of
+    a person with a timed ``Død`` on the same local day, is that death: it
+    keeps its source and level but takes the timed one's instant (the
+    earliest, if several), so rules and measures do not meet the death at
+    midnight, hours before it happened. A death with no timed record on its
+    day keeps its day.
+    """
+    local_day = (f"CAST(timezone('{sql_text(timezone)}', CAST(timestamp AS TIMESTAMPTZ)) "
+                 "AS DATE)")
+    refined = (f"u.activity = '{DEATH}' AND u.time_precision = 'day' "
+               "AND t.death_ts IS NOT NULL")
+    return f"""
+        WITH u AS (SELECT *, {local_day} AS _local_day FROM ({union})),
+        t AS (SELECT case_id, _local_day, min(timestamp) AS death_ts,
+                     min(CAST(_order_us AS BIGINT)) AS death_order
+              FROM u WHERE activity = '{DEATH}' AND time_precision IS NULL
+              GROUP BY case_id, _local_day)
+        SELECT u.* EXCLUDE (timestamp, time_precision, _order_us, _local_day),
+               CASE WHEN {refined} THEN t.death_ts ELSE u.timestamp END AS timestamp,
+               CASE WHEN {refined} THEN NULL ELSE u.time_precision END
+                   AS time_precision,
+               CASE WHEN {refined} THEN CAST(t.death_order AS VARCHAR)
+                    ELSE u._order_us END AS _order_us
+        FROM u LEFT JOIN t ON t.case_id = u.case_id AND t._local_day = u._local_day"""
 
 
 def _load(engine: DuckDBEngine, sources: SourcesFile, source: Source, index: int,
@@ -326,7 +357,7 @@ class _Context:
         given_time = _clean(f"r.{q(time_col)}") if time_col else "NULL"
         bad = (f"CASE WHEN {date} IS NOT NULL AND {parsed} IS NULL THEN {date} "
                f"WHEN {given_time} IS NOT NULL AND {clock} IS NULL THEN {given_time} END")
-        return [f"epoch_us(timezone('{self.tz}', {naive})) AS {prefix}_us",
+        return [f"epoch_us({_instant(naive, self.tz)}) AS {prefix}_us",
                 f"CASE WHEN {parsed} IS NOT NULL THEN {is_day} END AS {prefix}_day",
                 f"epoch_us(timezone('{self.tz}', CAST({day} + 1 AS TIMESTAMP))) "
                 f"AS {prefix}_next_us",
@@ -408,6 +439,22 @@ class _Context:
             names = names.get("column", key)
         col = self.column(names, key) if names else None
         return sql_text(col or key)
+
+
+def _instant(naive: str, tz: str) -> str:
+    """SQL for the instant of a local time, by the single log's rule (``fold=0``).
+
+    DuckDB makes a time of the repeated autumn hour the second instant (winter
+    time); :mod:`pathways.readers.timestamps` documents the first (summer
+    time), as Python's ``fold=0``. When the instant an hour earlier reads as
+    the same local time, that earlier instant is taken, so an extract and a
+    single export of the same journeys agree on 02:29 on the last Sunday of
+    October. A skipped spring time is moved forward by the gap either way.
+    """
+    instant = f"timezone('{tz}', {naive})"
+    earlier = f"({instant} - INTERVAL 1 HOUR)"
+    return (f"(CASE WHEN timezone('{tz}', {earlier}) = {naive} THEN {earlier} "
+            f"ELSE {instant} END)")
 
 
 def _clock(text: str) -> str:
@@ -612,17 +659,22 @@ def _episodes_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
         WITH ip AS (
             SELECT *, CASE WHEN e_day THEN e_next_us ELSE e_us END AS e_join,
                    -- a start known only to the day comes after its day's timed
-                   -- starts (it joins from the day's beginning all the same)
-                   CASE WHEN s_day THEN s_next_us - 1 ELSE s_us END AS s_ord
+                   -- starts (it joins from the day's beginning all the same),
+                   -- but not after its own row's end: a row known to start on
+                   -- 23.04 and to end 23.04 23:10 comes before one from 23:53
+                   CASE WHEN s_day THEN least(s_next_us - 1,
+                                              coalesce(CASE WHEN e_day THEN e_next_us
+                                                            ELSE e_us END, {_OPEN}))
+                        ELSE s_us END AS s_ord
             FROM {rows} WHERE {usable} AND level = '{STAY_LEVEL}'
         ), flagged AS (
             SELECT *, CASE WHEN s_us <= max(coalesce(e_join, {_OPEN})) OVER (
-                              PARTITION BY person ORDER BY s_ord, e_join, row
+                              PARTITION BY person ORDER BY s_us, e_join, row
                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + {join_us}
                            THEN 0 ELSE 1 END AS new_stay
             FROM ip
         ), numbered AS (
-            SELECT *, sum(new_stay) OVER (PARTITION BY person ORDER BY s_ord, e_join, row
+            SELECT *, sum(new_stay) OVER (PARTITION BY person ORDER BY s_us, e_join, row
                                           ROWS UNBOUNDED PRECEDING) AS stay_no
             FROM flagged
         )
@@ -647,7 +699,7 @@ def _episodes_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
     transfer = _event(ctx, f"(SELECT * FROM {ip} WHERE rn_first > 1 AND resource IS "
                            "DISTINCT FROM prev_resource AND resource IS NOT NULL)",
                       activity=f"'{TRANSFER}'", ts="r.s_us", day="r.s_day",
-                      order=_after("s"), urgency="NULL::VARCHAR", stay=stay,
+                      order="r.s_ord", urgency="NULL::VARCHAR", stay=stay,
                       seq="r.row * 8 + 1")
     discharge = _event(ctx, f"(SELECT * FROM {ip} WHERE rn_last = 1 AND e_us IS NOT NULL)",
                        activity=f"CASE WHEN r.stay_died THEN '{DEATH}' ELSE '{DISCHARGE}' END",

@@ -140,3 +140,73 @@ def test_a_later_episode_known_to_the_day_does_not_move_the_admission(tmp_path):
     assert got.values.tolist() == [["Innleggelse", "09.12 05:30", None],
                                    ["Overflytting", "09.12 00:00", "day"],
                                    ["Utskrivning", "10.12 05:31", None]]
+
+
+def test_a_death_known_to_the_day_takes_the_hospitals_time(tmp_path):
+    # D died in hospital 05.11.2025 11:49 (NPR); IPLOS ends D's home care with
+    # Død the same day. E's home care ends with Død on 07.11 and no other
+    # source has a time for it: it stays known to the day. F died in hospital
+    # 06.11 10:00, and IPLOS wrote Død on 05.11 (another day): kept as written.
+    npr = ("lopenr;innDato;innTid;utDato;utTid;omsorgsniva;innmateHast;avdeling;"
+           "utTilstand\n"
+           "D;20.10.2025;08:00;05.11.2025;11:49;1;1;MED;2\n"
+           "F;20.10.2025;08:00;06.11.2025;10:00;1;1;MED;2\n")
+    iplos = ("lopenr;komNr;tjeneste;fraDato;tilDato;avslutningsaarsak\n"
+             "D;3305;hjemmesykepleie;01.01.2025;05.11.2025;Død\n"
+             "E;3305;hjemmesykepleie;01.01.2025;07.11.2025;Død\n"
+             "F;3305;hjemmesykepleie;01.01.2025;05.11.2025;Død\n")
+    log = read(tmp_path, {"npr.csv": npr, "iplos.csv": iplos},
+               [("npr.csv", "npr"), ("iplos.csv", "kpr-tjenester")])
+    got = log.engine.query("""
+        SELECT case_id, care_level, strftime(timezone('Europe/Oslo', timestamp),
+               '%d.%m %H:%M') AS at, coalesce(time_precision, '') AS precision
+        FROM events WHERE activity = 'Død' ORDER BY case_id, event_idx""")
+    assert got.values.tolist() == [
+        ["D", "hospital_ward", "05.11 11:49", ""],
+        ["D", "home_care", "05.11 11:49", ""],
+        ["E", "home_care", "07.11 00:00", "day"],
+        ["F", "home_care", "05.11 00:00", "day"],
+        ["F", "hospital_ward", "06.11 10:00", ""],
+    ]
+
+
+def test_the_repeated_autumn_hour_is_read_as_a_single_log_reads_it(tmp_path):
+    # 26.10.2025 02:29 happens twice in Oslo; a single log takes the first
+    # (summer time, 00:29 UTC), and so must an extract. 03:30 on 30.03.2025
+    # and 01:59 on 26.10 are ordinary times.
+    npr = ("lopenr;innDato;innTid;utDato;utTid;omsorgsniva;innmateHast;avdeling\n"
+           "G;26.10.2025;02:29;27.10.2025;10:00;1;1;MED\n"
+           "H;30.03.2025;03:30;31.03.2025;10:00;1;1;MED\n"
+           "K;26.10.2025;01:59;27.10.2025;10:00;1;1;MED\n")
+    log = read(tmp_path, {"npr.csv": npr}, [("npr.csv", "npr")])
+    single = tmp_path / "single.csv"
+    single.write_text("Pasient-ID;Hendelse;Tidspunkt\n"
+                      "G;Innleggelse;26.10.2025 02:29\nG;Utskrivning;27.10.2025 10:00\n"
+                      "H;Innleggelse;30.03.2025 03:30\nH;Utskrivning;31.03.2025 10:00\n"
+                      "K;Innleggelse;26.10.2025 01:59\nK;Utskrivning;27.10.2025 10:00\n",
+                      encoding="utf-8")
+    sql = ("SELECT case_id, strftime(timezone('UTC', timestamp), '%d.%m %H:%M') "
+           "FROM events WHERE activity = 'Innleggelse' ORDER BY case_id")
+    got = log.engine.query(sql).values.tolist()
+    assert got == [["G", "26.10 00:29"], ["H", "30.03 01:30"], ["K", "25.10 23:59"]]
+    assert got == pathways.read(single).engine.query(sql).values.tolist()
+
+
+def test_a_middle_episode_known_to_the_day_keeps_the_stay_whole(tmp_path):
+    # Ward 22.04 12:49 – 23.04 02:38, intensive care from 23.04 (no time) to
+    # 23.04 23:10, ward again 23.04 23:53 – 24.04 10:11: one stay. The intensive
+    # care row ends before the last row starts, so it comes before it.
+    npr = ("lopenr;innDato;innTid;utDato;utTid;omsorgsniva;innmateHast;avdeling\n"
+           "M;22.04.2025;12:49;23.04.2025;02:38;1;4;MED\n"
+           "M;23.04.2025;;23.04.2025;23:10;1;4;INT\n"
+           "M;23.04.2025;23:53;24.04.2025;10:11;1;4;MED\n")
+    log = read(tmp_path, {"npr.csv": npr}, [("npr.csv", "npr")])
+    got = log.engine.query("""
+        SELECT activity, resource, strftime(timezone('Europe/Oslo', timestamp),
+               '%d.%m %H:%M') AS at FROM events ORDER BY event_idx""")
+    assert got.values.tolist() == [
+        ["Innleggelse", "MED", "22.04 12:49"],
+        ["Overflytting", "INT", "23.04 00:00"],
+        ["Overflytting", "MED", "23.04 23:53"],
+        ["Utskrivning", "MED", "24.04 10:11"],
+    ]
