@@ -17,10 +17,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pathways.errors import OptionError, OutputError
-from pathways.present.measure_tables import measure_table, shown_headline, source_text
+from pathways.present.measure_suppression import cell_key, measure_status
+from pathways.present.measure_tables import (
+    headline_states,
+    measure_table,
+    row_hides,
+    shown_headline,
+    source_text,
+)
 from pathways.present.messages import CATALOGUE
-from pathways.present.numbers import decimal_text, interval_text, is_suppressed, share_interval
+from pathways.present.numbers import decimal_text, interval_text, share_interval
 from pathways.present.output import atomic_path, write_text
+from pathways.present.suppression import HIDDEN_MARK, Status, status_text
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -273,17 +281,22 @@ def write_measures(measures: Sequence[Measure], path: str | Path, *,
     write_text(path, text, confidential=show_cases)
 
 
-def format_headline(headline: Headline, lang: str, min_count: int) -> str:
+def format_headline(headline: Headline, lang: str, min_count: int,
+                    states: tuple[Status, Status] = ("shown", "shown")) -> str:
     """A headline's value with its unit and denominator, e.g. ``19,4 % (54 av 278)``.
 
-    Small counts are shown as ``<min_count``, and a share made from one as ``–``.
+    Small counts are shown as ``<min_count``, counts hidden by complementary
+    suppression (``states``, see :func:`shown_headline`) as ``:``, and a share
+    made from either as ``–``.
     """
     w = WORDS[lang]
     value, count, of = shown_headline(headline.value, headline.count, headline.of,
-                                      headline.unit, min_count)
+                                      headline.unit, min_count, states)
     if headline.value is None:
         return f"– ({w['none']})"
-    if value is None:
+    if value is None and headline.unit == "count" and count == HIDDEN_MARK:
+        text = HIDDEN_MARK
+    elif value is None:
         text = "–"
     elif headline.unit == "share":
         text = f"{decimal_text(100 * value, lang)} %"
@@ -294,7 +307,7 @@ def format_headline(headline: Headline, lang: str, min_count: int) -> str:
     else:
         text = decimal_text(value, lang, 0)
     if count is not None and of is not None and headline.unit == "share":
-        interval = interval_text(headline_interval(headline, min_count), lang)
+        interval = interval_text(headline_interval(headline, min_count, states), lang)
         return (f"{text} ({_count(count, lang)} {w['of']} {_count(of, lang)})"
                 + (f" [{interval}]" if interval else ""))
     if of is not None and headline.unit != "count":
@@ -302,9 +315,11 @@ def format_headline(headline: Headline, lang: str, min_count: int) -> str:
     return text
 
 
-def headline_interval(headline: Headline, min_count: int) -> tuple[float, float] | None:
+def headline_interval(headline: Headline, min_count: int,
+                      states: tuple[Status, Status] = ("shown", "shown"),
+                      ) -> tuple[float, float] | None:
     """The 95 % Wilson interval of a share headline, or None (not a share, or suppressed)."""
-    if headline.unit != "share" or headline.value is None:
+    if headline.unit != "share" or headline.value is None or states != ("shown", "shown"):
         return None
     return share_interval(headline.count, headline.of, min_count)
 
@@ -324,15 +339,20 @@ def measure_text(measure: Measure, lang: str, min_count: int) -> str:
              f"  {w['thresholds']}: {thresholds}"]
     if measure.missing:
         lines.append(f"  {CATALOGUE['not_measurable'][lang]}: {measure.missing[lang]}")
-    lines += [f"  {h.label[lang]}: {format_headline(h, lang, min_count)}"
-              for h in measure.summary.values()]
+    status = measure_status(measure, min_count)
+    lines += [f"  {h.label[lang]}: "
+              f"{format_headline(h, lang, min_count, headline_states(status, key))}"
+              for key, h in measure.summary.items()]
     for ref in measure.reference:
-        ours = measure.summary.get(ref.compare_to or "")
-        beside = f" — {w['ours']}: {format_headline(ours, lang, min_count)}" if ours else ""
+        key = ref.compare_to or ""
+        ours = measure.summary.get(key)
+        beside = (f" — {w['ours']}: "
+                  f"{format_headline(ours, lang, min_count, headline_states(status, key))}"
+                  if ours else "")
         lines.append(f"  {w['reference']}: {source_text(ref.source, lang)}: {ref.figure[lang]} "
                      f"[{ref.year[lang]}]"
                      f"{beside}; {ref.differs[lang]}")
-    table = measure_table(measure, lang, min_count)
+    table = measure_table(measure, lang, min_count, status=status)
     if table is not None:
         lines += ["    " + line for line in aligned(table).splitlines()]
     return "\n".join(lines)
@@ -359,17 +379,34 @@ def _jsonable(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def measure_json(measure: Measure, min_count: int, *, show_cases: bool) -> dict[str, Any]:
     """One measure as a JSON-ready object (small counts in the table as ``"<5"``).
 
-    A share headline carries ``lower95`` and ``upper95``, its 95 % Wilson
+    Counts hidden by complementary suppression are ``":"`` (as in the
+    time-to-event groups), and the numbers of their row that the text leaves
+    out (``–``: shares, and measurements of a suppressed population) null. A
+    share headline carries ``lower95`` and ``upper95``, its 95 % Wilson
     interval (null when its counts are suppressed).
     """
+    import pandas as pd
+
+    status = measure_status(measure, min_count)
     table = measure.table.astype(object).copy()
-    for column in measure.count_columns:
-        table[column] = [f"<{min_count}" if is_suppressed(int(v), min_count) else int(v)
-                         for v in measure.table[column]]
+    counts = [c for c in measure.count_columns if c in table.columns]
+    states = [{c: status.get(cell_key(i, c), "shown") for c in counts}
+              for i in range(len(table))]  # a measure's aggregate table: tens of rows
+    for column in counts:
+        table[column] = [int(v) if s[column] == "shown" else status_text(int(v), s[column], "",
+                                                                         min_count)
+                         for v, s in zip(measure.table[column], states, strict=True)]
+    for column in table.columns:
+        if column not in counts and pd.api.types.is_numeric_dtype(measure.table[column]) \
+                and not pd.api.types.is_bool_dtype(measure.table[column]) \
+                and not pd.api.types.is_integer_dtype(measure.table[column]):
+            table[column] = [None if row_hides(column, counts, s) else v
+                             for v, s in zip(table[column], states, strict=True)]
     result: dict[str, Any] = {
         "name": measure.name, "title": measure.title, "definition": measure.definition,
         "thresholds": measure.thresholds,
-        "summary": {k: shown_fields(h, min_count) for k, h in measure.summary.items()},
+        "summary": {k: shown_fields(h, min_count, headline_states(status, k))
+                    for k, h in measure.summary.items()},
         "reference": [vars(r) for r in measure.reference],
         "table": _jsonable(table),
         "missing": measure.missing,
@@ -380,13 +417,14 @@ def measure_json(measure: Measure, min_count: int, *, show_cases: bool) -> dict[
     return result
 
 
-def shown_fields(headline: Headline, min_count: int) -> dict[str, Any]:
-    """A headline's fields, with small counts and what they give away hidden."""
+def shown_fields(headline: Headline, min_count: int,
+                 states: tuple[Status, Status] = ("shown", "shown")) -> dict[str, Any]:
+    """A headline's fields, with suppressed counts and what they give away hidden."""
     fields = dict(vars(headline))
     fields["value"], fields["count"], fields["of"] = shown_headline(
-        headline.value, headline.count, headline.of, headline.unit, min_count)
+        headline.value, headline.count, headline.of, headline.unit, min_count, states)
     if headline.unit == "share":
-        interval = headline_interval(headline, min_count)
+        interval = headline_interval(headline, min_count, states)
         fields["lower95"], fields["upper95"] = interval or (None, None)
     return fields
 
@@ -395,18 +433,22 @@ def measures_csv(measures: Sequence[Measure], lang: str, min_count: int, *,
                  extra_rows: list[list[Any]] | None = None) -> str:
     """Write the headlines of every measure as CSV rows, with the reference figure beside.
 
-    Small counts are written as ``<min_count`` and a share made from one is left
-    empty. ``extra_rows`` (time-to-event medians) follow, in the same columns.
+    Small counts are written as ``<min_count``, counts hidden by complementary
+    suppression (decided over the headlines and the table, as in the text) as
+    ``:``, and a share made from either is left empty. ``extra_rows``
+    (time-to-event medians) follow, in the same columns.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for m in measures:
         refs = {r.compare_to: r for r in m.reference}
+        status = measure_status(m, min_count)
         for key, h in m.summary.items():
             ref = refs.get(key)
-            value, count, of = shown_headline(h.value, h.count, h.of, h.unit, min_count)
-            low, high = headline_interval(h, min_count) or (None, None)
+            states = headline_states(status, key)
+            value, count, of = shown_headline(h.value, h.count, h.of, h.unit, min_count, states)
+            low, high = headline_interval(h, min_count, states) or (None, None)
             writer.writerow([m.name, key, h.label[lang], value, count, of, h.unit,
                              ref.value if ref else None, ref.year[lang] if ref else None,
                              ref.source if ref else None, low, high])

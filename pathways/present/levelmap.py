@@ -8,6 +8,11 @@ white paper places the greatest risk of failure, are drawn thick and in
 vermilion. Every label is escaped, so nothing in a log can change the drawing
 or make Graphviz read a file.
 
+Counts below ``min_count`` are drawn as ``<min_count``; where a box's count
+is the sum of the drawn edges out of it (or into it), as for an activity
+always followed by another, a second count is hidden as ``:``
+(:func:`map_status`), so no ``<5`` comes back by subtraction.
+
 **Simplified by default**, as Disco's and pm4py's maps are
 (:func:`simplify_map`): a detail level ``d`` from 0 to 100 (or ``low`` 60,
 ``medium`` 80, ``high`` 95, ``full`` 100) keeps the activities that hold at
@@ -21,7 +26,7 @@ filters that small table.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -30,6 +35,7 @@ from pathways.enrich.levels import level_by_id, taxonomy
 from pathways.errors import OptionError
 from pathways.present.labels import short_lines
 from pathways.present.numbers import NBSP, hours_text, pct_text
+from pathways.present.suppression import Line, Status, status_text, sum_line, suppress
 
 #: Okabe-Ito colours (safe for colour-blind readers).
 TIER_FILL = {"municipal": "#FBE3B0", "specialist": "#CDE7F6", "none": "#EEEEEE"}
@@ -216,11 +222,44 @@ def count_label(count: int, min_count: int) -> str:
 
 
 def edge_label(count: int, median_hours: float | None, min_count: int,
-               lang: str = "en") -> str:
-    """Count and median waiting; the median is left out when the count is suppressed."""
-    if count < min_count:
-        return count_label(count, min_count)
+               lang: str = "en", state: Status = "shown") -> str:
+    """Count and median waiting; the median is left out when the count is suppressed.
+
+    ``state`` is the count's status from :func:`map_status` (``:`` when hidden).
+    """
+    if count < min_count or state != "shown":
+        return status_text(count, "small" if count < min_count else state, "", min_count)
     return f"{count}\n{format_hours(median_hours, lang)}"
+
+
+def map_status(nodes: Mapping[Hashable, int],
+               edges: Sequence[tuple[Hashable, Hashable, int]], min_count: int,
+               ) -> tuple[dict[Hashable, Status], list[Status]]:
+    """Suppression of a map's box counts and drawn edge counts, together.
+
+    Lines: a box's count and the drawn edges out of it, and those into it,
+    where they add up (an activity always followed, or always preceded, by
+    another drawn one). Returns each box's status and each edge's.
+
+    Examples
+    --------
+    Seven GP visits, six followed by the emergency department and one by
+    out-of-hours care: the six are hidden too, on the edge and on the box they
+    all come into.
+
+    >>> map_status({"gp": 7, "ed": 6, "ooh": 1}, [("gp", "ed", 6), ("gp", "ooh", 1)], 5)
+    ({'gp': 'shown', 'ed': 'hidden', 'ooh': 'small'}, ['hidden', 'small'])
+    """
+    values: dict[Hashable, int] = {("node", k): int(v) for k, v in nodes.items()}
+    values |= {("edge", i): int(count) for i, (_, _, count) in enumerate(edges)}
+    lines: list[Line] = []
+    for node in nodes:  # the boxes of a drawing: tens
+        for end in (0, 1):
+            members = [("edge", i) for i, edge in enumerate(edges) if edge[end] == node]
+            lines += sum_line(("node", node), members, values)
+    status = suppress(values, lines, min_count=min_count)
+    return ({k: status[("node", k)] for k in nodes},
+            [status[("edge", i)] for i in range(len(edges))])
 
 
 def _tier(level: str | None) -> str:
@@ -298,6 +337,14 @@ def level_map_dot(
     for lv, act, count in zip(node_rows["care_level"], node_rows["activity"],
                               node_rows["count"], strict=True):
         by_level.setdefault(lv, []).append((act, int(count)))
+    drawn = [(row, src, dst) for row in shown.itertuples(index=False)  # at most max_edges
+             if (src := ids.get((row.source_level if isinstance(row.source_level, str)
+                                 else UNKNOWN, row.source))) is not None
+             and (dst := ids.get((row.target_level if isinstance(row.target_level, str)
+                                  else UNKNOWN, row.target))) is not None]
+    node_states, edge_states = map_status(
+        {ids[(lv, act)]: count for lv, acts in by_level.items() for act, count in acts},
+        [(src, dst, int(row.count)) for row, src, dst in drawn], min_count)
     for tier in ("municipal", "specialist", "none", UNKNOWN):
         levels = [lv for lv in order if lv in by_level and _tier(lv) == tier]
         if not levels:
@@ -313,21 +360,16 @@ def level_map_dot(
                          f'color="#888888";')
             for act, count in by_level[lv]:
                 fill = TIER_FILL.get(tier, "#FFFFFF")
-                label = dot_string(f"{act}\n{count_label(count, min_count)}")
+                state = node_states[ids[(lv, act)]]
+                label = dot_string(f"{act}\n{status_text(count, state, str(count), min_count)}")
                 lines.append(f'      {ids[(lv, act)]} [label={label}, fillcolor="{fill}"];')
             lines.append("    }")
         lines.append("  }")
     top = max([int(c) for c in shown["count"]] or [1])
-    for row in shown.itertuples(index=False):
-        src = ids.get((row.source_level if isinstance(row.source_level, str) else UNKNOWN,
-                       row.source))
-        dst = ids.get((row.target_level if isinstance(row.target_level, str) else UNKNOWN,
-                       row.target))
-        if src is None or dst is None:
-            continue
+    for (row, src, dst), state in zip(drawn, edge_states, strict=True):
         s_tier, t_tier = _tier(row.source_level), _tier(row.target_level)
         cross = {s_tier, t_tier} == {"municipal", "specialist"}
-        label = edge_label(int(row.count), row.median_hours, min_count, lang)
+        label = edge_label(int(row.count), row.median_hours, min_count, lang, state)
         pair = (row.source_level, row.target_level)
         if break_rates and pair in break_rates:
             word = "brudd" if lang == "nb" else "breaks"
@@ -357,24 +399,29 @@ def level_view_dot(transitions: pd.DataFrame, level_counts: pd.DataFrame, *,
         '  node [shape=box, style="rounded,filled", fontname="DejaVu Sans", fontsize=11];',
         '  edge [fontname="DejaVu Sans", fontsize=9];',
     ]
-    ids = {}
+    ids = {lv: f"l{i}" for i, lv in enumerate(level_counts["care_level"])
+           if isinstance(lv, str)}  # the care levels: a dozen
+    drawn = [row for row in transitions.itertuples(index=False)
+             if row.from_level in ids and row.to_level in ids]
+    node_states, edge_states = map_status(
+        {lv: int(c) for lv, c in zip(level_counts["care_level"], level_counts["count"],
+                                      strict=True) if lv in ids},
+        [(row.from_level, row.to_level, int(row.count)) for row in drawn], min_count)
     for i, (lv, count) in enumerate(zip(level_counts["care_level"], level_counts["count"],
                                         strict=True)):
         if not isinstance(lv, str):
             continue
-        ids[lv] = f"l{i}"
         level = level_by_id().get(lv)
         tier = level.tier if level else UNKNOWN
         name = level.label(lang) if level else lv
-        label = dot_string(f"{name}\n{count_label(int(count), min_count)}")
+        shown = status_text(int(count), node_states[lv], str(int(count)), min_count)
+        label = dot_string(f"{name}\n{shown}")
         lines.append(f"  l{i} [label={label}, "
                      f'fillcolor="{TIER_FILL.get(tier, "#FFFFFF")}", '
                      f'color="{TIER_LINE.get(tier, "#999999")}"];')
     top = max([int(c) for c in transitions["count"]] or [1])
-    for row in transitions.itertuples(index=False):
-        if row.from_level not in ids or row.to_level not in ids:
-            continue
-        label = edge_label(int(row.count), row.median_hours, min_count, lang)
+    for row, state in zip(drawn, edge_states, strict=True):
+        label = edge_label(int(row.count), row.median_hours, min_count, lang, state)
         width = 1 + 4 * int(row.count) / top
         style = (f'color="{CROSS_TIER}", penwidth={width + 1.5:.1f}, style=bold'
                  if row.cross_tier else f'color="{EDGE}", penwidth={width:.1f}')

@@ -5,18 +5,23 @@ this one function, so both show the same cells: headings from the catalogue
 (``mc_<column>`` in :mod:`pathways.present.messages`), care levels by their
 names, yes/no for flags, shares as percentages, hours as minutes, hours or
 days, whole numbers without decimals. Counts below ``min_count`` are shown as
-``<min_count`` and the other numbers of their row as ``–`` (they would
-describe fewer patients). Columns naming units or clinicians are left out
-(DESIGN §8). JSON and CSV output keep the column names and raw numbers.
+``<min_count``, counts that would give one back (the table's rows beside the
+headline or a total row they add up to) as ``:``
+(:mod:`pathways.present.measure_suppression`), and the other numbers of their
+row as ``–`` (they would describe fewer patients, or give the count back).
+Columns naming units or clinicians are left out (DESIGN §8). JSON and CSV
+output keep the column names and raw numbers, suppressed the same way.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from pathways.present.measure_suppression import cell_key, headline_key, measure_status
 from pathways.present.messages import CATALOGUE, Messages
 from pathways.present.numbers import (
     count_text,
@@ -27,6 +32,7 @@ from pathways.present.numbers import (
     pct_text,
 )
 from pathways.present.sections import level_name
+from pathways.present.suppression import Status, status_text
 from pathways.present.tables import Cell, Column, Table
 
 if TYPE_CHECKING:
@@ -41,8 +47,12 @@ _VALUE_WORDS = ("group_by", "age_group")
 
 
 def measure_table(measure: Measure, lang: str, min_count: int,
-                  max_rows: int | None = None) -> Table | None:
+                  max_rows: int | None = None,
+                  status: Mapping[Hashable, Status] | None = None) -> Table | None:
     r"""The measure's table in ``lang``, or None when it has no rows.
+
+    ``status`` is :func:`pathways.present.measure_suppression.measure_status`
+    (computed here when not given).
 
     Examples
     --------
@@ -65,13 +75,25 @@ def measure_table(measure: Measure, lang: str, min_count: int,
     numeric = {c: _kind(frame[c]) for c in columns}
     table = Table(measure.title[lang], [Column(column_label(c, lang), bool(numeric[c]))
                                         for c in columns])
+    status = measure_status(measure, min_count) if status is None else status
     shown = frame if max_rows is None else frame.head(max_rows)
-    for row in shown[columns].itertuples(index=False, name=None):  # a printed table
+    for i, row in enumerate(shown[columns].itertuples(index=False, name=None)):  # printed
         values = dict(zip(columns, row, strict=True))
-        small = [c for c in counts if is_suppressed(int(values[c]), min_count)]
-        table.rows.append([_cell(c, values[c], numeric[c], counts, small, t, lang, min_count)
+        states = {c: status.get(cell_key(i, c), "shown") for c in counts}
+        table.rows.append([_cell(c, values[c], numeric[c], counts, states, t, lang, min_count)
                            for c in columns])
     return table
+
+
+def row_hides(column: str, counts: list[str], states: Mapping[str, Status]) -> bool:
+    """Whether a row's non-count number is left out for its suppressed counts.
+
+    A share when any count of its row is suppressed (it would give that count
+    back); another measurement when the row's first count, the population it
+    describes, is.
+    """
+    small = [c for c in counts if states.get(c, "shown") != "shown"]
+    return bool(small) and (column.endswith("share") or small[0] == counts[0])
 
 
 def column_label(column: str, lang: str) -> str:
@@ -95,24 +117,24 @@ def _kind(values: pd.Series) -> str:
     return "int" if whole and not decimal else "float"
 
 
-def _cell(column: str, value: Any, numeric: str, counts: list[str], small: list[str],
-          t: Messages, lang: str, min_count: int) -> Cell:
-    """One cell, localised, or ``–`` where a small count must not be given away.
+def _cell(column: str, value: Any, numeric: str, counts: list[str],
+          states: Mapping[str, Status], t: Messages, lang: str, min_count: int) -> Cell:
+    """One cell, localised, or ``–`` where a suppressed count must not be given away.
 
-    A share is hidden when any count of its row is (it would give that count
-    back); another measurement when the row's first count, the population it
-    describes, is. Whole-number columns that are not counts are
-    the row's key (a window, a decile) and always shown.
+    Numbers beside suppressed counts as :func:`row_hides` says. Whole-number
+    columns that are not counts are the row's key (a window, a decile) and
+    always shown.
     """
     missing = value is None or (not isinstance(value, str) and pd.isna(value))
     if column in counts:
         count = int(value)
-        return Cell(count_text(count, lang, min_count),
-                    sort=0.5 if is_suppressed(count, min_count) else count)
+        state = states[column]
+        return Cell(status_text(count, state, count_text(count, lang, min_count), min_count),
+                    sort=count if state == "shown" else 0.5)
     if isinstance(value, bool):
         return Cell(t("yes") if value else t("no"))
     if numeric:
-        hidden = bool(small) and (column.endswith("share") or small[0] == counts[0])
+        hidden = row_hides(column, counts, states)
         if missing or (hidden and not pd.api.types.is_integer(value)):
             return Cell("–", sort=-1)
         number = float(value)
@@ -141,12 +163,15 @@ def _number_text(column: str, value: float, lang: str) -> str:
 
 
 def shown_headline(value: float | None, count: int | None, of: int | None, unit: str,
-                   min_count: int) -> tuple[float | None, int | str | None, int | str | None]:
+                   min_count: int, states: tuple[Status, Status] = ("shown", "shown"),
+                   ) -> tuple[float | None, int | str | None, int | str | None]:
     """A headline's value, count and denominator as they may be shown.
 
-    A count or denominator below ``min_count`` becomes ``"<min_count"``; a share
-    computed from one, or a number whose own count is small, is not shown
-    (None), as in the HTML report.
+    A count or denominator below ``min_count`` becomes ``"<min_count"``, one
+    hidden by complementary suppression (``states``, of the count and the
+    denominator, from :func:`headline_states`) ``":"``; a share computed from
+    either, or a number whose own count is suppressed, is not shown (None), as
+    in the HTML report.
 
     Examples
     --------
@@ -156,14 +181,27 @@ def shown_headline(value: float | None, count: int | None, of: int | None, unit:
     (0.25, 10, 40)
     >>> shown_headline(0.88, None, 2, "index", 5)
     (0.88, None, '<5')
+    >>> shown_headline(6 / 7, 6, 7, "share", 5, ("hidden", "shown"))
+    (None, ':', 7)
     """
-    def small(n: int | None) -> bool:
-        return n is not None and is_suppressed(int(n), min_count)
+    def state(n: int | None, given: Status) -> Status:
+        if n is not None and is_suppressed(int(n), min_count):
+            return "small"
+        return given if n is not None else "shown"
 
-    hide = small(count) or (unit == "share" and small(of))
+    count_state, of_state = state(count, states[0]), state(of, states[1])
+    hide = count_state != "shown" or (unit == "share" and of_state != "shown")
     return (None if hide else value,
-            f"<{min_count}" if small(count) else count,
-            f"<{min_count}" if small(of) else of)
+            count if count is None or count_state == "shown"
+            else status_text(int(count), count_state, "", min_count),
+            of if of is None or of_state == "shown"
+            else status_text(int(of), of_state, "", min_count))
+
+
+def headline_states(status: Mapping[Hashable, Status], name: str) -> tuple[Status, Status]:
+    """The suppression of headline ``name``'s count and denominator in ``status``."""
+    return (status.get(headline_key(name, "count"), "shown"),
+            status.get(headline_key(name, "of"), "shown"))
 
 
 _SEEDS = re.compile(r"seeds (\d{3}):(\d+)(?:[–-](\d+))?")

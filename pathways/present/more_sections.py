@@ -15,7 +15,13 @@ from markupsafe import Markup
 
 from pathways.analyse.conformance import Conformance
 from pathways.present.charts import histogram
-from pathways.present.measure_tables import measure_table, source_text
+from pathways.present.measure_suppression import measure_status
+from pathways.present.measure_tables import (
+    headline_states,
+    measure_table,
+    shown_headline,
+    source_text,
+)
 from pathways.present.messages import Messages
 from pathways.present.numbers import (
     count_text,
@@ -29,6 +35,7 @@ from pathways.present.numbers import (
     share_interval,
 )
 from pathways.present.sections import ReportOptions
+from pathways.present.suppression import HIDDEN_MARK, Status
 from pathways.present.tables import Cell, Column, Table
 
 #: Rows shown per measure table.
@@ -235,19 +242,21 @@ def measures_section(measures: list[Any], t: Messages, opts: ReportOptions,
         Column(t("measures")), Column(t("ours"), True), Column(t("theirs")),
         Column(t("year")), Column(t("source")), Column(t("difference"))])
     for measure in measures:
-        headlines = [(h.label[lang], headline_text(h, opts))
-                     for h in measure.summary.values()]
+        status = measure_status(measure, opts.min_count)
+        headlines = [(h.label[lang], headline_text(h, opts, headline_states(status, key)))
+                     for key, h in measure.summary.items()]
         views.append(MeasureView(
             title=measure.title[lang], definition=measure.definition[lang],
             thresholds=[(str(k), str(v)) for k, v in measure.thresholds.items()],
             headlines=headlines, table=measure_table(measure, opts.lang, opts.min_count,
-                                                   MAX_ROWS),
+                                                   MAX_ROWS, status=status),
             missing=measure.missing[lang] if measure.missing else ""))
         for ref in measure.reference:
             ours = measure.summary.get(ref.compare_to) if ref.compare_to else None
             references.rows.append([
                 Cell(measure.title[lang]),
-                Cell(headline_text(ours, opts) if ours is not None else "–"),
+                Cell(headline_text(ours, opts, headline_states(status, ref.compare_to or ""))
+                     if ours is not None else "–"),
                 Cell(ref.figure[lang]), Cell(ref.year[lang]), Cell(source_text(ref.source, lang)),
                 Cell(ref.differs[lang])])
     return MeasuresContext(measures=views, references=references,
@@ -277,9 +286,21 @@ def indicators_table(measures: list[Any], t: Messages, opts: ReportOptions) -> T
     return table if table.rows else None
 
 
-def headline_text(h: Any, opts: ReportOptions) -> str:
-    """A headline number in words: a share with its numerator and denominator."""
+def headline_text(h: Any, opts: ReportOptions,
+                  states: tuple[Status, Status] = ("shown", "shown")) -> str:
+    """A headline number in words: a share with its numerator and denominator.
+
+    ``states`` is the complementary suppression of its count and denominator
+    (:func:`pathways.present.measure_tables.headline_states`): a hidden one is
+    ``:``, and the share made from it ``–``.
+    """
     lang, mc = opts.lang, opts.min_count
+    if h.unit == "share" and "hidden" in states and h.count is not None and h.of is not None:
+        _, count, of = shown_headline(h.value, h.count, h.of, h.unit, mc, states)
+        return (f"– ({count if isinstance(count, str) else count_text(int(h.count), lang, mc)}"
+                f" / {of if isinstance(of, str) else count_text(int(h.of), lang, mc)})")
+    if states[0] == "hidden" and h.count is not None:
+        return HIDDEN_MARK
     if h.unit == "share":
         if h.count is None or h.of is None:
             return pct_text(h.value, lang, 1)

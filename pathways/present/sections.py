@@ -327,7 +327,8 @@ def level_map_section(log: EventLog, t: Messages, opts: ReportOptions, *,
     if dot is None:
         return LevelMapContext(svg=None, notes=[t("levelmap_no_dot"), *notes])
     source = level_map_dot(chosen.nodes, drawn, title="", lang=lang,
-                           max_edges=len(drawn), break_rates=break_rates)
+                           max_edges=len(drawn), break_rates=break_rates,
+                           min_count=opts.min_count)
     result = subprocess.run([dot, "-Tsvg"], input=source.encode("utf-8"),
                             capture_output=True, timeout=600, check=True)
     return LevelMapContext(svg=inline_svg(result.stdout.decode("utf-8"),

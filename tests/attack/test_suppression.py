@@ -8,6 +8,9 @@ was 1 by subtraction. The reader's arithmetic is done here on the page itself.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 
 from bs4 import BeautifulSoup
@@ -76,3 +79,139 @@ def test_seven_cases_report_gives_no_hidden_count(tmp_path):
     assert "<5" in level_events
     assert _recoverable(events, level_events) == [], level_events
     assert "“:” means" in soup.get_text()
+
+
+# ------------------------------------------------ pathways measures and the level map
+
+def _log(tmp_path, text: str, name: str = "sju.csv"):
+    log = tmp_path / name
+    log.write_text(text, encoding="utf-8")
+    return log
+
+
+def _measures(log, fmt: str, *only: str) -> str:
+    args = ["measures", str(log), "--lang", "en", "--format", fmt]
+    for name in only:
+        args += ["--only", name]
+    result = invoke(tuple(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def admissions_log() -> str:
+    """Seven admissions: six emergencies and one elective."""
+    rows = ["Pasient-ID;Hendelse;Tidspunkt;Tjenestenivå;Bostedskommune;Helseforetak;"
+            "Hastegrad\n"]
+    for i in range(1, 8):
+        urgency = "elektiv" if i == 7 else "ø-hjelp"
+        rows += [f"C{i:02d};Innleggelse;{i:02d}.05.2025 08:00;Sengepost;Lyngvik;"
+                 f"Helse Test HF;{urgency}\n",
+                 f"C{i:02d};Utskrivning;{i + 1:02d}.05.2025 12:00;Sengepost;Lyngvik;"
+                 "Helse Test HF;\n"]
+    rows += ["C01;Innleggelse;20.05.2025 08:00;Sengepost;Lyngvik;Helse Test HF;ø-hjelp\n",
+             "C01;Utskrivning;21.05.2025 12:00;Sengepost;Lyngvik;Helse Test HF;\n",
+             "C02;Fastlegekonsultasjon;30.08.2025 10:00;Fastlege;Lyngvik;;\n"]
+    return "".join(rows)
+
+
+def test_measures_text_gives_no_hidden_count(tmp_path):
+    """``transitions: 19`` above 6 + 6 + 6 + ``<5`` transitions gave the fourth (1) away."""
+    text = _measures(_log(tmp_path, seven_cases()), "text", "waiting_at_transitions")
+    total = int(re.search(r"^  transitions: (\d+)$", text, re.MULTILINE).group(1))
+    assert total == 19
+    rows = [line.split() for line in text.splitlines()
+            if line.startswith("    ") and not line.strip().startswith("From")]
+    cells = [next(w for w in row if w in ("<5", ":") or w.isdigit()) for row in rows]
+    assert "<5" in cells and len(cells) == 4
+    assert _recoverable(total, cells) == [], cells
+    assert "2.0 h" not in rows[cells.index(":")]  # the row of a hidden count says no more
+
+
+def test_measures_json_gives_no_hidden_count(tmp_path):
+    measure = json.loads(_measures(_log(tmp_path, seven_cases()), "json",
+                                   "waiting_at_transitions"))[0]
+    total = measure["summary"]["transitions"]["count"]
+    assert total == 19
+    cells = [str(row["transitions"]) for row in measure["table"]]
+    assert "<5" in cells
+    assert _recoverable(total, cells) == [], cells
+    assert all(row["median_hours"] is None for row in measure["table"]
+               if not isinstance(row["transitions"], int))
+
+
+def test_measures_json_hides_shares_of_small_counts(tmp_path):
+    """A share beside a shown denominator gives its ``<5`` numerator back (1/8 of 8 is 1)."""
+    measure = json.loads(_measures(_log(tmp_path, admissions_log(), "akutt.csv"), "json",
+                                   "readmissions"))[0]
+    small = [row for row in measure["table"] if row["readmitted"] == "<5"]
+    assert small, measure["table"]
+    assert all(row["share"] is None for row in small), small
+
+
+def test_measures_csv_gives_no_hidden_count(tmp_path):
+    """``7 of 8`` emergencies among admissions of known urgency: the elective is 8 − 7.
+
+    The table beside it (text and JSON) shows the elective admissions as ``<5``;
+    the CSV's headline must not give them back.
+    """
+    log = _log(tmp_path, admissions_log(), "akutt.csv")
+    rows = {row["headline"]: row for row in csv.DictReader(io.StringIO(
+        _measures(log, "csv", "emergency_admissions")))}
+    share = rows["emergency_share"]
+    count, of = _number(share["count"]), _number(share["of"])
+    assert not (count is not None and of is not None and 0 < of - count < 5), share
+    assert share["value"] == "" and share["lower95"] == ""
+    text = _measures(log, "text", "emergency_admissions")
+    assert "<5" in text and "(7 of 8)" not in text
+
+
+def _dot_labels(dot: str) -> dict[str, str]:
+    return {m.group(1): m.group(2).split("\\n")[-1]
+            for m in re.finditer(r'^\s*(\w+) \[label="([^"]*)"', dot, re.MULTILINE)}
+
+
+def _dot_edges(dot: str) -> list[tuple[str, str, str]]:
+    return [(m.group(1), m.group(2), m.group(3).split("\\n")[0])
+            for m in re.finditer(r'^\s*(\w+) -> (\w+) \[label="([^"]*)"', dot, re.MULTILINE)]
+
+
+def _map_recoverable(dot: str) -> list[tuple[str, list[str]]]:
+    """Boxes whose shown count, less their shown edges out (or in), gives a hidden edge."""
+    boxes, edges = _dot_labels(dot), _dot_edges(dot)
+    found = []
+    for box, label in boxes.items():
+        total = _number(label)
+        for end in (0, 1):
+            cells = [e[2] for e in edges if e[end] == box]
+            if total is not None and "<5" in cells and total == sum(
+                    _number(c) or 0 for c in cells) + sum(1 for c in cells if c == "<5"):
+                found.append((box, cells))  # every <5 is 1: the box adds up
+            if total is not None and len(cells) > 1 and _recoverable(total, cells):
+                found.append((box, cells))
+    return found
+
+
+def test_level_view_gives_no_hidden_count(tmp_path):
+    """GP 7 beside 6 to the emergency department and ``<5`` to out-of-hours care: 1."""
+    log = _log(tmp_path, seven_cases())
+    out = tmp_path / "levels.dot"
+    result = invoke(("discover", str(log), "--view", "levels", "-o", str(out)))
+    assert result.exit_code == 0, result.output
+    dot = out.read_text(encoding="utf-8")
+    assert "<5" in dot
+    assert _map_recoverable(dot) == [], dot
+
+
+def test_level_map_gives_no_hidden_count(tmp_path):
+    log = _log(tmp_path, seven_cases())
+    for ext in (".dot", ".svg"):
+        out = tmp_path / f"map{ext}"
+        result = invoke(("discover", str(log), "--map-detail", "full", "-o", str(out)))
+        assert result.exit_code == 0, result.output
+        text = out.read_text(encoding="utf-8")
+        assert "&lt;5" in text or "<5" in text
+        if ext == ".dot":
+            assert _map_recoverable(text) == [], text
+        else:  # the picture says what the DOT says: no 7 beside a 6 and a <5
+            labels = [t.get_text() for t in BeautifulSoup(text, "html.parser").find_all("text")]
+            assert "7" not in labels or "6" not in labels, labels
