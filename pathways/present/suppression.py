@@ -28,7 +28,10 @@ hides its smallest shown member that is not zero (a zero if none, the total
 when every member is hidden already, and when even that is, a ``<5`` becomes
 ``:``, which says less), and the check runs again. Bounds are
 what catches ``7 = 5 + <5 + <5``: the two hidden add up to 2 and each is at
-least 1, so both are 1.
+least 1, so both are 1. When the bounds close nothing, a linear programme
+(``scipy.optimize.linprog``: each suppressed count's least and greatest value
+under every line at once) checks what narrowing line by line cannot see, such
+as a small count pinned by a column and a row together.
 
 Not protected: differences between two pages (two periods or cohorts), and
 counts the page does not state as adding up. ``docs/threat-model.md`` says
@@ -114,8 +117,9 @@ def suppress(values: Mapping[Hashable, int], lines: Iterable[Line], *, min_count
         status[key] = "hidden"
     guard = set(unshown)
     fixed = set(keep) | guard
+    free: set[Hashable] = set()  # counts shown to vary: hiding more keeps them so
     for _ in range(len(status) + 1):  # each pass hides one more count, or stops
-        found = disclosed(values, status, lines, min_count=min_count)
+        found = disclosed(values, status, lines, min_count=min_count, free=free)
         exposed = [(key, line) for key, line in found.items() if key not in guard]
         if not exposed:
             return status
@@ -160,11 +164,14 @@ def _complement(values: Mapping[Hashable, int], status: Mapping[Hashable, Status
 
 
 def disclosed(values: Mapping[Hashable, int], status: Mapping[Hashable, Status],
-              lines: Sequence[Line], *, min_count: int) -> dict[Hashable, int]:
+              lines: Sequence[Line], *, min_count: int,
+              free: set[Hashable] | None = None) -> dict[Hashable, int]:
     """Suppressed keys whose value the page gives away, with the line that does it.
 
     The reader's arithmetic of the module docstring: bounds from the
-    statuses, narrowed along every line until they stop changing.
+    statuses, narrowed along every line until they stop changing; then, if
+    that closes nothing, the linear programme. ``free``: keys already known
+    to take more than one value (kept and added to between calls).
 
     Examples
     --------
@@ -206,11 +213,74 @@ def disclosed(values: Mapping[Hashable, int], status: Mapping[Hashable, Status],
             break
     line_of = {key: index for index, (total, members) in enumerate(lines)
                for key in (total, *members)}
-    return {key: (closed_by[same[key]] if closed_by[same[key]] >= 0
-                  else line_of.get(same[key], 0))
-            for key in status
-            if status[key] != "shown" and lo[same[key]] >= hi[same[key]]
-            and same[key] in closed_by}
+    found = {key: (closed_by[same[key]] if closed_by[same[key]] >= 0
+                   else line_of.get(same[key], 0))
+             for key in status
+             if status[key] != "shown" and lo[same[key]] >= hi[same[key]]
+             and same[key] in closed_by}
+    if found:
+        return found
+    pinned = _pinned(values, status, lines, min_count, free if free is not None else set())
+    return {key: line_of.get(same[key], 0) for key in pinned}
+
+
+def _pinned(values: Mapping[Hashable, int], status: Mapping[Hashable, Status],
+            lines: Sequence[Line], min_count: int, free: set[Hashable]) -> list[Hashable]:
+    """Suppressed keys whose least and greatest value under all lines at once meet.
+
+    The linear relaxation of the reader's problem (scipy's ``linprog``): the
+    least and greatest value of each suppressed count that takes part in a
+    line. A range narrower than one means the page gives the count away.
+    Every solution found is a possible page, so a count seen at two values
+    more than one apart is free without programmes of its own; ``free``
+    collects those keys (hiding more only widens ranges, so the caller may
+    pass the same set again after hiding another count).
+    """
+    import numpy as np
+    from scipy.optimize import linprog
+
+    keys = sorted({k for t, ms in lines for k in (t, *ms) if status[k] != "shown"}, key=repr)
+    if not keys:
+        return []
+    index = {key: i for i, key in enumerate(keys)}
+    rows, rhs = [], []
+    for total, members in lines:
+        row, constant = np.zeros(len(keys)), 0.0
+        for key, sign in ((total, -1.0), *((m, 1.0) for m in members)):
+            if key in index:
+                row[index[key]] += sign
+            else:
+                constant -= sign * int(values[key])
+        if row.any():
+            rows.append(row)
+            rhs.append(constant)
+    if not rows:
+        return []
+    bounds = [(1, min_count - 1) if status[key] == "small" else (0, None) for key in keys]
+    a_eq, b_eq = np.array(rows), np.array(rhs)
+    seen_low = np.full(len(keys), np.inf)
+    seen_high = np.full(len(keys), -np.inf)
+    pinned = []
+    for key in keys:  # a page's suppressed counts: a few hundred at most
+        if key in free:
+            continue
+        goal = np.zeros(len(keys))
+        goal[index[key]] = 1.0
+        ends = []
+        for sign in (1.0, -1.0):
+            if seen_high[index[key]] - seen_low[index[key]] >= 0.5:
+                break  # two possible pages already disagree on it
+            result = linprog(sign * goal, A_eq=a_eq, b_eq=b_eq, bounds=bounds,
+                             method="highs")
+            if result.status != 0:  # unbounded above: certainly not pinned
+                break
+            seen_low = np.minimum(seen_low, result.x)
+            seen_high = np.maximum(seen_high, result.x)
+            ends.append(sign * result.fun)
+        free.update(k for k in keys if seen_high[index[k]] - seen_low[index[k]] >= 0.5)
+        if len(ends) == 2 and ends[1] - ends[0] < 0.5:  # least and greatest meet
+            pinned.append(key)
+    return pinned
 
 
 def _equal_counts(status: Mapping[Hashable, Status],

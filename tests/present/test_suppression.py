@@ -13,7 +13,7 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
@@ -180,6 +180,7 @@ def test_one_line_nothing_recoverable(members, min_count):
 
 
 @settings(max_examples=150, deadline=None)
+@example(grid=[[0, 0, 0, 3], [0, 0, 1, 0], [1, 2, 2, 0]], min_count=3)  # row and column together
 @given(grid=st.integers(min_value=1, max_value=4).flatmap(
            lambda ncol: st.lists(st.lists(counts, min_size=ncol, max_size=ncol),
                                  min_size=1, max_size=4)),
