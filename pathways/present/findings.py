@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from pathways.log import EventLog
@@ -126,12 +127,17 @@ def rule_findings(summary: pd.DataFrame, status: Mapping[object, Status], t: Mes
     ``summary`` is the rule table of :func:`pathways.analyse.breaks.evaluate`
     (``pathway``, ``rule_id``, ``title``, ``evaluated``, ``broken``);
     ``status`` the page's suppression (:func:`~pathways.present.break_sections.break_status`).
-    A rule whose rate the page hides gives no finding.
+    A rule whose rate the page hides gives no finding. Nor does a rule whose
+    every judged trigger misses its expected event (the log holds no such
+    event, as register extracts hold no medication reconciliation): those
+    are named together in one data-quality caveat instead.
     """
     out = []
+    never = ((summary["evaluated"] > 0) & (summary["missing"] == summary["evaluated"])
+             ).to_numpy(bool) if "missing" in summary else np.zeros(len(summary), bool)
     for i, row in enumerate(summary.itertuples(index=False)):
         ev, br = int(row.evaluated), int(row.broken)
-        if status.get(("rule", i, "ev"), "shown") != "shown" \
+        if never[i] or status.get(("rule", i, "ev"), "shown") != "shown" \
                 or status.get(("rule", i, "br"), "shown") != "shown":
             continue
         rate = safe_rate(br, ev, opts.min_count)
@@ -142,6 +148,11 @@ def rule_findings(summary: pd.DataFrame, status: Mapping[object, Status], t: Mes
             rate=pct_text(rate, opts.lang, 0), broken=int_text(br, opts.lang),
             evaluated=int_text(ev, opts.lang)),
             (anchors or {}).get(i, "#breaks"), rate))
+    if never.any():
+        names = [f"{p}/{r}" for p, r in zip(summary["pathway"][never], summary["rule_id"][never],
+                                             strict=True)]
+        shown = ", ".join(names[:4]) + (" …" if len(names) > 4 else "")
+        out.append(Finding("quality", t("kf_never_met", rules=shown), "#breaks", 1.0))
     return out
 
 
