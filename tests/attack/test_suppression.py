@@ -215,3 +215,22 @@ def test_level_map_gives_no_hidden_count(tmp_path):
         else:  # the picture says what the DOT says: no 7 beside a 6 and a <5
             labels = [t.get_text() for t in BeautifulSoup(text, "html.parser").find_all("text")]
             assert "7" not in labels or "6" not in labels, labels
+
+
+def test_discover_summary_hides_small_level_counts_and_their_complement(tmp_path):
+    # One case of 12 events: home care 9, GP 2, out-of-hours 1. Printed as is,
+    # "12 events: home care 9, GP 2, legevakt 1" names two small counts; with
+    # <5 for both, 12 - 9 = 3 still gives their sum, never either one.
+    rows = ["case_id;activity;timestamp;care_level"]
+    rows += [f"P1;Hjemmesykepleie;0{1 + i % 9}.03.2025 {8 + i}:00;home_care" for i in range(9)]
+    rows += ["P1;Fastlegekonsultasjon;10.03.2025 10:00;gp",
+             "P1;Fastlegekonsultasjon;11.03.2025 10:00;gp",
+             "P1;Legevaktkonsultasjon;12.03.2025 22:00;out_of_hours"]
+    log = tmp_path / "one.csv"
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = invoke(["discover", str(log), "-o", str(tmp_path / "map.svg")])
+    assert result.exit_code == 0, result.stderr
+    summary = result.stderr + result.stdout
+    assert "<5 forløp" in summary
+    assert "fastlege <5" in summary and "legevakt <5" in summary
+    assert not re.search(r"\bfastlege [12]\b|\blegevakt 1\b", summary)
