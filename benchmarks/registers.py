@@ -4,7 +4,7 @@ Usage::
 
     python benchmarks/registers.py --patients 65000
 
-Simulates the journeys (:func:`pathways.simulate_registers`) and writes the four
+Simulates the journeys (:func:`pathways.simulator.simulate_registers`) and writes the four
 register extracts with their sources file to ``benchmarks/data/registers-N/``
 (git-ignored). Reading them through the sources file gives the log; its events
 are then written as one Norwegian CSV export (``;``, ``dd.mm.yyyy HH:MM``
@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pathways
-from pathways.simulate_registers import simulate_registers, write_registers
+from pathways.simulator import simulate_registers, write_registers
 
 HERE = Path(__file__).resolve().parent
 

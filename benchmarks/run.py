@@ -4,7 +4,7 @@ Usage::
 
     python benchmarks/run.py --events 1e6 1e7
 
-For each size the script simulates a log with :mod:`pathways.simulation`
+For each size the script simulates a log with :mod:`pathways.simulator`
 (``benchmarks/data/``, git-ignored): a Parquet file and the same events as a
 Norwegian CSV export (``;``, Windows-1252, ``dd.mm.yyyy HH:MM``). It then runs
 every measured step in a child process of its own and records, per step, the
@@ -89,7 +89,7 @@ def step_make_data(paths: dict[str, Path]) -> Timings:
     """Simulate about ``size`` events as Parquet, then as a Norwegian CSV."""
     import duckdb
 
-    from pathways.simulation import simulate_to_file
+    from pathways.simulator import simulate_to_file
 
     parquet, csv = paths["parquet"], paths["csv"]
     if not parquet.exists():

@@ -20,6 +20,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathways import simulator as simulator
     from pathways.analyse import measures as measures
     from pathways.analyse.breaks import breaks as breaks
     from pathways.analyse.compare import Comparison as Comparison
@@ -52,10 +53,7 @@ if TYPE_CHECKING:
     from pathways.present.timeline import timeline as timeline
     from pathways.readers import read as read
     from pathways.readers.store import save as save
-    from pathways.simulate_registers import simulate_registers as simulate_registers
-    from pathways.simulate_registers import write_registers as write_registers
-    from pathways.simulation import simulate as simulate
-    from pathways.simulation import write_export as write_export
+    from pathways.simulator.journeys import simulate as simulate
     from pathways.validation import Validation as Validation
     from pathways.validation import validate as validate
 
@@ -98,15 +96,12 @@ _API = {
     "write_validation": "pathways.present.export",
     "format_pathway": "pathways.present.export",
     "log_summary": "pathways.present.summary",
-    "simulate": "pathways.simulation",
-    "write_export": "pathways.simulation",
-    "simulate_registers": "pathways.simulate_registers",
-    "write_registers": "pathways.simulate_registers",
+    "simulate": "pathways.simulator.journeys",
     "PathwaysError": "pathways.errors",
 }
 
 #: Public sub-modules reachable as attributes (``pathways.measures.readmissions``).
-_MODULES = {"measures": "pathways.analyse.measures"}
+_MODULES = {"measures": "pathways.analyse.measures", "simulator": "pathways.simulator"}
 
 __all__ = [
     "Comparison",
@@ -135,7 +130,7 @@ __all__ = [
     "report",
     "save",
     "simulate",
-    "simulate_registers",
+    "simulator",
     "time_to_event",
     "timeline",
     "transitions",
@@ -143,10 +138,8 @@ __all__ = [
     "variants",
     "write_breaks",
     "write_compare",
-    "write_export",
     "write_measures",
     "write_model",
-    "write_registers",
     "write_validation",
 ]
 

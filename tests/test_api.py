@@ -33,7 +33,6 @@ NOT_YET_THIN = {
     "discover.py",  # enrich.cohorts, present.model, progress
     "measures.py",  # log.MAX_WINDOW_DAYS, analyse.measures, time_to_event, cohorts
     "report.py",  # analyse.runchart.Intervention, present.output
-    "simulate.py",  # simulation, simulate_registers
     "timeline.py",  # present.output, present.timeline
 }
 

@@ -1,6 +1,6 @@
 """The national indicators equal plain pandas versions of their published definitions.
 
-Simulated register extracts (:func:`pathways.simulate_registers`, written as
+Simulated register extracts (:func:`pathways.simulator.simulate_registers`, written as
 the four files and read through their sources file) give the events; each
 indicator is then computed a second time here, one definition clause per
 line, on those events with pandas (DESIGN §9):
@@ -30,7 +30,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import pathways
-from pathways.simulate_registers import simulate_registers, write_registers
+from pathways.simulator import simulate_registers, write_registers
 
 DAY = pd.Timedelta(days=1)
 ZONE = "Europe/Oslo"

@@ -7,10 +7,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-import pathways.simulation as sim
+import pathways.simulator.journeys as sim
 from pathways.cli.simulate import simulate as simulate_command
 from pathways.errors import OptionError, OutputError
-from pathways.simulation import COLUMNS, simulate, simulate_to_file, write_export
+from pathways.simulator import simulate, simulate_to_file, write_export
+from pathways.simulator.journeys import COLUMNS
 
 REPO = Path(__file__).resolve().parents[1]
 DAY = pd.Timedelta(days=1)

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from pathways.cli.simulate import simulate as simulate_command
 from pathways.errors import OptionError
-from pathways.simulate_registers import (
+from pathways.simulator import simulate
+from pathways.simulator.registers import (
     FILES,
     KPR_LEGE_COLUMNS,
     KPR_TJENESTER_COLUMNS,
@@ -23,7 +24,6 @@ from pathways.simulate_registers import (
     simulate_registers,
     write_registers,
 )
-from pathways.simulation import simulate
 
 REPO = Path(__file__).resolve().parents[1]
 HOURS_8 = pd.Timedelta(hours=8)

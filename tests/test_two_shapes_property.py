@@ -1,7 +1,7 @@
 """One set of journeys, two shapes: the single export and the four extracts agree.
 
 For journeys simulated by :func:`pathways.simulate` and written as the four
-register extracts by :func:`pathways.simulate_registers` (same seed, same
+register extracts by :func:`pathways.simulator.simulate_registers` (same seed, same
 people; ``missing_time=0`` so that contacts keep their minute), reading the
 extracts through their sources file and reading the single export give:
 
@@ -36,8 +36,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import pathways
-from pathways.simulate_registers import simulate_registers, write_registers
-from pathways.simulation import simulate
+from pathways.simulator import simulate, simulate_registers, write_registers
 
 RULES = ("epikrise-1d", "reinnleggelse-28d", "utskrivningsklar-10d", "fastlege-14d",
          "utskrivningsrapport-1d", "legevakt-innleggelse-1d", "kontroll-3mnd")

@@ -58,16 +58,15 @@ def simulate(patients: int, seed: int, months: int, start: str, output: Path | N
 
         pathways simulate --patients 400 --seed 2025 --registers eventlogs/registers
     """
-    from pathways.simulation import simulate as simulate_log
-    from pathways.simulation import simulate_to_file, write_export
+    import pathways
 
+    simulator = pathways.simulator
     if output is None and registers is None:
         raise click.UsageError("Give -o FILE, --registers DIR or both.")
     if registers is not None:
-        from pathways.simulate_registers import simulate_registers, write_registers
-
-        extracts = simulate_registers(patients, seed=seed, start=start, months=months)
-        write_registers(extracts, registers)
+        extracts = simulator.simulate_registers(patients, seed=seed, start=start,
+                                                months=months)
+        simulator.write_registers(extracts, registers)
         click.echo(f"Wrote {len(extracts.npr)} hospital episodes, "
                    f"{len(extracts.kpr_lege)} claim lines, "
                    f"{len(extracts.kpr_tjenester)} service periods and "
@@ -76,10 +75,10 @@ def simulate(patients: int, seed: int, months: int, start: str, output: Path | N
     if output is None:
         return
     if _suffix(output) == ".parquet":
-        events = simulate_to_file(output, patients, seed=seed, start=start,
-                                  months=months, fmt="parquet")
+        events = simulator.simulate_to_file(output, patients, seed=seed, start=start,
+                                            months=months, fmt="parquet")
     else:
-        frame = simulate_log(patients, seed=seed, start=start, months=months)
-        write_export(frame, output, seed=seed)
+        frame = pathways.simulate(patients, seed=seed, start=start, months=months)
+        simulator.write_export(frame, output, seed=seed)
         events = len(frame)
     click.echo(f"Wrote {events} events of {patients} patients to {output}.", err=True)

@@ -117,7 +117,7 @@ def test_missing_file(tmp_path):
 
 
 def test_simulator_writes_only_known_canonical_activities(vocabulary):
-    from pathways.simulation import _ACTIVITIES
+    from pathways.simulator.journeys import _ACTIVITIES
 
     keys = set(vocabulary["activity_key"])
     assert set(_ACTIVITIES) <= keys

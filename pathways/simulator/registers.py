@@ -1,6 +1,6 @@
 """The simulated journeys written as a health community's own register extracts.
 
-:func:`simulate_registers` takes the events of :func:`pathways.simulation.simulate`
+:func:`simulate_registers` takes the events of :func:`pathways.simulator.journeys.simulate`
 (the same seed gives the same people and the same events) and writes them the way
 the data owners deliver them (DESIGN §3b): hospital episodes in NPR's variables,
 GP and out-of-hours claim lines and municipal service periods in KPR's, and the
@@ -31,12 +31,8 @@ import numpy as np
 import pandas as pd
 
 from pathways.errors import OptionError, OutputError
-from pathways.simulation import (
-    MUNICIPALITIES,
-    TRUST,
-    _atomic_target,
-    simulate,
-)
+from pathways.simulator.export import _atomic_target
+from pathways.simulator.journeys import MUNICIPALITIES, TRUST, simulate
 
 __all__ = [
     "KPR_LEGE_COLUMNS",
@@ -601,7 +597,7 @@ def registers_from_export(
     Parameters
     ----------
     frame : pandas.DataFrame
-        The events of :func:`pathways.simulation.simulate` (its columns).
+        The events of :func:`pathways.simulator.journeys.simulate` (its columns).
     seed : int, default 1
         Seed for the messiness (the random stream ``(seed, 0, 1)``).
     start : str, default "2025-01-01"
@@ -644,7 +640,7 @@ def simulate_registers(
 ) -> Registers:
     """Simulate journeys and return them as four register extracts.
 
-    The journeys are those of :func:`pathways.simulation.simulate` with the same
+    The journeys are those of :func:`pathways.simulator.journeys.simulate` with the same
     arguments: the same people (``lopenr`` is the export's ``Pasient-ID``) and
     the same events, written as NPR, KPR and PLO deliver them.
 
