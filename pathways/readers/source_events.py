@@ -123,7 +123,7 @@ def build_raw(engine: DuckDBEngine, sources: SourcesFile, *, timezone: str,
     for index in range(len(sources.sources)):
         engine.execute(f"DROP VIEW _ev{index}; DROP VIEW IF EXISTS _kept__rows{index}")
         for name in (f"_rows{index}", f"_cancel__rows{index}", f"_merged__rows{index}",
-                     f"_ip__rows{index}"):
+                     f"_multi__rows{index}", f"_ip__rows{index}"):
             engine.execute(f"DROP TABLE IF EXISTS {name}")
     return stats
 
@@ -649,29 +649,31 @@ def _events_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
             "k_us", "k_day", "k_next_us", "k_bad"))
         keep_plain = "".join(f", k.{q(c)}" for c in keep)
         plain_k = ", ".join(f"k.{c}" for c in plain.split(", "))
+        # Only the merged groups are written here; the single lines are read
+        # from the rows table when the raw table is written (not copied twice).
+        engine.materialize(f"_multi_{rows}", f"""
+            SELECT person, s_us, level FROM {kept}
+            GROUP BY person, s_us, level HAVING count(*) > 1
+        """)
         engine.materialize(f"_merged_{rows}", f"""
-            WITH multi AS (
-                SELECT person, s_us, level FROM {kept}
-                GROUP BY person, s_us, level HAVING count(*) > 1
-            ), many AS (
-                SELECT k.* FROM {kept} k SEMI JOIN multi m
-                  ON m.person = k.person AND m.s_us = k.s_us
-                 AND m.level IS NOT DISTINCT FROM k.level
-            )
-            SELECT k.row, k.person, k.s_us, k.level, {plain_k},
-                   k.death, k.rejected, k.diagnosis {keep_plain}
-            FROM {kept} k ANTI JOIN multi m
-              ON m.person = k.person AND m.s_us = k.s_us
-             AND m.level IS NOT DISTINCT FROM k.level
-            UNION ALL BY NAME
             SELECT min(row) AS row, person, s_us, level, {first},
                    bool_or(death) AS death, bool_or(rejected) AS rejected,
                    nullif(array_to_string(list_distinct(flatten(list(
                        string_split(coalesce(diagnosis, ''), ' ')))) , ' '), '') AS diagnosis
                    {', ' + merged if merged else ''}
-            FROM many GROUP BY person, s_us, level
+            FROM (SELECT k.* FROM {kept} k SEMI JOIN _multi_{rows} m
+                    ON m.person = k.person AND m.s_us = k.s_us
+                   AND m.level IS NOT DISTINCT FROM k.level)
+            GROUP BY person, s_us, level
         """)
-        source = f"_merged_{rows}"
+        source = f"""(
+            SELECT k.row, k.person, k.s_us, k.level, {plain_k},
+                   k.death, k.rejected, k.diagnosis {keep_plain}
+            FROM {kept} k ANTI JOIN _multi_{rows} m
+              ON m.person = k.person AND m.s_us = k.s_us
+             AND m.level IS NOT DISTINCT FROM k.level
+            UNION ALL BY NAME
+            SELECT * FROM _merged_{rows})"""
     kind = "'message'" if spec.get("message") else "NULL::VARCHAR"
     level = "NULL::VARCHAR" if spec.get("message") else "r.level"
     events = _event(ctx, source, activity="r.activity", ts="r.s_us", day="r.s_day",
