@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -229,6 +230,10 @@ class _Context:
         self.columns = columns
         self.tz = sql_text(timezone)
         self.by_norm: dict[str, str] = {}
+        #: Select items of the layers under the rows table (see rows_sql).
+        self.layers: list[list[str]] = [[], [], [], []]
+        #: Columns of the rows table that are NULL in every row, with their type.
+        self.null_columns: dict[str, str] = {}
         for col in columns:
             self.by_norm.setdefault(normalise(col), col)
 
@@ -288,11 +293,14 @@ class _Context:
         raw = _clean(f"r.{q(col)}")
         if "codes" not in spec:
             return raw
-        cases = " ".join(f"WHEN lower({raw}) = '{sql_text(str(code).strip().lower())}' "
+        # The code, lower-cased, is computed once (a layer), not once per code.
+        lowered = f"_pw_code_{len(self.layers[0])}"
+        self.layers[0].append(f"lower({raw}) AS {lowered}")
+        cases = " ".join(f"WHEN '{sql_text(str(code).strip().lower())}' "
                          f"THEN {_literal(value, as_bool)}"
                          for code, value in spec["codes"].items())
         default = _literal(spec.get("default"), as_bool)
-        return f"CASE {cases} ELSE {default} END"
+        return f"CASE r.{lowered} {cases} ELSE {default} END"
 
     def check_codes(self) -> None:
         """Codes not in their value table (and no default): one error listing them."""
@@ -402,14 +410,15 @@ class _Context:
         if not cols:
             return "NULL::VARCHAR", "NULL::VARCHAR"
         parts = ", ".join(f"nullif(trim(r.{q(c)}), '')" for c in cols)
-        codes = f"nullif(concat_ws(' ', {parts}), '')"
+        self.layers[0].append(f"nullif(concat_ws(' ', {parts}), '') AS _pw_diagnosis")
+        codes = "r._pw_diagnosis"
         fixed = f"'{spec['system']}'" if "system" in spec else "NULL"
         sys_col = (self.column(spec["system_column"], "diagnosis")
                    if "system_column" in spec else None)
         if sys_col is None:
             return codes, f"CASE WHEN {codes} IS NOT NULL THEN {fixed} END"
-        raw = _clean(f"r.{q(sys_col)}")
-        cases = " ".join(f"WHEN lower({raw}) = '{sql_text(str(k).strip().lower())}' "
+        self.layers[0].append(f"lower({_clean(f'r.{q(sys_col)}')}) AS _pw_system")
+        cases = " ".join(f"WHEN r._pw_system = '{sql_text(str(k).strip().lower())}' "
                          f"THEN '{v}'" for k, v in spec["systems"].items())
         # An empty system column: the 'system' given beside it (the register's own).
         return codes, f"CASE WHEN {codes} IS NOT NULL THEN CASE {cases} ELSE {fixed} END END"
@@ -455,6 +464,10 @@ class _Context:
             f"{diagnosis} AS diagnosis", f"{system} AS diagnosis_system",
             f"{rejected} AS rejected", *keep,
         ]
+        # Columns NULL in every row (a key the source does not have): merging
+        # claim lines need not aggregate them.
+        self.null_columns = dict(m.group(2, 1) for m in (
+            re.fullmatch(r"NULL::(\w+) AS (\w+)", item) for item in items) if m)
         # The times' parts, each layer from the one before (columns _pw_*).
         layered = f"SELECT r.*, r.rowid AS _pw_rowid FROM {self.table} r"
         for layer in self.layers:
@@ -635,7 +648,8 @@ def _events_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
         keep = ctx.keep_columns(rows)
         merged = ", ".join(f"string_agg(DISTINCT {q(c)}, ' ' ORDER BY {q(c)}) AS {q(c)}"
                            for c in keep)
-        first = ", ".join(f"arg_min({c}, row) AS {c}" for c in (
+        first = ", ".join(f"NULL::{ctx.null_columns[c]} AS {c}" if c in ctx.null_columns
+                          else f"arg_min({c}, row) AS {c}" for c in (
             "activity", "end_activity", "resource", "hospital", "municipality",
             "organisation", "age", "sex", "urgency", "diagnosis_system",
             "s_day", "s_next_us", "s_bad", "e_us", "e_day", "e_next_us", "e_bad",
@@ -699,9 +713,13 @@ def _episodes_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
     usable = _usable(ctx)
     # A row's end for joining: a date alone ends at the end of that day; no end:
     # still in hospital (open).
+    # The windows sort only the columns they need (sorting wide rows is what
+    # costs); the events take the rest from the rows table, joined by row.
     engine.materialize(f"_ip_{rows}", f"""
         WITH ip AS (
-            SELECT *, CASE WHEN e_day THEN e_next_us ELSE e_us END AS e_join,
+            SELECT row, person, s_us, s_day, s_next_us, e_us, e_day, e_next_us, resource,
+                   death, k_us,
+                   CASE WHEN e_day THEN e_next_us ELSE e_us END AS e_join,
                    -- a start known only to the day comes after its day's timed
                    -- starts (it joins from the day's beginning all the same),
                    -- but not after its own row's end: a row known to start on
@@ -722,7 +740,7 @@ def _episodes_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
                                           ROWS UNBOUNDED PRECEDING) AS stay_no
             FROM flagged
         )
-        SELECT *,
+        SELECT row, e_join, s_ord, stay_no,
                row_number() OVER (PARTITION BY person, stay_no
                                   ORDER BY s_ord, e_join, row) AS rn_first,
                row_number() OVER (PARTITION BY person, stay_no
@@ -735,7 +753,7 @@ def _episodes_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
                min(k_us) OVER (PARTITION BY person, stay_no) AS stay_ready
         FROM numbered
     """)
-    ip = f"_ip_{rows}"
+    ip = f"(SELECT x.*, i.* EXCLUDE (row) FROM {rows} x JOIN _ip_{rows} i ON i.row = x.row)"
     stay = "CAST(r.stay_no AS VARCHAR)"
     admission = _event(ctx, f"(SELECT * FROM {ip} WHERE rn_first = 1)",
                        activity=f"'{ADMISSION}'", ts="r.s_us", day="r.s_day",
