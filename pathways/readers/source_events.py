@@ -351,8 +351,10 @@ class _Context:
         """SQL select items for a time spec: ``{prefix}_us``, ``_day``, ``_next_us``, ``_bad``.
 
         ``_us`` is the instant (a date alone: its local midnight), ``_day`` true
-        for a time known only to the day, ``_next_us`` the next local midnight,
-        ``_bad`` the text when a value was given but cannot be read.
+        for a time known only to the day, ``_next_us`` the next local midnight
+        (only for a time known only to the day: nothing else reads it, and the
+        zone rules are then not run for every timed row), ``_bad`` the text
+        when a value was given but cannot be read.
         """
         spec = self.source.spec.get(key)
         if spec is None:
@@ -397,7 +399,8 @@ class _Context:
         return [f"epoch_us({_instant(f'r.{v}_naive', self.tz, f'r.{v}_instant')}) "
                 f"AS {prefix}_us",
                 f"CASE WHEN {parsed} IS NOT NULL THEN {is_day} END AS {prefix}_day",
-                f"epoch_us(timezone('{self.tz}', CAST({day} + 1 AS TIMESTAMP))) "
+                f"CASE WHEN {parsed} IS NOT NULL AND {is_day} THEN "
+                f"epoch_us(timezone('{self.tz}', CAST({day} + 1 AS TIMESTAMP))) END "
                 f"AS {prefix}_next_us",
                 f"{bad} AS {prefix}_bad"]
 
