@@ -45,6 +45,7 @@ from pathways.log import DERIVED_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, sq
 from pathways.log import quote_identifier as q
 from pathways.progress import stage
 from pathways.readers.timestamps import (
+    ISO,
     detect_format,
     local_hours_sql,
     split_exprs,
@@ -159,6 +160,7 @@ def build_events(
     id_columns: list[str],
     now_us: int | None = None,
     municipalities: pd.DataFrame | None = None,
+    instants: Mapping[str, str] | None = None,
 ) -> BuildResult:
     """Create the ``events``, ``case_cohorts`` and ``read_problems`` tables.
 
@@ -170,22 +172,18 @@ def build_events(
     becomes today's name, its number ``municipality_no``; numbers not in the
     list are kept as written and listed (``unknown_municipality``). ``raw`` is dropped once its
     rows are in ``_leveled``: a log of tens of millions of events must not be
-    kept in several full copies.
+    kept in several full copies. ``instants`` maps ``timestamp`` (and
+    ``end_timestamp``) to a column of ``raw`` holding the time already resolved,
+    as microseconds since the epoch (UTC), as the reader of a sources file
+    writes it: its text is then not parsed again (it is kept for the problems
+    table and for finding duplicate rows).
     """
-    ts_col = q(columns["timestamp"])
-    fmt = detect_format(engine, raw, ts_col, source=source,
-                        column_label=columns["timestamp"], date_format=date_format)
-    end_col = q(columns["end_timestamp"]) if "end_timestamp" in columns else None
-    end_fmt = (
-        detect_format(engine, raw, end_col, source=source,
-                      column_label=columns["end_timestamp"], date_format=date_format)
-        if end_col else fmt
-    )
-    times = [(ts_col, fmt)] + ([(end_col, end_fmt)] if end_col else [])
-    hours = " UNION ".join(f"SELECT {split_exprs(c, f)[0]} AS _naive FROM {raw}"
-                           for c, f in times)
-    with stage("time zone rules"):
-        engine.materialize("_hours", local_hours_sql(f"({hours})", timezone))
+    if instants:
+        _build_hours(engine, [], timezone)
+        fmt = end_fmt = ISO
+    else:
+        fmt, end_fmt = _detect_and_build_hours(engine, raw, columns, source=source,
+                                               timezone=timezone, date_format=date_format)
     with stage("duplicates"):
         _duplicates(engine, raw, raw_columns)
     _register_lookups(engine, mapping, municipalities)
@@ -194,7 +192,7 @@ def build_events(
     with stage("times, activities and levels"):
         bounds = plausible_range(timezone)
         _leveled(engine, raw, raw_columns, columns, mapping, fmt, end_fmt, id_columns, now,
-                 bounds=bounds)
+                 bounds=bounds, instants=instants or {})
     drop_relation(engine, raw)
     with stage("problems"):
         _problems(engine, columns, now, bounds=bounds)
@@ -234,6 +232,32 @@ def build_events(
         unknown_levels=dict(zip(unknown["level_raw"], unknown["n"].astype(int), strict=True)),
         unknown_levels_from=level_from,
     )
+
+
+def _detect_and_build_hours(engine: DuckDBEngine, raw: str, columns: Mapping[str, str], *,
+                            source: str, timezone: str,
+                            date_format: str | None) -> tuple[str, str]:
+    """Detect the formats of the start and end times, and build ``_hours`` for them."""
+    ts_col = q(columns["timestamp"])
+    fmt = detect_format(engine, raw, ts_col, source=source,
+                        column_label=columns["timestamp"], date_format=date_format)
+    end_col = q(columns["end_timestamp"]) if "end_timestamp" in columns else None
+    end_fmt = (
+        detect_format(engine, raw, end_col, source=source,
+                      column_label=columns["end_timestamp"], date_format=date_format)
+        if end_col else fmt
+    )
+    times = [(ts_col, fmt)] + ([(end_col, end_fmt)] if end_col else [])
+    _build_hours(engine, [f"SELECT {split_exprs(c, f)[0]} AS _naive FROM {raw}"
+                          for c, f in times], timezone)
+    return fmt, end_fmt
+
+
+def _build_hours(engine: DuckDBEngine, naive_queries: list[str], timezone: str) -> None:
+    """``_hours``: the zone rules of every local hour the queries' ``_naive`` times fall in."""
+    hours = " UNION ".join(naive_queries) or "SELECT NULL::TIMESTAMP AS _naive WHERE false"
+    with stage("time zone rules"):
+        engine.materialize("_hours", local_hours_sql(f"({hours})", timezone))
 
 
 def drop_relation(engine: DuckDBEngine, name: str) -> None:
@@ -295,7 +319,8 @@ def _duplicates(engine: DuckDBEngine, raw: str, raw_columns: list[str]) -> None:
 def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
              columns: Mapping[str, str], mapping: LevelMapping | None, fmt: str,
              end_fmt: str, id_columns: list[str], now_us: int, *,
-             bounds: tuple[int, int] = (MIN_US, MAX_US)) -> None:
+             bounds: tuple[int, int] = (MIN_US, MAX_US),
+             instants: Mapping[str, str] | None = None) -> None:
     """``_leveled``: every row but duplicates, in one pass over the raw rows.
 
     National ids replaced, canonical columns trimmed, times resolved by the
@@ -323,8 +348,17 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
     attr_sql = (", " + ", ".join(attributes)) if attributes else ""
     ts = f"r.{canon['timestamp']}"
     end = f"r.{canon['end_timestamp']}" if "end_timestamp" in canon else "NULL::VARCHAR"
-    naive, aware = split_exprs(ts, fmt)
-    end_naive, end_aware = split_exprs(end, end_fmt)
+    instants = instants or {}
+    if "timestamp" in instants:  # resolved already: nothing to parse
+        naive, aware = "NULL::TIMESTAMP", "NULL::TIMESTAMPTZ"
+        end_naive, end_aware = naive, aware
+    else:
+        naive, aware = split_exprs(ts, fmt)
+        end_naive, end_aware = split_exprs(end, end_fmt)
+    inst = f"r.{q(instants['timestamp'])}" if "timestamp" in instants else "NULL::BIGINT"
+    end_inst = (f"r.{q(instants['end_timestamp'])}"
+                if "end_timestamp" in instants and "end_timestamp" in canon
+                else "NULL::BIGINT")
     has_level_col = "care_level" in columns
     by = mapping.by if mapping else "activity"
     map_key = "b.resource" if by == "resource" else "b.activity"
@@ -347,14 +381,16 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
         WITH parsed AS (
             SELECT r.rowid + 1 AS _row_no, {naive} AS _naive, {aware} AS _tz,
                    {end_naive} AS _end_naive, {end_aware} AS _end_tz,
+                   {inst} AS _inst, {end_inst} AS _end_inst,
                    {", ".join(values)}
             FROM {raw} r {" ".join(joins)}
             WHERE r.rowid + 1 NOT IN (SELECT _row_no FROM _dups)
         ), t AS (
-            SELECT p.* EXCLUDE (_tz, _naive, _end_tz, _end_naive),
-                   coalesce(epoch_us(p._tz), epoch_us(p._naive) - h.offset_us) AS _ts_us,
-                   coalesce(epoch_us(p._end_tz), epoch_us(p._end_naive) - e.offset_us)
-                       AS _end_us,
+            SELECT p.* EXCLUDE (_tz, _naive, _end_tz, _end_naive, _inst, _end_inst),
+                   coalesce(p._inst, epoch_us(p._tz), epoch_us(p._naive) - h.offset_us)
+                       AS _ts_us,
+                   coalesce(p._end_inst, epoch_us(p._end_tz),
+                            epoch_us(p._end_naive) - e.offset_us) AS _end_us,
                    coalesce(h.ambiguous, false) AS _ambiguous,
                    coalesce(h.nonexistent, false) AS _nonexistent
             FROM parsed p

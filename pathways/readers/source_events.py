@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,14 @@ RAW_COLUMNS = ("case_id", "activity", "timestamp", "end_timestamp", "care_level"
                "resource", "organisation", "municipality", "hospital", "diagnosis",
                "diagnosis_system", "age", "sex", "urgency", "source", "time_precision",
                "event_kind", "stay", "source_row", "_order_us")
+#: Columns of the raw table with the instants of ``timestamp`` and ``end_timestamp``
+#: as microseconds since the epoch (UTC): the canonical pipeline takes them as
+#: they are instead of reading the text again.
+INSTANT_COLUMNS = ("_inst_us", "_inst_end_us")
+#: Raw columns the reader writes itself (times, numbers, fixed words): they
+#: cannot hold a national id, so they are not searched for one.
+GENERATED_COLUMNS = ("timestamp", "end_timestamp", "time_precision", "event_kind", "stay",
+                     "source_row", "_order_us")
 #: Reason codes of source rows left out (beside the reader's own).
 SOURCE_CODES = ("rejected_message", "cancelled_notice", "unknown_code")
 #: The level whose rows are joined into hospital stays.
@@ -90,7 +99,11 @@ def build_raw(engine: DuckDBEngine, sources: SourcesFile, *, timezone: str,
     """Create ``table`` (text columns, rows in case and time order) from every source.
 
     Also creates ``_source_problems (row, "column", code, value, message)``,
-    the source rows left out with the file's row numbers.
+    the source rows left out with the file's row numbers. Each source's events
+    are a view (``_ev{index}``) over its per-row table: the events of all
+    sources are written once, into ``table``, not once per source first.
+    Besides the text columns, ``table`` holds the instants as microseconds
+    (:data:`INSTANT_COLUMNS`), so they need not be read back from their text.
     """
     engine.execute("CREATE OR REPLACE TABLE _source_problems (row BIGINT, \"column\" VARCHAR, "
                    "code VARCHAR, value VARCHAR, message VARCHAR)")
@@ -99,20 +112,24 @@ def build_raw(engine: DuckDBEngine, sources: SourcesFile, *, timezone: str,
     for index, source in enumerate(sources.sources):
         stats.append(_load(engine, sources, source, index, timezone))
         parts.append(f"SELECT * FROM _ev{index}")
-    union = _death_timed(" UNION ALL BY NAME ".join(parts), timezone)
+    union = " UNION ALL BY NAME ".join(parts)
     keep = [c for c in engine.columns(f"(SELECT * FROM ({union}) LIMIT 0)")
-            if c not in RAW_COLUMNS and c != "_seq"]
-    cols = ", ".join(q(c) for c in (*RAW_COLUMNS, *keep))
+            if c not in RAW_COLUMNS and c not in INSTANT_COLUMNS and c != "_seq"]
+    cols = ", ".join(q(c) for c in (*RAW_COLUMNS, *keep, *INSTANT_COLUMNS))
     engine.materialize(table, f"""
-        SELECT {cols} FROM ({union})
+        SELECT {cols} FROM ({_death_timed(engine, union, timezone)})
         ORDER BY case_id, CAST(_order_us AS BIGINT), _seq
     """)
+    engine.execute("DROP TABLE _deaths")
     for index in range(len(sources.sources)):
-        engine.execute(f"DROP TABLE IF EXISTS _ev{index}")
+        engine.execute(f"DROP VIEW _ev{index}; DROP VIEW IF EXISTS _kept__rows{index}")
+        for name in (f"_rows{index}", f"_cancel__rows{index}", f"_merged__rows{index}",
+                     f"_multi__rows{index}", f"_ip__rows{index}"):
+            engine.execute(f"DROP TABLE IF EXISTS {name}")
     return stats
 
 
-def _death_timed(union: str, timezone: str) -> str:
+def _death_timed(engine: DuckDBEngine, union: str, timezone: str) -> str:
     """The events of ``union`` with a death known to the day given its known time.
 
     One death can be recorded by two sources: a home-care or nursing-home
@@ -122,25 +139,32 @@ def _death_timed(union: str, timezone: str) -> str:
     keeps its source and level but takes the timed one's instant (the
     earliest, if several), so rules and measures do not meet the death at
     midnight, hours before it happened. A death with no timed record on its
-    day keeps its day.
+    day keeps its day. The timed deaths are a small table (``_deaths``), and
+    only a death known to the day looks its day up.
     """
-    local_day = (f"CAST(timezone('{sql_text(timezone)}', CAST(timestamp AS TIMESTAMPTZ)) "
-                 "AS DATE)")
-    refined = (f"u.activity = '{DEATH}' AND u.time_precision = 'day' "
-               "AND t.death_ts IS NOT NULL")
+    def local_day(us: str) -> str:
+        return (f"CAST(timezone('{sql_text(timezone)}', make_timestamp({us})::TIMESTAMPTZ) "
+                "AS DATE)")
+
+    engine.materialize("_deaths", f"""
+        SELECT case_id, {local_day('_inst_us')} AS _local_day, min(_inst_us) AS death_us,
+               min(CAST(_order_us AS BIGINT)) AS death_order
+        FROM ({union}) WHERE activity = '{DEATH}' AND time_precision IS NULL
+        GROUP BY ALL""")
+    day_death = f"u.activity = '{DEATH}' AND u.time_precision = 'day'"
+    refined = "t.death_us IS NOT NULL"
     return f"""
-        WITH u AS (SELECT *, {local_day} AS _local_day FROM ({union})),
-        t AS (SELECT case_id, _local_day, min(timestamp) AS death_ts,
-                     min(CAST(_order_us AS BIGINT)) AS death_order
-              FROM u WHERE activity = '{DEATH}' AND time_precision IS NULL
-              GROUP BY case_id, _local_day)
-        SELECT u.* EXCLUDE (timestamp, time_precision, _order_us, _local_day),
-               CASE WHEN {refined} THEN t.death_ts ELSE u.timestamp END AS timestamp,
+        SELECT u.* EXCLUDE (timestamp, time_precision, _order_us, _inst_us),
+               CASE WHEN {refined} THEN {_iso('t.death_us')} ELSE u.timestamp END
+                   AS timestamp,
                CASE WHEN {refined} THEN NULL ELSE u.time_precision END
                    AS time_precision,
                CASE WHEN {refined} THEN CAST(t.death_order AS VARCHAR)
-                    ELSE u._order_us END AS _order_us
-        FROM u LEFT JOIN t ON t.case_id = u.case_id AND t._local_day = u._local_day"""
+                    ELSE u._order_us END AS _order_us,
+               CASE WHEN {refined} THEN t.death_us ELSE u._inst_us END AS _inst_us
+        FROM ({union}) u LEFT JOIN _deaths t
+          ON t.case_id = u.case_id
+         AND t._local_day = CASE WHEN {day_death} THEN {local_day('u._inst_us')} END"""
 
 
 def _load(engine: DuckDBEngine, sources: SourcesFile, source: Source, index: int,
@@ -164,11 +188,12 @@ def _load(engine: DuckDBEngine, sources: SourcesFile, source: Source, index: int
     shape_sql = {"event": _events_sql, "episode": _episodes_sql, "period": _periods_sql}
     events, dropped = shape_sql[source.shape](ctx, f"_rows{index}", sources.join_within_us)
     name = sql_text(source.name)
-    engine.materialize(f"_ev{index}", f"""
-        SELECT e.*, '{name}' AS source, {index} * 1000000000000 + e._seq_in AS _seq
+    engine.execute(f"""
+        CREATE OR REPLACE VIEW _ev{index} AS
+        SELECT e.* EXCLUDE (_seq_in), '{name}' AS source,
+               {index} * 1000000000000 + e._seq_in AS _seq
         FROM ({events}) e
     """)
-    engine.execute(f"ALTER TABLE _ev{index} DROP COLUMN _seq_in")
     engine.execute(f"""
         INSERT INTO _source_problems
         SELECT row, "column", code,
@@ -183,9 +208,6 @@ def _load(engine: DuckDBEngine, sources: SourcesFile, source: Source, index: int
                (SELECT count(DISTINCT row) FROM ({dropped})) AS rejected
         FROM {src}
     """).iloc[0]
-    for table in (f"_rows{index}", f"_kept__rows{index}", f"_cancel__rows{index}",
-                  f"_merged__rows{index}", f"_ip__rows{index}"):
-        engine.execute(f"DROP TABLE IF EXISTS {table}")
     engine.execute(f"DROP {'VIEW' if file_format == 'parquet' else 'TABLE'} {src}")
     return SourceStats(
         name=source.name, file=source.file, label=source.spec["label"]["nb"],
@@ -208,6 +230,10 @@ class _Context:
         self.columns = columns
         self.tz = sql_text(timezone)
         self.by_norm: dict[str, str] = {}
+        #: Select items of the layers under the rows table (see rows_sql).
+        self.layers: list[list[str]] = [[], [], [], []]
+        #: Columns of the rows table that are NULL in every row, with their type.
+        self.null_columns: dict[str, str] = {}
         for col in columns:
             self.by_norm.setdefault(normalise(col), col)
 
@@ -267,11 +293,14 @@ class _Context:
         raw = _clean(f"r.{q(col)}")
         if "codes" not in spec:
             return raw
-        cases = " ".join(f"WHEN lower({raw}) = '{sql_text(str(code).strip().lower())}' "
+        # The code, lower-cased, is computed once (a layer), not once per code.
+        lowered = f"_pw_code_{len(self.layers[0])}"
+        self.layers[0].append(f"lower({raw}) AS {lowered}")
+        cases = " ".join(f"WHEN '{sql_text(str(code).strip().lower())}' "
                          f"THEN {_literal(value, as_bool)}"
                          for code, value in spec["codes"].items())
         default = _literal(spec.get("default"), as_bool)
-        return f"CASE {cases} ELSE {default} END"
+        return f"CASE r.{lowered} {cases} ELSE {default} END"
 
     def check_codes(self) -> None:
         """Codes not in their value table (and no default): one error listing them."""
@@ -322,8 +351,10 @@ class _Context:
         """SQL select items for a time spec: ``{prefix}_us``, ``_day``, ``_next_us``, ``_bad``.
 
         ``_us`` is the instant (a date alone: its local midnight), ``_day`` true
-        for a time known only to the day, ``_next_us`` the next local midnight,
-        ``_bad`` the text when a value was given but cannot be read.
+        for a time known only to the day, ``_next_us`` the next local midnight
+        (only for a time known only to the day: nothing else reads it, and the
+        zone rules are then not run for every timed row), ``_bad`` the text
+        when a value was given but cannot be read.
         """
         spec = self.source.spec.get(key)
         if spec is None:
@@ -341,25 +372,35 @@ class _Context:
         if not filled and not required:  # an optional date nobody filled in
             return self.time("_none_", prefix)
         time_col = self.column(spec["time"], key) if "time" in spec else None
-        date = _clean(f"r.{q(date_col)}")
         fmt = detect_time_format(self.engine, self.table, q(date_col),
                                  source=f"{self.sources.path}, {self.source.where(key)}",
                                  column_label=date_col,
                                  date_format=self.source.spec.get("date_format"))
-        parsed = naive_expr(date, fmt)
+        # Each value is computed once, in layers (see rows_sql), not written
+        # out again wherever it is used: the zone rules and the clock's regular
+        # expressions would otherwise run several times per row.
+        v = f"_pw_{prefix}"
+        date, given_time = f"r.{v}_date", f"r.{v}_time"
+        self.layers[0] += [f"{_clean(f'r.{q(date_col)}')} AS {v}_date",
+                           f"{_clean(f'r.{q(time_col)}') if time_col else 'NULL::VARCHAR'} "
+                           f"AS {v}_time"]
+        self.layers[1] += [f"{naive_expr(date, fmt)} AS {v}_parsed",
+                           f"{_clock(given_time) if time_col else 'NULL::TIME'} AS {v}_clock"]
+        parsed, clock = f"r.{v}_parsed", f"r.{v}_clock"
+        day = f"CAST({parsed} AS DATE)"
+        self.layers[2] += [f"CASE WHEN {clock} IS NOT NULL THEN {day} + {clock} "
+                           f"ELSE {parsed} END AS {v}_naive"]
+        self.layers[3] += [f"timezone('{self.tz}', r.{v}_naive) AS {v}_instant"]
         has_clock = (f"(length({date}) > 10)" if fmt == ISO
                      else "true" if "%H" in fmt else "false")
-        day = f"CAST({parsed} AS DATE)"
-        clock = _clock(_clean(f"r.{q(time_col)}")) if time_col else "NULL::TIME"
-        naive = (f"CASE WHEN {clock} IS NOT NULL THEN {day} + {clock} "
-                 f"ELSE {parsed} END")
         is_day = f"({clock} IS NULL AND NOT {has_clock})"
-        given_time = _clean(f"r.{q(time_col)}") if time_col else "NULL"
         bad = (f"CASE WHEN {date} IS NOT NULL AND {parsed} IS NULL THEN {date} "
                f"WHEN {given_time} IS NOT NULL AND {clock} IS NULL THEN {given_time} END")
-        return [f"epoch_us({_instant(naive, self.tz)}) AS {prefix}_us",
+        return [f"epoch_us({_instant(f'r.{v}_naive', self.tz, f'r.{v}_instant')}) "
+                f"AS {prefix}_us",
                 f"CASE WHEN {parsed} IS NOT NULL THEN {is_day} END AS {prefix}_day",
-                f"epoch_us(timezone('{self.tz}', CAST({day} + 1 AS TIMESTAMP))) "
+                f"CASE WHEN {parsed} IS NOT NULL AND {is_day} THEN "
+                f"epoch_us(timezone('{self.tz}', CAST({day} + 1 AS TIMESTAMP))) END "
                 f"AS {prefix}_next_us",
                 f"{bad} AS {prefix}_bad"]
 
@@ -372,14 +413,15 @@ class _Context:
         if not cols:
             return "NULL::VARCHAR", "NULL::VARCHAR"
         parts = ", ".join(f"nullif(trim(r.{q(c)}), '')" for c in cols)
-        codes = f"nullif(concat_ws(' ', {parts}), '')"
+        self.layers[0].append(f"nullif(concat_ws(' ', {parts}), '') AS _pw_diagnosis")
+        codes = "r._pw_diagnosis"
         fixed = f"'{spec['system']}'" if "system" in spec else "NULL"
         sys_col = (self.column(spec["system_column"], "diagnosis")
                    if "system_column" in spec else None)
         if sys_col is None:
             return codes, f"CASE WHEN {codes} IS NOT NULL THEN {fixed} END"
-        raw = _clean(f"r.{q(sys_col)}")
-        cases = " ".join(f"WHEN lower({raw}) = '{sql_text(str(k).strip().lower())}' "
+        self.layers[0].append(f"lower({_clean(f'r.{q(sys_col)}')}) AS _pw_system")
+        cases = " ".join(f"WHEN r._pw_system = '{sql_text(str(k).strip().lower())}' "
                          f"THEN '{v}'" for k, v in spec["systems"].items())
         # An empty system column: the 'system' given beside it (the register's own).
         return codes, f"CASE WHEN {codes} IS NOT NULL THEN CASE {cases} ELSE {fixed} END END"
@@ -389,6 +431,7 @@ class _Context:
         spec = self.source.spec
         person_col = self.column(spec["person"], "person", required=True)
         assert person_col is not None
+        self.layers: list[list[str]] = [[], [], [], []]
         times = (self.time("time", "s") if self.source.shape == "event"
                  else self.time("start", "s") + self.time("end", "e"))
         if self.source.shape == "event":
@@ -412,7 +455,7 @@ class _Context:
         if self.source.shape == "period":
             activity = self.value("start_activity")
         items = [
-            "r.rowid + 1 AS row", f"{_clean('r.' + q(person_col))} AS person",
+            "r._pw_rowid + 1 AS row", f"{_clean('r.' + q(person_col))} AS person",
             *times, *ready,
             f"{activity} AS activity", f"{self.value('end_activity')} AS end_activity",
             f"{self.value('level')} AS level", f"{self.text('resource')} AS resource",
@@ -424,7 +467,16 @@ class _Context:
             f"{diagnosis} AS diagnosis", f"{system} AS diagnosis_system",
             f"{rejected} AS rejected", *keep,
         ]
-        return f"SELECT {', '.join(items)} FROM {self.table} r"
+        # Columns NULL in every row (a key the source does not have): merging
+        # claim lines need not aggregate them.
+        self.null_columns = dict(m.group(2, 1) for m in (
+            re.fullmatch(r"NULL::(\w+) AS (\w+)", item) for item in items) if m)
+        # The times' parts, each layer from the one before (columns _pw_*).
+        layered = f"SELECT r.*, r.rowid AS _pw_rowid FROM {self.table} r"
+        for layer in self.layers:
+            if layer:
+                layered = f"SELECT r.*, {', '.join(layer)} FROM ({layered}) r"
+        return f"SELECT {', '.join(items)} FROM ({layered}) r"
 
     def keep_columns(self, rows: str = "") -> list[str]:
         """The extra columns kept as attributes (``keep``), as named in the rows table."""
@@ -441,7 +493,7 @@ class _Context:
         return sql_text(col or key)
 
 
-def _instant(naive: str, tz: str) -> str:
+def _instant(naive: str, tz: str, instant: str | None = None) -> str:
     """SQL for the instant of a local time, by the single log's rule (``fold=0``).
 
     DuckDB makes a time of the repeated autumn hour the second instant (winter
@@ -450,8 +502,9 @@ def _instant(naive: str, tz: str) -> str:
     the same local time, that earlier instant is taken, so an extract and a
     single export of the same journeys agree on 02:29 on the last Sunday of
     October. A skipped spring time is moved forward by the gap either way.
+    ``instant``, when given, is SQL for ``timezone(tz, naive)`` computed already.
     """
-    instant = f"timezone('{tz}', {naive})"
+    instant = instant or f"timezone('{tz}', {naive})"
     earlier = f"({instant} - INTERVAL 1 HOUR)"
     return (f"(CASE WHEN timezone('{tz}', {earlier}) = {naive} THEN {earlier} "
             f"ELSE {instant} END)")
@@ -502,8 +555,8 @@ def _event(ctx: _Context, rows: str, *, activity: str, ts: str, day: str, order:
     keep = ", ".join(f"r.{q(c)}" for c in ctx.keep_columns(rows))
     return f"""
         SELECT r.person AS case_id, {activity} AS activity,
-               strftime(make_timestamp({ts}), '%Y-%m-%dT%H:%M:%S.%fZ') AS timestamp,
-               strftime(make_timestamp({end}), '%Y-%m-%dT%H:%M:%S.%fZ') AS end_timestamp,
+               {_iso(ts)} AS timestamp, {_iso(end)} AS end_timestamp,
+               {ts} AS _inst_us, {end} AS _inst_end_us,
                {level} AS care_level, {resource} AS resource, r.organisation,
                r.municipality, r.hospital, r.diagnosis, r.diagnosis_system, r.age, r.sex,
                {urgency} AS urgency, CASE WHEN {day} THEN 'day' END AS time_precision,
@@ -511,6 +564,11 @@ def _event(ctx: _Context, rows: str, *, activity: str, ts: str, day: str, order:
                CAST({order} AS VARCHAR) AS _order_us, {seq} AS _seq_in
                {', ' + keep if keep else ''}
         FROM {rows} r"""
+
+
+def _iso(us: str) -> str:
+    """SQL: microseconds since the epoch as ISO 8601 text in UTC (``...Z``)."""
+    return f"strftime(make_timestamp({us}), '%Y-%m-%dT%H:%M:%S.%fZ')"
 
 
 def _after(prefix: str) -> str:
@@ -587,13 +645,14 @@ def _events_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
                'cancelled by a later ' || '{sql_text(_first(spec['cancels']['activity']))}'
         FROM _cancel_{rows} c JOIN {rows} r ON r.row = c.row"""
         usable += f" AND row NOT IN (SELECT row FROM _cancel_{rows})"
-    engine.materialize(kept, f"SELECT * FROM {rows} WHERE {usable}")
+    engine.execute(f"CREATE OR REPLACE VIEW {kept} AS SELECT * FROM {rows} WHERE {usable}")
     source = kept
     if spec.get("merge"):
         keep = ctx.keep_columns(rows)
         merged = ", ".join(f"string_agg(DISTINCT {q(c)}, ' ' ORDER BY {q(c)}) AS {q(c)}"
                            for c in keep)
-        first = ", ".join(f"arg_min({c}, row) AS {c}" for c in (
+        first = ", ".join(f"NULL::{ctx.null_columns[c]} AS {c}" if c in ctx.null_columns
+                          else f"arg_min({c}, row) AS {c}" for c in (
             "activity", "end_activity", "resource", "hospital", "municipality",
             "organisation", "age", "sex", "urgency", "diagnosis_system",
             "s_day", "s_next_us", "s_bad", "e_us", "e_day", "e_next_us", "e_bad",
@@ -607,29 +666,31 @@ def _events_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
             "k_us", "k_day", "k_next_us", "k_bad"))
         keep_plain = "".join(f", k.{q(c)}" for c in keep)
         plain_k = ", ".join(f"k.{c}" for c in plain.split(", "))
+        # Only the merged groups are written here; the single lines are read
+        # from the rows table when the raw table is written (not copied twice).
+        engine.materialize(f"_multi_{rows}", f"""
+            SELECT person, s_us, level FROM {kept}
+            GROUP BY person, s_us, level HAVING count(*) > 1
+        """)
         engine.materialize(f"_merged_{rows}", f"""
-            WITH multi AS (
-                SELECT person, s_us, level FROM {kept}
-                GROUP BY person, s_us, level HAVING count(*) > 1
-            ), many AS (
-                SELECT k.* FROM {kept} k SEMI JOIN multi m
-                  ON m.person = k.person AND m.s_us = k.s_us
-                 AND m.level IS NOT DISTINCT FROM k.level
-            )
-            SELECT k.row, k.person, k.s_us, k.level, {plain_k},
-                   k.death, k.rejected, k.diagnosis {keep_plain}
-            FROM {kept} k ANTI JOIN multi m
-              ON m.person = k.person AND m.s_us = k.s_us
-             AND m.level IS NOT DISTINCT FROM k.level
-            UNION ALL BY NAME
             SELECT min(row) AS row, person, s_us, level, {first},
                    bool_or(death) AS death, bool_or(rejected) AS rejected,
                    nullif(array_to_string(list_distinct(flatten(list(
                        string_split(coalesce(diagnosis, ''), ' ')))) , ' '), '') AS diagnosis
                    {', ' + merged if merged else ''}
-            FROM many GROUP BY person, s_us, level
+            FROM (SELECT k.* FROM {kept} k SEMI JOIN _multi_{rows} m
+                    ON m.person = k.person AND m.s_us = k.s_us
+                   AND m.level IS NOT DISTINCT FROM k.level)
+            GROUP BY person, s_us, level
         """)
-        source = f"_merged_{rows}"
+        source = f"""(
+            SELECT k.row, k.person, k.s_us, k.level, {plain_k},
+                   k.death, k.rejected, k.diagnosis {keep_plain}
+            FROM {kept} k ANTI JOIN _multi_{rows} m
+              ON m.person = k.person AND m.s_us = k.s_us
+             AND m.level IS NOT DISTINCT FROM k.level
+            UNION ALL BY NAME
+            SELECT * FROM _merged_{rows})"""
     kind = "'message'" if spec.get("message") else "NULL::VARCHAR"
     level = "NULL::VARCHAR" if spec.get("message") else "r.level"
     events = _event(ctx, source, activity="r.activity", ts="r.s_us", day="r.s_day",
@@ -655,9 +716,13 @@ def _episodes_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
     usable = _usable(ctx)
     # A row's end for joining: a date alone ends at the end of that day; no end:
     # still in hospital (open).
+    # The windows sort only the columns they need (sorting wide rows is what
+    # costs); the events take the rest from the rows table, joined by row.
     engine.materialize(f"_ip_{rows}", f"""
         WITH ip AS (
-            SELECT *, CASE WHEN e_day THEN e_next_us ELSE e_us END AS e_join,
+            SELECT row, person, s_us, s_day, s_next_us, e_us, e_day, e_next_us, resource,
+                   death, k_us,
+                   CASE WHEN e_day THEN e_next_us ELSE e_us END AS e_join,
                    -- a start known only to the day comes after its day's timed
                    -- starts (it joins from the day's beginning all the same),
                    -- but not after its own row's end: a row known to start on
@@ -678,7 +743,7 @@ def _episodes_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
                                           ROWS UNBOUNDED PRECEDING) AS stay_no
             FROM flagged
         )
-        SELECT *,
+        SELECT row, e_join, s_ord, stay_no,
                row_number() OVER (PARTITION BY person, stay_no
                                   ORDER BY s_ord, e_join, row) AS rn_first,
                row_number() OVER (PARTITION BY person, stay_no
@@ -691,7 +756,7 @@ def _episodes_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
                min(k_us) OVER (PARTITION BY person, stay_no) AS stay_ready
         FROM numbered
     """)
-    ip = f"_ip_{rows}"
+    ip = f"(SELECT x.*, i.* EXCLUDE (row) FROM {rows} x JOIN _ip_{rows} i ON i.row = x.row)"
     stay = "CAST(r.stay_no AS VARCHAR)"
     admission = _event(ctx, f"(SELECT * FROM {ip} WHERE rn_first = 1)",
                        activity=f"'{ADMISSION}'", ts="r.s_us", day="r.s_day",
@@ -738,7 +803,7 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
     check_timezone(engine, timezone)
     with stage("reading the sources"):
         stats = build_raw(engine, sources, timezone=timezone)
-    raw_columns = engine.columns("raw")
+    raw_columns = [c for c in engine.columns("raw") if c not in INSTANT_COLUMNS]
     columns = {c: c for c in ("case_id", "activity", "timestamp", "end_timestamp",
                               "care_level", "resource", "organisation", "municipality",
                               "hospital", "diagnosis", "diagnosis_system", "age")}
@@ -747,19 +812,23 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
                          "WHERE organisation IS NOT NULL LIMIT 1)"):
         del columns["organisation"]
     with stage("national ids"):
-        id_columns = pseudonym_table(engine, "raw", raw_columns, load_key(key))
+        id_columns = pseudonym_table(
+            engine, "raw", [c for c in raw_columns if c not in GENERATED_COLUMNS],
+            load_key(key))
     pseudonymised = int(engine.scalar("SELECT count(*) FROM _fnr_map"))
     if not engine.scalar("SELECT count(*) FROM raw"):
         # Nothing usable in any source: an empty events table, the reasons kept.
-        engine.execute("INSERT INTO raw (case_id, activity, timestamp) "
-                       "VALUES (NULL, NULL, '2000-01-01T00:00:00Z')")
+        engine.execute("INSERT INTO raw (case_id, activity, timestamp, _inst_us) "
+                       "VALUES (NULL, NULL, '2000-01-01T00:00:00Z', 946684800000000)")
     # Problems found while building name the raw table's rows: kept here to name
     # the source and its file's row instead.
     engine.materialize("_raw_rows", "SELECT rowid + 1 AS row, source, source_row FROM raw")
     built = build_events(engine, "raw", raw_columns, columns, source=str(path),
                          timezone=timezone, date_format=None, decimal=".",
                          mapping=mapping, id_columns=id_columns,
-                         municipalities=municipalities)
+                         municipalities=municipalities,
+                         instants=dict(zip(("timestamp", "end_timestamp"), INSTANT_COLUMNS,
+                                           strict=True)))
     engine.execute("""
         DELETE FROM read_problems WHERE code IN ('missing_case_id', 'missing_activity')
             AND row = 1 AND (SELECT count(*) FROM events) = 0;
