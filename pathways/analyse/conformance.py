@@ -34,6 +34,9 @@ levels of the steps around the place it was expected.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -257,14 +260,15 @@ def _align(variants: pd.DataFrame, root: ModelNode) -> _Moves:
     frame["timestamp"] = (pd.Timestamp("2000-01-01", tz="UTC")
                           + pd.to_timedelta(frame.groupby("variant").cumcount(), unit="s"))
     try:
-        net, initial, final = pm4py.convert_to_petri_net(process_tree(root))
-        # pm4py's default A* breaks ties between equally good alignments by the
-        # memory addresses of its places, so two runs could report different
-        # deviations; the Dijkstra variant over sorted index matrices does not.
-        result = pm4py.conformance_diagnostics_alignments(
-            frame, net, initial, final, activity_key="activity", case_id_key="variant",
-            timestamp_key="timestamp",
-            variant_str=alignments.Variants.VERSION_DIJKSTRA_LESS_MEMORY)
+        # One order of places and transitions in every process (_stable_pm4py),
+        # and pm4py's Dijkstra over index matrices built in that order: the
+        # same journeys give the same alignments, ties included.
+        with _stable_pm4py():
+            net, initial, final = pm4py.convert_to_petri_net(process_tree(root))
+            result = pm4py.conformance_diagnostics_alignments(
+                frame, net, initial, final, activity_key="activity", case_id_key="variant",
+                timestamp_key="timestamp",
+                variant_str=alignments.Variants.VERSION_DIJKSTRA_LESS_MEMORY)
     except Exception as err:  # pm4py raises bare exceptions
         raise PathwaysError(f"pm4py could not align the journeys with the model: {err}") \
             from err
@@ -277,6 +281,39 @@ def _align(variants: pd.DataFrame, root: ModelNode) -> _Moves:
     deviations = pd.DataFrame(rows, columns=["variant", "kind", "activity", "next_activity",
                                              "previous_activity", "position"])
     return _Moves(fitness=fitness, deviations=deviations)
+
+
+@contextmanager
+def _stable_pm4py() -> Iterator[None]:
+    """pm4py's Petri nets in the same order in every process, for the same alignments.
+
+    pm4py hashes places, transitions and arcs by ``id()`` and keeps them in
+    sets, and names visible transitions with ``uuid4()``: the order its
+    search meets equally good alignments then follows memory addresses, and
+    two processes (most often under load) reported different deviations for
+    the same journeys. While a model is converted and aligned, names are
+    numbered instead and each of the three hashes by its names, so the sets
+    iterate in one order. Restored afterwards; nothing else is changed.
+    """
+    import uuid
+    import zlib
+    from unittest import mock
+
+    from pm4py.objects.petri_net.obj import PetriNet
+
+    numbers = itertools.count(1)
+
+    def by_name(node: Any) -> int:
+        return zlib.crc32(repr(node.name).encode("utf-8"))
+
+    def by_ends(arc: Any) -> int:
+        return zlib.crc32(repr((arc.source.name, arc.target.name)).encode("utf-8"))
+
+    with mock.patch("uuid.uuid4", side_effect=lambda: uuid.UUID(int=next(numbers))), \
+            mock.patch.object(PetriNet.Place, "__hash__", by_name), \
+            mock.patch.object(PetriNet.Transition, "__hash__", by_name), \
+            mock.patch.object(PetriNet.Arc, "__hash__", by_ends):
+        yield
 
 
 def _moves(variant: str, alignment: list[tuple[Any, Any]],
