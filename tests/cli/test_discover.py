@@ -260,3 +260,24 @@ def test_help_has_an_example():
     result = CliRunner().invoke(main, ["discover", "-h"])
     assert result.exit_code == 0
     assert "Example:" in result.stdout and "--miner" in result.stdout
+
+
+@pytest.mark.parametrize("miner", ["inductive", "heuristics"])
+def test_model_drawing_is_the_same_in_every_process(tmp_path, miner):
+    # pm4py keeps a model's nodes in sets ordered by memory address and names
+    # them with uuids: drawn in that order, four processes at once drew four
+    # different pictures of one model. The drawing orders nodes by their shape.
+    import subprocess
+    import sys
+
+    from tests.conftest import SAMPLE_CSV
+
+    outputs = [tmp_path / f"model-{i}.dot" for i in range(3)]
+    running = [subprocess.Popen([sys.executable, "-m", "pathways", "discover", str(SAMPLE_CSV),
+                                 "--miner", miner, "-o", str(out), "-q"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+               for out in outputs]
+    assert all(process.wait(timeout=300) == 0 for process in running)
+    texts = {out.read_bytes() for out in outputs}
+    assert len(texts) == 1
+    assert b"->" in texts.pop()
