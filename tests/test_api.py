@@ -29,7 +29,6 @@ NOT_YET_THIN = {
     "__init__.py",  # error handler: present.output.input_scope, enrich.pseudonym
     "common.py",  # progress display, output guards, national-id masking
     "breaks.py",  # analyse.breaks.evaluate / parse_until, present.messages
-    "compare.py",  # present.output checks
     "discover.py",  # enrich.cohorts, present.model, progress
     "measures.py",  # log.MAX_WINDOW_DAYS, analyse.measures, time_to_event, cohorts
     "report.py",  # analyse.runchart.Intervention, present.output

@@ -86,15 +86,18 @@ def read_log(path: Path, options: dict[str, Any]) -> Any:
 
 
 def guard_output(target: Path, log_path: Path, options: dict[str, Any],
-                 *more: Path) -> None:
+                 *more: Path, kinds: tuple[str, ...] = (), what: str = "the output") -> None:
     """Fail before any work when ``target`` cannot be written or is a file the command reads.
 
     The log, the level mapping (``--levels``) and ``more`` (rule files) are
     remembered for the rest of the command, so no writer replaces one of them
-    (:func:`pathways.present.output.protect_inputs`).
+    (:func:`pathways.present.output.protect_inputs`). With ``kinds``, the
+    target must end in one of those extensions (``what`` names it in the error).
     """
-    from pathways.present.output import check_writable, protect_inputs
+    from pathways.present.output import check_extension, check_writable, protect_inputs
 
+    if kinds:
+        check_extension(target, kinds, what)
     protect_inputs(log_path, options.get("levels"), *more)
     check_writable(target)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from pathways.cli.common import log_options, note, read_log, wrote
+from pathways.cli.common import guard_output, log_options, note, read_log, wrote
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,10 +53,9 @@ def compare(log_path: Path, by: str, at: str | None, groups: str | None, output:
         pathways compare eventlogs/sample.csv --by municipality -o kommuner.html
     """
     import pathways
-    from pathways.present.output import check_extension, check_writable
 
-    check_extension(output, (".json", ".html", ".htm"), "the comparison")
-    check_writable(output)
+    guard_output(output, log_path, options, *rules, kinds=(".json", ".html", ".htm"),
+                 what="the comparison")
     log = read_log(log_path, options)
     chosen = [g.strip() for g in groups.split(",") if g.strip()] if groups else None
     result = pathways.compare(log, by=by, at=at, groups=chosen, pathway=list(pathway) or None,
