@@ -161,20 +161,16 @@ def read(
             require_events(saved, path)
         return saved if hand_to == "duckdb" else _to_spark(saved, hand_to)
     mapping = load_mapping(levels) if isinstance(levels, str | Path) else levels
-    if is_sources_file(path) and municipalities is None:
-        from pathways.readers.sources import load_sources
-
-        municipalities = load_sources(path).municipalities  # the file's own list, if any
-    municipality_keys = lookup_table(load_municipalities(municipalities))
     if is_sources_file(path):
         from pathways.readers.source_events import read_sources
 
         log = read_sources(path, timezone=timezone, key=key, mapping=mapping,
                            database=database, threads=threads,
-                           municipalities=municipality_keys)
+                           municipalities=municipalities)
         if not allow_empty:
             require_events(log, path)
         return log if hand_to == "duckdb" else _to_spark(log, hand_to)
+    municipality_keys = lookup_table(load_municipalities(municipalities))
     file_format = detect_format(path)
     if database is None and _estimated_rows(path, file_format) >= ON_DISK_ROWS:
         database = ON_DISK

@@ -38,6 +38,7 @@ import pandas as pd
 
 from pathways.engine import DuckDBEngine
 from pathways.enrich.levels import LevelMapping
+from pathways.enrich.municipalities import load_municipalities, lookup_table
 from pathways.enrich.pseudonym import load_key, mask_national_ids
 from pathways.errors import ColumnNotFoundError
 from pathways.log import EventLog, ReadReport, sql_text
@@ -787,9 +788,12 @@ def _episodes_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
 
 def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
                  mapping: LevelMapping | None, database: str | None,
-                 threads: int | None, municipalities: pd.DataFrame | None = None
+                 threads: int | None, municipalities: str | Path | None = None
                  ) -> EventLog:
     """Read a sources file into an :class:`EventLog` (see :func:`pathways.read`).
+
+    ``municipalities`` is a municipality list (``--municipalities``); without
+    one, the list the sources file names, else the national list.
 
     Besides ``events``, ``case_cohorts`` and ``read_problems`` (where a source
     row left out is listed with its source and the file's row number, the
@@ -799,6 +803,8 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
     ``rows_rejected``.
     """
     sources = load_sources(path)
+    municipality_keys = lookup_table(load_municipalities(
+        municipalities if municipalities is not None else sources.municipalities))
     engine = DuckDBEngine(database, threads=threads)
     check_timezone(engine, timezone)
     with stage("reading the sources"):
@@ -826,7 +832,7 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
     built = build_events(engine, "raw", raw_columns, columns, source=str(path),
                          timezone=timezone, date_format=None, decimal=".",
                          mapping=mapping, id_columns=id_columns,
-                         municipalities=municipalities,
+                         municipalities=municipality_keys,
                          instants=dict(zip(("timestamp", "end_timestamp"), INSTANT_COLUMNS,
                                            strict=True)))
     engine.execute("""
