@@ -8,6 +8,9 @@ log has no end times) to the start of the second, in real elapsed hours.
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import pandas as pd
 
 from pathways.log import EventLog
@@ -147,6 +150,43 @@ def transitions(log: EventLog) -> pd.DataFrame:
         ["cross_tier", "count", "from_level", "to_level"], ascending=[False, False, True, True]
     )
     return frame.reset_index(drop=True)
+
+
+#: Bin edges (hours) of the waiting-time histograms: 10 min, 1 h, 4 h, 12 h,
+#: 1 d, 3 d, 1 w, 2 w, 30 d, 90 d.
+WAIT_BINS = (1 / 6, 1, 4, 12, 24, 72, 168, 336, 720, 2160)
+
+
+def waiting_distribution(log: EventLog) -> pd.DataFrame:
+    """The shape of the waits per level pair, for box plots and small histograms.
+
+    The same transitions and waits as :func:`transitions`
+    (:func:`transition_steps_sql`), summarised differently.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``from_level``, ``to_level``: the 10th, 25th, 50th, 75th and
+        90th percentiles of the wait in hours (``p10`` … ``p90``) and the
+        number of waits in each bin of :data:`WAIT_BINS` (``b0`` below the
+        first edge … ``b10`` from the last edge on).
+    """
+    edges = (-math.inf, *WAIT_BINS, math.inf)
+    bins = ", ".join(
+        f"count(*) FILTER (WHERE wait_hours >= {_hours(lo)} AND wait_hours < {_hours(hi)})"
+        f" AS b{i}" for i, (lo, hi) in enumerate(itertools.pairwise(edges)))
+    frame = log.engine.query(f"""
+        SELECT from_level, to_level,
+               quantile_cont(wait_hours, 0.10) AS p10, quantile_cont(wait_hours, 0.25) AS p25,
+               quantile_cont(wait_hours, 0.50) AS p50, quantile_cont(wait_hours, 0.75) AS p75,
+               quantile_cont(wait_hours, 0.90) AS p90, {bins}
+        FROM ({transition_steps_sql(log.table)}) GROUP BY 1, 2""")
+    return frame.set_index(["from_level", "to_level"])
+
+
+def _hours(edge: float) -> str:
+    """A bin edge as SQL: infinities spelt the way DuckDB reads them."""
+    return f"'{edge}'::DOUBLE" if math.isinf(edge) else repr(edge)
 
 
 def _cross_tier(a: pd.Series, b: pd.Series) -> pd.Series:

@@ -8,7 +8,6 @@ Unit, clinician and case names never enter these contexts.
 
 from __future__ import annotations
 
-import math
 import re
 import shutil
 import subprocess
@@ -20,11 +19,12 @@ import pandas as pd
 from markupsafe import Markup
 
 from pathways.analyse.transitions import (
+    WAIT_BINS,
     level_activity_edges,
     level_activity_nodes,
-    transition_steps_sql,
     transitions,
     variants,
+    waiting_distribution,
 )
 from pathways.enrich.levels import level_by_id
 from pathways.log import EventLog
@@ -357,10 +357,6 @@ def inline_svg(document: str, label: str) -> Markup:
 
 # 3. Transitions -------------------------------------------------------------------
 
-#: Bin edges (hours) of the small waiting-time histograms: 10 min, 1 h, 4 h,
-#: 12 h, 1 d, 3 d, 1 w, 2 w, 30 d, 90 d.
-WAIT_BINS = (1 / 6, 1, 4, 12, 24, 72, 168, 336, 720, 2160)
-
 #: Transitions drawn in the box plot (the table lists them all).
 MAX_BOXES = 12
 
@@ -391,7 +387,7 @@ def transitions_section(log: EventLog, t: Messages, opts: ReportOptions,
     """Section 3 from :func:`pathways.analyse.transitions.transitions`."""
     lang = opts.lang
     pairs = transitions(log)
-    shape = _wait_shape(log)
+    shape = waiting_distribution(log)
     table = Table(t("transitions"), [
         Column(t("from_level")), Column(t("to_level")), Column(t("cross_tier")),
         Column(t("count"), True), Column(t("cases"), True), Column(t("median_wait"), True),
@@ -440,22 +436,6 @@ def transitions_section(log: EventLog, t: Messages, opts: ReportOptions,
             names, stats, crosses, chart_id="waits", title=t("wait_chart_title"),
             axis_label=t("wait_axis"), legend=(t("legend_cross"), t("legend_same"))))
     return TransitionsContext(table=table, chart=chart, top=top)
-
-
-def _wait_shape(log: EventLog) -> pd.DataFrame:
-    """Per level pair: waiting-time percentiles and histogram counts over WAIT_BINS."""
-    bins = ", ".join(
-        f"count(*) FILTER (WHERE wait_hours >= {lo} AND wait_hours < {hi}) AS b{i}"
-        for i, (lo, hi) in enumerate(zip((-math.inf, *WAIT_BINS), (*WAIT_BINS, math.inf),
-                                         strict=True)))
-    bins = bins.replace("-inf", "'-inf'::DOUBLE").replace(" inf", " 'inf'::DOUBLE")
-    frame = log.engine.query(f"""
-        SELECT from_level, to_level,
-               quantile_cont(wait_hours, 0.10) AS p10, quantile_cont(wait_hours, 0.25) AS p25,
-               quantile_cont(wait_hours, 0.50) AS p50, quantile_cont(wait_hours, 0.75) AS p75,
-               quantile_cont(wait_hours, 0.90) AS p90, {bins}
-        FROM ({transition_steps_sql(log.table)}) GROUP BY 1, 2""")
-    return frame.set_index(["from_level", "to_level"])
 
 
 # 6. Variants ----------------------------------------------------------------------
