@@ -10,6 +10,7 @@ instant in every engine and every time zone.
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import tempfile
@@ -24,6 +25,7 @@ import pandas as pd
 
 from pathways import progress
 from pathways.errors import EngineError, OptionError
+from pathways.sql import quote_identifier, sql_text
 
 #: Defaults for the embedded engine; large logs spill to disk instead of failing.
 DEFAULT_MEMORY_LIMIT = "3GB"
@@ -58,6 +60,14 @@ class Engine(Protocol):
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         """Make a pandas DataFrame available as a table."""
+        ...
+
+    def scratch(self, stem: str) -> str:
+        """A table name no other step of this engine uses: ``_{stem}_{n}``."""
+        ...
+
+    def drop(self, *names: str) -> None:
+        """Drop tables made with :meth:`materialize` (those that exist)."""
         ...
 
 
@@ -96,6 +106,7 @@ class DuckDBEngine:
         memory_limit: str | None = None,
     ) -> None:
         self._tempdir = tempfile.mkdtemp(prefix="pathways-duckdb-")
+        self._names = itertools.count(1)
         # Spill files (and a ":disk:" database) go here; the folder goes when
         # the engine does.
         weakref.finalize(self, shutil.rmtree, self._tempdir, ignore_errors=True)
@@ -112,7 +123,7 @@ class DuckDBEngine:
                                            DEFAULT_MEMORY_LIMIT)
         else:
             self.memory_limit = self._size("memory_limit", None, memory_limit)
-        self.connection.execute(f"SET temp_directory = '{self._tempdir}'")
+        self.connection.execute(f"SET temp_directory = '{sql_text(self._tempdir)}'")
         self.max_temp = self._size("max_temp_directory_size", MAX_TEMP_ENV, DEFAULT_MAX_TEMP)
         self.connection.execute("SET TimeZone = 'UTC'")
         if threads is not None:
@@ -126,7 +137,7 @@ class DuckDBEngine:
         """
         value = (os.environ.get(env) or default) if env else default
         try:
-            self.connection.execute(f"SET {setting} = '{value.replace(chr(39), chr(39) * 2)}'")
+            self.connection.execute(f"SET {setting} = '{sql_text(value)}'")
         except (duckdb.Error, AttributeError) as err:  # AttributeError: not a string
             reason = str(err).splitlines()[0]
             source = f"{env}={value!r}" if env else f"{setting}={value!r}"
@@ -201,4 +212,23 @@ class DuckDBEngine:
 
     def export_parquet(self, table: str, path: Path) -> None:
         """Write a table to Parquet (used to hand the log to another engine)."""
-        self.connection.execute(f"COPY {table} TO '{path}' (FORMAT parquet)")
+        self.connection.execute(f"COPY {table} TO '{sql_text(str(path))}' (FORMAT parquet)")
+
+    def scratch(self, stem: str) -> str:
+        """A table name no other step of this engine uses: ``_{stem}_{n}``.
+
+        Steps that keep an intermediate table name it this way and
+        :meth:`drop` it when done, so two steps never overwrite each other's
+        tables and nothing depends on a table another step left behind.
+        """
+        return f"_{stem}_{next(self._names)}"
+
+    def drop(self, *names: str) -> None:
+        """Drop tables (or views) made for a step; names that do not exist are ignored."""
+        for name in names:
+            kind = self.connection.execute(
+                "SELECT table_type FROM information_schema.tables WHERE table_name = ?",
+                [name]).fetchall()
+            if kind:
+                what = "VIEW" if kind[0][0] == "VIEW" else "TABLE"
+                self.connection.execute(f"DROP {what} IF EXISTS {quote_identifier(name)}")

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from pathways.sql import quote_identifier, sql_text  # noqa: F401 (sql_text: until importers move)
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -188,7 +190,7 @@ class EventLog:
 
         Meant for small logs and for handing pm4py what it needs.
         """
-        cols = ", ".join(_quote(c) for c in columns) if columns else "*"
+        cols = ", ".join(quote_identifier(c) for c in columns) if columns else "*"
         return self.engine.query(
             f"SELECT {cols} FROM {self.table} ORDER BY case_id, event_idx"
         )
@@ -211,15 +213,3 @@ class EventLog:
         ).iloc[0]
         return {k: (None if row[k] != row[k] else int(row[k])) for k in row.index}
 
-
-def _quote(name: str) -> str:
-    """Quote an identifier for SQL (double quotes, doubled inside)."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-quote_identifier = _quote
-
-
-def sql_text(value: str) -> str:
-    """Escape text for a single-quoted SQL literal (quotes doubled)."""
-    return value.replace("'", "''")

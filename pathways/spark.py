@@ -26,6 +26,7 @@ only here.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import tempfile
 import warnings
@@ -151,6 +152,7 @@ class SparkEngine:
     def __init__(self, spark: SparkSession) -> None:
         self.spark = spark
         self._persisted: dict[str, DataFrame] = {}
+        self._names = itertools.count(1)
 
     def sql(self, sql: str) -> DataFrame:
         """Translate a query in DuckDB's dialect and return it as a Spark DataFrame."""
@@ -204,6 +206,18 @@ class SparkEngine:
         )
         with _quiet_pandas_conversion():
             self.spark.createDataFrame(frame, schema=schema).createOrReplaceTempView(name)
+
+    def scratch(self, stem: str) -> str:
+        """A view name no other step of this engine uses: ``_{stem}_{n}``."""
+        return f"_{stem}_{next(self._names)}"
+
+    def drop(self, *names: str) -> None:
+        """Drop views made for a step and free what they kept; unknown names are ignored."""
+        for name in names:
+            kept = self._persisted.pop(name, None)
+            if kept is not None:
+                kept.unpersist()
+            self.spark.catalog.dropTempView(name)
 
     def register_parquet(self, name: str, path: str | Path) -> None:
         """Make a Parquet file or folder available as the temporary view ``name``."""

@@ -79,3 +79,29 @@ def test_disk_database_lives_in_the_spill_folder_and_goes_with_it():
     del engine
     gc.collect()
     assert not folder.exists()
+
+
+def test_scratch_names_are_unique_and_drop_removes_tables_and_views():
+    engine = DuckDBEngine()
+    first, second = engine.scratch("wait"), engine.scratch("wait")
+    assert first != second and first.startswith("_wait_")
+    engine.materialize(first, "SELECT 1 AS x")
+    engine.execute(f"CREATE VIEW {second} AS SELECT 2 AS x")
+    engine.drop(first, second, "_never_made")
+    left = engine.query("SELECT table_name FROM information_schema.tables")["table_name"]
+    assert first not in set(left) and second not in set(left)
+
+
+def test_paths_with_quotes_are_data_in_copy_and_the_spill_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "it's here"
+    folder.mkdir()
+    monkeypatch.setenv("TMPDIR", str(folder))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    engine = DuckDBEngine()
+    assert engine.scalar("SELECT current_setting('temp_directory')").startswith(str(folder))
+    engine.materialize("t", "SELECT 42 AS x")
+    target = folder / "o'brien.parquet"
+    engine.export_parquet("t", target)
+    import pandas as pd
+    assert pd.read_parquet(target)["x"].tolist() == [42]

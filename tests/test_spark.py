@@ -291,3 +291,13 @@ def test_measures_same_on_spark(which: str, request: pytest.FixtureRequest) -> N
         if a.cases is not None:
             assert_same(a.cases, b.cases)
         _same_summary(a.summary, b.summary)
+
+
+def test_spark_scratch_views_are_unique_and_dropped(spark: Any) -> None:
+    engine = SparkEngine(spark)
+    name = engine.scratch("step")
+    assert name != engine.scratch("step")
+    engine.materialize(name, "SELECT 1 AS x")
+    assert engine.scalar(f"SELECT x FROM {name}") == 1
+    engine.drop(name, "_never_made")
+    assert not spark.catalog.tableExists(name)

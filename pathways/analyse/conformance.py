@@ -45,6 +45,7 @@ import pandas as pd
 from pathways.analyse.rules import ModelNode, Pathway, PathwayModel
 from pathways.errors import PathwaysError
 from pathways.log import EventLog
+from pathways.sql import sql_literal
 
 #: At most this many distinct variants (the most frequent) are aligned.
 MAX_VARIANTS = 400
@@ -163,7 +164,7 @@ def conformance(log: EventLog, *, pathway: Pathway | None = None,
     cohort_filter = ""
     if cohort is not None:
         cohort_filter = ("AND case_id IN (SELECT case_id FROM case_cohorts WHERE cohort = "
-                         f"'{cohort.replace(chr(39), chr(39) * 2)}')")
+                         f"{sql_literal(cohort)})")
     cases = int(log.engine.scalar(
         f"SELECT count(DISTINCT case_id) FROM {log.table} WHERE 1 = 1 {cohort_filter}") or 0)
     if pathway is None or pathway.model is None:

@@ -23,8 +23,9 @@ from pathways.analyse.measures import INPATIENT_LEVELS, materialize_stays
 from pathways.enrich.levels import level_by_id, taxonomy
 from pathways.enrich.pseudonym import load_key, pseudonymise_text
 from pathways.errors import OptionError
-from pathways.log import EventLog, quote_identifier
+from pathways.log import EventLog
 from pathways.present.labels import short_label
+from pathways.sql import quote_identifier, sql_literal
 
 __all__ = ["timeline"]
 
@@ -59,7 +60,7 @@ def timeline_page(svg: str, lang: str) -> str:
 
 
 def _case_events(log: EventLog, case_id: str) -> pd.DataFrame:
-    literal = "'" + case_id.replace("'", "''") + "'"
+    literal = sql_literal(case_id)
     have = set(log.columns())
     extra = "".join(f", {c}" if c in have else f", NULL AS {c}"
                     for c in ("source", "time_precision"))
@@ -71,7 +72,7 @@ def _case_events(log: EventLog, case_id: str) -> pd.DataFrame:
 
 def _case_holding(log: EventLog, value: str) -> str | None:
     """The one case with ``value`` (a pseudonym) in any of its columns, else None."""
-    literal = "'" + value.replace("'", "''") + "'"
+    literal = sql_literal(value)
     skip = {"case_id", "timestamp", "end_timestamp", "ts_us", "end_us", "event_idx",
             "row_no", "next_ts_us"}
     tests = " OR ".join(f"CAST({quote_identifier(c)} AS VARCHAR) = {literal}"
@@ -85,7 +86,7 @@ def _case_holding(log: EventLog, value: str) -> str | None:
 
 def _case_stays(log: EventLog, case_id: str) -> pd.DataFrame:
     materialize_stays(log)
-    literal = "'" + case_id.replace("'", "''") + "'"
+    literal = sql_literal(case_id)
     return log.engine.query(f"""
         SELECT admit_us, coalesce(discharge_us, admit_us) AS end_us FROM _m_stays
         WHERE case_id = {literal} ORDER BY stay_no

@@ -8,6 +8,7 @@ import duckdb
 
 from pathways.engine import DuckDBEngine
 from pathways.errors import LogFormatError
+from pathways.sql import sql_text
 
 
 def load_parquet(engine: DuckDBEngine, path: Path, table: str) -> list[str]:
@@ -19,7 +20,7 @@ def load_parquet(engine: DuckDBEngine, path: Path, table: str) -> list[str]:
     zone are written out in UTC with their offset, so they read back as the
     same instants; naive ones stay naive (local time).
     """
-    source = str(path).replace("'", "''")
+    source = sql_text(str(path))
     try:
         columns = engine.query(f"DESCRIBE SELECT * FROM read_parquet('{source}')")
     except duckdb.Error as err:
