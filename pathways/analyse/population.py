@@ -137,14 +137,22 @@ def _ages(ages: pd.Series, path: Path, column: str, first_line: pd.Series,
                              r"(?:years?\s+)?(?:or|and)\s+(?:older|over))", expand=False)
     lo = band[0].fillna(single).fillna(open_)
     hi = band[1].fillna(single).fillna(open_.where(open_.isna(), str(OPEN_END)))
-    bad = lo.isna()
+    _refuse_first(lo.isna(), ages, first_line, path, column,
+                  "age {value!r} is not an age or an age band (write e.g. 67, '65-69 år' "
+                  "or '90 år eller eldre').")
+    return lo.astype(int), hi.astype(int)
+
+
+def _refuse_first(bad: pd.Series, values: pd.Series, lines: pd.Series, path: Path,
+                  column: str, problem: str) -> None:
+    """Raise for the first row marked ``bad``: file, line, column and ``problem``.
+
+    ``problem`` is a sentence with ``{value!r}`` where the row's value goes.
+    """
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise PopulationFileError(
-            f"{path.name}, line {int(first_line.iloc[i])}, column {column!r}: age "
-            f"{ages.iloc[i]!r} is not an age or an age band (write e.g. 67, '65-69 år' "
-            "or '90 år eller eldre').")
-    return lo.astype(int), hi.astype(int)
+        raise PopulationFileError(f"{path.name}, line {int(lines.iloc[i])}, column "
+                                  f"{column!r}: " + problem.format(value=values.iloc[i]))
 
 
 def read_population(path: str | Path) -> Population:
@@ -200,13 +208,9 @@ def read_population(path: str | Path) -> Population:
     out["name"] = names.astype(object)
     sex = frame[where["sex"]].astype("string").str.strip().str.lower()
     out["sex"] = np.where(sex.isin(MEN), "mann", np.where(sex.isin(WOMEN), "kvinne", None))
-    bad = out["sex"].isna()
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise PopulationFileError(
-            f"{path.name}, line {int(frame['line'].iloc[i])}, column "
-            f"{header[where['sex']]!r}: sex {frame[where['sex']].iloc[i]!r} is neither men "
-            "nor women (Menn/Kvinner, M/K, 1/2); give persons by sex, not both sexes.")
+    _refuse_first(out["sex"].isna(), frame[where["sex"]], frame["line"], path,
+                  header[where["sex"]], "sex {value!r} is neither men nor women "
+                  "(Menn/Kvinner, M/K, 1/2); give persons by sex, not both sexes.")
     out["age_from"], out["age_to"] = _ages(frame[where["age"]], path, header[where["age"]],
                                            frame["line"])
     year = (frame[where["year"]].astype("string").str.extract(r"(\d{4})", expand=False)
@@ -214,13 +218,8 @@ def read_population(path: str | Path) -> Population:
     out["year"] = pd.to_numeric(year, errors="coerce").astype("Int64")
     persons = pd.to_numeric(frame[where["persons"]].astype("string").str.replace(
         r"[\s\u00a0]", "", regex=True), errors="coerce")
-    bad = persons.isna() | (persons < 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise PopulationFileError(
-            f"{path.name}, line {int(frame['line'].iloc[i])}, column "
-            f"{header[where['persons']]!r}: {frame[where['persons']].iloc[i]!r} is not a "
-            "number of persons.")
+    _refuse_first(persons.isna() | (persons < 0), frame[where["persons"]], frame["line"],
+                  path, header[where["persons"]], "{value!r} is not a number of persons.")
     out["persons"] = persons.astype("int64")
     latest = out["year"].max()
     if pd.notna(latest):
