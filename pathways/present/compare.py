@@ -41,7 +41,7 @@ from pathways.present.levelmap import (
 from pathways.present.messages import LANGUAGES, Messages
 from pathways.present.numbers import decimal_text, pct_text
 from pathways.present.output import atomic_path, check_extension, check_writable
-from pathways.present.sections import inline_svg
+from pathways.present.report.context import inline_svg
 
 __all__ = ["CompareSection", "compare_findings", "compare_section", "write_compare"]
 

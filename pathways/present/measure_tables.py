@@ -31,7 +31,7 @@ from pathways.present.numbers import (
     is_suppressed,
     pct_text,
 )
-from pathways.present.sections import level_name
+from pathways.present.report.context import level_name
 from pathways.present.suppression import Status, status_text
 from pathways.present.tables import Cell, Column, Table
 

@@ -30,7 +30,7 @@ from pathways.present.tables import Cell, Column, Table
 
 if TYPE_CHECKING:
     from pathways.analyse.time_to_event import TimeToEvent
-    from pathways.present.sections import ReportOptions
+    from pathways.present.report.context import ReportOptions
 
 COUNTS = ("indexes", "events", "deaths", "censored")
 

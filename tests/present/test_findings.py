@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pathways.present.findings import rule_findings
 from pathways.present.messages import Messages
-from pathways.present.sections import ReportOptions
+from pathways.present.report.context import ReportOptions
+from pathways.present.report.findings import rule_findings
 
 
 def test_a_rule_whose_expected_event_never_occurs_is_a_caveat_not_a_finding():

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 import pathways
 from pathways.errors import OptionError, OutputError
 from pathways.present.messages import Messages
-from pathways.present.sections import level_name
+from pathways.present.report.context import ReportOptions, count_cell, level_name
 from tests.present.reportlogs import small_log_text
 
 INJECTION = "<script>alert(1)</script>"
@@ -320,7 +320,6 @@ def test_breaks_section_says_when_no_rule_could_start(write_log, tmp_path):
     (2, 3, ["<5", "<5"]), (0, 3, ["0", "<5"]),    # nothing more to hide
     (10, 0, ["10", "0"]), (7, 9, ["7", "9"])])
 def test_late_and_missing_are_hidden_together(late, missing, shown):
-    from pathways.present.sections import ReportOptions, count_cell
     from pathways.present.suppression import suppress
 
     opts = ReportOptions(lang="en", min_count=5)

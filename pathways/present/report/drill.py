@@ -29,10 +29,10 @@ from markupsafe import Markup
 
 from pathways.analyse.runchart import period_label
 from pathways.log import EventLog
-from pathways.present.break_sections import _periods
 from pathways.present.messages import Messages
 from pathways.present.numbers import pct_text, safe_rate
-from pathways.present.sections import ReportOptions, count_cell, level_name
+from pathways.present.report.breaks import _periods
+from pathways.present.report.context import ReportOptions, count_cell, level_name
 from pathways.present.suppression import Line, Status, sum_line, suppress
 
 __all__ = ["DrillContext", "drill_section"]
@@ -115,7 +115,7 @@ def drill_section(log: EventLog, result: object, outcomes: pd.DataFrame, t: Mess
                   opts: ReportOptions, *, status: Mapping[object, Status]) -> DrillContext:
     """The drill-down controls and data for the rule table.
 
-    ``status`` is :func:`pathways.present.break_sections.break_status`'s.
+    ``status`` is :func:`pathways.present.report.breaks.break_status`'s.
     """
     summary: pd.DataFrame = result.summary  # type: ignore[attr-defined]
     n = len(summary)

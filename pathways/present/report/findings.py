@@ -32,7 +32,7 @@ from pathways.present.numbers import (
     pct_text,
     safe_rate,
 )
-from pathways.present.sections import ReportOptions, level_name
+from pathways.present.report.context import ReportOptions, level_name
 from pathways.present.suppression import Status
 
 __all__ = [
@@ -126,7 +126,7 @@ def rule_findings(summary: pd.DataFrame, status: Mapping[object, Status], t: Mes
 
     ``summary`` is the rule table of :func:`pathways.analyse.breaks.evaluate`
     (``pathway``, ``rule_id``, ``title``, ``evaluated``, ``broken``);
-    ``status`` the page's suppression (:func:`~pathways.present.break_sections.break_status`).
+    ``status`` the page's suppression (:func:`~pathways.present.report.breaks.break_status`).
     A rule whose rate the page hides gives no finding. Nor does a rule whose
     every judged trigger misses its expected event (the log holds no such
     event, as register extracts hold no medication reconciliation): those

@@ -1,7 +1,7 @@
 """The report: one self-contained HTML page a health community brings to its meeting.
 
 :func:`report` builds each section's context (a dataclass, see
-:mod:`pathways.present.sections`, ``break_sections`` and ``more_sections``),
+one module per section in :mod:`pathways.present.report`),
 renders ``templates/report.html`` with jinja2 (autoescape on: every string from
 the log is escaped) and writes the page atomically. CSS and the small sorting
 script are inlined and the pictures are inline SVG, so the page needs no
@@ -25,28 +25,37 @@ from pathways.enrich.cohorts import cohort_log, cohort_title
 from pathways.enrich.pseudonym import mask_national_ids
 from pathways.errors import OptionError, PathwaysError
 from pathways.log import EventLog
-from pathways.present.break_sections import BreaksContext, RunChartsContext
 from pathways.present.compare import CompareSection
-from pathways.present.drill import DrillContext
-from pathways.present.findings import Finding, KeyFindingsContext
 from pathways.present.levelmap import parse_map_detail
 from pathways.present.messages import LANGUAGES, Messages
-from pathways.present.more_sections import ConformanceContext, MeasuresContext
 from pathways.present.numbers import count_text
 from pathways.present.output import atomic_path, check_extension, check_writable
-from pathways.present.sections import (
-    LevelMapContext,
-    MethodContext,
-    ReportOptions,
-    SummaryContext,
-    TransitionsContext,
-    VariantsContext,
-    level_map_section,
-    method_section,
-    summary_section,
-    transitions_section,
-    variants_section,
+from pathways.present.report.breaks import (
+    BreaksContext,
+    break_status,
+    breaks_section,
+    level_map_rates,
 )
+from pathways.present.report.conformance import ConformanceContext, conformance_section
+from pathways.present.report.context import ReportOptions
+from pathways.present.report.drill import DrillContext, drill_section
+from pathways.present.report.findings import (
+    Finding,
+    KeyFindingsContext,
+    compare_key_findings,
+    key_findings_section,
+    quality_findings,
+    rule_findings,
+    signal_findings,
+    wait_findings,
+)
+from pathways.present.report.levelmap import LevelMapContext, level_map_section
+from pathways.present.report.measures import MeasuresContext, measures_section
+from pathways.present.report.method import MethodContext, method_section
+from pathways.present.report.runcharts import RunChartsContext, run_charts_section
+from pathways.present.report.summary import SummaryContext, summary_section
+from pathways.present.report.transitions import TransitionsContext, transitions_section
+from pathways.present.report.variants import VariantsContext, variants_section
 from pathways.present.time_to_event import TimeToEventContext
 
 if TYPE_CHECKING:
@@ -278,22 +287,6 @@ def build_context(
     from pathways.analyse.measures import all_measures
     from pathways.analyse.runchart import MIN_USEFUL_POINTS
     from pathways.analyse.transitions import transitions as transitions_table
-    from pathways.present.break_sections import (
-        break_status,
-        breaks_section,
-        level_map_rates,
-        run_charts_section,
-    )
-    from pathways.present.drill import drill_section
-    from pathways.present.findings import (
-        compare_key_findings,
-        key_findings_section,
-        quality_findings,
-        rule_findings,
-        signal_findings,
-        wait_findings,
-    )
-    from pathways.present.more_sections import conformance_section, measures_section
     from pathways.present.time_to_event import builtin_results, time_to_event_section
     from pathways.progress import stage
 
