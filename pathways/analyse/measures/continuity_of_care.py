@@ -10,6 +10,7 @@ from pathways.analyse.measures.base import (
     _ratio,
     _requiring,
 )
+from pathways.analyse.measures.catalogue import measure_words
 from pathways.enrich.levels import level_by_id
 from pathways.errors import OptionError
 from pathways.log import EventLog
@@ -73,41 +74,27 @@ def continuity(log: EventLog, *, level: str | None = "gp", min_visits: int = 2) 
         FROM _m_continuity
     """).iloc[0]
     scored = _int(stats["scored"])
-    where_nb = f"nivå {level}" if level else "alle nivåer (enheter)"
-    where_en = f"level {level}" if level else "all levels (units)"
+    words = measure_words("continuity")
+    visits = words.phrase("one_level", level=level) if level else words.phrase("all_levels")
     cases = log.engine.query("SELECT * FROM _m_continuity ORDER BY case_id")
     measure = Measure(
-        name="continuity",
-        title={"nb": "Kontinuitet (COC og UPC)", "en": "Continuity of care (COC and UPC)"},
-        definition={
-            "nb": f"Besøk: hendelser på {where_nb} med kjent enhet (resource); tilbyder = "
-                  "enhet. COC (Bice–Boxerman) = (Σ n_j² − N) / (N(N − 1)), UPC = maks n_j / N, "
-                  f"der n_j er besøk hos tilbyder j og N alle besøk. Pasienter med færre enn "
-                  f"{min_visits} besøk får ingen COC eller UPC.",
-            "en": f"Visits: events at {where_en} with a known unit (resource); provider = "
-                  "unit. COC (Bice–Boxerman) = (Σ n_j² − N) / (N(N − 1)), UPC = max n_j / N, "
-                  "where n_j is visits to provider j and N all visits. Patients with fewer "
-                  f"than {min_visits} visits get no COC or UPC.",
-        },
+        name="continuity", title=words.title,
+        definition=words.definition(where=visits, min_visits=min_visits),
         thresholds={"level": level, "min_visits": min_visits},
         table=table,
         summary={
-            "scored": _ratio({"nb": f"pasienter med minst {min_visits} besøk",
-                              "en": f"patients with at least {min_visits} visits"},
+            "scored": _ratio(words.label("scored", min_visits=min_visits),
                              scored, stats["patients"]),
-            "median_coc": Headline({"nb": "median COC", "en": "median COC"},
+            "median_coc": Headline(words.label("median_coc"),
                                    _float(stats["median_coc"]), None, scored, "index"),
-            "mean_coc": Headline({"nb": "gjennomsnittlig COC", "en": "mean COC"},
+            "mean_coc": Headline(words.label("mean_coc"),
                                  _float(stats["mean_coc"]), None, scored, "index"),
-            "mean_upc": Headline({"nb": "gjennomsnittlig UPC", "en": "mean UPC"},
+            "mean_upc": Headline(words.label("mean_upc"),
                                  _float(stats["mean_upc"]), None, scored, "index"),
-            "single_provider": _ratio({"nb": "pasienter som bare møtte én tilbyder (COC = 1)",
-                                       "en": "patients who met one provider only (COC = 1)"},
-                                      stats["single"], scored),
+            "single_provider": _ratio(words.label("single_provider"), stats["single"], scored),
         },
         cases=cases,
         count_columns=("patients",),
     )
-    return _requiring(measure, log, f"{where} AND resource IS NOT NULL", missing={
-        "nb": "Loggen har ingen besøk med kjent enhet på dette nivået.",
-        "en": "The log has no visits with a known unit at this level."})
+    return _requiring(measure, log, f"{where} AND resource IS NOT NULL",
+                      missing=words.missing)

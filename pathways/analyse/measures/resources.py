@@ -6,11 +6,11 @@ from pathways.analyse.measures.base import (
     DAY_US,
     Headline,
     Measure,
-    Reference,
     _float,
     _int,
     _share,
 )
+from pathways.analyse.measures.catalogue import measure_words
 from pathways.analyse.measures.stays import _with_stays, materialize_stays
 from pathways.errors import OptionError
 from pathways.log import EventLog
@@ -74,45 +74,25 @@ def resource_concentration(log: EventLog, *, top_share: float = 0.10) -> Measure
                sum(bed_us) / {DAY_US}.0 AS bed_days
         FROM _m_use
     """).iloc[0]
-    pct = f"{top_share * 100:g} %"
     beds = _float(top["bed_days"])
+    words = measure_words("resource_concentration")
+    percent = top_share * 100
     return Measure(
-        name="resource_concentration",
-        title={"nb": "Ressurskonsentrasjon", "en": "Resource concentration"},
-        definition=_with_stays({
-            "nb": f"Andel av alle kontakter (hendelser på et kjent tjenestenivå unntatt hjemme) "
-                  f"og av alle liggedøgn (avsluttede opphold) som brukes av de {pct} "
-                  "pasientene som bruker mest, rangert hver for seg. Et forløp regnes som én "
-                  "pasient.",
-            "en": f"Share of all contacts (events at a known care level other than home) and "
-                  f"of all bed-days (ended stays) used by the top {pct} of patients, ranked "
-                  "separately. A case counts as one patient.",
-        }, source),
+        name="resource_concentration", title=words.title,
+        definition=_with_stays(words.definition(percent=percent), source),
         thresholds={"top_share": top_share, "stays_from": source},
         table=table,
         summary={
-            "top_patients": Headline({"nb": f"pasienter i toppgruppen ({pct})",
-                                      "en": f"patients in the top group ({pct})"},
+            "top_patients": Headline(words.label("top_patients", percent=percent),
                                      _int(top["k"]), _int(top["k"]), _int(top["n"])),
             "contact_share": Headline(
-                {"nb": f"andel kontakter brukt av de {pct} største brukerne",
-                 "en": f"share of contacts used by the top {pct}"},
+                words.label("contact_share", percent=percent),
                 _share(_int(top["top_contacts"]), _int(top["contacts"])),
                 _int(top["top_contacts"]), _int(top["contacts"]), "share"),
             "bed_day_share": Headline(
-                {"nb": f"andel liggedøgn brukt av de {pct} største brukerne",
-                 "en": f"share of bed-days used by the top {pct}"},
+                words.label("bed_day_share", percent=percent),
                 (_float(top["top_beds"]) or 0.0) / beds if beds else None, None, None, "share"),
         },
-        reference=(Reference(
-            figure={"nb": "10 % av pasientene bruker 63 % av ressursene",
-                    "en": "10 % of patients use 63 % of resources"},
-            value=0.63, year={"nb": "ikke oppgitt", "en": "not stated"},
-            source="Drammen kommune, innspill til Helsereformutvalget, seeds 001:210",
-            differs={"nb": "definisjonen der: ressurser (kostnad) i sykehus; vår: kontakter og "
-                           "liggedøgn i loggen",
-                     "en": "definition there: hospital resources (cost); ours: contacts and "
-                           "bed-days in the log"},
-            compare_to="contact_share"),),
+        reference=words.references(),
         count_columns=("patients",),
     )
