@@ -224,7 +224,7 @@ class _Checked:
     def __init__(self, path: Traversable | Path) -> None:
         import yaml
 
-        self.where = f"{FOLDER}/{path.name}"
+        self.where = str(path)
         try:
             raw = yaml.load(path.read_text("utf-8"),
                             Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
