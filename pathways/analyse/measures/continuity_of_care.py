@@ -40,26 +40,9 @@ def continuity(log: EventLog, *, level: str | None = "gp", min_visits: int = 2) 
     --------
     Visits A, A, A, B, C: N = 5, Σ n² = 11, COC = 6/20 = 0.3, UPC = 3/5 = 0.6.
     """
-    if level is not None and level not in level_by_id():
-        raise OptionError(f"level must be one of {', '.join(sorted(level_by_id()))} "
-                          f"(or None for all levels); got {level!r}.")
-    if not isinstance(min_visits, int) or isinstance(min_visits, bool) or min_visits < 2:
-        raise OptionError(f"min_visits must be a whole number of at least 2; got {min_visits!r}.")
+    _check_options(level, min_visits)
     where = f"care_level = '{level}'" if level else "care_level IS NOT NULL"
-    log.engine.materialize("_m_continuity", f"""
-        WITH v AS (
-            SELECT case_id, resource, count(*) AS n FROM {log.table}
-            WHERE {where} AND resource IS NOT NULL GROUP BY case_id, resource
-        ), p AS (
-            SELECT case_id, sum(n) AS visits, count(*) AS providers,
-                   sum(n * n) AS sum_sq, max(n) AS max_n FROM v GROUP BY case_id
-        )
-        SELECT case_id, visits, providers,
-               CASE WHEN visits >= {min_visits}
-                    THEN (sum_sq - visits) / (visits * (visits - 1.0)) END AS coc,
-               CASE WHEN visits >= {min_visits} THEN max_n / (visits * 1.0) END AS upc
-        FROM p
-    """)
+    _materialize_continuity(log, where, min_visits)
     bands = " ".join(f"WHEN coc >= {lo} AND coc < {hi} THEN '{label}'"
                      for lo, hi, label in _COC_BANDS)
     table = log.engine.query(f"""
@@ -98,3 +81,29 @@ def continuity(log: EventLog, *, level: str | None = "gp", min_visits: int = 2) 
     )
     return _requiring(measure, log, f"{where} AND resource IS NOT NULL",
                       missing=words.missing)
+
+
+def _check_options(level: str | None, min_visits: int) -> None:
+    if level is not None and level not in level_by_id():
+        raise OptionError(f"level must be one of {', '.join(sorted(level_by_id()))} "
+                          f"(or None for all levels); got {level!r}.")
+    if not isinstance(min_visits, int) or isinstance(min_visits, bool) or min_visits < 2:
+        raise OptionError(f"min_visits must be a whole number of at least 2; got {min_visits!r}.")
+
+
+def _materialize_continuity(log: EventLog, where: str, min_visits: int) -> None:
+    """Materialise ``_m_continuity``: visits, providers, COC and UPC per patient."""
+    log.engine.materialize("_m_continuity", f"""
+        WITH v AS (
+            SELECT case_id, resource, count(*) AS n FROM {log.table}
+            WHERE {where} AND resource IS NOT NULL GROUP BY case_id, resource
+        ), p AS (
+            SELECT case_id, sum(n) AS visits, count(*) AS providers,
+                   sum(n * n) AS sum_sq, max(n) AS max_n FROM v GROUP BY case_id
+        )
+        SELECT case_id, visits, providers,
+               CASE WHEN visits >= {min_visits}
+                    THEN (sum_sq - visits) / (visits * (visits - 1.0)) END AS coc,
+               CASE WHEN visits >= {min_visits} THEN max_n / (visits * 1.0) END AS upc
+        FROM p
+    """)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from pathways.analyse.measures.base import (
     HOUR_US,
     Measure,
@@ -34,6 +36,29 @@ def out_of_hours_outcomes(log: EventLog, *, within_hours: float = 24) -> Measure
     """
     _check_positive("within_hours", within_hours)
     source = materialize_stays(log)
+    table = _ooh_table(log, within_hours)
+    words = measure_words("out_of_hours_outcomes")
+    measure = Measure(
+        name="out_of_hours_outcomes", title=words.title,
+        definition=_with_stays(words.definition(hours=within_hours), source),
+        thresholds={"within_hours": within_hours, "stays_from": source},
+        table=table,
+        summary={
+            "contacts_admitted": _ratio(words.label("contacts_admitted", hours=within_hours),
+                                        table["contacts_admitted"].sum(),
+                                        table["contacts"].sum()),
+            "admissions_after_ooh": _ratio(
+                words.label("admissions_after_ooh", hours=within_hours),
+                table["admissions_after_ooh"].sum(), table["admissions"].sum()),
+        },
+        reference=words.references(hours=within_hours),
+        count_columns=("contacts", "contacts_admitted", "admissions", "admissions_after_ooh"),
+    )
+    return _requiring(measure, log, "care_level = 'out_of_hours'", missing=words.missing)
+
+
+def _ooh_table(log: EventLog, within_hours: float) -> pd.DataFrame:
+    """Contacts followed by an admission and admissions after a contact, per municipality."""
     window = int(within_hours * HOUR_US)
     end = log.end_of_observation_us
     contacts = f"""
@@ -59,7 +84,7 @@ def out_of_hours_outcomes(log: EventLog, *, within_hours: float = 24) -> Measure
         )
         SELECT case_id, ts_us, prev_us, municipality FROM w WHERE kind = 1
     """)
-    table = log.engine.query(f"""
+    return log.engine.query(f"""
         WITH f AS (
             SELECT municipality, count(*) AS contacts,
                    sum(CASE WHEN next_us - ts_us <= {window} THEN 1 ELSE 0 END)
@@ -79,21 +104,3 @@ def out_of_hours_outcomes(log: EventLog, *, within_hours: float = 24) -> Measure
         FROM f FULL OUTER JOIN b ON f.municipality = b.municipality
         ORDER BY admissions DESC, contacts DESC, municipality
     """)
-    words = measure_words("out_of_hours_outcomes")
-    measure = Measure(
-        name="out_of_hours_outcomes", title=words.title,
-        definition=_with_stays(words.definition(hours=within_hours), source),
-        thresholds={"within_hours": within_hours, "stays_from": source},
-        table=table,
-        summary={
-            "contacts_admitted": _ratio(words.label("contacts_admitted", hours=within_hours),
-                                        table["contacts_admitted"].sum(),
-                                        table["contacts"].sum()),
-            "admissions_after_ooh": _ratio(
-                words.label("admissions_after_ooh", hours=within_hours),
-                table["admissions_after_ooh"].sum(), table["admissions"].sum()),
-        },
-        reference=words.references(hours=within_hours),
-        count_columns=("contacts", "contacts_admitted", "admissions", "admissions_after_ooh"),
-    )
-    return _requiring(measure, log, "care_level = 'out_of_hours'", missing=words.missing)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from pathways.analyse.measures.base import (
     DAY_US,
     Headline,
@@ -34,37 +36,7 @@ def resource_concentration(log: EventLog, *, top_share: float = 0.10) -> Measure
     if not isinstance(top_share, int | float) or not 0 < top_share < 1:
         raise OptionError(f"top_share must be a fraction between 0 and 1; got {top_share!r}.")
     source = materialize_stays(log)
-    log.engine.materialize("_m_use", f"""
-        WITH c AS (
-            SELECT case_id, sum(CASE WHEN care_level IS NOT NULL AND care_level <> 'home'
-                                     THEN 1 ELSE 0 END) AS contacts
-            FROM {log.table} GROUP BY case_id
-        ), b AS (
-            SELECT case_id, sum(discharge_us - admit_us) AS bed_us
-            FROM _m_stays WHERE discharge_us IS NOT NULL GROUP BY case_id
-        )
-        SELECT c.case_id, c.contacts, coalesce(b.bed_us, 0) AS bed_us,
-               coalesce(b.bed_us, 0) / {DAY_US}.0 AS bed_days,
-               row_number() OVER (ORDER BY c.contacts DESC, c.case_id) AS contact_rank,
-               row_number() OVER (ORDER BY coalesce(b.bed_us, 0) DESC, c.case_id) AS bed_rank,
-               count(*) OVER () AS n
-        FROM c LEFT JOIN b ON b.case_id = c.case_id
-    """)
-    # Bed-days are summed as whole microseconds and divided once, so that the
-    # sums do not differ in their last digits from run to run.
-    table = log.engine.query(f"""
-        WITH d AS (
-            SELECT *, floor((contact_rank - 1) * 10.0 / n) + 1 AS contact_decile,
-                   floor((bed_rank - 1) * 10.0 / n) + 1 AS bed_decile FROM _m_use
-        ), a AS (SELECT contact_decile AS decile, count(*) AS patients, sum(contacts) AS contacts
-                 FROM d GROUP BY contact_decile),
-        b AS (SELECT bed_decile AS decile, sum(bed_us) AS bed_us FROM d GROUP BY bed_decile)
-        SELECT CAST(a.decile AS INTEGER) AS decile, a.patients, a.contacts,
-               a.contacts / sum(a.contacts) OVER () AS contact_share,
-               b.bed_us / {DAY_US}.0 AS bed_days,
-               b.bed_us / nullif(sum(b.bed_us) OVER (), 0) AS bed_day_share
-        FROM a JOIN b ON a.decile = b.decile ORDER BY decile
-    """)
+    table = _deciles(log)
     top = log.engine.query(f"""
         SELECT max(n) AS n, ceil(max(n) * {top_share}) AS k,
                sum(CASE WHEN contact_rank <= ceil(n * {top_share}) THEN contacts END)
@@ -96,3 +68,38 @@ def resource_concentration(log: EventLog, *, top_share: float = 0.10) -> Measure
         reference=words.references(),
         count_columns=("patients",),
     )
+
+
+def _deciles(log: EventLog) -> pd.DataFrame:
+    """Materialise ``_m_use`` (contacts and bed-days per patient, ranked); the deciles."""
+    log.engine.materialize("_m_use", f"""
+        WITH c AS (
+            SELECT case_id, sum(CASE WHEN care_level IS NOT NULL AND care_level <> 'home'
+                                     THEN 1 ELSE 0 END) AS contacts
+            FROM {log.table} GROUP BY case_id
+        ), b AS (
+            SELECT case_id, sum(discharge_us - admit_us) AS bed_us
+            FROM _m_stays WHERE discharge_us IS NOT NULL GROUP BY case_id
+        )
+        SELECT c.case_id, c.contacts, coalesce(b.bed_us, 0) AS bed_us,
+               coalesce(b.bed_us, 0) / {DAY_US}.0 AS bed_days,
+               row_number() OVER (ORDER BY c.contacts DESC, c.case_id) AS contact_rank,
+               row_number() OVER (ORDER BY coalesce(b.bed_us, 0) DESC, c.case_id) AS bed_rank,
+               count(*) OVER () AS n
+        FROM c LEFT JOIN b ON b.case_id = c.case_id
+    """)
+    # Bed-days are summed as whole microseconds and divided once, so that the
+    # sums do not differ in their last digits from run to run.
+    return log.engine.query(f"""
+        WITH d AS (
+            SELECT *, floor((contact_rank - 1) * 10.0 / n) + 1 AS contact_decile,
+                   floor((bed_rank - 1) * 10.0 / n) + 1 AS bed_decile FROM _m_use
+        ), a AS (SELECT contact_decile AS decile, count(*) AS patients, sum(contacts) AS contacts
+                 FROM d GROUP BY contact_decile),
+        b AS (SELECT bed_decile AS decile, sum(bed_us) AS bed_us FROM d GROUP BY bed_decile)
+        SELECT CAST(a.decile AS INTEGER) AS decile, a.patients, a.contacts,
+               a.contacts / sum(a.contacts) OVER () AS contact_share,
+               b.bed_us / {DAY_US}.0 AS bed_days,
+               b.bed_us / nullif(sum(b.bed_us) OVER (), 0) AS bed_day_share
+        FROM a JOIN b ON a.decile = b.decile ORDER BY decile
+    """)
