@@ -12,7 +12,13 @@ the care levels, is explained in :mod:`pathways.analyse.measures.stays`.
 
 A case is taken to be one patient.
 
-Modules: ``base`` (Measure, Headline, Reference and shared helpers), ``stays``,
+**Words.** Titles, definitions, headline labels, notes and reference figures
+are data, one YAML file per measure in ``pathways/data/measures/``, read by
+:mod:`pathways.analyse.measures.catalogue`; the measure code names their keys
+and fills in its thresholds.
+
+Modules: ``base`` (Measure, Headline, Reference and shared helpers),
+``catalogue`` (the measures' words and figures, from data), ``stays``,
 one module per measure or close family (``waiting``, ``readmission``,
 ``crossings``, ``continuity_of_care``, ``out_of_hours``, ``emergency``,
 ``discharge_ready``, ``bed_days``, ``resources``, ``indicators``: the national

@@ -13,7 +13,6 @@ from pathways.log import EventLog
 
 HOUR_US = 3_600_000_000
 DAY_US = 24 * HOUR_US
-WHITE_PAPER = "St.meld. nr. 47 (2008–2009) Samhandlingsreformen"
 
 
 @dataclass(frozen=True)
@@ -33,6 +32,9 @@ class Reference:
         The document, and ``seeds NNN:from–to``: its file and line range in
         ``seeds/`` (see ../shared/SEEDS-MEASURES.md), which output shows in
         words (:func:`pathways.present.measure_tables.source_text`).
+
+    The figures, like every measure's words, are data: ``pathways/data/measures/``
+    (:mod:`pathways.analyse.measures.catalogue`).
     differs : dict
         How the source's definition differs from ours, ``{"nb": ..., "en": ...}``.
     compare_to : str or None
@@ -124,7 +126,7 @@ class Measure:
 
 
 def _requiring(measure: Measure, log: EventLog, *conditions: str,
-               missing: dict[str, str]) -> Measure:
+               missing: dict[str, str] | None) -> Measure:
     """The measure, or the measure emptied when the log cannot give it.
 
     When for one of the SQL ``conditions`` no event of the log matches, the

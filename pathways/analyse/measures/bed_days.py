@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathways.analyse.measures.base import (
     DAY_US,
-    WHITE_PAPER,
     Headline,
     Measure,
-    Reference,
     _float,
     _int,
     _ratio,
 )
+from pathways.analyse.measures.catalogue import measure_words
 from pathways.analyse.measures.stays import _with_stays, materialize_stays
 from pathways.log import EventLog
 
@@ -55,43 +54,21 @@ def length_of_stay(log: EventLog) -> Measure:
     bed_days = _float(totals["bed_days"])
     old = _float(totals["old_days"])
     stays = _int(totals["stays"])
+    words = measure_words("length_of_stay")
     return Measure(
-        name="length_of_stay",
-        title={"nb": "Liggetid og liggedøgn per bostedskommune",
-               "en": "Length of stay and bed-days per municipality of residence"},
-        definition=_with_stays({
-            "nb": "Liggetid: tid fra innleggelse til utskrivning eller død, i døgn à 24 timer, "
-                  "for avsluttede opphold; liggedøgn er summen. Kommune: på "
-                  "innleggelseshendelsen, ellers forløpets.",
-            "en": "Length of stay: time from admission to discharge or death in 24-hour "
-                  "days, for ended stays; bed-days are their sum. Municipality: on the "
-                  "admission event, else the case's.",
-        }, source),
+        name="length_of_stay", title=words.title,
+        definition=_with_stays(words.definition(), source),
         thresholds={"stays_from": source},
         table=table,
         summary={
-            "ended_stays": _ratio({"nb": "avsluttede opphold", "en": "ended stays"},
-                                  stays, totals["all_stays"]),
-            "bed_days": Headline({"nb": "liggedøgn", "en": "bed-days"}, bed_days, None,
-                                 stays, "days"),
-            "median_los": Headline({"nb": "median liggetid", "en": "median length of stay"},
-                                   _float(totals["median_los"]), None, stays, "days"),
+            "ended_stays": _ratio(words.label("ended_stays"), stays, totals["all_stays"]),
+            "bed_days": Headline(words.label("bed_days"), bed_days, None, stays, "days"),
+            "median_los": Headline(words.label("median_los"), _float(totals["median_los"]),
+                                   None, stays, "days"),
             "bed_days_80plus": Headline(
-                {"nb": "andel liggedøgn brukt av pasienter 80 år +",
-                 "en": "share of bed-days used by patients aged 80+"},
+                words.label("bed_days_80plus"),
                 old / bed_days if old is not None and bed_days else None, None, None, "share"),
         },
-        reference=(Reference(
-            figure={"nb": "personer over 80 år er 4,6 % av befolkningen og bruker 16,4 % av "
-                          "liggedøgnene",
-                    "en": "people over 80 are 4.6 % of the population and use 16.4 % of "
-                          "bed-days"},
-            value=0.164, year={"nb": "2007", "en": "2007"},
-            source=f"{WHITE_PAPER}, seeds 004:3859–3861",
-            differs={"nb": "definisjonen der: alle somatiske liggedøgn nasjonalt; vår: "
-                           "liggedøgn i loggen, der utvalget av pasienter bestemmer andelen",
-                     "en": "definition there: all somatic bed-days nationally; ours: bed-days "
-                           "in the log, whose selection of patients decides the share"},
-            compare_to="bed_days_80plus"),),
+        reference=words.references(),
         count_columns=("stays", "patients"),
     )

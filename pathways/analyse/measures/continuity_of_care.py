@@ -10,6 +10,7 @@ from pathways.analyse.measures.base import (
     _ratio,
     _requiring,
 )
+from pathways.analyse.measures.catalogue import measure_words
 from pathways.enrich.levels import level_by_id
 from pathways.errors import OptionError
 from pathways.log import EventLog
@@ -39,26 +40,9 @@ def continuity(log: EventLog, *, level: str | None = "gp", min_visits: int = 2) 
     --------
     Visits A, A, A, B, C: N = 5, Σ n² = 11, COC = 6/20 = 0.3, UPC = 3/5 = 0.6.
     """
-    if level is not None and level not in level_by_id():
-        raise OptionError(f"level must be one of {', '.join(sorted(level_by_id()))} "
-                          f"(or None for all levels); got {level!r}.")
-    if not isinstance(min_visits, int) or isinstance(min_visits, bool) or min_visits < 2:
-        raise OptionError(f"min_visits must be a whole number of at least 2; got {min_visits!r}.")
+    _check_options(level, min_visits)
     where = f"care_level = '{level}'" if level else "care_level IS NOT NULL"
-    log.engine.materialize("_m_continuity", f"""
-        WITH v AS (
-            SELECT case_id, resource, count(*) AS n FROM {log.table}
-            WHERE {where} AND resource IS NOT NULL GROUP BY case_id, resource
-        ), p AS (
-            SELECT case_id, sum(n) AS visits, count(*) AS providers,
-                   sum(n * n) AS sum_sq, max(n) AS max_n FROM v GROUP BY case_id
-        )
-        SELECT case_id, visits, providers,
-               CASE WHEN visits >= {min_visits}
-                    THEN (sum_sq - visits) / (visits * (visits - 1.0)) END AS coc,
-               CASE WHEN visits >= {min_visits} THEN max_n / (visits * 1.0) END AS upc
-        FROM p
-    """)
+    _materialize_continuity(log, where, min_visits)
     bands = " ".join(f"WHEN coc >= {lo} AND coc < {hi} THEN '{label}'"
                      for lo, hi, label in _COC_BANDS)
     table = log.engine.query(f"""
@@ -73,41 +57,53 @@ def continuity(log: EventLog, *, level: str | None = "gp", min_visits: int = 2) 
         FROM _m_continuity
     """).iloc[0]
     scored = _int(stats["scored"])
-    where_nb = f"nivå {level}" if level else "alle nivåer (enheter)"
-    where_en = f"level {level}" if level else "all levels (units)"
+    words = measure_words("continuity")
+    visits = words.phrase("one_level", level=level) if level else words.phrase("all_levels")
     cases = log.engine.query("SELECT * FROM _m_continuity ORDER BY case_id")
     measure = Measure(
-        name="continuity",
-        title={"nb": "Kontinuitet (COC og UPC)", "en": "Continuity of care (COC and UPC)"},
-        definition={
-            "nb": f"Besøk: hendelser på {where_nb} med kjent enhet (resource); tilbyder = "
-                  "enhet. COC (Bice–Boxerman) = (Σ n_j² − N) / (N(N − 1)), UPC = maks n_j / N, "
-                  f"der n_j er besøk hos tilbyder j og N alle besøk. Pasienter med færre enn "
-                  f"{min_visits} besøk får ingen COC eller UPC.",
-            "en": f"Visits: events at {where_en} with a known unit (resource); provider = "
-                  "unit. COC (Bice–Boxerman) = (Σ n_j² − N) / (N(N − 1)), UPC = max n_j / N, "
-                  "where n_j is visits to provider j and N all visits. Patients with fewer "
-                  f"than {min_visits} visits get no COC or UPC.",
-        },
+        name="continuity", title=words.title,
+        definition=words.definition(where=visits, min_visits=min_visits),
         thresholds={"level": level, "min_visits": min_visits},
         table=table,
         summary={
-            "scored": _ratio({"nb": f"pasienter med minst {min_visits} besøk",
-                              "en": f"patients with at least {min_visits} visits"},
+            "scored": _ratio(words.label("scored", min_visits=min_visits),
                              scored, stats["patients"]),
-            "median_coc": Headline({"nb": "median COC", "en": "median COC"},
+            "median_coc": Headline(words.label("median_coc"),
                                    _float(stats["median_coc"]), None, scored, "index"),
-            "mean_coc": Headline({"nb": "gjennomsnittlig COC", "en": "mean COC"},
+            "mean_coc": Headline(words.label("mean_coc"),
                                  _float(stats["mean_coc"]), None, scored, "index"),
-            "mean_upc": Headline({"nb": "gjennomsnittlig UPC", "en": "mean UPC"},
+            "mean_upc": Headline(words.label("mean_upc"),
                                  _float(stats["mean_upc"]), None, scored, "index"),
-            "single_provider": _ratio({"nb": "pasienter som bare møtte én tilbyder (COC = 1)",
-                                       "en": "patients who met one provider only (COC = 1)"},
-                                      stats["single"], scored),
+            "single_provider": _ratio(words.label("single_provider"), stats["single"], scored),
         },
         cases=cases,
         count_columns=("patients",),
     )
-    return _requiring(measure, log, f"{where} AND resource IS NOT NULL", missing={
-        "nb": "Loggen har ingen besøk med kjent enhet på dette nivået.",
-        "en": "The log has no visits with a known unit at this level."})
+    return _requiring(measure, log, f"{where} AND resource IS NOT NULL",
+                      missing=words.missing)
+
+
+def _check_options(level: str | None, min_visits: int) -> None:
+    if level is not None and level not in level_by_id():
+        raise OptionError(f"level must be one of {', '.join(sorted(level_by_id()))} "
+                          f"(or None for all levels); got {level!r}.")
+    if not isinstance(min_visits, int) or isinstance(min_visits, bool) or min_visits < 2:
+        raise OptionError(f"min_visits must be a whole number of at least 2; got {min_visits!r}.")
+
+
+def _materialize_continuity(log: EventLog, where: str, min_visits: int) -> None:
+    """Materialise ``_m_continuity``: visits, providers, COC and UPC per patient."""
+    log.engine.materialize("_m_continuity", f"""
+        WITH v AS (
+            SELECT case_id, resource, count(*) AS n FROM {log.table}
+            WHERE {where} AND resource IS NOT NULL GROUP BY case_id, resource
+        ), p AS (
+            SELECT case_id, sum(n) AS visits, count(*) AS providers,
+                   sum(n * n) AS sum_sq, max(n) AS max_n FROM v GROUP BY case_id
+        )
+        SELECT case_id, visits, providers,
+               CASE WHEN visits >= {min_visits}
+                    THEN (sum_sq - visits) / (visits * (visits - 1.0)) END AS coc,
+               CASE WHEN visits >= {min_visits} THEN max_n / (visits * 1.0) END AS upc
+        FROM p
+    """)

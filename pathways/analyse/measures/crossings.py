@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathways.analyse.measures.base import DAY_US, Measure, _int, _ratio, _requiring, _times
+from pathways.analyse.measures.catalogue import measure_words
 from pathways.errors import OptionError
 from pathways.log import EventLog
 
@@ -52,32 +53,16 @@ def back_and_forth(log: EventLog, *, min_crossings: int = 4, within_days: int = 
         SELECT case_id, crossings, max_crossings, window_start FROM _m_crossing_cases
         WHERE max_crossings >= {min_crossings} ORDER BY max_crossings DESC, case_id
     """), ["window_start"])
+    words = measure_words("back_and_forth")
     measure = Measure(
-        name="back_and_forth",
-        title={"nb": "Runddans mellom nivåer", "en": "Back-and-forth between levels"},
-        definition={
-            "nb": "Kryssing: skifte mellom kommunal tjeneste og spesialisthelsetjeneste fra "
-                  "én hendelse til den neste i forløpet (hendelser uten slikt nivå hoppes "
-                  f"over). Flagget: minst {min_crossings} kryssinger som starter innen "
-                  f"{within_days} dager.",
-            "en": "Crossing: a change between municipal and specialist services from one "
-                  "event to the next of a case (events at no such level skipped). Flagged: "
-                  f"at least {min_crossings} crossings starting within {within_days} days.",
-        },
+        name="back_and_forth", title=words.title,
+        definition=words.definition(min_crossings=min_crossings, within_days=within_days),
         thresholds={"min_crossings": min_crossings, "within_days": within_days},
         table=table,
-        summary={
-            "flagged": _ratio({"nb": "forløp med runddans", "en": "cases going back and forth"},
-                              flagged, log.n_cases),
-            "crossing": _ratio({"nb": "forløp med minst én kryssing",
-                                "en": "cases with at least one crossing"},
-                               crossing, log.n_cases),
-        },
+        summary={"flagged": _ratio(words.label("flagged"), flagged, log.n_cases),
+                 "crossing": _ratio(words.label("crossing"), crossing, log.n_cases)},
         cases=cases,
         count_columns=("cases",),
     )
-    return _requiring(measure, log, "tier = 'municipal'", "tier = 'specialist'", missing={
-        "nb": "Loggen har ikke hendelser både i kommunale tjenester og i "
-              "spesialisthelsetjenesten, så ingen kan krysse mellom dem.",
-        "en": "The log does not have events both in municipal and in specialist "
-              "services, so none can cross between them."})
+    return _requiring(measure, log, "tier = 'municipal'", "tier = 'specialist'",
+                      missing=words.missing)

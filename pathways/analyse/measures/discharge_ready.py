@@ -8,10 +8,8 @@ import pandas as pd
 
 from pathways.analyse.measures.base import (
     DAY_US,
-    WHITE_PAPER,
     Headline,
     Measure,
-    Reference,
     _check_positive,
     _float,
     _int,
@@ -20,11 +18,8 @@ from pathways.analyse.measures.base import (
     _requiring,
     _times,
 )
-from pathways.analyse.measures.indicators import (
-    DEFINED_BY,
-    _local_day,
-    materialize_index_stays,
-)
+from pathways.analyse.measures.catalogue import measure_words
+from pathways.analyse.measures.indicators import _local_day, materialize_index_stays
 from pathways.analyse.measures.readmission import _readmission_targets
 from pathways.analyse.measures.stays import _with_stays, materialize_stays
 from pathways.analyse.population import Population, direct_rates, read_population
@@ -65,16 +60,53 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
         notice (``case_id``, ``stay_no``, ``notice_time``, ``discharge_time``,
         ``ready_days``, ``flagged``).
     """
+    _check_options(flag_days, readmission_days)
+    if population is not None and not isinstance(population, Population):
+        population = read_population(population)
+    source = materialize_stays(log)
+    materialize_index_stays(log)
+    _materialize_ready(log, readmission_days)
+    table, totals = _ready_table(log, flag_days)
+    rates = population_rates(log, population) if population is not None else None
+    if rates is not None:
+        table = _with_rates(table, rates)
+    cases = _times(log.engine.query(f"""
+        SELECT case_id, stay_no, ready_us AS notice_time, discharge_us AS discharge_time,
+               ready_days, ready_days_by_date, ready_days > {flag_days} AS flagged
+        FROM _m_ready ORDER BY ready_days DESC, case_id
+    """), ["notice_time", "discharge_time"])
+    words = measure_words("discharge_ready_days")
+    measure = Measure(
+        name="discharge_ready_days", title=words.title,
+        definition=_with_stays(words.definition(flag=flag_days,
+                                                readmission_days=readmission_days), source),
+        thresholds={"flag_days": flag_days, "readmission_days": readmission_days,
+                    "stays_from": source, "definition_by": words.defined_by,
+                    **({"population": population.source, "population_year": population.year}
+                       if population is not None else {})},
+        table=table,
+        summary=_ready_summary(totals, rates, flag_days=flag_days,
+                               readmission_days=readmission_days),
+        reference=words.references(flag=flag_days),
+        cases=cases,
+        count_columns=("stays", "flagged", "discharges_followed", "readmitted",
+                       "flagged_by_date"),
+    )
+    return _requiring(measure, log, "activity_role = 'discharge_ready'",
+                      missing=words.missing)
+
+
+def _check_options(flag_days: float, readmission_days: int) -> None:
     _check_positive("flag_days", flag_days)
     if (not isinstance(readmission_days, int) or readmission_days < 1
             or readmission_days > MAX_WINDOW_DAYS):
         raise OptionError(f"readmission_days must be a whole number from 1 to "
                           f"{MAX_WINDOW_DAYS} (20 years); "
                           f"got {readmission_days!r}.")
-    if population is not None and not isinstance(population, Population):
-        population = read_population(population)
-    source = materialize_stays(log)
-    materialize_index_stays(log)
+
+
+def _materialize_ready(log: EventLog, readmission_days: int) -> None:
+    """Materialise ``_m_ready``: each stay with a notice, its days and its readmission."""
     tz = log.report.timezone or "Europe/Oslo"
     end = log.end_of_observation_us
     index = ("SELECT case_id, discharge_us AS ts_us, stay_no FROM _m_stays "
@@ -99,7 +131,10 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
                     THEN 1 ELSE 0 END AS readmitted
         FROM _m_stays s JOIN n ON n.case_id = s.case_id AND n.stay_no = s.stay_no
     """)
-    flag = flag_days
+
+
+def _ready_table(log: EventLog, flag: float) -> tuple[pd.DataFrame, pd.Series]:
+    """The table per municipality and hospital, and the totals, from ``_m_ready``."""
     per = " UNION ALL ".join(f"""
         SELECT '{g}' AS group_by, {g} AS name, count(*) AS stays,
                sum(ready_len_us) / {DAY_US}.0 AS ready_days, median(ready_days) AS median_days,
@@ -118,105 +153,32 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
                (SELECT count(*) FROM _m_stays WHERE discharge_us IS NOT NULL) AS ended
         FROM _m_ready
     """).iloc[0]
-    rates = population_rates(log, population) if population is not None else None
-    if rates is not None:
-        table = _with_rates(table, rates)
-    cases = _times(log.engine.query(f"""
-        SELECT case_id, stay_no, ready_us AS notice_time, discharge_us AS discharge_time,
-               ready_days, ready_days_by_date, ready_days > {flag} AS flagged
-        FROM _m_ready ORDER BY ready_days DESC, case_id
-    """), ["notice_time", "discharge_time"])
-    measure = Measure(
-        name="discharge_ready_days",
-        title={"nb": "Utskrivningsklare pasienter (overliggedøgn)",
-               "en": "Discharge-ready patients (days waiting for the municipality)"},
-        definition=_with_stays({
-            "nb": "Opphold med skriftlig melding om utskrivningsklar pasient (første melding i "
-                  "oppholdet) og utskrivning: dager fra meldingen til utskrivningen (døgn à 24 "
-                  f"timer). Flagget: mer enn {flag:g} dager. Reinnleggelse innen "
-                  f"{readmission_days} dager etter slik utskrivning telles som i "
-                  "reinnleggelsesmålet. SAMDATAs telling (etter dato): dager fra "
-                  "utskrivningsklar-dato til utskrivningsdato, én melding per opphold (den "
-                  "tidligste av NPRs dato og PLO-meldingen); med befolkning per 1 000 "
-                  "innbyggere, direkte alders- og kjønnsstandardisert til hele befolkningen "
-                  "som er gitt. Avvik fra SAMDATA: SAMDATA teller årets opphold for alle "
-                  "innbyggere i NPR; her er det loggens opphold.",
-            "en": "Stays with a written discharge-ready notice (the stay's first) and a "
-                  "discharge: days from the notice to the discharge (24-hour days). "
-                  f"Flagged: more than {flag:g} days. Readmission within {readmission_days} "
-                  "days after such a discharge is counted as in the readmissions measure. "
-                  "SAMDATA's count (by date): days from the discharge-ready date to the "
-                  "discharge date, one notice per stay (the earliest of NPR's date and PLO's "
-                  "message); with a population, per 1,000 residents, directly age- and "
-                  "sex-standardised to the whole population given. How it differs from "
-                  "SAMDATA: SAMDATA counts the year's stays of every resident from NPR; here "
-                  "it is the log's stays.",
-        }, source),
-        thresholds={"flag_days": flag_days, "readmission_days": readmission_days,
-                    "stays_from": source, "definition_by": DEFINED_BY["discharge_ready_days"],
-                    **({"population": population.source, "population_year": population.year}
-                       if population is not None else {})},
-        table=table,
-        summary={
-            "stays_with_notice": _ratio({"nb": "avsluttede opphold med utskrivningsklar-melding",
-                                         "en": "ended stays with a discharge-ready notice"},
-                                        totals["stays"], totals["ended"]),
-            "ready_days": Headline({"nb": "utskrivningsklare døgn i alt",
-                                    "en": "discharge-ready days in all"},
-                                   _float(totals["days"]), None, _int(totals["stays"]), "days"),
-            "flagged": _ratio({"nb": f"opphold med mer enn {flag:g} utskrivningsklare døgn",
-                               "en": f"stays with more than {flag:g} discharge-ready days"},
-                              totals["flagged"], totals["stays"]),
-            "ready_days_by_date": Headline(
-                {"nb": "utskrivningsklare døgn regnet etter dato (SAMDATA)",
-                 "en": "discharge-ready days counted by date (SAMDATA)"},
-                _float(totals["by_date"]), None, _int(totals["stays"]), "days"),
-            "flagged_by_date": _ratio(
-                {"nb": f"opphold med mer enn {flag:g} utskrivningsklare døgn etter dato",
-                 "en": f"stays with more than {flag:g} discharge-ready days by date"},
-                totals["flagged_by_date"], totals["stays"]),
-            **({} if rates is None else {"ready_days_per_1000": Headline(
-                {"nb": "utskrivningsklare døgn per 1 000 innbyggere, alders- og "
-                       "kjønnsstandardisert", "en": "discharge-ready days per 1,000 "
-                                                   "residents, age- and sex-standardised"},
-                _float(rates.attrs["standardised"]), None, _int(rates["residents"].sum()),
-                "index")}),
-            "readmitted_after": _ratio(
-                {"nb": f"reinnlagt innen {readmission_days} dager etter slik utskrivning",
-                 "en": f"readmitted within {readmission_days} days after such a discharge"},
-                totals["readmitted"], totals["followed"]),
-        },
-        reference=(
-            Reference(
-                figure={"nb": "betaling fra kommunen kan kreves fra 10 dager etter skriftlig "
-                              "varsel om utskrivningsklar pasient",
-                        "en": "hospitals may charge the municipality from 10 days after the "
-                              "written discharge-ready notice"},
-                value=None, year={"nb": "regel fra 2009", "en": "2009 rule"},
-                source=f"{WHITE_PAPER}, seeds 004:9863–9868",
-                differs={"nb": "en betalingsregel, ikke et måltall; vi flagger opphold over "
-                               f"{flag:g} døgn",
-                         "en": "a payment rule, not a target; we flag stays over "
-                               f"{flag:g} days"},
-                compare_to="flagged"),
-            Reference(
-                figure={"nb": "19 000 opphold og om lag 145 000 liggedøgn for utskrivningsklare "
-                              "pasienter; stor variasjon mellom sykehus",
-                        "en": "19 000 stays and about 145 000 bed-days of discharge-ready "
-                              "patients; large variation between hospitals"},
-                value=None, year={"nb": "1. og 2. tertial 2008", "en": "tertials 1–2 of 2008"},
-                source=f"{WHITE_PAPER}, seeds 004:9843–9855",
-                differs={"nb": "nasjonale tall for åtte måneder; våre gjelder denne loggen",
-                         "en": "national totals for eight months; ours are for this log"},
-                compare_to="ready_days"),
-        ),
-        cases=cases,
-        count_columns=("stays", "flagged", "discharges_followed", "readmitted",
-                       "flagged_by_date"),
-    )
-    return _requiring(measure, log, "activity_role = 'discharge_ready'", missing={
-        "nb": "Loggen har ingen meldinger om utskrivningsklar pasient.",
-        "en": "The log has no discharge-ready notices."})
+    return table, totals
+
+
+def _ready_summary(totals: pd.Series, rates: pd.DataFrame | None, *, flag_days: float,
+                   readmission_days: int) -> dict[str, Headline]:
+    words = measure_words("discharge_ready_days")
+    stays = _int(totals["stays"])
+    per_1000 = {} if rates is None else {"ready_days_per_1000": Headline(
+        words.label("ready_days_per_1000"), _float(rates.attrs["standardised"]), None,
+        _int(rates["residents"].sum()), "index")}
+    return {
+        "stays_with_notice": _ratio(words.label("stays_with_notice"),
+                                    totals["stays"], totals["ended"]),
+        "ready_days": Headline(words.label("ready_days"), _float(totals["days"]), None,
+                               stays, "days"),
+        "flagged": _ratio(words.label("flagged", flag=flag_days),
+                          totals["flagged"], totals["stays"]),
+        "ready_days_by_date": Headline(words.label("ready_days_by_date"),
+                                       _float(totals["by_date"]), None, stays, "days"),
+        "flagged_by_date": _ratio(words.label("flagged_by_date", flag=flag_days),
+                                  totals["flagged_by_date"], totals["stays"]),
+        **per_1000,
+        "readmitted_after": _ratio(
+            words.label("readmitted_after", readmission_days=readmission_days),
+            totals["readmitted"], totals["followed"]),
+    }
 
 
 def population_rates(log: EventLog, population: Population) -> pd.DataFrame:

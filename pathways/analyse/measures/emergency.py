@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pathways.analyse.measures.base import DAY_US, WHITE_PAPER, Measure, Reference, _ratio
+import pandas as pd
+
+from pathways.analyse.measures.base import DAY_US, Measure, _ratio
+from pathways.analyse.measures.catalogue import measure_words
 from pathways.analyse.measures.stays import _with_stays, materialize_stays
 from pathways.errors import OptionError
 from pathways.log import EventLog
@@ -32,6 +35,34 @@ def emergency_admissions(log: EventLog, *, gp_lookback_days: int = 7) -> Measure
         raise OptionError(f"gp_lookback_days must be a whole number of at least 1; "
                           f"got {gp_lookback_days!r}.")
     source = materialize_stays(log)
+    table = _admissions_table(log, gp_lookback_days)
+    rows = table.set_index("age_group")
+    known = rows["emergency"] + rows["elective"]
+    days = gp_lookback_days
+    words = measure_words("emergency_admissions")
+    return Measure(
+        name="emergency_admissions", title=words.title,
+        definition=_with_stays(words.definition(days=days), source),
+        thresholds={"gp_lookback_days": days, "stays_from": source},
+        table=table,
+        summary={
+            "emergency_share": _ratio(words.label("emergency_share"),
+                                      rows.loc["all", "emergency"], known["all"]),
+            "emergency_share_80plus": _ratio(words.label("emergency_share_80plus"),
+                                             rows.loc["80+", "emergency"], known["80+"]),
+            "unknown_urgency": _ratio(words.label("unknown_urgency"),
+                                      rows.loc["all", "unknown"], rows.loc["all", "admissions"]),
+            "no_gp_before": _ratio(words.label("no_gp_before", days=days),
+                                   rows.loc["all", "emergency_no_gp"],
+                                   rows.loc["all", "emergency"]),
+        },
+        reference=words.references(days=days),
+        count_columns=("admissions", "emergency", "elective", "unknown", "emergency_no_gp"),
+    )
+
+
+def _admissions_table(log: EventLog, gp_lookback_days: int) -> pd.DataFrame:
+    """Admissions by urgency, and emergencies with no GP event before, for all and 80+."""
     log.engine.materialize("_m_gp_before", f"""
         WITH u AS (
             SELECT case_id, ts_us, 0 AS kind, NULL AS urgency, NULL AS age
@@ -49,7 +80,7 @@ def emergency_admissions(log: EventLog, *, gp_lookback_days: int = 7) -> Measure
                     THEN 1 ELSE 0 END AS gp_before
         FROM w WHERE kind = 1
     """)
-    table = log.engine.query("""
+    return log.engine.query("""
         WITH g AS (SELECT 'all' AS age_group UNION ALL SELECT '80+')
         SELECT g.age_group, count(a.case_id) AS admissions,
                coalesce(sum(CASE WHEN urgency = 'emergency' THEN 1 ELSE 0 END), 0) AS emergency,
@@ -60,66 +91,3 @@ def emergency_admissions(log: EventLog, *, gp_lookback_days: int = 7) -> Measure
         FROM g LEFT JOIN _m_gp_before a ON g.age_group = 'all' OR a.age >= 80
         GROUP BY g.age_group ORDER BY g.age_group DESC
     """)
-    rows = table.set_index("age_group")
-    known = rows["emergency"] + rows["elective"]
-    days = gp_lookback_days
-    return Measure(
-        name="emergency_admissions",
-        title={"nb": "Øyeblikkelig hjelp-innleggelser", "en": "Emergency admissions"},
-        definition=_with_stays({
-            "nb": "Innleggelse (start av opphold) er ø-hjelp når rollen er admission_emergency "
-                  "eller en hastegradskolonne sier ø-hjelp/akutt; elektiv ved "
-                  "admission_elective eller elektiv/planlagt; ellers ukjent. Ø-hjelpsandel av "
-                  "innleggelser med kjent hastegrad (ukjente telles for seg). "
-                  "Uten fastlegekontakt: ingen hendelse på fastlegenivå de siste "
-                  f"{days} dagene før innleggelsen.",
-            "en": "An admission (start of a stay) is an emergency when its role is "
-                  "admission_emergency or an urgency column says ø-hjelp/acute; elective "
-                  "for admission_elective or elektiv/planned; else unknown. Emergency share "
-                  "of admissions of known urgency (unknown ones counted apart). No GP contact: no "
-                  f"event at the GP level in the {days} days before the admission.",
-        }, source),
-        thresholds={"gp_lookback_days": days, "stays_from": source},
-        table=table,
-        summary={
-            "emergency_share": _ratio({"nb": "ø-hjelpsandel av innleggelser",
-                                       "en": "emergency share of admissions"},
-                                      rows.loc["all", "emergency"], known["all"]),
-            "emergency_share_80plus": _ratio(
-                {"nb": "ø-hjelpsandel, 80 år +", "en": "emergency share, aged 80+"},
-                rows.loc["80+", "emergency"], known["80+"]),
-            "unknown_urgency": _ratio({"nb": "innleggelser med ukjent hastegrad",
-                                       "en": "admissions of unknown urgency"},
-                                      rows.loc["all", "unknown"], rows.loc["all", "admissions"]),
-            "no_gp_before": _ratio(
-                {"nb": f"ø-hjelpsinnleggelser uten fastlegekontakt siste {days} dager",
-                 "en": f"emergency admissions with no GP contact in the {days} days before"},
-                rows.loc["all", "emergency_no_gp"], rows.loc["all", "emergency"]),
-        },
-        reference=(
-            Reference(
-                figure={"nb": "60 % av heldøgnsopphold er ø-hjelp; 80 % for over 80 år",
-                        "en": "60 % of inpatient stays are emergencies; 80 % for over-80s"},
-                value=0.60, year={"nb": "2009 (stortingsmeldingen; dataår ikke oppgitt)",
-                      "en": "2009 (white paper; data year not stated)"},
-                source=f"{WHITE_PAPER}, seeds 004:3962–3965",
-                differs={"nb": "definisjonen der: alle heldøgnsopphold nasjonalt etter NPRs "
-                               "hastegrad; vår: innleggelser i loggen med kjent hastegrad",
-                         "en": "definition there: all inpatient stays nationally, by NPR "
-                               "urgency; ours: admissions in the log of known urgency"},
-                compare_to="emergency_share"),
-            Reference(
-                figure={"nb": "55 % av 415 000 ø-hjelpsinnleggelser skjedde uten at fastlegen "
-                              "var involvert",
-                        "en": "55 % of 415 000 emergency admissions happened without the GP "
-                              "being involved"},
-                value=0.55, year={"nb": "2007", "en": "2007"},
-                source=f"{WHITE_PAPER}, seeds 004:3995–3998",
-                differs={"nb": "definisjonen der: fastlegen ikke involvert i innleggelsen; "
-                               f"vår: ingen fastlegehendelse i loggen de siste {days} dagene",
-                         "en": "definition there: the GP not involved in the admission; ours: "
-                               f"no GP event in the log in the {days} days before"},
-                compare_to="no_gp_before"),
-        ),
-        count_columns=("admissions", "emergency", "elective", "unknown", "emergency_no_gp"),
-    )

@@ -36,27 +36,18 @@ import pandas as pd
 from pathways.analyse.measures.base import (
     DAY_US,
     HOUR_US,
-    WHITE_PAPER,
     Headline,
     Measure,
-    Reference,
     _int,
     _next_event_after,
     _ratio,
     _times,
 )
+from pathways.analyse.measures.catalogue import measure_words, shared_words
 from pathways.analyse.measures.stays import ADMISSION_ROLES, materialize_stays
 from pathways.errors import OptionError
 from pathways.log import EventLog, quote_identifier
 
-#: Who defined each indicator (printed with it and in docs/measures.md).
-DEFINED_BY = {
-    "nki_readmissions": "FHI (nasjonal kvalitetsindikator)",
-    "samhandlingsbarometer_readmissions": "Samhandlingsbarometeret",
-    "followup_after_discharge": "Helsedirektoratet (forløp etter utskrivning)",
-    "discharge_ready_days": "SAMDATA (Helsedirektoratet)",
-    "readmissions": "Stortingsmeldingen (St.meld. nr. 47 (2008–2009))",
-}
 #: Age bands for indirect standardisation (lower bounds, whole years).
 AGE_BANDS = (0, 18, 45, 67, 75, 80, 85, 90)
 #: Contacts that are not a consultation or home visit (lower-cased activities).
@@ -66,14 +57,6 @@ NOT_CONSULTATION = ("enkel kontakt", "telefonkonsultasjon", "telefonkontakt", "t
 GP_LEVELS = ("gp", "out_of_hours")
 #: Reasons an index is left out, in the order they are judged.
 LEFT_OUT = ("too_young", "age_unknown", "window_open", "died")
-_LEFT_OUT_LABELS = {
-    "too_young": {"nb": "utelatt: for ung", "en": "left out: too young"},
-    "age_unknown": {"nb": "utelatt: alder ukjent", "en": "left out: age unknown"},
-    "window_open": {"nb": "utelatt: vinduet ikke ferdig observert",
-                    "en": "left out: window not fully observed"},
-    "died": {"nb": "utelatt: døde i vinduet uten å ha hendelsen",
-             "en": "left out: died within the window without the event"},
-}
 
 
 def _column(log: EventLog, name: str) -> str:
@@ -165,10 +148,14 @@ def materialize_index_stays(log: EventLog, *, join_hours: float = 8) -> dict[str
             f"{join_hours:g}h"}
 
 
-def _left_out_headlines(counts: pd.Series) -> dict[str, Headline]:
-    return {f"left_out_{r}": Headline(_LEFT_OUT_LABELS[r], float(_int(counts.get(r))),
-                                      _int(counts.get(r)), None, "count")
-            for r in LEFT_OUT}
+def _left_out_headlines(counts: pd.Series, reasons: tuple[str, ...] = LEFT_OUT
+                        ) -> dict[str, Headline]:
+    """The counts of indices left out, by reason, as headlines ``left_out_<reason>``."""
+    shared = shared_words()
+    return {f"left_out_{r}": Headline(shared.label(f"left_out_{r}"),
+                                      float(_int(counts.get(r))), _int(counts.get(r)), None,
+                                      "count")
+            for r in reasons}
 
 
 def _readmission_indicator(log: EventLog, *, name: str, min_age: int | None,
@@ -292,58 +279,17 @@ def nki_readmissions(log: EventLog, *, min_age: int = 67, days: int = 30,
     table, totals, notes = _readmission_indicator(
         log, name=name, min_age=min_age, exclude_rehab=False, days=days, gap_hours=8,
         standardise=standardise)
-    summary = {"readmitted": _ratio(
-        {"nb": f"utskrivninger (≥ {min_age} år) fulgt av akutt reinnleggelse innen {days} "
-               "dager", "en": f"discharges (aged {min_age}+) followed by an emergency "
-                               f"readmission within {days} days"},
-        totals["readmitted"], totals["counted"])}
-    summary |= _left_out_headlines(totals)
+    words = measure_words(name)
+    summary = {"readmitted": _ratio(words.label("readmitted", min_age=min_age, days=days),
+                                    totals["readmitted"], totals["counted"])}
     return Measure(
-        name=name,
-        title={"nb": "Reinnleggelse av eldre innen 30 dager (FHI, nasjonal kvalitetsindikator)",
-               "en": "Readmission of the elderly within 30 days (FHI national quality "
-                     "indicator)"},
-        definition={
-            "nb": f"Teller: indeksutskrivninger fulgt av en akutt innleggelse mer enn 8 timer "
-                  f"og høyst {days} døgn etter utskrivningen. Nevner: utskrivninger i live fra "
-                  f"et døgnopphold (episoder innen 8 timer slått sammen) av pasienter som var "
-                  f"{min_age} år eller eldre ved utskrivning, med hele vinduet observert; den "
-                  f"som dør innen {days} dager uten reinnleggelse er utelatt. Avvik fra FHIs "
-                  "publiserte tall: FHI tar bare med primærinnleggelser i elleve "
-                  "diagnosegrupper, henter dødsdato fra folkeregisteret og risikojusterer; "
-                  "her teller alle diagnoser, død er det loggen viser, og tallet er ujustert "
-                  "(indirekte alders- og kjønnsstandardisering på forespørsel).",
-            "en": f"Numerator: index discharges followed by an emergency admission more than "
-                  f"8 hours and at most {days} days after the discharge. Denominator: "
-                  f"discharges alive from an inpatient stay (episodes within 8 hours joined) "
-                  f"of patients aged {min_age} or more at discharge, whole window observed; a "
-                  f"patient who dies within {days} days without readmission is left out. How "
-                  "it differs from FHI's published figure: FHI counts only primary admissions "
-                  "in eleven diagnosis groups, takes dates of death from the population "
-                  "register and adjusts for risk; here all diagnoses count, death is what the "
-                  "log shows, and the figure is crude (indirect age–sex standardisation on "
-                  "request).",
-        },
-        thresholds={"definition_by": DEFINED_BY[name], "min_age": min_age, "days": days,
+        name=name, title=words.title, definition=words.definition(days=days, min_age=min_age),
+        thresholds={"definition_by": words.defined_by, "min_age": min_age, "days": days,
                     "gap_hours": 8, "standardised": standardise, **notes},
-        table=table, summary=summary, cases=_readmission_cases(log, name),
-        count_columns=("index_stays", "readmitted"), reference=_NKI_REFERENCES,
+        table=table, summary=summary | _left_out_headlines(totals),
+        cases=_readmission_cases(log, name), count_columns=("index_stays", "readmitted"),
+        reference=words.references(),
     )
-
-
-_NKI_REFERENCES = (Reference(
-    figure={"nb": "1 av 5 eldre pasienter reinnlegges innen 28 dager",
-            "en": "1 in 5 elderly patients readmitted within 28 days"},
-    value=0.20, year={"nb": "dataår ikke oppgitt (stortingsmeldingen 2009)",
-                      "en": "data year not stated (white paper 2009)"},
-    source=f"{WHITE_PAPER}, seeds 004:3945–3950",
-    differs={"nb": "ikke samme definisjon: stortingsmeldingen teller enhver innleggelse "
-                   "innen 28 dager (innleggelse til innleggelse); indikatoren teller akutt "
-                   "innleggelse 8 timer–30 dager etter utskrivning, 67 år og eldre",
-             "en": "not the same definition: the white paper counts any admission within "
-                   "28 days (admission to admission); the indicator counts an emergency "
-                   "admission 8 hours–30 days after discharge, aged 67 and over"},
-    compare_to="readmitted"),)
 
 
 def samhandlingsbarometer_readmissions(log: EventLog, *, days: int = 30) -> Measure:
@@ -365,36 +311,15 @@ def samhandlingsbarometer_readmissions(log: EventLog, *, days: int = 30) -> Meas
     table, totals, notes = _readmission_indicator(
         log, name=name, min_age=None, exclude_rehab=True, days=days, gap_hours=8,
         standardise=False)
-    summary = {"readmitted": _ratio(
-        {"nb": f"utskrivninger fulgt av akutt reinnleggelse innen {days} dager",
-         "en": f"discharges followed by an emergency readmission within {days} days"},
-        totals["readmitted"], totals["counted"])}
-    summary |= {k: v for k, v in _left_out_headlines(totals).items()
-                if k in ("left_out_window_open", "left_out_died")}
+    words = measure_words(name)
+    summary = {"readmitted": _ratio(words.label("readmitted", days=days),
+                                    totals["readmitted"], totals["counted"])}
     return Measure(
-        name=name,
-        title={"nb": "Reinnleggelser innen 30 dager (Samhandlingsbarometeret)",
-               "en": "Readmissions within 30 days (Samhandlingsbarometeret)"},
-        definition={
-            "nb": f"Teller: indeksutskrivninger fulgt av en akutt innleggelse (ikke "
-                  f"rehabilitering) mer enn 8 timer og høyst {days} døgn etter. Nevner: "
-                  "utskrivninger i live fra døgnopphold som ikke er rehabilitering "
-                  "(spesialisert rehabilitering eller hoveddiagnose Z50), alle aldre, med "
-                  "hele vinduet observert; død i vinduet uten reinnleggelse utelatt. Avvik: "
-                  "barometeret bruker NPR og folkeregisteret for hele landet; her er det "
-                  "loggens opphold og dødsfall.",
-            "en": f"Numerator: index discharges followed by an emergency admission (not "
-                  f"rehabilitation) more than 8 hours and at most {days} days later. "
-                  "Denominator: discharges alive from inpatient stays that are not "
-                  "rehabilitation (specialist rehabilitation or main diagnosis Z50), all "
-                  "ages, whole window observed; death in the window without readmission "
-                  "left out. How it differs: the barometer uses NPR and the population "
-                  "register for the whole country; here it is the log's stays and deaths.",
-        },
-        thresholds={"definition_by": DEFINED_BY[name], "days": days, "gap_hours": 8,
+        name=name, title=words.title, definition=words.definition(days=days),
+        thresholds={"definition_by": words.defined_by, "days": days, "gap_hours": 8,
                     "rehabilitation": "excluded", **notes},
-        table=table, summary=summary, cases=_readmission_cases(log, name),
-        count_columns=("index_stays", "readmitted"),
+        table=table, summary=summary | _left_out_headlines(totals, ("window_open", "died")),
+        cases=_readmission_cases(log, name), count_columns=("index_stays", "readmitted"),
     )
 
 
@@ -424,6 +349,31 @@ def followup_after_discharge(log: EventLog, *, days: tuple[int, int] = (7, 30)) 
     _check_days(short)
     _check_days(long)
     notes = materialize_index_stays(log)
+    _materialize_followup(log, days)
+    table, totals = _followup_table(log, days)
+    words = measure_words("followup_after_discharge")
+    summary = {f"within_{k}d": _ratio(words.label("within", days=k), totals[f"within_{k}d"],
+                                      totals[f"discharges_{k}d"]) for k in days}
+    cases = _times(log.engine.query(f"""
+        SELECT case_id, stay_no, discharge_us AS discharge_time, contact_us AS contact_time,
+               {", ".join(f"status_{k}, met_{k} = 1 AS within_{k}d" for k in days)}
+        FROM _m_followup ORDER BY case_id, stay_no
+    """), ["discharge_time", "contact_time"])
+    return Measure(
+        name="followup_after_discharge", title=words.title,
+        definition=words.definition(short=short, long=long),
+        thresholds={"definition_by": words.defined_by, "days": list(days),
+                    "contacts": "gp, out_of_hours; not " + ", ".join(NOT_CONSULTATION[:2]),
+                    **notes},
+        table=table, summary=summary | _left_out_headlines(totals, ("window_open", "died")),
+        cases=cases,
+        count_columns=tuple(c for k in days for c in (f"discharges_{k}d", f"within_{k}d")),
+        reference=(),
+    )
+
+
+def _materialize_followup(log: EventLog, days: tuple[int, int]) -> None:
+    """Materialise ``_m_followup``: each index, its first contact, and per window its status."""
     tz = log.report.timezone or "Europe/Oslo"
     end_day = _local_day(str(log.end_of_observation_us), tz)
     excluded = ", ".join(f"'{a}'" for a in NOT_CONSULTATION)
@@ -459,9 +409,14 @@ def followup_after_discharge(log: EventLog, *, days: tuple[int, int] = (7, 30)) 
                CASE WHEN c_day <= d0 + {k} THEN 1 ELSE 0 END AS met_{k}''' for k in days)}
         FROM x
     """)
+
+
+def _followup_table(log: EventLog, days: tuple[int, int]) -> tuple[pd.DataFrame, pd.Series]:
+    """The table per municipality and the totals (left out: of the longer window)."""
     agg = ", ".join(f"""count(*) FILTER (WHERE status_{k} = 'counted') AS discharges_{k}d,
         coalesce(sum(met_{k}) FILTER (WHERE status_{k} = 'counted'), 0) AS within_{k}d""" for
                     k in days)
+    long = days[1]
     table = log.engine.query(f"SELECT municipality, {agg} FROM _m_followup "
                              f"GROUP BY municipality ORDER BY discharges_{long}d DESC, "
                              "municipality")
@@ -474,54 +429,7 @@ def followup_after_discharge(log: EventLog, *, days: tuple[int, int] = (7, 30)) 
                count(*) FILTER (WHERE status_{long} = 'died') AS died
         FROM _m_followup
     """).iloc[0]
-    summary = {f"within_{k}d": _ratio(
-        {"nb": f"utskrivninger fulgt av konsultasjon eller sykebesøk hos fastlege/legevakt "
-               f"innen {k} dager", "en": f"discharges followed by a GP or out-of-hours "
-                                        f"consultation or home visit within {k} days"},
-        totals[f"within_{k}d"], totals[f"discharges_{k}d"]) for k in days}
-    summary |= {k: v for k, v in _left_out_headlines(totals).items()
-                if k in ("left_out_window_open", "left_out_died")}
-    cases = _times(log.engine.query(f"""
-        SELECT case_id, stay_no, discharge_us AS discharge_time, contact_us AS contact_time,
-               {", ".join(f"status_{k}, met_{k} = 1 AS within_{k}d" for k in days)}
-        FROM _m_followup ORDER BY case_id, stay_no
-    """), ["discharge_time", "contact_time"])
-    name = "followup_after_discharge"
-    return Measure(
-        name=name,
-        title={"nb": "Legekontakt etter utskrivning (Helsedirektoratet, forløp etter "
-                     "utskrivning)",
-               "en": "Doctor contact after discharge (Helsedirektoratet, pathways after "
-                     "discharge)"},
-        definition={
-            "nb": f"Teller: utskrivninger fulgt av en konsultasjon (også e-konsultasjon) eller "
-                  f"et sykebesøk hos fastlege eller legevakt etter utskrivningen og senest "
-                  f"kalenderdag {short} eller {long} etter utskrivningsdagen (enkel kontakt og "
-                  "telefon teller ikke; en kontakt på utskrivningsdagen teller når den er "
-                  "etter utskrivningen). Nevner: utskrivninger i live fra døgnopphold med hele "
-                  "vinduet observert; den som dør i vinduet før en slik kontakt er utelatt. "
-                  "Avvik: Helsedirektoratet bruker KPR-takster for hele landet og ser på "
-                  "utskrivningsklare pasienter; her er det loggens kontakter og alle "
-                  "utskrivninger.",
-            "en": f"Numerator: discharges followed by a consultation (e-consultation "
-                  f"included) or home visit by a GP or the out-of-hours service after the "
-                  f"discharge and no later than calendar day {short} or {long} after the "
-                  "discharge day (a simple contact or telephone does not count; a contact on "
-                  "the discharge day counts when it is after the discharge). Denominator: "
-                  "discharges alive from inpatient stays with the whole window observed; a "
-                  "patient who dies in the window before such a contact is left out. How it "
-                  "differs: Helsedirektoratet uses KPR claims for the whole country and "
-                  "looks at discharge-ready patients; here it is the log's contacts and "
-                  "every discharge.",
-        },
-        thresholds={"definition_by": DEFINED_BY[name], "days": list(days),
-                    "contacts": "gp, out_of_hours; not " + ", ".join(NOT_CONSULTATION[:2]),
-                    **notes},
-        table=table, summary=summary, cases=cases,
-        count_columns=tuple(c for k in days for c in (f"discharges_{k}d", f"within_{k}d")),
-        reference=(),
-    )
+    return table, totals
 
-
-__all__ = ["DEFINED_BY", "followup_after_discharge", "materialize_index_stays",
+__all__ = ["followup_after_discharge", "materialize_index_stays",
            "nki_readmissions", "samhandlingsbarometer_readmissions"]

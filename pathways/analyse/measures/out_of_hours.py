@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from pathways.analyse.measures.base import (
     HOUR_US,
-    WHITE_PAPER,
     Measure,
-    Reference,
     _check_positive,
     _next_event_after,
     _ratio,
     _requiring,
 )
+from pathways.analyse.measures.catalogue import measure_words
 from pathways.analyse.measures.stays import _with_stays, materialize_stays
 from pathways.log import EventLog
 
@@ -35,6 +36,29 @@ def out_of_hours_outcomes(log: EventLog, *, within_hours: float = 24) -> Measure
     """
     _check_positive("within_hours", within_hours)
     source = materialize_stays(log)
+    table = _ooh_table(log, within_hours)
+    words = measure_words("out_of_hours_outcomes")
+    measure = Measure(
+        name="out_of_hours_outcomes", title=words.title,
+        definition=_with_stays(words.definition(hours=within_hours), source),
+        thresholds={"within_hours": within_hours, "stays_from": source},
+        table=table,
+        summary={
+            "contacts_admitted": _ratio(words.label("contacts_admitted", hours=within_hours),
+                                        table["contacts_admitted"].sum(),
+                                        table["contacts"].sum()),
+            "admissions_after_ooh": _ratio(
+                words.label("admissions_after_ooh", hours=within_hours),
+                table["admissions_after_ooh"].sum(), table["admissions"].sum()),
+        },
+        reference=words.references(hours=within_hours),
+        count_columns=("contacts", "contacts_admitted", "admissions", "admissions_after_ooh"),
+    )
+    return _requiring(measure, log, "care_level = 'out_of_hours'", missing=words.missing)
+
+
+def _ooh_table(log: EventLog, within_hours: float) -> pd.DataFrame:
+    """Contacts followed by an admission and admissions after a contact, per municipality."""
     window = int(within_hours * HOUR_US)
     end = log.end_of_observation_us
     contacts = f"""
@@ -60,7 +84,7 @@ def out_of_hours_outcomes(log: EventLog, *, within_hours: float = 24) -> Measure
         )
         SELECT case_id, ts_us, prev_us, municipality FROM w WHERE kind = 1
     """)
-    table = log.engine.query(f"""
+    return log.engine.query(f"""
         WITH f AS (
             SELECT municipality, count(*) AS contacts,
                    sum(CASE WHEN next_us - ts_us <= {window} THEN 1 ELSE 0 END)
@@ -80,61 +104,3 @@ def out_of_hours_outcomes(log: EventLog, *, within_hours: float = 24) -> Measure
         FROM f FULL OUTER JOIN b ON f.municipality = b.municipality
         ORDER BY admissions DESC, contacts DESC, municipality
     """)
-    hours = f"{within_hours:g}"
-    measure = Measure(
-        name="out_of_hours_outcomes",
-        title={"nb": "Legevakt og innleggelser, begge veier",
-               "en": "Out-of-hours contacts and admissions, both directions"},
-        definition=_with_stays({
-            "nb": "Legevaktkontakt: hendelse på legevakt der forrige hendelse var et annet "
-                  "sted. Fremover: andel kontakter fulgt av en sykehusinnleggelse innen "
-                  f"{hours} timer (kontakter med hele vinduet observert). Bakover: andel "
-                  f"innleggelser med en legevaktkontakt de siste {hours} timene før.",
-            "en": "Out-of-hours contact: an event at out-of-hours care whose previous event "
-                  "was elsewhere. Forward: share of contacts followed by a hospital "
-                  f"admission within {hours} hours (contacts with the whole window "
-                  f"observed). Backward: share of admissions with an out-of-hours contact "
-                  f"in the {hours} hours before.",
-        }, source),
-        thresholds={"within_hours": within_hours, "stays_from": source},
-        table=table,
-        summary={
-            "contacts_admitted": _ratio(
-                {"nb": f"legevaktkontakter fulgt av innleggelse innen {hours} t",
-                 "en": f"out-of-hours contacts followed by admission within {hours} h"},
-                table["contacts_admitted"].sum(), table["contacts"].sum()),
-            "admissions_after_ooh": _ratio(
-                {"nb": f"innleggelser med legevaktkontakt innen {hours} t før",
-                 "en": f"admissions with an out-of-hours contact within {hours} h before"},
-                table["admissions_after_ooh"].sum(), table["admissions"].sum()),
-        },
-        reference=(
-            Reference(
-                figure={"nb": "legevakten står for om lag halvparten av sykehusinnleggelsene",
-                        "en": "out-of-hours services account for about half of hospital "
-                              "admissions"},
-                value=0.5, year={"nb": "2009 (stortingsmeldingen; dataår ikke oppgitt)",
-                      "en": "2009 (white paper; data year not stated)"},
-                source=f"{WHITE_PAPER}, seeds 004:12397–12399",
-                differs={"nb": "definisjonen der: innleggelser der legevakten henviste, "
-                               "nasjonalt; vår: innleggelser med en legevaktkontakt i loggen "
-                               f"innen {hours} timer før",
-                         "en": "definition there: admissions referred by out-of-hours "
-                               "services, national; ours: admissions with an out-of-hours "
-                               f"contact in the log within {hours} hours before"},
-                compare_to="admissions_after_ooh"),
-            Reference(
-                figure={"nb": "de fleste legevaktkontakter bør ikke føre til innleggelse",
-                        "en": "most out-of-hours contacts should not lead to admission"},
-                value=None, year={"nb": "ingen tall oppgitt", "en": "no figure given"},
-                source="Helse Vest RHF, innspill til stortingsmeldingen om allmennlegetjenesten, "
-                       "seeds 003:22–25",
-                differs={"nb": "ingen tallfestet andel i kilden",
-                         "en": "the source gives no number"},
-                compare_to="contacts_admitted"),
-        ),
-        count_columns=("contacts", "contacts_admitted", "admissions", "admissions_after_ooh"),
-    )
-    return _requiring(measure, log, "care_level = 'out_of_hours'", missing={
-        "nb": "Loggen har ingen hendelser på legevakt.",
-        "en": "The log has no out-of-hours events."})

@@ -8,14 +8,13 @@ import pandas as pd
 
 from pathways.analyse.measures.base import (
     DAY_US,
-    WHITE_PAPER,
     Headline,
     Measure,
-    Reference,
     _next_event_after,
     _ratio,
     _times,
 )
+from pathways.analyse.measures.catalogue import measure_words
 from pathways.analyse.measures.stays import _with_stays, materialize_stays
 from pathways.errors import OptionError
 from pathways.log import MAX_WINDOW_DAYS, EventLog
@@ -118,69 +117,27 @@ def readmissions(log: EventLog, *, days: Sequence[int] = (28, 61),
                (next_us - ts_us) / {DAY_US}.0 AS days_to_next
         FROM _m_readmit ORDER BY case_id, stay_no
     """), ["discharge_time", "next_admission_time"])
+    words = measure_words("readmissions")
     return Measure(
-        name="readmissions",
-        title={"nb": "Reinnleggelser", "en": "Readmissions"},
-        definition=_with_stays({
-            "nb": "Indeksutskrivning: hver utskrivning (ikke død) som avslutter et opphold. "
-                  "Reinnlagt innen N dager: ny innleggelse, eller retur til akuttmottak, i "
-                  "samme forløp etter utskrivningen og senest N × 24 timer etter den. "
-                  f"Bare utskrivninger med hele vinduet innenfor observasjonsperioden teller. N = "
-                  f"{', '.join(map(str, windows))} dager (2 måneder = 61 dager).",
-            "en": "Index discharge: every discharge (not death) that ends a stay. "
-                  "Readmitted within N days: a new admission, or a return to the emergency "
-                  "department, in the same case later than the discharge and no more than "
-                  "N × 24 hours after it. Only discharges whose whole window lies inside "
-                  f"the observation period count. N = {', '.join(map(str, windows))} days "
-                  "(2 months = 61 days).",
-        }, source),
+        name="readmissions", title=words.title,
+        definition=_with_stays(words.definition(windows=", ".join(map(str, windows))),
+                               source),
         thresholds={"days": windows, "stays_from": source},
         table=table,
         summary=_readmission_summary(table, windows),
-        reference=_READMISSION_REFERENCES,
+        reference=words.references(),
         cases=cases,
         count_columns=("discharges", "readmitted", "patients", "patients_readmitted"),
     )
 
 
 def _readmission_summary(table: pd.DataFrame, windows: list[int]) -> dict[str, Headline]:
+    words = measure_words("readmissions")
     summary: dict[str, Headline] = {}
     for d in windows:
         for group, suffix in (("all", ""), ("80+", "_80plus")):
             row = table[(table["window_days"] == d) & (table["age_group"] == group)].iloc[0]
-            who = {"nb": " (80 år +)", "en": " (aged 80+)"} if suffix else {"nb": "", "en": ""}
             summary[f"readmitted_{d}d{suffix}"] = _ratio(
-                {"nb": f"utskrivninger fulgt av reinnleggelse innen {d} dager{who['nb']}",
-                 "en": f"discharges followed by readmission within {d} days{who['en']}"},
-                row["readmitted"], row["discharges"])
+                words.label(f"readmitted{suffix}", days=d), row["readmitted"],
+                row["discharges"])
     return summary
-
-
-_READMISSION_REFERENCES = (
-    Reference(
-        figure={"nb": "1 av 5 eldre pasienter reinnlegges innen 28 dager",
-                "en": "1 in 5 elderly patients readmitted within 28 days"},
-        value=0.20, year={"nb": "dataår ikke oppgitt (stortingsmeldingen 2009)",
-                      "en": "data year not stated (white paper 2009)"},
-        source=f"{WHITE_PAPER}, seeds 004:3945–3950",
-        differs={"nb": "definisjonen der: to påfølgende innleggelser av samme eldre pasient "
-                       "innen 28 dager (innleggelse til innleggelse), nasjonalt; vår: "
-                       "utskrivning til neste innleggelse, alle aldre (80+ vist for seg)",
-                 "en": "definition there: two consecutive admissions of the same elderly "
-                       "patient within 28 days (admission to admission), national; ours: "
-                       "discharge to next admission, all ages (80+ shown apart)"},
-        compare_to="readmitted_28d"),
-    Reference(
-        figure={"nb": "mer enn 1 av 4 eldre reinnlegges innen to måneder; 1 av 3 for nye "
-                      "brukere av omsorgstjenester",
-                "en": "more than 1 in 4 elderly readmitted within two months; 1 in 3 for "
-                      "new users of care services"},
-        value=0.25, year={"nb": "dataår ikke oppgitt (stortingsmeldingen 2009)",
-                      "en": "data year not stated (white paper 2009)"},
-        source=f"{WHITE_PAPER}, seeds 004:3945–3950",
-        differs={"nb": "definisjonen der: innleggelse til innleggelse, eldre, nasjonalt; vår: "
-                       "utskrivning til neste innleggelse innen 61 dager, alle aldre",
-                 "en": "definition there: admission to admission, elderly, national; ours: "
-                       "discharge to next admission within 61 days, all ages"},
-        compare_to="readmitted_61d"),
-)

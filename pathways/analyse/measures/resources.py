@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from pathways.analyse.measures.base import (
     DAY_US,
     Headline,
     Measure,
-    Reference,
     _float,
     _int,
     _share,
 )
+from pathways.analyse.measures.catalogue import measure_words
 from pathways.analyse.measures.stays import _with_stays, materialize_stays
 from pathways.errors import OptionError
 from pathways.log import EventLog
@@ -34,6 +36,42 @@ def resource_concentration(log: EventLog, *, top_share: float = 0.10) -> Measure
     if not isinstance(top_share, int | float) or not 0 < top_share < 1:
         raise OptionError(f"top_share must be a fraction between 0 and 1; got {top_share!r}.")
     source = materialize_stays(log)
+    table = _deciles(log)
+    top = log.engine.query(f"""
+        SELECT max(n) AS n, ceil(max(n) * {top_share}) AS k,
+               sum(CASE WHEN contact_rank <= ceil(n * {top_share}) THEN contacts END)
+                   AS top_contacts, sum(contacts) AS contacts,
+               sum(CASE WHEN bed_rank <= ceil(n * {top_share}) THEN bed_us END) / {DAY_US}.0
+                   AS top_beds,
+               sum(bed_us) / {DAY_US}.0 AS bed_days
+        FROM _m_use
+    """).iloc[0]
+    beds = _float(top["bed_days"])
+    words = measure_words("resource_concentration")
+    percent = top_share * 100
+    return Measure(
+        name="resource_concentration", title=words.title,
+        definition=_with_stays(words.definition(percent=percent), source),
+        thresholds={"top_share": top_share, "stays_from": source},
+        table=table,
+        summary={
+            "top_patients": Headline(words.label("top_patients", percent=percent),
+                                     _int(top["k"]), _int(top["k"]), _int(top["n"])),
+            "contact_share": Headline(
+                words.label("contact_share", percent=percent),
+                _share(_int(top["top_contacts"]), _int(top["contacts"])),
+                _int(top["top_contacts"]), _int(top["contacts"]), "share"),
+            "bed_day_share": Headline(
+                words.label("bed_day_share", percent=percent),
+                (_float(top["top_beds"]) or 0.0) / beds if beds else None, None, None, "share"),
+        },
+        reference=words.references(),
+        count_columns=("patients",),
+    )
+
+
+def _deciles(log: EventLog) -> pd.DataFrame:
+    """Materialise ``_m_use`` (contacts and bed-days per patient, ranked); the deciles."""
     log.engine.materialize("_m_use", f"""
         WITH c AS (
             SELECT case_id, sum(CASE WHEN care_level IS NOT NULL AND care_level <> 'home'
@@ -52,7 +90,7 @@ def resource_concentration(log: EventLog, *, top_share: float = 0.10) -> Measure
     """)
     # Bed-days are summed as whole microseconds and divided once, so that the
     # sums do not differ in their last digits from run to run.
-    table = log.engine.query(f"""
+    return log.engine.query(f"""
         WITH d AS (
             SELECT *, floor((contact_rank - 1) * 10.0 / n) + 1 AS contact_decile,
                    floor((bed_rank - 1) * 10.0 / n) + 1 AS bed_decile FROM _m_use
@@ -65,54 +103,3 @@ def resource_concentration(log: EventLog, *, top_share: float = 0.10) -> Measure
                b.bed_us / nullif(sum(b.bed_us) OVER (), 0) AS bed_day_share
         FROM a JOIN b ON a.decile = b.decile ORDER BY decile
     """)
-    top = log.engine.query(f"""
-        SELECT max(n) AS n, ceil(max(n) * {top_share}) AS k,
-               sum(CASE WHEN contact_rank <= ceil(n * {top_share}) THEN contacts END)
-                   AS top_contacts, sum(contacts) AS contacts,
-               sum(CASE WHEN bed_rank <= ceil(n * {top_share}) THEN bed_us END) / {DAY_US}.0
-                   AS top_beds,
-               sum(bed_us) / {DAY_US}.0 AS bed_days
-        FROM _m_use
-    """).iloc[0]
-    pct = f"{top_share * 100:g} %"
-    beds = _float(top["bed_days"])
-    return Measure(
-        name="resource_concentration",
-        title={"nb": "Ressurskonsentrasjon", "en": "Resource concentration"},
-        definition=_with_stays({
-            "nb": f"Andel av alle kontakter (hendelser på et kjent tjenestenivå unntatt hjemme) "
-                  f"og av alle liggedøgn (avsluttede opphold) som brukes av de {pct} "
-                  "pasientene som bruker mest, rangert hver for seg. Et forløp regnes som én "
-                  "pasient.",
-            "en": f"Share of all contacts (events at a known care level other than home) and "
-                  f"of all bed-days (ended stays) used by the top {pct} of patients, ranked "
-                  "separately. A case counts as one patient.",
-        }, source),
-        thresholds={"top_share": top_share, "stays_from": source},
-        table=table,
-        summary={
-            "top_patients": Headline({"nb": f"pasienter i toppgruppen ({pct})",
-                                      "en": f"patients in the top group ({pct})"},
-                                     _int(top["k"]), _int(top["k"]), _int(top["n"])),
-            "contact_share": Headline(
-                {"nb": f"andel kontakter brukt av de {pct} største brukerne",
-                 "en": f"share of contacts used by the top {pct}"},
-                _share(_int(top["top_contacts"]), _int(top["contacts"])),
-                _int(top["top_contacts"]), _int(top["contacts"]), "share"),
-            "bed_day_share": Headline(
-                {"nb": f"andel liggedøgn brukt av de {pct} største brukerne",
-                 "en": f"share of bed-days used by the top {pct}"},
-                (_float(top["top_beds"]) or 0.0) / beds if beds else None, None, None, "share"),
-        },
-        reference=(Reference(
-            figure={"nb": "10 % av pasientene bruker 63 % av ressursene",
-                    "en": "10 % of patients use 63 % of resources"},
-            value=0.63, year={"nb": "ikke oppgitt", "en": "not stated"},
-            source="Drammen kommune, innspill til Helsereformutvalget, seeds 001:210",
-            differs={"nb": "definisjonen der: ressurser (kostnad) i sykehus; vår: kontakter og "
-                           "liggedøgn i loggen",
-                     "en": "definition there: hospital resources (cost); ours: contacts and "
-                           "bed-days in the log"},
-            compare_to="contact_share"),),
-        count_columns=("patients",),
-    )
