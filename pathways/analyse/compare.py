@@ -210,26 +210,27 @@ def _indicator_units(log: EventLog) -> tuple[pd.DataFrame, dict[str, dict[str, s
         titles[f"followup_after_discharge_{k}d"] = {
             lang: f"{made[2].title[lang]}, {k} d" for lang in ("nb", "en")}
     del titles["followup_after_discharge"]
-    frame = log.engine.query("""
+    nki, barometer, followup, ready = made
+    frame = log.engine.query(f"""
         SELECT 'nki_readmissions' AS indicator, case_id, discharge_us AS ts_us, municipality,
                hospital, readmitted = 1 AS hit
-        FROM _m_nki_readmissions WHERE status = 'counted'
+        FROM {nki.units} WHERE status = 'counted'
         UNION ALL
         SELECT 'samhandlingsbarometer_readmissions', case_id, discharge_us, municipality,
                hospital, readmitted = 1
-        FROM _m_samhandlingsbarometer_readmissions WHERE status = 'counted'
+        FROM {barometer.units} WHERE status = 'counted'
         UNION ALL
         SELECT 'followup_after_discharge_7d', case_id, discharge_us, municipality, hospital,
                met_7 = 1
-        FROM _m_followup WHERE status_7 = 'counted'
+        FROM {followup.units} WHERE status_7 = 'counted'
         UNION ALL
         SELECT 'followup_after_discharge_30d', case_id, discharge_us, municipality, hospital,
                met_30 = 1
-        FROM _m_followup WHERE status_30 = 'counted'
+        FROM {followup.units} WHERE status_30 = 'counted'
         UNION ALL
         SELECT 'discharge_ready_days', case_id, discharge_us, municipality, hospital,
                ready_days_by_date > 10
-        FROM _m_ready
+        FROM {ready.units}
     """)
     # The hospital trust as the log names it (stays fall back on the organisation).
     places = _case_places(log).rename(columns={"hospital": "trust",
@@ -334,9 +335,14 @@ def _resident_rates(log: EventLog, population: Population, groups: Sequence[str]
     standardised rate at its own size. Municipalities of the population
     file without a stay count 0 days.
     """
-    from pathways.analyse.measures.discharge_ready import population_rates
+    from pathways.analyse.measures.discharge_ready import (
+        discharge_ready_days,
+        population_rates,
+    )
 
-    rates = population_rates(log, population)
+    stays = discharge_ready_days(log).units
+    assert stays is not None  # the measure always names its stays
+    rates = population_rates(log, population, stays)
     numbers = rates.attrs["numbers"].dropna()
     names = dict(zip(numbers["number"], numbers["name"], strict=False))
     rates = rates[rates["residents"] > 0].assign(

@@ -103,6 +103,12 @@ class Measure:
         Why this log cannot give the measure (``{"nb", "en"}``: it has no
         events of the kind the measure counts), or None. The headlines are
         then empty rather than a misleading 0 %.
+    units : str or None
+        For the national indicators: the engine table holding one row per
+        index counted or left out (its columns are documented by the function
+        that made it), named for this result alone (``engine.scratch``), so a
+        comparison groups the same units without a second computation. None
+        for the other measures.
     """
 
     name: str
@@ -115,6 +121,7 @@ class Measure:
     cases: pd.DataFrame | None = None
     count_columns: tuple[str, ...] = field(default=())
     missing: dict[str, str] | None = None
+    units: str | None = None
 
     def __post_init__(self) -> None:
         """Hold the count columns as integers (SQL sums come back as floats)."""

@@ -65,15 +65,16 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
         population = read_population(population)
     source = materialize_stays(log)
     materialize_index_stays(log)
-    _materialize_ready(log, readmission_days)
-    table, totals = _ready_table(log, flag_days)
-    rates = population_rates(log, population) if population is not None else None
+    units = log.engine.scratch("ready")
+    _materialize_ready(log, units, readmission_days)
+    table, totals = _ready_table(log, units, flag_days)
+    rates = population_rates(log, population, units) if population is not None else None
     if rates is not None:
         table = _with_rates(table, rates)
     cases = _times(log.engine.query(f"""
         SELECT case_id, stay_no, ready_us AS notice_time, discharge_us AS discharge_time,
                ready_days, ready_days_by_date, ready_days > {flag_days} AS flagged
-        FROM _m_ready ORDER BY ready_days DESC, case_id
+        FROM {units} ORDER BY ready_days DESC, case_id
     """), ["notice_time", "discharge_time"])
     words = measure_words("discharge_ready_days")
     measure = Measure(
@@ -91,6 +92,7 @@ def discharge_ready_days(log: EventLog, *, flag_days: float = 10,
         cases=cases,
         count_columns=("stays", "flagged", "discharges_followed", "readmitted",
                        "flagged_by_date"),
+        units=units,
     )
     return _requiring(measure, log, "activity_role = 'discharge_ready'",
                       missing=words.missing)
@@ -105,13 +107,13 @@ def _check_options(flag_days: float, readmission_days: int) -> None:
                           f"got {readmission_days!r}.")
 
 
-def _materialize_ready(log: EventLog, readmission_days: int) -> None:
-    """Materialise ``_m_ready``: each stay with a notice, its days and its readmission."""
+def _materialize_ready(log: EventLog, units: str, readmission_days: int) -> None:
+    """Materialise ``units``: each stay with a notice, its days and its readmission."""
     tz = log.report.timezone or "Europe/Oslo"
     end = log.end_of_observation_us
     index = ("SELECT case_id, discharge_us AS ts_us, stay_no FROM _m_stays "
              "WHERE ready_us IS NOT NULL AND discharge_us IS NOT NULL")
-    log.engine.materialize("_m_ready", f"""
+    log.engine.materialize(units, f"""
         WITH n AS ({_next_event_after(index, _readmission_targets(log), select="stay_no")})
         SELECT s.case_id, s.stay_no, s.ready_us, s.discharge_us, s.end_role,
                s.municipality, s.hospital,
@@ -133,8 +135,8 @@ def _materialize_ready(log: EventLog, readmission_days: int) -> None:
     """)
 
 
-def _ready_table(log: EventLog, flag: float) -> tuple[pd.DataFrame, pd.Series]:
-    """The table per municipality and hospital, and the totals, from ``_m_ready``."""
+def _ready_table(log: EventLog, units: str, flag: float) -> tuple[pd.DataFrame, pd.Series]:
+    """The table per municipality and hospital, and the totals, from ``units``."""
     per = " UNION ALL ".join(f"""
         SELECT '{g}' AS group_by, {g} AS name, count(*) AS stays,
                sum(ready_len_us) / {DAY_US}.0 AS ready_days, median(ready_days) AS median_days,
@@ -142,7 +144,7 @@ def _ready_table(log: EventLog, flag: float) -> tuple[pd.DataFrame, pd.Series]:
                sum(followed) AS discharges_followed, sum(readmitted) AS readmitted,
                sum(ready_days_by_date) AS ready_days_by_date,
                sum(CASE WHEN ready_days_by_date > {flag} THEN 1 ELSE 0 END) AS flagged_by_date
-        FROM _m_ready GROUP BY {g}""" for g in ("municipality", "hospital"))
+        FROM {units} GROUP BY {g}""" for g in ("municipality", "hospital"))
     table = log.engine.query(f"SELECT * FROM ({per}) ORDER BY group_by DESC, stays DESC, name")
     totals = log.engine.query(f"""
         SELECT count(*) AS stays, sum(ready_len_us) / {DAY_US}.0 AS days,
@@ -151,7 +153,7 @@ def _ready_table(log: EventLog, flag: float) -> tuple[pd.DataFrame, pd.Series]:
                sum(ready_days_by_date) AS by_date,
                sum(CASE WHEN ready_days_by_date > {flag} THEN 1 ELSE 0 END) AS flagged_by_date,
                (SELECT count(*) FROM _m_stays WHERE discharge_us IS NOT NULL) AS ended
-        FROM _m_ready
+        FROM {units}
     """).iloc[0]
     return table, totals
 
@@ -181,10 +183,11 @@ def _ready_summary(totals: pd.Series, rates: pd.DataFrame | None, *, flag_days: 
     }
 
 
-def population_rates(log: EventLog, population: Population) -> pd.DataFrame:
+def population_rates(log: EventLog, population: Population, stays: str) -> pd.DataFrame:
     """Discharge-ready days by date per 1,000 residents, crude and standardised.
 
-    Reads the stays that :func:`discharge_ready_days` left in ``_m_ready``.
+    ``stays`` is the table of stays with a notice that
+    :func:`discharge_ready_days` made (its result's ``units``).
 
     Municipalities go by the number the log's own municipality list gave
     (``municipality_no``), so a sample with its own list (fictional names)
@@ -193,7 +196,7 @@ def population_rates(log: EventLog, population: Population) -> pd.DataFrame:
     counts = log.engine.query(f"""
         SELECT coalesce(n.number, r.municipality) AS municipality, r.sex, r.age,
                sum(r.ready_days_by_date) AS days
-        FROM _m_ready r LEFT JOIN ({_NUMBERS_SQL.format(table=log.table)}) n
+        FROM {stays} r LEFT JOIN ({_NUMBERS_SQL.format(table=log.table)}) n
           ON n.name = r.municipality
         WHERE r.municipality IS NOT NULL GROUP BY ALL
     """)

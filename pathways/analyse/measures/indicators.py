@@ -158,10 +158,13 @@ def _left_out_headlines(counts: pd.Series, reasons: tuple[str, ...] = LEFT_OUT
             for r in reasons}
 
 
-def _readmission_indicator(log: EventLog, *, name: str, min_age: int | None,
+def _readmission_indicator(log: EventLog, units: str, *, min_age: int | None,
                            exclude_rehab: bool, days: int, gap_hours: float,
                            standardise: bool) -> tuple[pd.DataFrame, pd.Series, dict[str, Any]]:
-    """Judge each alive discharge of a joined stay; return the table, the totals and notes."""
+    """Judge each alive discharge of a joined stay into table ``units``.
+
+    Returns the table, the totals and notes.
+    """
     notes = materialize_index_stays(log)
     end = log.end_of_observation_us
     rehab = "AND NOT rehab" if exclude_rehab else ""
@@ -171,8 +174,7 @@ def _readmission_indicator(log: EventLog, *, name: str, min_age: int | None,
     window = days * DAY_US
     young = f"age < {min_age}" if min_age is not None else "false"
     unknown = "age IS NULL" if min_age is not None else "false"
-    table_name = f"_m_{name}"
-    log.engine.materialize(table_name, f"""
+    log.engine.materialize(units, f"""
         WITH n AS ({_next_event_after(index, targets, select="stay_no")}),
         x AS (
             SELECT s.case_id, s.stay_no, s.discharge_us, s.municipality, s.hospital, s.age,
@@ -198,7 +200,7 @@ def _readmission_indicator(log: EventLog, *, name: str, min_age: int | None,
     table = log.engine.query(f"""
         WITH c AS (
             SELECT *, avg(readmitted) OVER (PARTITION BY age_band, sex) AS rate
-            FROM {table_name} WHERE status = 'counted'
+            FROM {units} WHERE status = 'counted'
         )
         SELECT * FROM ({per}) ORDER BY group_by DESC, index_stays DESC, name
     """)
@@ -207,7 +209,7 @@ def _readmission_indicator(log: EventLog, *, name: str, min_age: int | None,
         SELECT count(*) FILTER (WHERE status = 'counted') AS counted,
                coalesce(sum(readmitted) FILTER (WHERE status = 'counted'), 0) AS readmitted,
                {", ".join(f"count(*) FILTER (WHERE status = '{r}') AS {r}" for r in LEFT_OUT)}
-        FROM {table_name}
+        FROM {units}
     """).iloc[0]
     if standardise:
         overall = _int(totals["readmitted"]) / max(_int(totals["counted"]), 1)
@@ -219,11 +221,11 @@ def _readmission_indicator(log: EventLog, *, name: str, min_age: int | None,
     return table, totals, notes
 
 
-def _readmission_cases(log: EventLog, name: str) -> pd.DataFrame:
+def _readmission_cases(log: EventLog, units: str) -> pd.DataFrame:
     return _times(log.engine.query(f"""
         SELECT case_id, stay_no, discharge_us AS discharge_time,
                readmit_us AS readmission_time, status, readmitted = 1 AS readmitted
-        FROM _m_{name} ORDER BY case_id, stay_no
+        FROM {units} ORDER BY case_id, stay_no
     """), ["discharge_time", "readmission_time"])
 
 
@@ -276,8 +278,9 @@ def nki_readmissions(log: EventLog, *, min_age: int = 67, days: int = 30,
     """
     _check_days(days)
     name = "nki_readmissions"
+    units = log.engine.scratch(name)
     table, totals, notes = _readmission_indicator(
-        log, name=name, min_age=min_age, exclude_rehab=False, days=days, gap_hours=8,
+        log, units, min_age=min_age, exclude_rehab=False, days=days, gap_hours=8,
         standardise=standardise)
     words = measure_words(name)
     summary = {"readmitted": _ratio(words.label("readmitted", min_age=min_age, days=days),
@@ -287,8 +290,8 @@ def nki_readmissions(log: EventLog, *, min_age: int = 67, days: int = 30,
         thresholds={"definition_by": words.defined_by, "min_age": min_age, "days": days,
                     "gap_hours": 8, "standardised": standardise, **notes},
         table=table, summary=summary | _left_out_headlines(totals),
-        cases=_readmission_cases(log, name), count_columns=("index_stays", "readmitted"),
-        reference=words.references(),
+        cases=_readmission_cases(log, units), count_columns=("index_stays", "readmitted"),
+        reference=words.references(), units=units,
     )
 
 
@@ -308,8 +311,9 @@ def samhandlingsbarometer_readmissions(log: EventLog, *, days: int = 30) -> Meas
     """
     _check_days(days)
     name = "samhandlingsbarometer_readmissions"
+    units = log.engine.scratch(name)
     table, totals, notes = _readmission_indicator(
-        log, name=name, min_age=None, exclude_rehab=True, days=days, gap_hours=8,
+        log, units, min_age=None, exclude_rehab=True, days=days, gap_hours=8,
         standardise=False)
     words = measure_words(name)
     summary = {"readmitted": _ratio(words.label("readmitted", days=days),
@@ -319,7 +323,8 @@ def samhandlingsbarometer_readmissions(log: EventLog, *, days: int = 30) -> Meas
         thresholds={"definition_by": words.defined_by, "days": days, "gap_hours": 8,
                     "rehabilitation": "excluded", **notes},
         table=table, summary=summary | _left_out_headlines(totals, ("window_open", "died")),
-        cases=_readmission_cases(log, name), count_columns=("index_stays", "readmitted"),
+        cases=_readmission_cases(log, units), count_columns=("index_stays", "readmitted"),
+        units=units,
     )
 
 
@@ -349,15 +354,16 @@ def followup_after_discharge(log: EventLog, *, days: tuple[int, int] = (7, 30)) 
     _check_days(short)
     _check_days(long)
     notes = materialize_index_stays(log)
-    _materialize_followup(log, days)
-    table, totals = _followup_table(log, days)
+    units = log.engine.scratch("followup")
+    _materialize_followup(log, units, days)
+    table, totals = _followup_table(log, units, days)
     words = measure_words("followup_after_discharge")
     summary = {f"within_{k}d": _ratio(words.label("within", days=k), totals[f"within_{k}d"],
                                       totals[f"discharges_{k}d"]) for k in days}
     cases = _times(log.engine.query(f"""
         SELECT case_id, stay_no, discharge_us AS discharge_time, contact_us AS contact_time,
                {", ".join(f"status_{k}, met_{k} = 1 AS within_{k}d" for k in days)}
-        FROM _m_followup ORDER BY case_id, stay_no
+        FROM {units} ORDER BY case_id, stay_no
     """), ["discharge_time", "contact_time"])
     return Measure(
         name="followup_after_discharge", title=words.title,
@@ -368,12 +374,12 @@ def followup_after_discharge(log: EventLog, *, days: tuple[int, int] = (7, 30)) 
         table=table, summary=summary | _left_out_headlines(totals, ("window_open", "died")),
         cases=cases,
         count_columns=tuple(c for k in days for c in (f"discharges_{k}d", f"within_{k}d")),
-        reference=(),
+        reference=(), units=units,
     )
 
 
-def _materialize_followup(log: EventLog, days: tuple[int, int]) -> None:
-    """Materialise ``_m_followup``: each index, its first contact, and per window its status."""
+def _materialize_followup(log: EventLog, units: str, days: tuple[int, int]) -> None:
+    """Materialise ``units``: each index, its first contact, and per window its status."""
     tz = log.report.timezone or "Europe/Oslo"
     end_day = _local_day(str(log.end_of_observation_us), tz)
     excluded = ", ".join(f"'{a}'" for a in NOT_CONSULTATION)
@@ -391,7 +397,7 @@ def _materialize_followup(log: EventLog, days: tuple[int, int]) -> None:
     """
     index = ("SELECT case_id, discharge_us AS ts_us, stay_no FROM _m_ix "
              "WHERE end_role = 'discharge' AND discharge_us IS NOT NULL")
-    log.engine.materialize("_m_followup", f"""
+    log.engine.materialize(units, f"""
         WITH n AS ({_next_event_after(index, contacts, select="stay_no")}),
         x AS (
             SELECT s.case_id, s.stay_no, s.discharge_us, s.municipality, s.hospital,
@@ -411,13 +417,14 @@ def _materialize_followup(log: EventLog, days: tuple[int, int]) -> None:
     """)
 
 
-def _followup_table(log: EventLog, days: tuple[int, int]) -> tuple[pd.DataFrame, pd.Series]:
+def _followup_table(log: EventLog, units: str, days: tuple[int, int],
+                    ) -> tuple[pd.DataFrame, pd.Series]:
     """The table per municipality and the totals (left out: of the longer window)."""
     agg = ", ".join(f"""count(*) FILTER (WHERE status_{k} = 'counted') AS discharges_{k}d,
         coalesce(sum(met_{k}) FILTER (WHERE status_{k} = 'counted'), 0) AS within_{k}d""" for
                     k in days)
     long = days[1]
-    table = log.engine.query(f"SELECT municipality, {agg} FROM _m_followup "
+    table = log.engine.query(f"SELECT municipality, {agg} FROM {units} "
                              f"GROUP BY municipality ORDER BY discharges_{long}d DESC, "
                              "municipality")
     for k in days:
@@ -427,7 +434,7 @@ def _followup_table(log: EventLog, days: tuple[int, int]) -> tuple[pd.DataFrame,
         SELECT {agg},
                count(*) FILTER (WHERE status_{long} = 'window_open') AS window_open,
                count(*) FILTER (WHERE status_{long} = 'died') AS died
-        FROM _m_followup
+        FROM {units}
     """).iloc[0]
     return table, totals
 

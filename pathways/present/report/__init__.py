@@ -10,6 +10,25 @@ what they share (the user's options, count cells, notes); :mod:`.page` puts
 them together and renders ``templates/report.html``.
 """
 
-from pathways.present.report.page import COMPARE, ReportContext, render_report, report
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathways.present.report.page import COMPARE, ReportContext, render_report, report
 
 __all__ = ["COMPARE", "ReportContext", "render_report", "report"]
+
+
+def __getattr__(name: str) -> Any:
+    """The page's names, loaded on first use.
+
+    Loading them eagerly would import every section when any module imports
+    one of the package's modules (``context``), and the measures' tables,
+    which share ``context`` with the sections, would import themselves.
+    """
+    if name in __all__:
+        from pathways.present.report import page
+
+        return getattr(page, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
