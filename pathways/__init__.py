@@ -20,6 +20,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathways import commands as commands
     from pathways import simulator as simulator
     from pathways.analyse import measures as measures
     from pathways.analyse.breaks import breaks as breaks
@@ -101,7 +102,8 @@ _API = {
 }
 
 #: Public sub-modules reachable as attributes (``pathways.measures.readmissions``).
-_MODULES = {"measures": "pathways.analyse.measures", "simulator": "pathways.simulator"}
+_MODULES = {"measures": "pathways.analyse.measures", "simulator": "pathways.simulator",
+            "commands": "pathways.commands"}
 
 __all__ = [
     "Comparison",
@@ -116,6 +118,7 @@ __all__ = [
     "breaks",
     "builtin_pathways",
     "check_breaks_path",
+    "commands",
     "compare",
     "directly_follows",
     "discover",
