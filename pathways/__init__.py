@@ -6,6 +6,7 @@ The Python API mirrors the command line::
     log = pathways.read("export.csv")            # pathways validate / any command
     model = pathways.discover(log)                # pathways discover
     table = pathways.breaks(log, pathway="kols")  # pathways breaks
+    pathways.commands.breaks("export.csv", pathway=["kols"])  # all of it, as the command
 
 Names are imported lazily, so ``import pathways`` is fast and pm4py is loaded
 only by the analyses that need it; type checkers and editors see every name
