@@ -82,13 +82,10 @@ def breaks(log_path: str | Path, *, output: str | Path | None = None,
     with stage(f"Writing {target.name}"):
         pathways.write_breaks(result.breaks, target)
     echo(pathways.format_breaks_summary(result.summary, result.end_of_observation, lang))
-    from pathways.present.messages import Messages
-
-    t = Messages(lang)  # type: ignore[arg-type]
     if len(result.summary) and not result.summary["triggers"].any():
-        note(echo, t("breaks_no_triggers"))
+        note(echo, words("breaks_no_triggers", lang))
     for rule, expected in result.never_met(lang):
-        note(echo, t("breaks_never_met", rule=rule, expected=expected))
+        note(echo, words("breaks_never_met", lang, rule=rule, expected=expected))
     echo(words("cli.wrote_breaks", lang, path=target, n=len(result.breaks)))
 
 
