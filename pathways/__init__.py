@@ -6,6 +6,7 @@ The Python API mirrors the command line::
     log = pathways.read("export.csv")            # pathways validate / any command
     model = pathways.discover(log)                # pathways discover
     table = pathways.breaks(log, pathway="kols")  # pathways breaks
+    pathways.commands.breaks("export.csv", pathway=["kols"])  # all of it, as the command
 
 Names are imported lazily, so ``import pathways`` is fast and pm4py is loaded
 only by the analyses that need it; type checkers and editors see every name
@@ -20,6 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathways import commands as commands
     from pathways import simulator as simulator
     from pathways.analyse import measures as measures
     from pathways.analyse.breaks import breaks as breaks
@@ -101,7 +103,8 @@ _API = {
 }
 
 #: Public sub-modules reachable as attributes (``pathways.measures.readmissions``).
-_MODULES = {"measures": "pathways.analyse.measures", "simulator": "pathways.simulator"}
+_MODULES = {"measures": "pathways.analyse.measures", "simulator": "pathways.simulator",
+            "commands": "pathways.commands"}
 
 __all__ = [
     "Comparison",
@@ -116,6 +119,7 @@ __all__ = [
     "breaks",
     "builtin_pathways",
     "check_breaks_path",
+    "commands",
     "compare",
     "directly_follows",
     "discover",

@@ -2,8 +2,8 @@
 
 Every message says what went wrong, where (file, row, column, rule) and what to
 do. The command line turns these into one ``Error: ...`` line and a non-zero
-exit code in one place (:func:`pathways.cli.main`); anything else is a bug and
-keeps its traceback.
+exit code in one place (:func:`pathways.commands.command_scope`); anything else
+is a bug and keeps its traceback.
 """
 
 from __future__ import annotations

@@ -6,9 +6,7 @@
 * ``import pathways`` loads neither pm4py, pandas nor DuckDB.
 * No module below ``pathways/cli`` imports click.
 * The CLI reaches the package only through ``import pathways`` and
-  ``pathways.errors`` (and its own ``pathways.cli.*``). Modules not yet
-  converted are listed in :data:`NOT_YET_THIN`; a converted one that regresses,
-  or a listed one that no longer needs listing, fails.
+  ``pathways.errors`` (and its own ``pathways.cli.*``): every CLI module.
 """
 
 from __future__ import annotations
@@ -23,17 +21,6 @@ import pytest
 import pathways
 
 PACKAGE = Path(pathways.__file__).resolve().parent
-
-#: CLI modules that still import package internals (issue 14 item 1, to do).
-NOT_YET_THIN = {
-    "__init__.py",  # error handler: present.output.input_scope, enrich.pseudonym
-    "common.py",  # progress display, output guards, national-id masking
-    "breaks.py",  # analyse.breaks.evaluate / parse_until, present.messages
-    "discover.py",  # enrich.cohorts, present.model, progress
-    "measures.py",  # log.MAX_WINDOW_DAYS, analyse.measures, time_to_event, cohorts
-    "report.py",  # analyse.runchart.Intervention, present.output
-    "timeline.py",  # present.output, present.timeline
-}
 
 ALLOWED = ("pathways", "pathways.errors")
 
@@ -94,11 +81,8 @@ def test_no_module_below_the_cli_imports_click():
     assert offenders == []
 
 
-def test_converted_cli_modules_use_only_the_public_api():
+def test_every_cli_module_uses_only_the_public_api():
     internal = {path.name: sorted(m for m in _imports(path) if _internal(m))
                 for path in sorted((PACKAGE / "cli").glob("*.py"))}
-    regressed = {name: mods for name, mods in internal.items()
-                 if mods and name not in NOT_YET_THIN}
-    assert regressed == {}, "converted CLI modules import package internals"
-    done = sorted(name for name in NOT_YET_THIN if not internal.get(name))
-    assert done == [], "thin now: take these off NOT_YET_THIN"
+    assert {name: mods for name, mods in internal.items() if mods} == {}, \
+        "CLI modules import package internals"

@@ -1,26 +1,22 @@
 """The command line: a thin click layer over the Python API.
 
 Each command lives in its own module (``pathways/cli/<command>.py``) and calls
-one API function; modules are imported only when their command runs, so
-``pathways --help`` stays fast. Errors a user can fix
-(:class:`pathways.errors.PathwaysError`) are printed here, once, as one
+one function of :mod:`pathways.commands`; modules are imported only when their
+command runs, so ``pathways --help`` stays fast. Every command runs in
+:func:`pathways.commands.command_scope`: errors a user can fix
+(:class:`pathways.errors.PathwaysError`) are printed, once, as one
 ``Error: ...`` line with a non-zero exit code, any national id in it masked;
 anything else is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
 
-import signal
-import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from importlib import import_module
 from importlib.util import find_spec
 
 import click
 
-from pathways.errors import PathwaysError
+import pathways
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -40,7 +36,7 @@ COMMANDS = {
 
 
 class _Group(click.Group):
-    """Loads commands lazily and turns PathwaysError into a message and an exit code."""
+    """Loads commands lazily and runs each in :func:`pathways.commands.command_scope`."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name, (module, _) in COMMANDS.items() if find_spec(module)]
@@ -53,58 +49,8 @@ class _Group(click.Group):
         return command
 
     def invoke(self, ctx: click.Context) -> object:
-        from pathways.present.output import input_scope
-
-        stopped: list[str] = []
-        try:
-            with input_scope(), _signals_stop(stopped):
-                return super().invoke(ctx)
-        except (KeyboardInterrupt, Exception) as err:
-            if isinstance(err, PathwaysError) and not stopped:
-                # The last guard: a message that quotes a value or a header from
-                # the log must not carry a national id to the screen.
-                from pathways.enrich.pseudonym import mask_national_ids
-
-                click.echo(f"Error: {mask_national_ids(str(err))}", err=True)
-                sys.exit(err.exit_code)
-            if not (stopped or isinstance(err, KeyboardInterrupt)):
-                raise
-            # Ctrl-C or SIGTERM (DuckDB turns it into "Query interrupted"): the
-            # writers' cleanup has run on the way here (temporary files gone,
-            # the previous output as it was); the spill folder goes at exit.
-            name = stopped[0] if stopped else "SIGINT"
-            click.echo(f"Error: stopped by {name}; no output was written or changed.",
-                       err=True)
-            sys.exit(128 + (signal.SIGTERM if name == "SIGTERM" else signal.SIGINT))
-
-
-@contextmanager
-def _signals_stop(stopped: list[str]) -> Iterator[None]:
-    """Make SIGTERM stop a command as Ctrl-C does, so that cleanup runs.
-
-    By default SIGTERM ends Python at once: no ``finally`` block runs, and a
-    temporary output file and the engine's spill folder are left behind.
-    Here SIGTERM and SIGINT raise :class:`KeyboardInterrupt` and their name is
-    added to ``stopped`` (DuckDB, interrupted in a query, raises its own error
-    instead; ``stopped`` then says why).
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, frame: object) -> None:
-        stopped.append(signal.Signals(signum).name)
-        raise KeyboardInterrupt
-
-    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
-    for signum, handler in previous.items():
-        if handler in (signal.SIG_DFL, signal.default_int_handler):
-            signal.signal(signum, stop)
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        with pathways.commands.command_scope(click.echo):
+            return super().invoke(ctx)
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)

@@ -7,14 +7,8 @@ from typing import Any
 
 import click
 
-from pathways.cli.common import (
-    default_output,
-    guard_output,
-    log_options,
-    note,
-    read_log,
-    stage,
-)
+import pathways
+from pathways.cli.common import log_options
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,9 +28,7 @@ from pathways.cli.common import (
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
               help="Language of the messages and the summary.")
 @log_options
-def breaks(log_path: Path, output: Path | None, pathway: tuple[str, ...],
-           rules: tuple[Path, ...], until: str | None, cohort: str | None, lang: str,
-           **options: Any) -> None:
+def breaks(**options: Any) -> None:
     """Find the breaks (brudd) in LOG against intended pathways.
 
     Applies built-in pathways (--pathway) and rule files (--rules) and writes
@@ -54,29 +46,4 @@ def breaks(log_path: Path, output: Path | None, pathway: tuple[str, ...],
 
         pathways breaks eventlogs/sample.csv -o brudd.csv --pathway kols
     """
-    import pathways
-    from pathways.analyse.breaks import evaluate, parse_until
-
-    target = output or default_output(log_path, "-breaks.csv")
-    pathways.check_breaks_path(target)
-    guard_output(target, log_path, options, *rules)
-    for item in [*pathway, *rules]:  # a wrong rule file fails before the log is read
-        pathways.load_pathway(item)
-    parse_until(until, options.get("timezone") or "Europe/Oslo")
-    log = read_log(log_path, options)
-    with stage("Finding breaks"):
-        result = evaluate(log, pathway=list(pathway) or None, rules=list(rules) or None,
-                          until=until, cohort=cohort, lang=lang, lean=True)
-    with stage(f"Writing {target.name}"):
-        pathways.write_breaks(result.breaks, target)
-    click.echo(pathways.format_breaks_summary(result.summary, result.end_of_observation,
-                                              lang))
-    from pathways.present.messages import Messages
-
-    t = Messages(lang)  # type: ignore[arg-type]
-    if len(result.summary) and not result.summary["triggers"].any():
-        note(t("breaks_no_triggers"))
-    for rule, expected in result.never_met(lang):
-        note(t("breaks_never_met", rule=rule, expected=expected))
-    click.echo(f"Wrote {target} ({len(result.breaks)} breaks)." if lang == "en"
-               else f"Skrev {target} ({len(result.breaks)} brudd).")
+    pathways.commands.breaks(echo=click.echo, **options)

@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from pathways.cli.common import guard_output, log_options, note, read_log, wrote
+import pathways
+from pathways.cli.common import log_options
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,9 +38,7 @@ from pathways.cli.common import guard_output, log_options, note, read_log, wrote
 @click.option("--min-count", type=click.IntRange(1), default=5, show_default=True,
               help="Counts below this are hidden and never plotted (privacy).")
 @log_options
-def compare(log_path: Path, by: str, at: str | None, groups: str | None, output: Path,
-            pathway: tuple[str, ...], rules: tuple[Path, ...], cohort: str | None,
-            lang: str, population: Path | None, min_count: int, **options: Any) -> None:
+def compare(**options: Any) -> None:
     """Compare groups of LOG on every rule's break rate and indicator.
 
     Across municipalities, hospitals or cohorts: a funnel plot per indicator
@@ -52,14 +51,4 @@ def compare(log_path: Path, by: str, at: str | None, groups: str | None, output:
 
         pathways compare eventlogs/sample.csv --by municipality -o kommuner.html
     """
-    import pathways
-
-    guard_output(output, log_path, options, *rules, kinds=(".json", ".html", ".htm"),
-                 what="the comparison")
-    log = read_log(log_path, options)
-    chosen = [g.strip() for g in groups.split(",") if g.strip()] if groups else None
-    result = pathways.compare(log, by=by, at=at, groups=chosen, pathway=list(pathway) or None,
-                              rules=list(rules) or None, cohort=cohort, population=population,
-                              min_count=min_count)
-    pathways.write_compare(result, output, lang=lang, source=Path(log.report.source).name)
-    note(wrote(output, lang))
+    pathways.commands.compare(echo=click.echo, **options)

@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from pathways.cli.common import guard_output, log_options, read_log, wrote
-from pathways.log import MAX_WINDOW_DAYS
+import pathways
+from pathways.cli.common import log_options
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,9 +23,9 @@ from pathways.log import MAX_WINDOW_DAYS
               help="Write to this file instead of standard output.")
 @click.option("--min-count", type=click.IntRange(1), default=5, show_default=True,
               help="Counts below this are shown as '<N' (and shares made from them left out).")
-@click.option("--readmission-days", type=click.IntRange(1, MAX_WINDOW_DAYS), multiple=True,
-              help="Another readmission window in days (repeatable, at most 7305: 20 "
-                   "years), e.g. 30.")
+@click.option("--readmission-days", type=click.IntRange(1, pathways.commands.MAX_WINDOW_DAYS),
+              multiple=True, help="Another readmission window in days (repeatable, at most "
+                                  "7305: 20 years), e.g. 30.")
 @click.option("--cohort", metavar="NAME",
               help="Only the cases of this cohort, e.g. kols: every measure counts them alone.")
 @click.option("--show-cases", is_flag=True,
@@ -45,10 +45,7 @@ from pathways.log import MAX_WINDOW_DAYS
                    "indicator windows ending later are left out as still open, and "
                    "--time-to windows are censored there.")
 @log_options
-def measures(log_path: Path, only: tuple[str, ...], fmt: str, lang: str,
-             output: Path | None, min_count: int, readmission_days: tuple[int, ...],
-             cohort: str | None, show_cases: bool, time_to: tuple[str, ...], by: str | None,
-             population: Path | None, until: str | None, **options: Any) -> None:
+def measures(**options: Any) -> None:
     """Compute the break measures that need no pathway file, for LOG.
 
     Waiting at transitions, unit transitions, readmissions (28 days and 2
@@ -70,37 +67,4 @@ def measures(log_path: Path, only: tuple[str, ...], fmt: str, lang: str,
 
         pathways measures eventlogs/sample.csv --time-to kols/fastlege-14d --by municipality
     """
-    import pathways
-    from pathways.analyse.breaks import parse_until
-    from pathways.analyse.measures import all_measures, check_names
-    from pathways.analyse.population import read_population
-    from pathways.analyse.time_to_event import parse_time_to, time_to_event
-    from pathways.enrich.cohorts import cohort_log
-    from pathways.present.output import protect_inputs
-
-    names = check_names(only or None) if only or not time_to else []
-    for spec in time_to:  # a wrong FROM:TO or rule id fails before the log is read
-        parse_time_to(spec)
-    end = parse_until(until, options.get("timezone") or "Europe/Oslo")
-    if output is not None:
-        guard_output(output, log_path, options)
-    else:
-        protect_inputs(log_path, options.get("levels"))
-    people = read_population(population) if population is not None else None
-    log = cohort_log(read_log(log_path, options), cohort)
-    if end is not None:
-        log = log.with_until(end)
-    extra: dict[str, dict[str, Any]] = {"readmissions": {"extra_days": list(readmission_days)}} \
-        if readmission_days and "readmissions" in names else {}
-    if people is not None and "discharge_ready_days" in names:
-        extra["discharge_ready_days"] = {"population": people}
-    results = all_measures(log, only=names, options=extra) if names else []
-    curves = [time_to_event(log, rule=spec, by=by, until=until,  # type: ignore[arg-type]
-                            min_count=min_count) for spec in time_to]
-    shown: dict[str, Any] = {"fmt": fmt, "lang": lang, "min_count": min_count,
-                             "show_cases": show_cases, "curves": curves}
-    if output is None:
-        click.echo(pathways.format_measures(results, **shown), nl=False)
-    else:
-        pathways.write_measures(results, output, **shown)
-        click.echo(wrote(output, lang), err=True)
+    pathways.commands.measures(echo=click.echo, **options)

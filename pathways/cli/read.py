@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from pathways.cli.common import guard_output, log_options, read_log, wrote
+import pathways
+from pathways.cli.common import log_options
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,7 +19,7 @@ from pathways.cli.common import guard_output, log_options, read_log, wrote
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
               help="Language of the summary.")
 @log_options
-def read(log_path: Path, output: Path | None, lang: str, **options: Any) -> None:
+def read(output: Path | None, **options: Any) -> None:
     """Read LOG once, print what was read, and save it with -o for later commands.
 
     Reading a large export is the slow part of every command (detecting the
@@ -33,14 +34,6 @@ def read(log_path: Path, output: Path | None, lang: str, **options: Any) -> None
         pathways read eventlogs/sample.csv -o sample.duckdb
         pathways breaks sample.duckdb -o breaks.csv
     """
-    import pathways
-
-    if output is not None:
-        if output.suffix.lower() != ".duckdb":
-            raise click.BadParameter("the saved log must end in .duckdb", param_hint="-o")
-        guard_output(output, log_path, options)
-    log = read_log(log_path, options)
-    click.echo(pathways.log_summary(log, lang=lang))
-    if output is not None:
-        pathways.save(log, output)
-        click.echo(wrote(output, lang))
+    if output is not None and output.suffix.lower() != ".duckdb":
+        raise click.BadParameter("the saved log must end in .duckdb", param_hint="-o")
+    pathways.commands.read(output=output, echo=click.echo, **options)

@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from pathways.cli.common import guard_output, log_options, note, read_log, wrote
+import pathways
+from pathways.cli.common import log_options
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,11 +46,7 @@ from pathways.cli.common import guard_output, log_options, note, read_log, wrote
               help="Print the appendix too (every table and chart); on screen it is "
                    "always there.")
 @log_options
-def report(log_path: Path, output: Path, pathway: tuple[str, ...], rules: tuple[Path, ...],
-           cohort: str | None, lang: str, min_count: int, show_cases: bool, period: str,
-           interventions: tuple[str, ...], population: Path | None, map_detail: str,
-           compare: str, full: bool,
-           **options: Any) -> None:
+def report(**options: Any) -> None:
     r"""Write one self-contained HTML page about LOG for the health community's meeting.
 
     The page opens with the key findings, in words, each linking to its
@@ -68,18 +65,4 @@ def report(log_path: Path, output: Path, pathway: tuple[str, ...], rules: tuple[
         pathways report eventlogs/sample.csv -o rapport.html --pathway kols \
             --cohort kols --intervention 2025-09-01:"Ny utskrivningsrutine"
     """
-    import pathways
-    from pathways.analyse.runchart import Intervention
-    from pathways.present.levelmap import parse_map_detail
-    from pathways.present.output import check_extension
-
-    marks = [Intervention.parse(text) for text in interventions]
-    parse_map_detail(map_detail)
-    check_extension(output, (".html", ".htm"), "the report")
-    guard_output(output, log_path, options, *rules)
-    log = read_log(log_path, options)
-    pathways.report(log, output, pathway=list(pathway) or None, rules=list(rules) or None,
-                    cohort=cohort, lang=lang, min_count=min_count, show_cases=show_cases,
-                    period=period, interventions=marks, population=population,
-                    map_detail=map_detail, compare=compare, full=full)
-    note(wrote(output, lang))
+    pathways.commands.report(echo=click.echo, **options)

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from pathways.errors import OutputError
-
-
-def _suffix(path: Path) -> str:
-    """The output's kind by extension: .csv, .csv.gz or .parquet."""
-    name = path.name.lower()
-    for suffix in (".csv.gz", ".csv", ".parquet"):
-        if name.endswith(suffix):
-            return suffix
-    raise OutputError(
-        f"Cannot tell the format of {path}: use a name ending in .csv, .csv.gz or .parquet."
-    )
+import pathways
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,8 +25,7 @@ def _suffix(path: Path) -> str:
 @click.option("--registers", type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the same journeys as four register extracts (NPR, KPR, "
                    "PLO), their sources file helsefellesskap.yaml and a population table.")
-def simulate(patients: int, seed: int, months: int, start: str, output: Path | None,
-             registers: Path | None) -> None:
+def simulate(**options: Any) -> None:
     """Simulate patient journeys of four cohorts as a raw Norwegian export.
 
     COPD, diabetes, stroke and frail elderly patients of a fictional health
@@ -58,27 +47,6 @@ def simulate(patients: int, seed: int, months: int, start: str, output: Path | N
 
         pathways simulate --patients 400 --seed 2025 --registers eventlogs/registers
     """
-    import pathways
-
-    simulator = pathways.simulator
-    if output is None and registers is None:
+    if options["output"] is None and options["registers"] is None:
         raise click.UsageError("Give -o FILE, --registers DIR or both.")
-    if registers is not None:
-        extracts = simulator.simulate_registers(patients, seed=seed, start=start,
-                                                months=months)
-        simulator.write_registers(extracts, registers)
-        click.echo(f"Wrote {len(extracts.npr)} hospital episodes, "
-                   f"{len(extracts.kpr_lege)} claim lines, "
-                   f"{len(extracts.kpr_tjenester)} service periods and "
-                   f"{len(extracts.plo)} messages of {patients} patients to "
-                   f"{registers}.", err=True)
-    if output is None:
-        return
-    if _suffix(output) == ".parquet":
-        events = simulator.simulate_to_file(output, patients, seed=seed, start=start,
-                                            months=months, fmt="parquet")
-    else:
-        frame = pathways.simulate(patients, seed=seed, start=start, months=months)
-        simulator.write_export(frame, output, seed=seed)
-        events = len(frame)
-    click.echo(f"Wrote {events} events of {patients} patients to {output}.", err=True)
+    pathways.commands.simulate(echo=click.echo, **options)

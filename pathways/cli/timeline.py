@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from pathways.cli.common import guard_output, log_options, read_log, wrote
+import pathways
+from pathways.cli.common import log_options
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,7 +19,7 @@ from pathways.cli.common import guard_output, log_options, read_log, wrote
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
               help="Language of labels and title.")
 @log_options
-def timeline(log_path: Path, case_id: str, output: Path, lang: str, **options: Any) -> None:
+def timeline(**options: Any) -> None:
     """Draw the journey of case CASE in LOG across the care-level swimlanes (SVG).
 
     Rows are the care levels the case visits, grouped by tier; events are
@@ -31,15 +32,4 @@ def timeline(log_path: Path, case_id: str, output: Path, lang: str, **options: A
 
         pathways timeline eventlogs/sample.csv P0000001 -o forlop.svg
     """
-    import pathways
-    from pathways.present.output import check_extension, write_text
-    from pathways.present.timeline import timeline_page
-
-    check_extension(output, (".svg", ".html", ".htm"), "the timeline")
-    guard_output(output, log_path, options)
-    log = read_log(log_path, options)
-    svg = pathways.timeline(log, case_id, lang=lang)
-    write_text(output, svg if output.suffix.lower() == ".svg" else timeline_page(svg, lang),
-               confidential=True)
-    click.echo(wrote(output, lang) + (" (confidential)" if lang == "en"
-                                       else " (taushetsbelagt)"), err=True)
+    pathways.commands.timeline(echo=click.echo, **options)

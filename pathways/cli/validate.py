@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from pathways.cli.common import READ_KEYS, log_options, stage, start_progress
+import pathways
+from pathways.cli.common import log_options
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,7 +19,7 @@ from pathways.cli.common import READ_KEYS, log_options, stage, start_progress
 @click.option("--max-rows", type=click.IntRange(0), default=20, show_default=True,
               help="In text, list at most this many rows per kind of problem.")
 @log_options
-def validate(log_path: Path, fmt: str, max_rows: int, **options: Any) -> None:
+def validate(**options: Any) -> None:
     """Check LOG and list its problems with the file's row numbers.
 
     Reports unreadable times, missing ids, unknown care levels, duplicates,
@@ -30,17 +31,5 @@ def validate(log_path: Path, fmt: str, max_rows: int, **options: Any) -> None:
 
         pathways validate eventlogs/sample.csv --max-rows 5
     """
-    import pathways
-
-    start_progress(options)
-    read_args = {k: options[k] for k in READ_KEYS if options.get(k) is not None}
-    with stage(f"Reading {log_path.name}"):
-        result = pathways.validate(log_path, max_rows=None if fmt == "json" else max_rows,
-                                   **read_args)
-    click.echo(pathways.format_validation(result, fmt=fmt,  # type: ignore[arg-type]
-                                          max_rows=max_rows,
-                                          levels_given=options.get("levels") is not None))
-    if not result.usable:
-        for error in result.errors:
-            click.echo(f"Error: {error}", err=True)
+    if not pathways.commands.validate(echo=click.echo, **options).usable:
         sys.exit(1)

@@ -1,7 +1,8 @@
 """The report's words: every label, heading and method note in bokmål and English.
 
 One catalogue, one entry per key, kept as data in ``pathways/locale/nb.yaml``
-and ``en.yaml`` (code names keys, never words), so a missing translation is a
+and ``en.yaml`` (code names keys, never words; an entry of a block such as
+``cli:`` is the key ``cli.<name>``), so a missing translation is a
 failing test (``tests/present/test_messages.py``) rather than an English word
 in a Norwegian page. Entries may hold ``{name}`` placeholders,
 filled by :meth:`Messages.__call__`. The text is plain: the template escapes
@@ -22,13 +23,20 @@ LOCALE = "locale"
 ``en.yaml``), each mapping every key to its text."""
 
 
+def _flat(entries: dict[str, Any]) -> dict[str, Any]:
+    """The entries of a block (``cli:``) as ``block.key``; top-level entries as they are."""
+    return {f"{key}.{inner}" if isinstance(value, dict) else key: text
+            for key, value in entries.items()
+            for inner, text in (value.items() if isinstance(value, dict) else [(key, value)])}
+
+
 def _catalogue() -> dict[str, dict[str, str]]:
     """The catalogue, key → {language → text}, from the locale files (same keys in both)."""
     import yaml
 
     folder = resources.files("pathways").joinpath(LOCALE)
-    texts = {lang: yaml.load(folder.joinpath(f"{lang}.yaml").read_text("utf-8"),
-                             Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    texts = {lang: _flat(yaml.load(folder.joinpath(f"{lang}.yaml").read_text("utf-8"),
+                                   Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
              for lang in LANGUAGES}
     keys = list(texts["nb"])
     if set(keys) != set(texts["en"]):

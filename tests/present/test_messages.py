@@ -50,12 +50,24 @@ def test_unknown_language_is_refused():
         Messages("sv")  # type: ignore[arg-type]
 
 
+def _entries(texts: dict) -> dict:
+    """A locale file's entries, those of a block (``cli:``) as ``block.key``."""
+    entries = {}
+    for key, value in texts.items():
+        if isinstance(value, dict):
+            entries.update({f"{key}.{inner}": text for inner, text in value.items()})
+        else:
+            entries[key] = value
+    return entries
+
+
 def test_the_locale_files_are_the_catalogue():
     """Words live in pathways/locale/*.yaml, one file per language, the same keys in order."""
     import yaml
 
     package = Path(__file__).resolve().parents[2] / "pathways"
-    files = {lang: yaml.safe_load((package / "locale" / f"{lang}.yaml").read_text("utf-8"))
+    files = {lang: _entries(yaml.safe_load((package / "locale" / f"{lang}.yaml")
+                                           .read_text("utf-8")))
              for lang in LANGUAGES}
     assert list(files["nb"]) == list(files["en"])
     assert {k: {lang: files[lang][k] for lang in LANGUAGES} for k in files["nb"]} == CATALOGUE
