@@ -281,7 +281,7 @@ def build_context(
 
     ``extra_findings`` is the hook for analyses that add findings (an
     indicator preset, a time-to-event median): they go to
-    :func:`pathways.present.findings.key_findings_section` with the page's own.
+    :func:`pathways.present.report.findings.key_findings_section` with the page's own.
     """
     from pathways.analyse.breakrates import trigger_outcomes
     from pathways.analyse.measures import all_measures
