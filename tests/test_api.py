@@ -28,7 +28,7 @@ PACKAGE = Path(pathways.__file__).resolve().parent
 NOT_YET_THIN = {
     "__init__.py",  # error handler: present.output.input_scope, enrich.pseudonym
     "common.py",  # progress display, output guards, national-id masking
-    "breaks.py",  # analyse.breaks.evaluate / parse_until, present.messages
+    "breaks.py",  # analyse.breaks.parse_until, present.breaks, present.messages
     "discover.py",  # enrich.cohorts, present.model, progress
     "measures.py",  # log.MAX_WINDOW_DAYS, analyse.measures, time_to_event, cohorts
     "report.py",  # analyse.runchart.Intervention, present.output

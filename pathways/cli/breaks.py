@@ -55,7 +55,8 @@ def breaks(log_path: Path, output: Path | None, pathway: tuple[str, ...],
         pathways breaks eventlogs/sample.csv -o brudd.csv --pathway kols
     """
     import pathways
-    from pathways.analyse.breaks import evaluate, parse_until
+    from pathways.analyse.breaks import parse_until
+    from pathways.present.breaks import evaluate, never_met
 
     target = output or default_output(log_path, "-breaks.csv")
     pathways.check_breaks_path(target)
@@ -76,7 +77,7 @@ def breaks(log_path: Path, output: Path | None, pathway: tuple[str, ...],
     t = Messages(lang)  # type: ignore[arg-type]
     if len(result.summary) and not result.summary["triggers"].any():
         note(t("breaks_no_triggers"))
-    for rule, expected in result.never_met(lang):
+    for rule, expected in never_met(result, t):
         note(t("breaks_never_met", rule=rule, expected=expected))
     click.echo(f"Wrote {target} ({len(result.breaks)} breaks)." if lang == "en"
                else f"Skrev {target} ({len(result.breaks)} brudd).")

@@ -21,7 +21,7 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from pathways.analyse.runchart import Intervention, check_period
-from pathways.enrich.cohorts import cohort_log, cohort_title
+from pathways.enrich.cohorts import cohort_log
 from pathways.enrich.pseudonym import mask_national_ids
 from pathways.errors import OptionError, PathwaysError
 from pathways.log import EventLog
@@ -30,7 +30,7 @@ from pathways.present.compare import CompareSection
 from pathways.present.drill import DrillContext
 from pathways.present.findings import Finding, KeyFindingsContext
 from pathways.present.levelmap import parse_map_detail
-from pathways.present.messages import LANGUAGES, Messages
+from pathways.present.messages import LANGUAGES, Messages, cohort_title, in_lang
 from pathways.present.more_sections import ConformanceContext, MeasuresContext
 from pathways.present.numbers import count_text
 from pathways.present.output import atomic_path, check_extension, check_writable
@@ -284,6 +284,7 @@ def build_context(
         level_map_rates,
         run_charts_section,
     )
+    from pathways.present.breaks import in_words
     from pathways.present.drill import drill_section
     from pathways.present.findings import (
         compare_key_findings,
@@ -301,8 +302,8 @@ def build_context(
     static = resources.files("pathways.present").joinpath("static")
     log = cohort_log(log, cohort)  # every section counts the cohort's journeys alone
     with stage("Breaks"):
-        result, outcomes = trigger_outcomes(log, pathway=pathway, rules=rules, cohort=cohort,
-                                            lang=opts.lang)
+        result, outcomes = trigger_outcomes(log, pathway=pathway, rules=rules, cohort=cohort)
+        result = in_words(result, t)
     cohorts = set(log.engine.query("SELECT DISTINCT cohort FROM case_cohorts")["cohort"])
     explicit = pathway is not None or rules is not None
     with stage("Conformance"):
@@ -314,7 +315,7 @@ def build_context(
         measures = measures_section(all_measures(log, options=extra), t, opts)
     with stage("Time to event"):
         curves = time_to_event_section(builtin_results(log, min_count=opts.min_count), t, opts)
-    titles = {p.name: p.title.get(opts.lang) for p in result.pathways}
+    titles = {p.name: in_lang(p.title, opts.lang) for p in result.pathways}
     counted = break_status(result, outcomes, opts, timezone=log.report.timezone)
     with stage("Summary, level map, transitions and variants"):
         summary = summary_section(log, t, opts)

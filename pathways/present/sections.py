@@ -31,7 +31,7 @@ from pathways.log import EventLog
 from pathways.present.charts import OKABE_ITO, sparkline, waiting_boxplot
 from pathways.present.labels import short_label
 from pathways.present.levelmap import level_map_dot, simplify_map
-from pathways.present.messages import CATALOGUE, Messages
+from pathways.present.messages import CATALOGUE, Messages, in_lang
 from pathways.present.numbers import (
     count_text,
     date_text,
@@ -85,7 +85,7 @@ def level_name(level: str | None, lang: str) -> str:
     if not isinstance(level, str) or level == "?":
         return "?"
     found = level_by_id().get(level)
-    return found.label(lang) if found else level
+    return in_lang(found, lang) if found else level
 
 
 def count_cell(value: int, opts: ReportOptions, state: Status | None = None) -> Cell:
