@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from pathways import commands as commands
     from pathways import simulator as simulator
     from pathways.analyse import measures as measures
-    from pathways.analyse.breaks import breaks as breaks
     from pathways.analyse.compare import Comparison as Comparison
     from pathways.analyse.compare import compare as compare
     from pathways.analyse.discovery import ProcessModel as ProcessModel
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
     from pathways.errors import PathwaysError as PathwaysError
     from pathways.log import EventLog as EventLog
     from pathways.log import ReadReport as ReadReport
+    from pathways.present.breaks import breaks as breaks
     from pathways.present.compare import write_compare as write_compare
     from pathways.present.export import check_breaks_path as check_breaks_path
     from pathways.present.export import format_breaks_summary as format_breaks_summary
@@ -78,7 +78,7 @@ _API = {
     "directly_follows": "pathways.analyse.transitions",
     "transitions": "pathways.analyse.transitions",
     "variants": "pathways.analyse.transitions",
-    "breaks": "pathways.analyse.breaks",
+    "breaks": "pathways.present.breaks",
     "load_pathway": "pathways.analyse.rules",
     "Pathway": "pathways.analyse.rules",
     "builtin_pathways": "pathways.analyse.rules",

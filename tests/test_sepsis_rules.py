@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import pathways
-from pathways.analyse.breaks import evaluate
+from pathways.present.breaks import evaluate
 from tests.conftest import REPO
 
 RULES = REPO / "eventlogs" / "sepsis-rules.yaml"

@@ -250,7 +250,7 @@ def hand_rules(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("which", ["hand_written", "sepsis"])
 def test_breaks_same_on_spark(which: str, request: pytest.FixtureRequest) -> None:
-    from pathways.analyse.breaks import evaluate
+    from pathways.present.breaks import evaluate
 
     duck = request.getfixturevalue(which)
     spark_log = request.getfixturevalue(f"{which}_spark")

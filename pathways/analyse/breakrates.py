@@ -21,14 +21,14 @@ EVALUATED = ("met", *BROKEN)
 
 
 def trigger_outcomes(log: EventLog, *, pathway: object = None, rules: object = None,
-                     cohort: str | None = None,
-                     lang: str = "nb") -> tuple[BreakResult, pd.DataFrame]:
+                     cohort: str | None = None) -> tuple[BreakResult, pd.DataFrame]:
     """Evaluate the pathways and return the result with one row per evaluated trigger.
 
     Returns
     -------
     BreakResult
-        As :func:`pathways.analyse.breaks.evaluate` returns it.
+        As :func:`pathways.analyse.breaks.evaluate` returns it (the facts; the
+        words are :func:`pathways.present.breaks.in_words`).
     DataFrame
         ``rule_no`` (position in ``result.summary``), ``case_id``, ``ts_us``,
         ``from_level`` (the trigger's level), ``municipality`` (the case's
@@ -37,8 +37,7 @@ def trigger_outcomes(log: EventLog, *, pathway: object = None, rules: object = N
         ``occurred``) and ``broken`` (bool). Excused triggers and open windows
         are left out, as they are from the rate's denominator.
     """
-    result = evaluate(log, pathway=pathway, rules=rules, cohort=cohort,  # type: ignore[arg-type]
-                      lang=lang)
+    result = evaluate(log, pathway=pathway, rules=rules, cohort=cohort)  # type: ignore[arg-type]
     frame = log.engine.query(f"""
         WITH c AS (
             SELECT case_id, max(municipality) AS municipality, max(hospital) AS hospital

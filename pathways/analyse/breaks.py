@@ -22,7 +22,12 @@ distinct (activity, level) of the log, in pandas, and joined onto the events
 from window functions in file order (``event_idx``, which within a case is
 time, then file row); ``unless`` and ``forbid`` events come from joins bounded
 by the rule's window. Times are compared as ``ts_us`` integers, so a day is 24
-real hours across daylight-saving changes. The messages are built in SQL too.
+real hours across daylight-saving changes.
+
+This module knows no language: a break is its facts (kind, status, times,
+delay, levels, evidence). Its message, and the rule titles of the summary, are
+composed in words by :mod:`pathways.present.breaks`, which is what
+:func:`pathways.breaks` calls.
 """
 
 from __future__ import annotations
@@ -44,7 +49,6 @@ from pathways.analyse.measures.stays import (
     stays_sql,
 )
 from pathways.analyse.rules import (
-    QUOTES,
     Matcher,
     Pathway,
     Rule,
@@ -61,9 +65,9 @@ from pathways.readers.timestamps import zone_info
 
 __all__ = [
     "BREAK_COLUMNS",
+    "FACT_COLUMNS",
     "SUMMARY_COLUMNS",
     "BreakResult",
-    "breaks",
     "evaluate",
     "parse_until",
     "rule_summary",
@@ -76,6 +80,13 @@ BREAK_COLUMNS = (
     "trigger_time", "evidence_activity", "evidence_time", "delay_hours",
     "from_level", "to_level", "organisation", "responsible", "message",
 )
+
+#: Columns of the breaks table as analysis gives it (:func:`evaluate`): the
+#: facts of :data:`BREAK_COLUMNS` without the ``message`` in words, and what the
+#: message is composed from besides them: the rule's position ``rule_no``, the
+#: delay in whole microseconds (``delay_us``) and the extract the evidence came
+#: from (``evidence_source``, a sources file only).
+FACT_COLUMNS = (*BREAK_COLUMNS[:-1], "rule_no", "delay_us", "evidence_source")
 
 #: Columns of the per-rule summary (see :func:`evaluate`).
 SUMMARY_COLUMNS = (
@@ -90,7 +101,6 @@ OUTPUT_ZONE = "Europe/Oslo"
 HOUR_US = 3_600_000_000
 DAY_US = 86_400_000_000
 _ROLES = ("after", "expect", "forbid", "unless")
-_LANGS = ("nb", "en")
 
 PathwayArg = str | Path | Pathway | Sequence[str | Path | Pathway] | None
 
@@ -102,9 +112,12 @@ class BreakResult:
     Attributes
     ----------
     breaks : DataFrame
-        The breaks table, columns :data:`BREAK_COLUMNS` (see :func:`breaks`).
+        The breaks table: columns :data:`FACT_COLUMNS` from :func:`evaluate`,
+        :data:`BREAK_COLUMNS` once :mod:`pathways.present.breaks` has put the
+        messages in words.
     summary : DataFrame
-        One row per rule, columns :data:`SUMMARY_COLUMNS` (see :func:`evaluate`).
+        One row per rule: columns :data:`SUMMARY_COLUMNS` without ``title``
+        from :func:`evaluate`, all of them from :mod:`pathways.present.breaks`.
     pathways : tuple of Pathway
         The pathways applied, in order.
     end_of_observation : str
@@ -116,14 +129,19 @@ class BreakResult:
     pathways: tuple[Pathway, ...]
     end_of_observation: str
 
-    def never_met(self, lang: str = "nb") -> list[tuple[str, str]]:
+    @property
+    def rules(self) -> tuple[Rule, ...]:
+        """The rules applied, by ``rule_no``: the summary's rows, in order."""
+        return tuple(r for p in self.pathways for r in p.rules)
+
+    def never_met(self) -> list[tuple[str, Matcher]]:
         """Expect rules whose every judged trigger is missing its expected event.
 
-        ``(pathway/rule_id, the expected event in words)`` per rule. Most often
-        the expected activity is misspelt in the rule file, or the log holds
-        no such events; either way its 100 % is no finding.
+        ``(pathway/rule_id, the rule's expect)`` per rule. Most often the
+        expected activity is misspelt in the rule file, or the log holds no
+        such events; either way its 100 % is no finding.
         """
-        expected = {(p.name, r.id): r.expect.describe(lang)
+        expected = {(p.name, r.id): r.expect
                     for p in self.pathways for r in p.rules if r.expect is not None}
         rows = self.summary[(self.summary["evaluated"] > 0)
                             & (self.summary["missing"] == self.summary["evaluated"])]
@@ -135,60 +153,6 @@ class BreakResult:
 # --- public API -------------------------------------------------------------
 
 
-def breaks(
-    log: EventLog,
-    *,
-    pathway: PathwayArg = None,
-    rules: PathwayArg = None,
-    until: str | date | datetime | None = None,
-    cohort: str | None = None,
-    lang: str = "nb",
-) -> pd.DataFrame:
-    """The breaks of the log's journeys against intended pathways (DESIGN §4).
-
-    Parameters
-    ----------
-    log : EventLog
-        A log from :func:`pathways.read`.
-    pathway : str or list of str, optional
-        Built-in pathways by name (``kols``, ``diabetes``, ``hjerneslag``,
-        ``eldre``), applied to every case.
-    rules : path, Pathway or a list of them, optional
-        Rule files (YAML, DESIGN §4) or pathways loaded with
-        :func:`pathways.load_pathway`, applied to every case.
-    until : str, date or datetime, optional
-        End of observation: a ``missing`` break needs trigger + ``within`` no
-        later than this. A date alone means the end of that day; a time
-        without an offset is in the log's time zone. By default the latest
-        timestamp in the whole log. Events after it still count as evidence.
-    cohort : str, optional
-        Only the cases of this cohort (``case_cohorts``).
-    lang : {'nb', 'en'}
-        Language of the ``message`` column.
-
-    Without ``pathway`` and ``rules``, the built-in pathways of the cohorts
-    present in the log are applied, each to the cases of its cohort; when no
-    case belongs to any of those cohorts, all built-in pathways are applied
-    to every case.
-
-    Returns
-    -------
-    DataFrame
-        One row per break, columns :data:`BREAK_COLUMNS`: ``status`` is
-        ``late``, ``missing`` or ``occurred``; times are ISO 8601 text with
-        the Europe/Oslo offset; ``evidence_*`` is the late expected event or
-        the forbidden event (empty for ``missing``); ``delay_hours`` is the
-        real elapsed time from the trigger to the evidence, and for
-        ``missing`` from the trigger to the end of observation; ``from_level``
-        is the trigger's level and ``to_level`` the evidence's (for
-        ``missing``, the expected level when the rule implies one);
-        ``organisation`` is the trigger's. Sorted by case, trigger time and
-        rule.
-    """
-    return evaluate(log, pathway=pathway, rules=rules, until=until, cohort=cohort,
-                    lang=lang).breaks
-
-
 def rule_summary(
     log: EventLog,
     *,
@@ -196,16 +160,14 @@ def rule_summary(
     rules: PathwayArg = None,
     until: str | date | datetime | None = None,
     cohort: str | None = None,
-    lang: str = "nb",
 ) -> pd.DataFrame:
     """Triggers, breaks, rate and open windows per rule (columns of :func:`evaluate`).
 
-    Only the outcome of every trigger is computed, not the breaks table with
-    its messages; call :func:`evaluate` when the breaks are needed too.
-    ``lang`` is the language of the ``title`` column, as in :func:`evaluate`.
+    Only the outcome of every trigger is computed, not the breaks table; call
+    :func:`evaluate` when the breaks are needed too.
     """
-    _, flat, end_us, _ = _outcomes(log, pathway, rules, until, cohort)
-    return _summary(log, flat, end_us, lang)
+    _, flat, _, _ = _outcomes(log, pathway, rules, until, cohort)
+    return _summary(log, flat)
 
 
 def evaluate(
@@ -215,24 +177,25 @@ def evaluate(
     rules: PathwayArg = None,
     until: str | date | datetime | None = None,
     cohort: str | None = None,
-    lang: str = "nb",
     lean: bool = False,
 ) -> BreakResult:
-    """Apply pathways to a log: the breaks table and the summary per rule.
+    """Apply pathways to a log: the facts of every break and the summary per rule.
 
-    Takes the arguments of :func:`breaks`, and ``lean``: when true, the text
-    columns of the breaks table are pandas' Arrow-backed ``str`` dtype with
-    NaN for a missing value, instead of Python strings and None. That takes
-    about half the memory for a million breaks; the command line writes its
-    files from it.
+    Takes the arguments of :func:`pathways.breaks` but its ``lang`` (this
+    gives no words), and ``lean``: when true, the text columns of the breaks
+    table are pandas' Arrow-backed ``str`` dtype with NaN for a missing value,
+    instead of Python strings and None. That takes about half the memory for a
+    million breaks; the command line writes its files from it.
 
     Returns
     -------
     BreakResult
-        ``breaks`` as :func:`breaks` returns it, and ``summary``, one row per
-        rule in pathway and file order:
+        ``breaks``, columns :data:`FACT_COLUMNS` (the facts are those
+        :func:`pathways.breaks` describes; ``evidence_source`` is None without
+        a sources file), and ``summary``, one row per rule in pathway and file
+        order:
 
-        ``pathway``, ``rule_id``, ``kind``, ``title`` (in ``lang``), ``within``
+        ``pathway``, ``rule_id``, ``kind``, ``within``
             the rule.
         ``triggers``
             events that match ``after``.
@@ -256,11 +219,9 @@ def evaluate(
         ``occurred``) until the next evaluation: rates by other groups
         (:mod:`pathways.analyse.breakrates`) start from it.
     """
-    if lang not in _LANGS:
-        raise OptionError(f"lang must be one of 'nb', 'en'; got {lang!r}.")
     selection, flat, end_us, events = _outcomes(log, pathway, rules, until, cohort)
-    table = _breaks_table(log, events, flat, end_us, lang, lean)
-    summary = _summary(log, flat, end_us, lang)
+    table = _breaks_table(log, events, flat, end_us, lean)
+    summary = _summary(log, flat)
     return BreakResult(breaks=table, summary=summary,
                        pathways=tuple(dict.fromkeys(p for p, _ in selection)),
                        end_of_observation=str(_iso(pd.Series([end_us])).iloc[0]))
@@ -911,40 +872,13 @@ def _unless_ctes() -> str:
         )"""
 
 
-#: The words of a break's message, by language (see :func:`_breaks_sql`).
-_MESSAGE_WORDS = {
-    "en": {"decimal": ".", "came": "came", "hours_after": "hours after",
-           "later_than": "later than", "no": "no", "within": "within", "of": "of"},
-    "nb": {"decimal": ",", "came": "kom", "hours_after": "timer etter",
-           "later_than": "senere enn", "no": "ingen", "within": "innen", "of": "etter"},
-}
-
-
-def _breaks_sql(events: str, end_us: int, lang: str, *, with_source: bool = False) -> str:
-    """The breaks, one row each, with the columns the table needs and the message.
+def _breaks_sql(events: str, end_us: int, *, with_source: bool = False) -> str:
+    """The breaks, one row each, with the columns the table needs.
 
     The evidence of a ``late`` break is the first expected event after the
     trigger, which ``_br_trig`` carries (``expect_idx``). Activities, levels
-    and organisations are fetched from the events for the breaks only. The
-    message is built here too, from the rule's words (``_br_words``) and the
-    delay in tenths of an hour (see :func:`_tenths_sql`).
+    and organisations are fetched from the events for the breaks only.
     """
-    left, right = QUOTES[lang]
-    trigger = f"'{left}' || trigger_activity || '{right}'"
-    evidence = f"'{left}' || coalesce(evidence_activity, '') || '{right}'"
-    if with_source:  # a sources file: say which extract the evidence came from
-        evidence += " || coalesce(' (' || evidence_source || ')', '')"
-    w = _MESSAGE_WORDS[lang]
-    hours = (f"CAST(CAST((tenths - tenths % 10) / 10 AS BIGINT) AS VARCHAR) || "
-             f"'{w['decimal']}' || CAST(tenths % 10 AS VARCHAR)")
-    late = (f"head || {evidence} || ' {w['came']} ' || {hours} || ' {w['hours_after']} ' || "
-            f"{trigger} || ', {w['later_than']} ' || within_words || '.'")
-    missing = (f"head || '{w['no']} ' || expected || ' {w['within']} ' || within_words || "
-               f"' {w['of']} ' || {trigger} || '.'")
-    occurred = (f"head || {evidence} || ' ' || {hours} || ' {w['hours_after']} ' || "
-                f"{trigger} || ', {w['within']} ' || within_words || '.'")
-    columns = ("case_id, rule_no, status, trigger_activity, trigger_us, evidence_activity, "
-               "evidence_us, delay_us, from_level, to_level, organisation")
     return f"""
         WITH b AS (
             SELECT case_id, rule_no, outcome AS status, event_idx AS trig_idx,
@@ -954,67 +888,17 @@ def _breaks_sql(events: str, end_us: int, lang: str, *, with_source: bool = Fals
             UNION ALL
             SELECT case_id, rule_no, 'occurred', trig_idx, ev_idx, ev_us
             FROM _br_forbid
-        ), j AS (
-            SELECT b.case_id, b.rule_no, b.status, tr.activity AS trigger_activity,
-                   tr.ts_us AS trigger_us, ev.activity AS evidence_activity,
-                   b.evidence_us,
-                   coalesce(b.evidence_us, {int(end_us)}) - tr.ts_us AS delay_us,
-                   tr.care_level AS from_level, ev.care_level AS to_level,
-                   tr.organisation, b.trig_idx, b.ev_idx,
-                   {"ev.source" if with_source else "NULL"} AS evidence_source,
-                   w.head, w.within_words, w.expected
-            FROM b
-            JOIN _br_words w ON w.rule_no = b.rule_no
-            JOIN {events} tr ON tr.case_id = b.case_id AND tr.event_idx = b.trig_idx
-            LEFT JOIN {events} ev ON ev.case_id = b.case_id AND ev.event_idx = b.ev_idx
-        ), {_tenths_sql("j", "delay_us")}
-        SELECT {columns},
-               CASE status WHEN 'late' THEN {late}
-                           WHEN 'missing' THEN {missing}
-                           ELSE {occurred} END AS message
-        FROM hours_
-        ORDER BY case_id, trig_idx, rule_no, ev_idx
+        )
+        SELECT b.case_id, b.rule_no, b.status, tr.activity AS trigger_activity,
+               tr.ts_us AS trigger_us, ev.activity AS evidence_activity, b.evidence_us,
+               coalesce(b.evidence_us, {int(end_us)}) - tr.ts_us AS delay_us,
+               tr.care_level AS from_level, ev.care_level AS to_level, tr.organisation,
+               {"ev.source" if with_source else "CAST(NULL AS VARCHAR)"} AS evidence_source
+        FROM b
+        JOIN {events} tr ON tr.case_id = b.case_id AND tr.event_idx = b.trig_idx
+        LEFT JOIN {events} ev ON ev.case_id = b.case_id AND ev.event_idx = b.ev_idx
+        ORDER BY b.case_id, b.trig_idx, b.rule_no, b.ev_idx
     """
-
-
-def _tenths_sql(source: str, delay_us: str) -> str:
-    """CTEs ending in ``hours_``: ``source`` and ``tenths``, the delay in tenths of an hour.
-
-    The message shows ``'{:.1f}'.format(delay_hours)``, where ``delay_hours``
-    is ``round(delay_us / HOUR_US, 6)`` in numpy (times 1e6, round half to
-    even, divided by 1e6): the double nearest to ``m / 1e6`` for a whole
-    number ``m``, which Python rounds to one decimal, half to even, by its
-    exact binary value. This does the same in portable SQL. ``m`` comes from
-    the same double arithmetic as numpy's. In whole tenths ``q`` and a
-    remainder ``m % 100000``: above 50000 rounds up, below rounds down. At
-    exactly 50000 the decimal is ``N / 20`` (``N = 2q + 1``) and the double
-    nearest to it decides: when ``N`` is divisible by 5 it is exact and rounds
-    half to even; otherwise it is ``N · 2^(50-e) / 5`` units of its last
-    place rounded (``e``: the binary exponent of ``N / 20``), so it lies
-    above the decimal when ``N · 2^(50-e) mod 5`` is 3 or 4.
-    """
-    y = f"(CAST({delay_us} AS DOUBLE) / 3600000000.0 * 1000000.0)"
-    power = ("CASE ((50 - CAST(floor(log2((2 * q_ + 1) / 20.0)) AS BIGINT)) % 4 + 4) % 4 "
-             "WHEN 0 THEN 1 WHEN 1 THEN 2 WHEN 2 THEN 4 ELSE 3 END")
-    return f"""m1_ AS (
-            SELECT *, {y} - floor({y}) AS frac_, floor({y}) AS floor_ FROM {source}
-        ), m2_ AS (
-            SELECT *, CAST(floor_ + CASE WHEN frac_ > 0.5 THEN 1 WHEN frac_ < 0.5 THEN 0
-                                         ELSE floor_ % 2 END AS BIGINT) AS m_
-            FROM m1_
-        ), m3_ AS (
-            SELECT *, CAST((m_ - m_ % 100000) / 100000 AS BIGINT) AS q_,
-                   m_ % 100000 AS rem_
-            FROM m2_
-        ), hours_ AS (
-            SELECT *, q_ + CASE
-                WHEN rem_ > 50000 THEN 1
-                WHEN rem_ < 50000 THEN 0
-                WHEN (2 * q_ + 1) % 5 = 0 THEN q_ % 2
-                WHEN ((2 * q_ + 1) % 5) * ({power}) % 5 >= 3 THEN 1
-                ELSE 0 END AS tenths
-            FROM m3_
-        )"""
 
 
 def _outcomes_sql(end_us: int) -> str:
@@ -1066,21 +950,14 @@ _SUMMARY_SQL = """
 
 def _breaks_table(log: EventLog, events: str,
                   flat: list[tuple[Pathway, Rule, str | None]], end_us: int,
-                  lang: str, lean: bool = False) -> pd.DataFrame:
-    log.engine.register("_br_words", pd.DataFrame({
-        "rule_no": np.arange(len(flat), dtype="int64"),
-        "head": pd.Series([(r.title.get(lang) if r.title else r.id) + ": "
-                           for _, r, _ in flat], dtype="string"),
-        "within_words": pd.Series([_within_words(r.within, lang, calendar=r.calendar)
-                                   for _, r, _ in flat], dtype="string"),
-        "expected": pd.Series([(r.expect or r.forbid or r.after).describe(lang)
-                               for _, r, _ in flat], dtype="string"),
-    }))
-    raw = log.engine.query(_breaks_sql(events, end_us, lang,
+                  lean: bool = False) -> pd.DataFrame:
+    """The breaks' facts, columns :data:`FACT_COLUMNS` (see :func:`evaluate` for ``lean``)."""
+    raw = log.engine.query(_breaks_sql(events, end_us,
                                        with_source="source" in log.columns()))
     if raw.empty:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "delay_hours" else object)
-                             for c in BREAK_COLUMNS})
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "delay_hours" else
+                                          "int64" if c in ("rule_no", "delay_us") else object)
+                             for c in FACT_COLUMNS})
     words = vocabulary()
     info = pd.DataFrame({
         "pathway": [p.name for p, _, _ in flat],
@@ -1095,25 +972,25 @@ def _breaks_table(log: EventLog, events: str,
     table["trigger_time"] = _iso(table["trigger_us"])
     table["evidence_time"] = _iso(table["evidence_us"])
     table["delay_hours"] = (table["delay_us"].astype("float64") / HOUR_US).round(6)
-    out = table.reindex(columns=list(BREAK_COLUMNS)).reset_index(drop=True)
-    text = [c for c in BREAK_COLUMNS if c != "delay_hours"]
+    out = table.reindex(columns=list(FACT_COLUMNS)).reset_index(drop=True)
+    numbers = {"delay_hours": "float64", "rule_no": "int64", "delay_us": "int64"}
+    text = [c for c in FACT_COLUMNS if c not in numbers]
     if lean:
         # pandas' string dtype keeps a missing value missing ("str" wrote 'None'
         # under pandas 2).
-        return out.astype({**dict.fromkeys(text, "string"), "delay_hours": "float64"})
+        return out.astype({**dict.fromkeys(text, "string"), **numbers})
     return out.astype(dict.fromkeys(text, object)).where(
-        out.notna(), None).astype({"delay_hours": "float64"})
+        out.notna(), None).astype(numbers)
 
 
-def _summary(log: EventLog, flat: list[tuple[Pathway, Rule, str | None]],
-             end_us: int, lang: str) -> pd.DataFrame:
+def _summary(log: EventLog, flat: list[tuple[Pathway, Rule, str | None]]) -> pd.DataFrame:
+    """The summary per rule: :data:`SUMMARY_COLUMNS` without ``title`` (words)."""
     counts = log.engine.query(_SUMMARY_SQL)
     counts = counts.set_index("rule_no").reindex(range(len(flat))).fillna(0).astype("int64")
     summary = pd.DataFrame({
         "pathway": [p.name for p, _, _ in flat],
         "rule_id": [r.id for _, r, _ in flat],
         "kind": [r.kind for _, r, _ in flat],
-        "title": [(r.title.get(lang) if r.title else r.id) for _, r, _ in flat],
         "within": [r.within for _, r, _ in flat],
     })
     for column in ("triggers", "excused", "open_windows", "broken", "late", "missing",
@@ -1122,7 +999,7 @@ def _summary(log: EventLog, flat: list[tuple[Pathway, Rule, str | None]],
     summary["evaluated"] = summary["triggers"] - summary["excused"] - summary["open_windows"]
     summary["rate"] = summary["broken"] / summary["evaluated"].where(
         summary["evaluated"] > 0)
-    return summary.reindex(columns=list(SUMMARY_COLUMNS))
+    return summary.reindex(columns=[c for c in SUMMARY_COLUMNS if c != "title"])
 
 
 def _iso(us: pd.Series) -> pd.Series:
@@ -1155,21 +1032,3 @@ def _offset_text(offset_us: int) -> str:
     minutes = abs(offset_us) // 60_000_000
     return f"{'-' if offset_us < 0 else '+'}{minutes // 60:02d}:{minutes % 60:02d}"
 
-
-_UNIT_WORDS = {
-    "nb": {"m": ("minutt", "minutter"), "h": ("time", "timer"), "d": ("døgn", "døgn"),
-           "w": ("uke", "uker")},
-    "en": {"m": ("minute", "minutes"), "h": ("hour", "hours"), "d": ("day", "days"),
-           "w": ("week", "weeks")},
-}
-
-
-_CALENDAR_WORDS = {"nb": " (kalenderdager)", "en": " (calendar days)"}
-
-
-def _within_words(within: str, lang: str, *, calendar: bool = False) -> str:
-    """``14d`` → ``14 døgn`` / ``14 days``; ``(kalenderdager)`` after a calendar window."""
-    number, unit = int(within.strip()[:-1]), within.strip()[-1]
-    singular, plural = _UNIT_WORDS[lang][unit]
-    suffix = _CALENDAR_WORDS[lang] if calendar else ""
-    return f"{number} {singular if number == 1 else plural}{suffix}"

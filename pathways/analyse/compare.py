@@ -50,6 +50,8 @@ COMPARE_KEYS = ("indicator", "group", "count", "of", "value", "lower95", "upper9
 BEFORE, AFTER, CHANGE = "before", "after", "change"
 #: Indicators computed from measures rather than rules: name → window in days.
 READMISSION_DAYS = 28
+#: Windows in days of the follow-up indicators (``followup_after_discharge_7d``, ``_30d``).
+FOLLOWUP_DAYS = (7, 30)
 #: Zone of the dividing date.
 ZONE = "Europe/Oslo"
 #: Indicators that are rates per residents (``--population``): name → per how many.
@@ -90,7 +92,10 @@ class Comparison:
     tau2 : dict
         Indicator → the between-group variance of its funnel (0: none).
     titles : dict
-        Indicator → its title, ``{"nb": ..., "en": ...}``.
+        Indicator → its title in both languages, ``{"nb": ..., "en": ...}``, as
+        its rule file or measure gives it (``followup_after_discharge``: the
+        measure's, for both windows); the fixed indicators' titles are words of
+        the presentation (:func:`pathways.present.compare.indicator_title`).
     flows : DataFrame or None
         For ``period``: how the flows between care levels changed
         (:func:`flow_changes`).
@@ -136,7 +141,7 @@ def units(log: EventLog, *, pathway: PathwayArg = None, rules: PathwayArg = None
         hospital trust, else the case's) and ``hit`` (bool: the trigger was
         broken, or the index event met the indicator).
     dict
-        Indicator → its title, ``{"nb": ..., "en": ...}``.
+        Indicator → its title from a rule file or a measure, ``{"nb": ..., "en": ...}``.
     """
     log = cohort_log(log, cohort, table="_cmp_cohort")  # one restriction for every unit
     result, outcomes = trigger_outcomes(log, pathway=pathway, rules=rules, cohort=cohort)
@@ -153,9 +158,6 @@ def units(log: EventLog, *, pathway: PathwayArg = None, rules: PathwayArg = None
     })
     titles = {f"rule:{p.name}/{r.id}": {"nb": r.title.nb, "en": r.title.en}
               for p in result.pathways for r in p.rules}
-    titles[f"readmissions_{READMISSION_DAYS}d"] = {
-        "nb": f"reinnleggelser innen {READMISSION_DAYS} dager (stortingsmeldingens mål)",
-        "en": f"readmissions within {READMISSION_DAYS} days (the white paper's measure)"}
     indicator_units, indicator_titles = _indicator_units(log)
     titles |= indicator_titles
     frames = [f for f in (_readmission_units(log), indicator_units, rule_units)
@@ -206,10 +208,6 @@ def _indicator_units(log: EventLog) -> tuple[pd.DataFrame, dict[str, dict[str, s
     made = [nki_readmissions(log), samhandlingsbarometer_readmissions(log),
             followup_after_discharge(log), discharge_ready_days(log)]
     titles = {m.name: m.title for m in made}
-    for k in (7, 30):
-        titles[f"followup_after_discharge_{k}d"] = {
-            lang: f"{made[2].title[lang]}, {k} d" for lang in ("nb", "en")}
-    del titles["followup_after_discharge"]
     nki, barometer, followup, ready = made
     frame = log.engine.query(f"""
         SELECT 'nki_readmissions' AS indicator, case_id, discharge_us AS ts_us, municipality,
@@ -313,8 +311,7 @@ def compare(log: EventLog, *, by: str, at: str | date | datetime | None = None,
     else:
         rows, tau2 = _funnels(counts)
     if population is not None and len(two) != 2:  # a funnel, not two groups side by side
-        rates, target, titles["discharge_ready_days_per_1000"] = _resident_rates(
-            log, population, groups)
+        rates, target = _resident_rates(log, population, groups)
         rows = pd.concat([rows, rates.drop(columns="tau2")], ignore_index=True)
         targets["discharge_ready_days_per_1000"] = target
         tau2["discharge_ready_days_per_1000"] = float(rates["tau2"].iloc[0]) if len(
@@ -326,7 +323,7 @@ def compare(log: EventLog, *, by: str, at: str | date | datetime | None = None,
 
 
 def _resident_rates(log: EventLog, population: Population, groups: Sequence[str] | None,
-                    ) -> tuple[pd.DataFrame, float, dict[str, str]]:
+                    ) -> tuple[pd.DataFrame, float]:
     """Discharge-ready days per resident of each municipality, in a rate funnel.
 
     The value is the directly standardised rate (SAMDATA's); its funnel
@@ -357,11 +354,7 @@ def _resident_rates(log: EventLog, population: Population, groups: Sequence[str]
         count=rates["count"].round().to_numpy(float),
         indicator="discharge_ready_days_per_1000", group=rates["group"].to_numpy(),
         p_value=np.nan, tau2=result.tau2)
-    title = {"nb": "utskrivningsklare døgn per 1 000 innbyggere, alders- og "
-                   "kjønnsstandardisert (SAMDATA)",
-             "en": "discharge-ready days per 1,000 residents, age- and "
-                   "sex-standardised (SAMDATA)"}
-    return table[[*COMPARE_KEYS, "p_value", "tau2"]], result.target, title
+    return table[[*COMPARE_KEYS, "p_value", "tau2"]], result.target
 
 
 def _check_at(log: EventLog, by: str, at: str | date | datetime | None) -> date | None:

@@ -109,20 +109,13 @@ _FROM_HELP = ("'admission' (the start of the hospital stay the trigger ends) or 
 _MAX_WINDOW_US = 7305 * 86_400_000_000
 _TEXT_KEYS = ("nb", "en")
 
-#: Quotation marks around names in messages, per language.
-QUOTES = {"nb": ("«", "»"), "en": ("“", "”")}
-
 
 @dataclass(frozen=True)
 class Text:
-    """A text in Norwegian bokmål and English."""
+    """A text in Norwegian bokmål and English, both kept: the presentation picks one."""
 
     nb: str
     en: str
-
-    def get(self, lang: str = "nb") -> str:
-        """The text in ``nb`` or ``en``."""
-        return self.en if lang == "en" else self.nb
 
 
 @dataclass(frozen=True)
@@ -153,20 +146,6 @@ class Matcher:
     activity_keys: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()
     columns: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-    def describe(self, lang: str = "nb") -> str:
-        """The matcher in words, for messages: «A» eller «B» på fastlege."""
-        from pathways.enrich.levels import level_by_id
-
-        word_or, word_at = ("or", "at") if lang == "en" else ("eller", "på")
-        left, right = QUOTES[lang]
-        acts = f" {word_or} ".join(f"{left}{a}{right}" for a in self.activities)
-        labels = [level_by_id()[lv].label(lang) for lv in self.levels]
-        levels = f" {word_or} ".join(labels)
-        text = f"{acts} {word_at} {levels}" if acts and levels else acts or levels
-        others = ", ".join(f"{name}: {f' {word_or} '.join(values)}"
-                           for name, values in self.columns)
-        return f"{text} ({others})" if text and others else text or others
 
 
 @dataclass(frozen=True)

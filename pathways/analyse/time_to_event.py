@@ -89,10 +89,26 @@ class Endpoint:
                    activity_keys=tuple(resolve_activity(n, vocabulary()) for n in names))
 
     @classmethod
-    def of_matcher(cls, matcher: Matcher, label: str) -> Endpoint:
-        """An endpoint from a rule's matcher."""
-        return cls(label=label, activities=matcher.activities,
+    def of_matcher(cls, matcher: Matcher) -> Endpoint:
+        """An endpoint from a rule's matcher, labelled by :func:`matcher_label`."""
+        return cls(label=matcher_label(matcher), activities=matcher.activities,
                    activity_keys=matcher.activity_keys, levels=matcher.levels)
+
+
+def matcher_label(matcher: Matcher) -> str:
+    """A rule's matcher as the output's ``from`` and ``to`` name it: “A” or “B” at ward.
+
+    The label identifies the endpoint in the measures' JSON and CSV, whose
+    keys are English, so it is English whatever the language of a report (the
+    report's own words are the catalogue's, :mod:`pathways.present.break_words`).
+    """
+    from pathways.enrich.levels import level_by_id
+
+    acts = " or ".join(f"“{a}”" for a in matcher.activities)
+    levels = " or ".join(level_by_id()[lv].en for lv in matcher.levels)
+    text = f"{acts} at {levels}" if acts and levels else acts or levels
+    others = ", ".join(f"{name}: {' or '.join(values)}" for name, values in matcher.columns)
+    return f"{text} ({others})" if text and others else text or others
 
 
 #: The built-in rules' expected events, each drawn in the report: (key, FROM, TO).
@@ -179,8 +195,8 @@ def parse_time_to(spec: str) -> tuple[Endpoint, Endpoint, str | None]:
         target = rule.expect or rule.forbid
         if target is None:  # pragma: no cover - the rule parser requires one
             raise OptionError(f"Rule {text!r} has no expected event.")
-        return (Endpoint.of_matcher(rule.after, rule.after.describe("en")),
-                Endpoint.of_matcher(target, target.describe("en")), f"{pathway.name}/{rule_id}")
+        return (Endpoint.of_matcher(rule.after), Endpoint.of_matcher(target),
+                f"{pathway.name}/{rule_id}")
     start, sep, end = text.partition(":")
     if not sep:
         raise OptionError(f"--time-to must be FROM:TO (activities, e.g. "

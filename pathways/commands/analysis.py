@@ -65,7 +65,9 @@ def breaks(log_path: str | Path, *, output: str | Path | None = None,
     checked before the log is read. ``options`` as for :func:`read`.
     """
     import pathways
-    from pathways.analyse.breaks import evaluate, parse_until
+    from pathways.analyse.breaks import parse_until
+    from pathways.present.breaks import evaluate, never_met
+    from pathways.present.messages import Messages
     from pathways.progress import stage
 
     log_path = Path(log_path)
@@ -84,7 +86,7 @@ def breaks(log_path: str | Path, *, output: str | Path | None = None,
     echo(pathways.format_breaks_summary(result.summary, result.end_of_observation, lang))
     if len(result.summary) and not result.summary["triggers"].any():
         note(echo, words("breaks_no_triggers", lang))
-    for rule, expected in result.never_met(lang):
+    for rule, expected in never_met(result, Messages(lang)):  # type: ignore[arg-type]
         note(echo, words("breaks_never_met", lang, rule=rule, expected=expected))
     echo(words("cli.wrote_breaks", lang, path=target, n=len(result.breaks)))
 

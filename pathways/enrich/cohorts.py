@@ -60,11 +60,13 @@ def _cohort_file() -> dict[str, Any]:
     return data
 
 
-def cohort_title(cohort: str, lang: str) -> str:
-    """A cohort's name to show: its title in ``lang`` (``Kols``, ``COPD``), else as given."""
+def cohort_titles(cohort: str) -> dict[str, str]:
+    """A cohort's titles by language code, as the cohorts file gives them.
+
+    ``{"nb": "Kols", "en": "COPD"}``; empty for a cohort the file does not name.
+    """
     entry = _cohort_file()["cohorts"].get(cohort) or {}
-    titles = entry.get("title") or {}
-    return str(titles.get(lang, cohort))
+    return {str(code): str(text) for code, text in (entry.get("title") or {}).items()}
 
 
 @cache

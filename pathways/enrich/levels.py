@@ -39,10 +39,6 @@ class Level:
     tier: Tier
     aliases: tuple[str, ...]
 
-    def label(self, lang: str = "nb") -> str:
-        """The label in ``nb`` or ``en``."""
-        return self.en if lang == "en" else self.nb
-
 
 @lru_cache(maxsize=1)
 def taxonomy() -> tuple[Level, ...]:

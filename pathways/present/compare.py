@@ -23,7 +23,15 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 from matplotlib.figure import Figure
 
-from pathways.analyse.compare import AFTER, BEFORE, CHANGE, RATES, Comparison
+from pathways.analyse.compare import (
+    AFTER,
+    BEFORE,
+    CHANGE,
+    FOLLOWUP_DAYS,
+    RATES,
+    READMISSION_DAYS,
+    Comparison,
+)
 from pathways.analyse.statistics import funnel_limits
 from pathways.enrich.levels import level_by_id
 from pathways.errors import OptionError
@@ -38,7 +46,7 @@ from pathways.present.levelmap import (
     dot_string,
     format_hours,
 )
-from pathways.present.messages import LANGUAGES, Messages
+from pathways.present.messages import LANGUAGES, Messages, in_lang
 from pathways.present.numbers import decimal_text, pct_text
 from pathways.present.output import atomic_path, check_extension, check_writable
 from pathways.present.report.context import inline_svg
@@ -114,13 +122,30 @@ def compare_page(comparison: Comparison, *, lang: str, source: str) -> str:
         min_count=comparison.min_count)
 
 
+def indicator_title(comparison: Comparison, name: str, t: Messages) -> str:
+    """An indicator's title in ``t``'s language, else its name.
+
+    A rule's and a measure's come with the comparison (from the rule file and
+    the measure); the fixed indicators' are the catalogue's.
+    """
+    given = comparison.titles
+    if name == f"readmissions_{READMISSION_DAYS}d":
+        return t("compare_title_readmissions", days=READMISSION_DAYS)
+    if name == "discharge_ready_days_per_1000":
+        return t("compare_title_discharge_ready_rate")
+    followup = {f"followup_after_discharge_{k}d": k for k in FOLLOWUP_DAYS}
+    if name in followup and "followup_after_discharge" in given:
+        return t("compare_title_followup", days=followup[name],
+                 title=given["followup_after_discharge"][t.lang])
+    return given.get(name, {}).get(t.lang, name)
+
+
 def compare_section(comparison: Comparison, t: Messages) -> CompareSection:
     """Every indicator of a comparison in words, with its funnel or before/after table."""
-    lang = t.lang
     views, too_few = [], []
     rows = comparison.rows
     for number, (name, part) in enumerate(rows.groupby("indicator", sort=False)):
-        title = comparison.titles.get(str(name), {}).get(lang, str(name))
+        title = indicator_title(comparison, str(name), t)
         if (~part["suppressed"] & (part["group"] != CHANGE)).sum() < 2:
             too_few.append(title)  # no picture and no table of hidden numbers
             continue
@@ -280,7 +305,7 @@ def flow_change_dot(flows: pd.DataFrame, *, lang: str, min_count: int,
     for name, node in ids.items():
         level = levels.get(name)
         tier = level.tier if level else UNKNOWN
-        label = level.label(lang) if level else name
+        label = in_lang(level, lang) if level else name
         lines.append(f"  {node} [label={dot_string(label)}, "
                      f'fillcolor="{TIER_FILL.get(tier, "#FFFFFF")}", '
                      f'color="{TIER_LINE.get(tier, "#999999")}"];')

@@ -25,7 +25,7 @@ from pathways.present.measure_tables import (
     shown_headline,
     source_text,
 )
-from pathways.present.messages import CATALOGUE
+from pathways.present.messages import CATALOGUE, in_lang
 from pathways.present.numbers import decimal_text, interval_text, share_interval
 from pathways.present.output import atomic_path, write_text
 from pathways.present.suppression import HIDDEN_MARK, Status, status_text
@@ -192,9 +192,9 @@ def format_pathway(pathway: Pathway, lang: str = "nb") -> str:
     Its name, title and cohort; per rule its id, kind, window, title and source.
     """
     cohort = f" [cohort: {pathway.cohort}]" if pathway.cohort else ""
-    lines = [f"{pathway.name}: {pathway.title.get(lang)}{cohort}"]
+    lines = [f"{pathway.name}: {in_lang(pathway.title, lang)}{cohort}"]
     for rule in pathway.rules:
-        title = rule.title.get(lang) if rule.title else ""
+        title = in_lang(rule.title, lang) if rule.title else ""
         lines.append(f"  {rule.id} ({rule.kind}, within {rule.within}): {title}")
         if rule.source:
             lines.append(f"      source: {' '.join(rule.source.split())}")

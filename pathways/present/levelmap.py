@@ -34,6 +34,7 @@ import pandas as pd
 from pathways.enrich.levels import level_by_id, taxonomy
 from pathways.errors import OptionError
 from pathways.present.labels import short_lines
+from pathways.present.messages import in_lang
 from pathways.present.numbers import NBSP, hours_text, pct_text
 from pathways.present.suppression import Line, Status, status_text, sum_line, suppress
 
@@ -354,7 +355,7 @@ def level_map_dot(
                      f'color="{TIER_LINE.get(tier, "#999999")}"; penwidth=2;')
         for lv in levels:
             level = level_by_id().get(lv)
-            name = level.label(lang) if level else labels[UNKNOWN]
+            name = in_lang(level, lang) if level else labels[UNKNOWN]
             lines.append(f"    subgraph cluster_{lv} {{")
             lines.append(f'      label={dot_string(name)}; style="rounded,dashed"; '
                          f'color="#888888";')
@@ -413,7 +414,7 @@ def level_view_dot(transitions: pd.DataFrame, level_counts: pd.DataFrame, *,
             continue
         level = level_by_id().get(lv)
         tier = level.tier if level else UNKNOWN
-        name = level.label(lang) if level else lv
+        name = in_lang(level, lang) if level else lv
         shown = status_text(int(count), node_states[lv], str(int(count)), min_count)
         label = dot_string(f"{name}\n{shown}")
         lines.append(f"  l{i} [label={label}, "

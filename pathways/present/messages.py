@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 Lang = Literal["nb", "en"]
 LANGUAGES: tuple[Lang, ...] = ("nb", "en")
@@ -72,3 +72,27 @@ class Messages:
         """The text for ``key``, with ``{name}`` placeholders filled from ``values``."""
         text = CATALOGUE[key][self.lang]
         return text.format(**values) if values else text
+
+
+class Bilingual(Protocol):
+    """Anything that carries a text in both languages: a rule file's title, a level."""
+
+    @property
+    def nb(self) -> str:
+        """The text in Norwegian bokmål."""
+
+    @property
+    def en(self) -> str:
+        """The text in English."""
+
+
+def in_lang(text: Bilingual, lang: str) -> str:
+    """``text`` in ``lang``: its ``en`` for English, else its ``nb``."""
+    return text.en if lang == "en" else text.nb
+
+
+def cohort_title(cohort: str, lang: str) -> str:
+    """A cohort's name to show: its title in ``lang`` (``Kols``, ``COPD``), else as given."""
+    from pathways.enrich.cohorts import cohort_titles
+
+    return cohort_titles(cohort).get(lang, cohort)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from pathways.analyse.transitions import variants
 from pathways.enrich.levels import level_by_id
 from pathways.log import EventLog
+from pathways.present.messages import in_lang
 from pathways.present.suppression import status_text, suppress
 
 WORDS = {
@@ -60,7 +61,7 @@ def log_summary(log: EventLog, *, lang: str = "nb", top: int = 5, min_count: int
     ]
     names = level_by_id()
     listed = ", ".join(
-        f"{names[lv].label(lang) if lv in names else lv} {shown(key)}"
+        f"{in_lang(names[lv], lang) if lv in names else lv} {shown(key)}"
         for key, lv in zip(keys, levels["care_level"], strict=True) if isinstance(lv, str))
     lines.append(f"{w['levels']}: {listed or '-'}")
     unknown = sum(log.report.unknown_levels.values())
@@ -75,6 +76,6 @@ def log_summary(log: EventLog, *, lang: str = "nb", top: int = 5, min_count: int
     if len(top_variants):
         lines.append(f"{w['variants']}:")
         for variant, cases, share in top_variants.itertuples(index=False):
-            steps = [names[s].label(lang) if s in names else s for s in variant.split(" → ")]
+            steps = [in_lang(names[s], lang) if s in names else s for s in variant.split(" → ")]
             lines.append(f"  {cases:>6} ({share:.0%})  {' → '.join(steps)}")
     return "\n".join(lines)

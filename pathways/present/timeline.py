@@ -25,6 +25,7 @@ from pathways.enrich.pseudonym import load_key, pseudonymise_text
 from pathways.errors import OptionError
 from pathways.log import EventLog
 from pathways.present.labels import short_label
+from pathways.present.messages import in_lang
 from pathways.sql import quote_identifier, sql_literal
 
 __all__ = ["timeline"]
@@ -195,7 +196,7 @@ def _draw(events: pd.DataFrame, stays: pd.DataFrame, case_id: str, lang: str,
                    font_size="16", font_weight="bold")]
     for i, (level, tier) in enumerate(rows):
         top = TOP + ROW * i
-        label = levels[level].label(lang) if level else TIER_LABELS[lang]["unknown"]
+        label = in_lang(levels[level], lang) if level else TIER_LABELS[lang]["unknown"]
         parts.append(f'<rect x="0" y="{top}" width="{canvas}" height="{ROW}" '
                      f'fill="{TIER_COLOURS[tier]}" stroke="#ffffff"/>')
         parts.append(_text(10, top + ROW / 2 + 4, f"{TIER_LABELS[lang].get(tier, '')}: "

@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 
 import pathways
-from pathways.analyse.breaks import BREAK_COLUMNS, SUMMARY_COLUMNS, evaluate, parse_until
+import pathways.present.breaks
+from pathways.analyse.breaks import BREAK_COLUMNS, SUMMARY_COLUMNS, parse_until
 from pathways.errors import OptionError
+from pathways.present.breaks import evaluate
 
 HEADER = "case_id,activity,timestamp,care_level\n"
 
@@ -655,7 +657,7 @@ def test_rules_sharing_a_window_give_what_each_gives_alone(tmp_path):
     assert got.loc["epikrise-3d", ["late", "missing", "excused", "open_windows"]].tolist() \
         == [0, 0, 1, 1]
     pd.testing.assert_frame_equal(
-        pathways.analyse.breaks.rule_summary(log, rules=[tmp_path / "a.yaml",
+        pathways.present.breaks.rule_summary(log, rules=[tmp_path / "a.yaml",
                                                          tmp_path / "b.yaml"]),
         evaluate(log, rules=[tmp_path / "a.yaml", tmp_path / "b.yaml"]).summary)
 
@@ -675,7 +677,7 @@ def test_lean_table_holds_the_same_breaks(tmp_path):
 def test_rule_summary_titles_follow_lang_as_evaluate_does():
     sample = Path(__file__).resolve().parents[2] / "eventlogs" / "sample.csv"
     log = pathways.read(sample)
-    english = pathways.analyse.breaks.rule_summary(log, pathway="kols", lang="en")
+    english = pathways.present.breaks.rule_summary(log, pathway="kols", lang="en")
     pd.testing.assert_frame_equal(english, evaluate(log, pathway="kols", lang="en").summary)
-    norwegian = pathways.analyse.breaks.rule_summary(log, pathway="kols")
+    norwegian = pathways.present.breaks.rule_summary(log, pathway="kols")
     assert (english["title"] != norwegian["title"]).any()

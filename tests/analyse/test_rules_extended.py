@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 import pathways
-from pathways.analyse.breaks import evaluate
 from pathways.analyse.rules import load_pathway
 from pathways.errors import RuleFileError
+from pathways.present.breaks import evaluate
 
 HEADER = "case_id,activity,timestamp,care_level,urgency,source,time_precision\n"
 

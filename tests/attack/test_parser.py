@@ -359,7 +359,7 @@ def test_one_long_case_is_judged_in_bounded_time_and_memory(tmp_path):
 def test_forbid_and_unless_as_worked_out_by_hand(tmp_path):
     # A companion to the test above (it passes on main too): the bucketed forbid
     # join and the windowed unless keep DESIGN §4's semantics at the edges.
-    from pathways.analyse.breaks import breaks
+    from pathways.present.breaks import breaks
     path = tmp_path / "edges.csv"
     path.write_text("case_id;activity;timestamp\n"
                     "P1;u;01.03.2025 10:00\n"   # same time, earlier in file: excuses

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import pathways
-from pathways.enrich.cohorts import code_lists, cohort_log, cohort_title
+from pathways.enrich.cohorts import code_lists, cohort_log, cohort_titles
 from pathways.errors import OptionError
 from pathways.readers.columns import diagnosis_columns, find_columns
 
@@ -103,7 +103,7 @@ def test_code_lists_come_from_the_data_file():
     assert ("icpc2", "kols", "R95", "R95") in lists
     assert ("icd10", "diabetes", "E10", "E14") in lists
     assert not any(s == "icpc2" and first.startswith("F") for s, _, first, _ in lists)
-    assert cohort_title("kols", "en") == "COPD"
+    assert cohort_titles("kols")["en"] == "COPD"
 
 
 @given(st.sampled_from(["R95", "r95", "R95.00", " R95 "]),

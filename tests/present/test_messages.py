@@ -71,3 +71,19 @@ def test_the_locale_files_are_the_catalogue():
              for lang in LANGUAGES}
     assert list(files["nb"]) == list(files["en"])
     assert {k: {lang: files[lang][k] for lang in LANGUAGES} for k in files["nb"]} == CATALOGUE
+
+
+def test_a_cohort_is_shown_by_its_title_in_the_language():
+    from pathways.present.messages import cohort_title
+
+    assert cohort_title("kols", "en") == "COPD"
+    assert cohort_title("kols", "nb") == "Kols"
+    assert cohort_title("no-such-cohort", "en") == "no-such-cohort"
+
+
+def test_in_lang_picks_english_and_else_bokmal():
+    from pathways.analyse.rules import Text
+    from pathways.present.messages import in_lang
+
+    text = Text(nb="Brudd", en="Breaks")
+    assert (in_lang(text, "en"), in_lang(text, "nb")) == ("Breaks", "Brudd")

@@ -257,7 +257,7 @@ rules:
 
 
 def test_breaks_section_matches_evaluate(log, tmp_path):
-    from pathways.analyse.breaks import evaluate
+    from pathways.present.breaks import evaluate
 
     rules = tmp_path / "rules.yaml"
     rules.write_text(RULES, "utf-8")

@@ -19,6 +19,7 @@ from pathways.analyse.runchart import (
     period_start,
     period_starts,
 )
+from pathways.present.breaks import never_met
 from pathways.present.charts import (
     KIND_COLOUR,
     bar_chart,
@@ -274,7 +275,7 @@ def breaks_section(result: object, outcomes: pd.DataFrame, t: Messages,
     elif len(summary) and not outcomes["broken"].any():
         note = t("breaks_none")
     never = " ".join(t("breaks_never_met", rule=rule, expected=expected)
-                     for rule, expected in result.never_met(lang))  # type: ignore[attr-defined]
+                     for rule, expected in never_met(result, t))  # type: ignore[arg-type]
     note = " ".join(part for part in (note, never) if part)
     return BreaksContext(rules=rules, by_kind=by_kind, by_rule=by_rule, by_pair=by_pair,
                          by_municipality=tables[0], by_hospital=tables[1], chart=chart,

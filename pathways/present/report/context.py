@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from pathways.enrich.levels import level_by_id
-from pathways.present.messages import Messages
+from pathways.present.messages import Messages, in_lang
 from pathways.present.numbers import (
     count_text,
     is_suppressed,
@@ -64,7 +64,7 @@ def level_name(level: str | None, lang: str) -> str:
     if not isinstance(level, str) or level == "?":
         return "?"
     found = level_by_id().get(level)
-    return found.label(lang) if found else level
+    return in_lang(found, lang) if found else level
 
 
 def count_cell(value: int, opts: ReportOptions, state: Status | None = None) -> Cell:

@@ -21,13 +21,13 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
 from pathways.analyse.runchart import Intervention, check_period
-from pathways.enrich.cohorts import cohort_log, cohort_title
+from pathways.enrich.cohorts import cohort_log
 from pathways.enrich.pseudonym import mask_national_ids
 from pathways.errors import OptionError, PathwaysError
 from pathways.log import EventLog
 from pathways.present.compare import CompareSection
 from pathways.present.levelmap import parse_map_detail
-from pathways.present.messages import LANGUAGES, Messages
+from pathways.present.messages import LANGUAGES, Messages, cohort_title, in_lang
 from pathways.present.numbers import count_text
 from pathways.present.output import atomic_path, check_extension, check_writable
 from pathways.present.report.breaks import (
@@ -287,6 +287,7 @@ def build_context(
     from pathways.analyse.measures import all_measures
     from pathways.analyse.runchart import MIN_USEFUL_POINTS
     from pathways.analyse.transitions import transitions as transitions_table
+    from pathways.present.breaks import in_words
     from pathways.present.time_to_event import builtin_results, time_to_event_section
     from pathways.progress import stage
 
@@ -294,8 +295,8 @@ def build_context(
     static = resources.files("pathways.present").joinpath("static")
     log = cohort_log(log, cohort)  # every section counts the cohort's journeys alone
     with stage("Breaks"):
-        result, outcomes = trigger_outcomes(log, pathway=pathway, rules=rules, cohort=cohort,
-                                            lang=opts.lang)
+        result, outcomes = trigger_outcomes(log, pathway=pathway, rules=rules, cohort=cohort)
+        result = in_words(result, t)
     cohorts = set(log.engine.query("SELECT DISTINCT cohort FROM case_cohorts")["cohort"])
     explicit = pathway is not None or rules is not None
     with stage("Conformance"):
@@ -307,7 +308,7 @@ def build_context(
         measures = measures_section(all_measures(log, options=extra), t, opts)
     with stage("Time to event"):
         curves = time_to_event_section(builtin_results(log, min_count=opts.min_count), t, opts)
-    titles = {p.name: p.title.get(opts.lang) for p in result.pathways}
+    titles = {p.name: in_lang(p.title, opts.lang) for p in result.pathways}
     counted = break_status(result, outcomes, opts, timezone=log.report.timezone)
     with stage("Summary, level map, transitions and variants"):
         summary = summary_section(log, t, opts)
