@@ -47,6 +47,7 @@ from pathways.progress import stage
 from pathways.readers.timestamps import (
     ISO,
     detect_format,
+    iso_sql,
     local_hours_sql,
     split_exprs,
     zone_info,
@@ -175,8 +176,10 @@ def build_events(
     kept in several full copies. ``instants`` maps ``timestamp`` (and
     ``end_timestamp``) to a column of ``raw`` holding the time already resolved,
     as microseconds since the epoch (UTC), as the reader of a sources file
-    writes it: its text is then not parsed again (it is kept for the problems
-    table and for finding duplicate rows).
+    writes it: ``raw`` then has no text for that time (its ``columns`` entry
+    names no column of ``raw``); the instant stands for it in finding
+    duplicate rows, and a problem quotes it as ISO 8601 text in UTC
+    (:func:`pathways.readers.timestamps.iso_sql`).
     """
     if instants:
         _build_hours(engine, [], timezone)
@@ -185,7 +188,9 @@ def build_events(
         fmt, end_fmt = _detect_and_build_hours(engine, raw, columns, source=source,
                                                timezone=timezone, date_format=date_format)
     with stage("duplicates"):
-        _duplicates(engine, raw, raw_columns)
+        # Resolved times have no text in raw: their instants stand for it.
+        _duplicates(engine, raw, raw_columns + [c for k, c in (instants or {}).items()
+                                                if k in columns])
     _register_lookups(engine, mapping, municipalities)
     now = now_us if now_us is not None else int(datetime.now(UTC).timestamp() * 1e6)
     rows_read = int(engine.scalar(f"SELECT count(*) FROM {raw}"))
@@ -288,7 +293,7 @@ def _codes(codes: tuple[str, ...]) -> str:
     return ", ".join(f"'{c}'" for c in codes)
 
 
-def _clean(value: str) -> str:
+def clean_sql(value: str) -> str:
     """SQL: the text without surrounding spaces, NULL when empty.
 
     Trimming copies every string; most values have no spaces to trim, so the
@@ -340,19 +345,24 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
             values.append(f"r.{q(name)}")
 
     def col(name: str) -> str:
-        return _clean(f"t.{canon[name]}") if name in canon else "NULL::VARCHAR"
+        return clean_sql(f"t.{canon[name]}") if name in canon else "NULL::VARCHAR"
+
+    instants = instants or {}
+
+    def time_text(name: str, us: str) -> str:
+        """SQL: a time's text as written, or its instant's when it was resolved already."""
+        return iso_sql(us) if name in instants else clean_sql(f"t.{canon[name]}")
 
     taken = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(DERIVED_COLUMNS)
     attributes = [f"t.{q(n)} AS {q(n if n not in taken else f'{n}_attr')}"
                   for n in raw_columns if n not in set(columns.values())]
     attr_sql = (", " + ", ".join(attributes)) if attributes else ""
-    ts = f"r.{canon['timestamp']}"
-    end = f"r.{canon['end_timestamp']}" if "end_timestamp" in canon else "NULL::VARCHAR"
-    instants = instants or {}
     if "timestamp" in instants:  # resolved already: nothing to parse
         naive, aware = "NULL::TIMESTAMP", "NULL::TIMESTAMPTZ"
         end_naive, end_aware = naive, aware
     else:
+        ts = f"r.{canon['timestamp']}"
+        end = f"r.{canon['end_timestamp']}" if "end_timestamp" in canon else "NULL::VARCHAR"
         naive, aware = split_exprs(ts, fmt)
         end_naive, end_aware = split_exprs(end, end_fmt)
     inst = f"r.{q(instants['timestamp'])}" if "timestamp" in instants else "NULL::BIGINT"
@@ -375,7 +385,7 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
     # An end before the start is left out (it would give negative waits and
     # durations) and listed by validate: _end_text is its text, else NULL.
     end_check = (f"CASE WHEN t._end_us < t._ts_us THEN "
-                 f"left({_clean('t.' + canon['end_timestamp'])}, 80) END AS _end_text"
+                 f"left({time_text('end_timestamp', 't._end_us')}, 80) END AS _end_text"
                  if "end_timestamp" in canon else "NULL::VARCHAR AS _end_text")
     engine.materialize("_leveled", f"""
         WITH parsed AS (
@@ -407,7 +417,7 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
                    {col('age')} AS age,
                    CASE WHEN t._ts_us IS NULL OR t._ts_us < {lo} OR t._ts_us >= {hi}
                           OR t._ts_us > {now_us} OR t._ambiguous OR t._nonexistent
-                        THEN left({_clean('t.' + canon['timestamp'])}, 80) END AS _ts_text,
+                        THEN left({time_text('timestamp', 't._ts_us')}, 80) END AS _ts_text,
                    t._ambiguous, t._nonexistent, {end_check}
                    {attr_sql}
             FROM t
