@@ -87,33 +87,45 @@ def main() -> None:
     import pathways
 
     times: dict[str, list[float]] = {"pathways.read": [], "hand-written DuckDB": []}
-    ratios = []
+    cpu: dict[str, list[float]] = {"pathways.read": [], "hand-written DuckDB": []}
+    ratios, cpu_ratios = [], []
     for _ in range(args.repeat):
         for name, read in (("pathways.read", pathways.read),
                            ("hand-written DuckDB", hand_written_read)):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             result = read(path)
             times[name].append(time.perf_counter() - start)
+            cpu[name].append(time.process_time() - cpu_start)
             del result
         ratios.append(times["pathways.read"][-1] / times["hand-written DuckDB"][-1])
+        cpu_ratios.append(cpu["pathways.read"][-1] / cpu["hand-written DuckDB"][-1])
     middle = {name: statistics.median(seconds) for name, seconds in times.items()}
     ratio = statistics.median(ratios)
+    cpu_middle = {k: statistics.median(seconds) for k, seconds in cpu.items()}
+    cpu_ratio = statistics.median(cpu_ratios)
     for name, seconds in middle.items():
         print(f"{name:20} {seconds:6.2f} s (median of "
               f"{', '.join(f'{s:.2f}' for s in times[name])})")
     print(f"ratio {ratio:.2f}x, median of {', '.join(f'{r:.2f}' for r in ratios)} "
           "(target <= 1.3x)")
+    print("CPU time (all threads; less disturbed by other work on the machine): "
+          + ", ".join(f"{k} {v:.2f} s" for k, v in cpu_middle.items())
+          + f", ratio {cpu_ratio:.2f}x")
     results = HERE / "results" / "read.csv"
     new = not results.is_file()
     with results.open("a", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         if new:
             writer.writerow(["date", "events", "seconds_pathways", "seconds_hand_written",
-                             "ratio", "statistic", "note"])
+                             "ratio", "statistic", "note", "cpu_seconds_a", "cpu_seconds_b",
+                             "cpu_ratio"])
         writer.writerow([datetime.now(UTC).date().isoformat(), int(args.events),
                          f"{middle['pathways.read']:.2f}",
                          f"{middle['hand-written DuckDB']:.2f}", f"{ratio:.2f}",
-                         f"median of {args.repeat}", args.note])
+                         f"median of {args.repeat}", args.note,
+                         f"{cpu_middle['pathways.read']:.2f}",
+                         f"{cpu_middle['hand-written DuckDB']:.2f}",
+                         f"{cpu_ratio:.2f}"])
 
 
 if __name__ == "__main__":

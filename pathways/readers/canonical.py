@@ -476,7 +476,12 @@ def _diagnosis_sql(columns: Mapping[str, str], col: Callable[[str], str]) -> str
             return col(keys[0])
         return f"nullif(concat_ws(' ', {', '.join(col(k) for k in keys)}), '')"
 
-    system = (code_system_sql(col("diagnosis_system")) if "diagnosis_system" in columns
+    # A system written already as the log names it (a sources file writes it
+    # so) is taken as it is: the normalising regular expressions then run only
+    # on other spellings, not three times on every row.
+    written = col("diagnosis_system")
+    system = (f"CASE WHEN {written} IN ('icpc2', 'icd10') THEN {written} "
+              f"ELSE {code_system_sql(written)} END" if "diagnosis_system" in columns
               else "NULL")
     g, i = joined(icd), joined(icpc)
     if not icpc:
