@@ -19,7 +19,7 @@ its shape, all in SQL:
 The events of all sources are written to one raw table of text columns that
 :func:`pathways.readers.canonical.build_events` reads like any log, so
 pseudonyms, levels, ordering and successors are shared. Times are written as
-UTC instants; ``time_precision`` is ``day`` for a time known only to the day
+UTC instants (microseconds, no text); ``time_precision`` is ``day`` for a time known only to the day
 (its instant is the local midnight), and ``_order_us`` places it on its day:
 after the timed events when it starts something, before them when it ends
 something.
@@ -98,14 +98,15 @@ class SourceStats:
 
 def build_raw(engine: DuckDBEngine, sources: SourcesFile, *, timezone: str,
               table: str = "raw") -> list[SourceStats]:
-    """Create ``table`` (text columns, rows in case and time order) from every source.
+    """Create ``table`` (rows in case and time order) from every source.
 
     Also creates ``_source_problems (row, "column", code, value, message)``,
     the source rows left out with the file's row numbers. Each source's events
     are a view (``_ev{index}``) over its per-row table: the events of all
     sources are written once, into ``table``, not once per source first.
     Besides the text columns, ``table`` holds the instants as microseconds
-    (:data:`INSTANT_COLUMNS`), so they need not be read back from their text.
+    (:data:`INSTANT_COLUMNS`, the times' only form) and ``_order_us`` (an
+    integer).
     """
     engine.execute("CREATE OR REPLACE TABLE _source_problems (row BIGINT, \"column\" VARCHAR, "
                    "code VARCHAR, value VARCHAR, message VARCHAR)")
