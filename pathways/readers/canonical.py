@@ -47,6 +47,7 @@ from pathways.progress import stage
 from pathways.readers.timestamps import (
     ISO,
     detect_format,
+    iso_sql,
     local_hours_sql,
     split_exprs,
     zone_info,
@@ -59,6 +60,10 @@ REJECT_CODES = ("missing_case_id", "missing_activity", "missing_time",
 WARNING_CODES = ("duplicate_row", "dst_ambiguous", "dst_nonexistent", "future_date",
                  "end_before_start",
                  "unknown_level", "single_event_case", "unknown_municipality")
+
+#: Up to this many columns, national ids are searched column by column (a
+#: union of scans); wider files in one pass over every column (UNPIVOT).
+PER_COLUMN_SCAN = 64
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 #: The plausible range as microseconds since the epoch (UTC).
@@ -111,14 +116,24 @@ def pseudonym_table(engine: DuckDBEngine, raw: str, columns: list[str], key: byt
     :func:`pseudonymise_text`, once per distinct value. Returns the columns that
     hold at least one such value (only they need the replacement joined in).
     """
-    # One pass over all columns (UNPIVOT), not one query per column: a file of
-    # 10,000 columns made 10,000 scans and plans, minutes and gigabytes.
-    names = ", ".join(f"({q(c)}) AS \"{i}\"" for i, c in enumerate(columns))
-    found = (
-        f"SELECT DISTINCT CAST(col AS INTEGER) AS col, v FROM "
-        f"(UNPIVOT (SELECT {names} FROM {raw}) ON COLUMNS(*) INTO NAME col VALUE v) "
-        f"WHERE length(v) >= {MIN_ID_LENGTH} AND regexp_matches(v, '{CANDIDATE_SQL}')"
-    )
+    if len(columns) <= PER_COLUMN_SCAN:
+        # Per column, its distinct long values, then the regular expression on
+        # those only: a column store reads one column per part, and the rows
+        # are not turned into one (column, value) row per field first.
+        found = " UNION ALL ".join(
+            f"SELECT {i} AS col, v FROM (SELECT DISTINCT {q(c)} AS v FROM {raw} "
+            f"WHERE length({q(c)}) >= {MIN_ID_LENGTH}) "
+            f"WHERE regexp_matches(v, '{CANDIDATE_SQL}')"
+            for i, c in enumerate(columns))
+    else:
+        # One pass over all columns (UNPIVOT), not one query per column: a file
+        # of 10,000 columns made 10,000 scans and plans, minutes and gigabytes.
+        names = ", ".join(f"({q(c)}) AS \"{i}\"" for i, c in enumerate(columns))
+        found = (
+            f"SELECT DISTINCT CAST(col AS INTEGER) AS col, v FROM "
+            f"(UNPIVOT (SELECT {names} FROM {raw}) ON COLUMNS(*) INTO NAME col VALUE v) "
+            f"WHERE length(v) >= {MIN_ID_LENGTH} AND regexp_matches(v, '{CANDIDATE_SQL}')"
+        )
     engine.materialize("_fnr_candidates", found)
     engine.materialize("_fnr_map", f"""
         WITH whole AS (
@@ -175,8 +190,10 @@ def build_events(
     kept in several full copies. ``instants`` maps ``timestamp`` (and
     ``end_timestamp``) to a column of ``raw`` holding the time already resolved,
     as microseconds since the epoch (UTC), as the reader of a sources file
-    writes it: its text is then not parsed again (it is kept for the problems
-    table and for finding duplicate rows).
+    writes it: ``raw`` then has no text for that time (its ``columns`` entry
+    names no column of ``raw``); the instant stands for it in finding
+    duplicate rows, and a problem quotes it as ISO 8601 text in UTC
+    (:func:`pathways.readers.timestamps.iso_sql`).
     """
     if instants:
         _build_hours(engine, [], timezone)
@@ -185,7 +202,9 @@ def build_events(
         fmt, end_fmt = _detect_and_build_hours(engine, raw, columns, source=source,
                                                timezone=timezone, date_format=date_format)
     with stage("duplicates"):
-        _duplicates(engine, raw, raw_columns)
+        # Resolved times have no text in raw: their instants stand for it.
+        _duplicates(engine, raw, raw_columns + [c for k, c in (instants or {}).items()
+                                                if k in columns])
     _register_lookups(engine, mapping, municipalities)
     now = now_us if now_us is not None else int(datetime.now(UTC).timestamp() * 1e6)
     rows_read = int(engine.scalar(f"SELECT count(*) FROM {raw}"))
@@ -288,7 +307,7 @@ def _codes(codes: tuple[str, ...]) -> str:
     return ", ".join(f"'{c}'" for c in codes)
 
 
-def _clean(value: str) -> str:
+def clean_sql(value: str) -> str:
     """SQL: the text without surrounding spaces, NULL when empty.
 
     Trimming copies every string; most values have no spaces to trim, so the
@@ -340,19 +359,24 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
             values.append(f"r.{q(name)}")
 
     def col(name: str) -> str:
-        return _clean(f"t.{canon[name]}") if name in canon else "NULL::VARCHAR"
+        return clean_sql(f"t.{canon[name]}") if name in canon else "NULL::VARCHAR"
+
+    instants = instants or {}
+
+    def time_text(name: str, us: str) -> str:
+        """SQL: a time's text as written, or its instant's when it was resolved already."""
+        return iso_sql(us) if name in instants else clean_sql(f"t.{canon[name]}")
 
     taken = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(DERIVED_COLUMNS)
     attributes = [f"t.{q(n)} AS {q(n if n not in taken else f'{n}_attr')}"
                   for n in raw_columns if n not in set(columns.values())]
     attr_sql = (", " + ", ".join(attributes)) if attributes else ""
-    ts = f"r.{canon['timestamp']}"
-    end = f"r.{canon['end_timestamp']}" if "end_timestamp" in canon else "NULL::VARCHAR"
-    instants = instants or {}
     if "timestamp" in instants:  # resolved already: nothing to parse
         naive, aware = "NULL::TIMESTAMP", "NULL::TIMESTAMPTZ"
         end_naive, end_aware = naive, aware
     else:
+        ts = f"r.{canon['timestamp']}"
+        end = f"r.{canon['end_timestamp']}" if "end_timestamp" in canon else "NULL::VARCHAR"
         naive, aware = split_exprs(ts, fmt)
         end_naive, end_aware = split_exprs(end, end_fmt)
     inst = f"r.{q(instants['timestamp'])}" if "timestamp" in instants else "NULL::BIGINT"
@@ -375,7 +399,7 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
     # An end before the start is left out (it would give negative waits and
     # durations) and listed by validate: _end_text is its text, else NULL.
     end_check = (f"CASE WHEN t._end_us < t._ts_us THEN "
-                 f"left({_clean('t.' + canon['end_timestamp'])}, 80) END AS _end_text"
+                 f"left({time_text('end_timestamp', 't._end_us')}, 80) END AS _end_text"
                  if "end_timestamp" in canon else "NULL::VARCHAR AS _end_text")
     engine.materialize("_leveled", f"""
         WITH parsed AS (
@@ -407,7 +431,7 @@ def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
                    {col('age')} AS age,
                    CASE WHEN t._ts_us IS NULL OR t._ts_us < {lo} OR t._ts_us >= {hi}
                           OR t._ts_us > {now_us} OR t._ambiguous OR t._nonexistent
-                        THEN left({_clean('t.' + canon['timestamp'])}, 80) END AS _ts_text,
+                        THEN left({time_text('timestamp', 't._ts_us')}, 80) END AS _ts_text,
                    t._ambiguous, t._nonexistent, {end_check}
                    {attr_sql}
             FROM t
@@ -452,7 +476,12 @@ def _diagnosis_sql(columns: Mapping[str, str], col: Callable[[str], str]) -> str
             return col(keys[0])
         return f"nullif(concat_ws(' ', {', '.join(col(k) for k in keys)}), '')"
 
-    system = (code_system_sql(col("diagnosis_system")) if "diagnosis_system" in columns
+    # A system written already as the log names it (a sources file writes it
+    # so) is taken as it is: the normalising regular expressions then run only
+    # on other spellings, not three times on every row.
+    written = col("diagnosis_system")
+    system = (f"CASE WHEN {written} IN ('icpc2', 'icd10') THEN {written} "
+              f"ELSE {code_system_sql(written)} END" if "diagnosis_system" in columns
               else "NULL")
     g, i = joined(icd), joined(icpc)
     if not icpc:

@@ -19,7 +19,7 @@ its shape, all in SQL:
 The events of all sources are written to one raw table of text columns that
 :func:`pathways.readers.canonical.build_events` reads like any log, so
 pseudonyms, levels, ordering and successors are shared. Times are written as
-UTC instants; ``time_precision`` is ``day`` for a time known only to the day
+UTC instants (microseconds, no text); ``time_precision`` is ``day`` for a time known only to the day
 (its instant is the local midnight), and ``_order_us`` places it on its day:
 after the timed events when it starts something, before them when it ends
 something.
@@ -44,7 +44,7 @@ from pathways.errors import ColumnNotFoundError
 from pathways.log import EventLog, ReadReport, sql_text
 from pathways.log import quote_identifier as q
 from pathways.progress import stage
-from pathways.readers.canonical import build_events, pseudonym_table, without_empty_end
+from pathways.readers.canonical import build_events, clean_sql, pseudonym_table
 from pathways.readers.columns import normalise
 from pathways.readers.csv import load_csv
 from pathways.readers.parquet import load_parquet
@@ -56,18 +56,19 @@ from pathways.readers.timestamps import detect_format as detect_time_format
 __all__ = ["RAW_COLUMNS", "SOURCE_CODES", "SourceStats", "build_raw", "read_sources"]
 
 #: Text columns of the raw table, in order (``keep`` columns follow).
-RAW_COLUMNS = ("case_id", "activity", "timestamp", "end_timestamp", "care_level",
+RAW_COLUMNS = ("case_id", "activity", "care_level",
                "resource", "organisation", "municipality", "hospital", "diagnosis",
                "diagnosis_system", "age", "sex", "urgency", "source", "time_precision",
                "event_kind", "stay", "source_row", "_order_us")
 #: Columns of the raw table with the instants of ``timestamp`` and ``end_timestamp``
 #: as microseconds since the epoch (UTC): the canonical pipeline takes them as
-#: they are instead of reading the text again.
+#: they are. The raw table holds no text for these times (writing a million
+#: instants out as text, to hash and carry them, cost more than anything read
+#: from them): where a problem quotes a time, it is written from its instant.
 INSTANT_COLUMNS = ("_inst_us", "_inst_end_us")
 #: Raw columns the reader writes itself (times, numbers, fixed words): they
 #: cannot hold a national id, so they are not searched for one.
-GENERATED_COLUMNS = ("timestamp", "end_timestamp", "time_precision", "event_kind", "stay",
-                     "source_row", "_order_us")
+GENERATED_COLUMNS = ("time_precision", "event_kind", "stay", "source_row", "_order_us")
 #: Reason codes of source rows left out (beside the reader's own).
 SOURCE_CODES = ("rejected_message", "cancelled_notice", "unknown_code")
 #: The level whose rows are joined into hospital stays.
@@ -97,14 +98,15 @@ class SourceStats:
 
 def build_raw(engine: DuckDBEngine, sources: SourcesFile, *, timezone: str,
               table: str = "raw") -> list[SourceStats]:
-    """Create ``table`` (text columns, rows in case and time order) from every source.
+    """Create ``table`` (rows in case and time order) from every source.
 
     Also creates ``_source_problems (row, "column", code, value, message)``,
     the source rows left out with the file's row numbers. Each source's events
     are a view (``_ev{index}``) over its per-row table: the events of all
     sources are written once, into ``table``, not once per source first.
     Besides the text columns, ``table`` holds the instants as microseconds
-    (:data:`INSTANT_COLUMNS`), so they need not be read back from their text.
+    (:data:`INSTANT_COLUMNS`, the times' only form) and ``_order_us`` (an
+    integer).
     """
     engine.execute("CREATE OR REPLACE TABLE _source_problems (row BIGINT, \"column\" VARCHAR, "
                    "code VARCHAR, value VARCHAR, message VARCHAR)")
@@ -119,7 +121,7 @@ def build_raw(engine: DuckDBEngine, sources: SourcesFile, *, timezone: str,
     cols = ", ".join(q(c) for c in (*RAW_COLUMNS, *keep, *INSTANT_COLUMNS))
     engine.materialize(table, f"""
         SELECT {cols} FROM ({_death_timed(engine, union, timezone)})
-        ORDER BY case_id, CAST(_order_us AS BIGINT), _seq
+        ORDER BY case_id, _order_us, _seq
     """)
     engine.execute("DROP TABLE _deaths")
     for index in range(len(sources.sources)):
@@ -149,19 +151,16 @@ def _death_timed(engine: DuckDBEngine, union: str, timezone: str) -> str:
 
     engine.materialize("_deaths", f"""
         SELECT case_id, {local_day('_inst_us')} AS _local_day, min(_inst_us) AS death_us,
-               min(CAST(_order_us AS BIGINT)) AS death_order
+               min(_order_us) AS death_order
         FROM ({union}) WHERE activity = '{DEATH}' AND time_precision IS NULL
         GROUP BY ALL""")
     day_death = f"u.activity = '{DEATH}' AND u.time_precision = 'day'"
     refined = "t.death_us IS NOT NULL"
     return f"""
-        SELECT u.* EXCLUDE (timestamp, time_precision, _order_us, _inst_us),
-               CASE WHEN {refined} THEN {_iso('t.death_us')} ELSE u.timestamp END
-                   AS timestamp,
+        SELECT u.* EXCLUDE (time_precision, _order_us, _inst_us),
                CASE WHEN {refined} THEN NULL ELSE u.time_precision END
                    AS time_precision,
-               CASE WHEN {refined} THEN CAST(t.death_order AS VARCHAR)
-                    ELSE u._order_us END AS _order_us,
+               CASE WHEN {refined} THEN t.death_order ELSE u._order_us END AS _order_us,
                CASE WHEN {refined} THEN t.death_us ELSE u._inst_us END AS _inst_us
         FROM ({union}) u LEFT JOIN _deaths t
           ON t.case_id = u.case_id
@@ -278,7 +277,7 @@ class _Context:
         if key not in self.source.spec:
             return "NULL::VARCHAR"
         col = self.column(self.source.spec[key], key)
-        return _clean(f"r.{q(col)}") if col else "NULL::VARCHAR"
+        return clean_sql(f"r.{q(col)}") if col else "NULL::VARCHAR"
 
     def value(self, key: str, *, as_bool: bool = False) -> str:
         """SQL for a value spec: a column, a fixed text, or codes looked up."""
@@ -291,7 +290,7 @@ class _Context:
         if col is None:
             default = spec.get("default")
             return _literal(default, as_bool)
-        raw = _clean(f"r.{q(col)}")
+        raw = clean_sql(f"r.{q(col)}")
         if "codes" not in spec:
             return raw
         # The code, lower-cased, is computed once (a layer), not once per code.
@@ -312,7 +311,7 @@ class _Context:
             if col is None:
                 continue
             known = ", ".join(f"'{sql_text(str(c).strip().lower())}'" for c in spec["codes"])
-            raw = _clean(q(col))
+            raw = clean_sql(q(col))
             found = self.engine.query(f"""
                 SELECT {raw} AS code, count(*) AS n, min(rowid) + 1 AS first_row
                 FROM {self.table}
@@ -335,7 +334,7 @@ class _Context:
         if col is None:
             return
         known = ", ".join(f"'{sql_text(str(c).strip().lower())}'" for c in spec["systems"])
-        raw = _clean(q(col))
+        raw = clean_sql(q(col))
         found = self.engine.query(f"""
             SELECT {raw} AS code, count(*) AS n FROM {self.table}
             WHERE {raw} IS NOT NULL AND lower({raw}) NOT IN ({known})
@@ -382,8 +381,8 @@ class _Context:
         # expressions would otherwise run several times per row.
         v = f"_pw_{prefix}"
         date, given_time = f"r.{v}_date", f"r.{v}_time"
-        self.layers[0] += [f"{_clean(f'r.{q(date_col)}')} AS {v}_date",
-                           f"{_clean(f'r.{q(time_col)}') if time_col else 'NULL::VARCHAR'} "
+        self.layers[0] += [f"{clean_sql(f'r.{q(date_col)}')} AS {v}_date",
+                           f"{clean_sql(f'r.{q(time_col)}') if time_col else 'NULL::VARCHAR'} "
                            f"AS {v}_time"]
         self.layers[1] += [f"{naive_expr(date, fmt)} AS {v}_parsed",
                            f"{_clock(given_time) if time_col else 'NULL::TIME'} AS {v}_clock"]
@@ -413,7 +412,7 @@ class _Context:
         cols = self.columns_like(list(spec["columns"]), "diagnosis")
         if not cols:
             return "NULL::VARCHAR", "NULL::VARCHAR"
-        parts = ", ".join(f"nullif(trim(r.{q(c)}), '')" for c in cols)
+        parts = ", ".join(clean_sql(f"r.{q(c)}") for c in cols)
         self.layers[0].append(f"nullif(concat_ws(' ', {parts}), '') AS _pw_diagnosis")
         codes = "r._pw_diagnosis"
         fixed = f"'{spec['system']}'" if "system" in spec else "NULL"
@@ -421,7 +420,7 @@ class _Context:
                    if "system_column" in spec else None)
         if sys_col is None:
             return codes, f"CASE WHEN {codes} IS NOT NULL THEN {fixed} END"
-        self.layers[0].append(f"lower({_clean(f'r.{q(sys_col)}')}) AS _pw_system")
+        self.layers[0].append(f"lower({clean_sql(f'r.{q(sys_col)}')}) AS _pw_system")
         cases = " ".join(f"WHEN r._pw_system = '{sql_text(str(k).strip().lower())}' "
                          f"THEN '{v}'" for k, v in spec["systems"].items())
         # An empty system column: the 'system' given beside it (the register's own).
@@ -444,19 +443,19 @@ class _Context:
         for name in spec.get("keep", []):
             col = self.column(name, "keep")
             if col is not None:
-                keep.append(f"{_clean('r.' + q(col))} AS {q(normalise(col))}")
+                keep.append(f"{clean_sql('r.' + q(col))} AS {q(normalise(col))}")
         rejected = "false"
         if "rejected" in spec:
             col = self.column(spec["rejected"]["column"], "rejected")
             if col is not None:
                 values = ", ".join(f"'{sql_text(str(v).lower())}'"
                                    for v in spec["rejected"]["values"])
-                rejected = f"coalesce(lower({_clean('r.' + q(col))}) IN ({values}), false)"
+                rejected = f"coalesce(lower({clean_sql('r.' + q(col))}) IN ({values}), false)"
         activity = self.value("activity")
         if self.source.shape == "period":
             activity = self.value("start_activity")
         items = [
-            "r._pw_rowid + 1 AS row", f"{_clean('r.' + q(person_col))} AS person",
+            "r._pw_rowid + 1 AS row", f"{clean_sql('r.' + q(person_col))} AS person",
             *times, *ready,
             f"{activity} AS activity", f"{self.value('end_activity')} AS end_activity",
             f"{self.value('level')} AS level", f"{self.text('resource')} AS resource",
@@ -519,7 +518,9 @@ def _clock(text: str) -> str:
     """
     digits = f"lpad({text}, 4, '0')"
     tail = f"regexp_extract({text}, '([0-9]{{1,2}}[:.][0-9]{{2}}([:.][0-9]{{2}})?)$', 1)"
-    return (f"CASE WHEN regexp_full_match({text}, '[0-9]{{3,4}}') "
+    # The length test first: most clocks are "14:30", and the regular
+    # expression would otherwise run on every row.
+    return (f"CASE WHEN length({text}) IN (3, 4) AND regexp_full_match({text}, '[0-9]{{3,4}}') "
             f"THEN try_cast(left({digits}, 2) || ':' || right({digits}, 2) AS TIME) "
             f"ELSE coalesce(try_cast({text} AS TIME), "
             f"try_cast(replace({tail}, '.', ':') AS TIME)) END")
@@ -533,10 +534,6 @@ def _lower_list(value: Any) -> str:
 
 def _first(value: Any) -> str:
     return str(value if isinstance(value, str) else value[0])
-
-
-def _clean(value: str) -> str:
-    return f"nullif(trim({value}), '')"
 
 
 def _literal(value: Any, as_bool: bool) -> str:
@@ -556,20 +553,14 @@ def _event(ctx: _Context, rows: str, *, activity: str, ts: str, day: str, order:
     keep = ", ".join(f"r.{q(c)}" for c in ctx.keep_columns(rows))
     return f"""
         SELECT r.person AS case_id, {activity} AS activity,
-               {_iso(ts)} AS timestamp, {_iso(end)} AS end_timestamp,
                {ts} AS _inst_us, {end} AS _inst_end_us,
                {level} AS care_level, {resource} AS resource, r.organisation,
                r.municipality, r.hospital, r.diagnosis, r.diagnosis_system, r.age, r.sex,
                {urgency} AS urgency, CASE WHEN {day} THEN 'day' END AS time_precision,
                {kind} AS event_kind, {stay} AS stay, CAST(r.row AS VARCHAR) AS source_row,
-               CAST({order} AS VARCHAR) AS _order_us, {seq} AS _seq_in
+               CAST({order} AS BIGINT) AS _order_us, {seq} AS _seq_in
                {', ' + keep if keep else ''}
         FROM {rows} r"""
-
-
-def _iso(us: str) -> str:
-    """SQL: microseconds since the epoch as ISO 8601 text in UTC (``...Z``)."""
-    return f"strftime(make_timestamp({us}), '%Y-%m-%dT%H:%M:%S.%fZ')"
 
 
 def _after(prefix: str) -> str:
@@ -813,7 +804,9 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
     columns = {c: c for c in ("case_id", "activity", "timestamp", "end_timestamp",
                               "care_level", "resource", "organisation", "municipality",
                               "hospital", "diagnosis", "diagnosis_system", "age")}
-    columns = without_empty_end(engine, "raw", columns)
+    if not engine.scalar("SELECT count(*) FROM (SELECT 1 FROM raw "
+                         "WHERE _inst_end_us IS NOT NULL LIMIT 1)"):
+        del columns["end_timestamp"]  # no source gives an end (see without_empty_end)
     if not engine.scalar("SELECT count(*) FROM (SELECT 1 FROM raw "
                          "WHERE organisation IS NOT NULL LIMIT 1)"):
         del columns["organisation"]
@@ -824,8 +817,8 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
     pseudonymised = int(engine.scalar("SELECT count(*) FROM _fnr_map"))
     if not engine.scalar("SELECT count(*) FROM raw"):
         # Nothing usable in any source: an empty events table, the reasons kept.
-        engine.execute("INSERT INTO raw (case_id, activity, timestamp, _inst_us) "
-                       "VALUES (NULL, NULL, '2000-01-01T00:00:00Z', 946684800000000)")
+        engine.execute("INSERT INTO raw (case_id, activity, _inst_us) "
+                       "VALUES (NULL, NULL, 946684800000000)")
     # Problems found while building name the raw table's rows: kept here to name
     # the source and its file's row instead.
     engine.materialize("_raw_rows", "SELECT rowid + 1 AS row, source, source_row FROM raw")

@@ -65,6 +65,11 @@ def naive_expr(column: str, fmt: str) -> str:
     return f"try_strptime(trim({column}), '{escaped}')"
 
 
+def iso_sql(us: str) -> str:
+    """SQL: microseconds since the epoch as ISO 8601 text in UTC (``...Z``)."""
+    return f"strftime(make_timestamp({us}), '%Y-%m-%dT%H:%M:%S.%fZ')"
+
+
 def aware_expr(column: str) -> str:
     """SQL for the instant of a value written with an offset or ``Z``."""
     return f"try_cast(replace(trim({column}), '/', '-') AS TIMESTAMPTZ)"

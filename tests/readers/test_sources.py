@@ -521,3 +521,24 @@ def test_sources_file_names_its_municipality_list(tmp_path):
     found = log.engine.query(f"SELECT DISTINCT case_id, municipality FROM {log.table} "
                              "ORDER BY case_id")
     assert found["municipality"].tolist() == ["Lyngvik", "Lyngvik"]
+
+
+def test_problem_times_are_quoted_from_their_instants(tmp_path):
+    # The raw table of a sources file holds each time as its instant only: a
+    # problem quotes it as ISO 8601 text in UTC, as it was written before.
+    path = write_sources(tmp_path, """
+sources:
+  - file: amk.csv
+    shape: event
+    person: pasient
+    time: dato
+    activity: {fixed: AMK-kontakt}
+    level: {column: niva}
+""", {"amk.csv": "pasient;dato;niva\nA;01.02.2024;prehospital\nA;01.02.2090;prehospital\n"
+                 "B;01.07.2150;prehospital\nB;02.02.2024;prehospital\n"})
+    result = pathways.validate(path)
+    got = sorted(zip(result.problems["row"], result.problems["column"],
+                     result.problems["code"], result.problems["value"], strict=True))
+    assert got == [(2, "amk.timestamp", "future_date", "2090-01-31T23:00:00.000000Z"),
+                   (3, "amk.timestamp", "implausible_time", "2150-06-30T22:00:00.000000Z"),
+                   (4, "amk.case_id", "single_event_case", None)]
