@@ -2,10 +2,10 @@
 
 :func:`pathways.analyse.breaks.evaluate` gives rates per rule; a report also
 needs them per month, level pair, municipality and hospital, with the same
-definition (broken triggers / evaluated triggers). ``evaluate`` leaves the
-outcome of every trigger in the engine (``_br_outcomes``: rule, case, event,
-time and outcome, see :func:`pathways.analyse.breaks.evaluate`); this module
-adds the groups to it.
+definition (broken triggers / evaluated triggers). ``evaluate`` keeps the
+outcome of every trigger in the engine (the table its result names as
+``outcomes``: rule, case, event, time and outcome); this module adds the
+groups to it.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def trigger_outcomes(log: EventLog, *, pathway: object = None, rules: object = N
         )
         SELECT o.rule_no, o.case_id, o.ts_us, e.care_level AS from_level, c.municipality,
                coalesce(e.hospital, c.hospital) AS hospital, o.outcome
-        FROM _br_outcomes o JOIN c ON c.case_id = o.case_id
+        FROM {result.outcomes} o JOIN c ON c.case_id = o.case_id
         LEFT JOIN {log.table} e ON e.case_id = o.case_id AND e.event_idx = o.event_idx
         WHERE o.outcome IN ({", ".join(repr(x) for x in EVALUATED)})
         ORDER BY o.rule_no, o.case_id, o.ts_us

@@ -122,12 +122,18 @@ class BreakResult:
         The pathways applied, in order.
     end_of_observation : str
         The end of observation used for ``missing`` (ISO 8601, Europe/Oslo).
+    outcomes : str
+        The engine table with the outcome of every trigger (``rule_no``,
+        ``case_id``, ``event_idx``, ``ts_us``, ``outcome``, ``occurred``,
+        ``break_rows``; :func:`_outcomes_sql`), named for this result alone:
+        rates by other groups (:mod:`pathways.analyse.breakrates`) start from it.
     """
 
     breaks: pd.DataFrame
     summary: pd.DataFrame
     pathways: tuple[Pathway, ...]
     end_of_observation: str
+    outcomes: str
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -166,8 +172,8 @@ def rule_summary(
     Only the outcome of every trigger is computed, not the breaks table; call
     :func:`evaluate` when the breaks are needed too.
     """
-    _, flat, _, _ = _outcomes(log, pathway, rules, until, cohort)
-    return _summary(log, flat)
+    _, flat, _, _, outcomes = _outcomes(log, pathway, rules, until, cohort)
+    return _summary(log, flat, outcomes)
 
 
 def evaluate(
@@ -214,30 +220,28 @@ def evaluate(
         ``rate``
             ``broken / evaluated``, NaN when nothing could be evaluated.
 
-        The outcome of every trigger stays in the engine as ``_br_outcomes``
-        (``rule_no``, ``case_id``, ``event_idx``, ``ts_us``, ``outcome``,
-        ``occurred``) until the next evaluation: rates by other groups
+        The outcome of every trigger stays in the engine, in the table the
+        result names as ``outcomes``: rates by other groups
         (:mod:`pathways.analyse.breakrates`) start from it.
     """
-    selection, flat, end_us, events = _outcomes(log, pathway, rules, until, cohort)
+    selection, flat, end_us, events, outcomes = _outcomes(log, pathway, rules, until, cohort)
     table = _breaks_table(log, events, flat, end_us, lean)
-    summary = _summary(log, flat)
+    summary = _summary(log, flat, outcomes)
     return BreakResult(breaks=table, summary=summary,
                        pathways=tuple(dict.fromkeys(p for p, _ in selection)),
-                       end_of_observation=str(_iso(pd.Series([end_us])).iloc[0]))
+                       end_of_observation=str(_iso(pd.Series([end_us])).iloc[0]),
+                       outcomes=outcomes)
 
 
 def _outcomes(log: EventLog, pathway: PathwayArg, rules: PathwayArg,
               until: str | date | datetime | None, cohort: str | None
               ) -> tuple[list[tuple[Pathway, str | None]],
-                         list[tuple[Pathway, Rule, str | None]], int, str]:
-    """Evaluate every trigger: ``_br_outcomes`` (see :func:`_outcomes_sql`).
+                         list[tuple[Pathway, Rule, str | None]], int, str, str]:
+    """Evaluate every trigger into a table of its own (see :func:`_outcomes_sql`).
 
-    The table stays in the engine until the next evaluation, for
-    :mod:`pathways.analyse.breakrates`.
-
-    Returns the pathways chosen, their rules, the end of observation and the
-    events table used.
+    Returns the pathways chosen, their rules, the end of observation, the
+    events table used and the name of the outcomes table (``engine.scratch``:
+    an evaluation never overwrites the outcomes of an earlier one).
     """
     selection = select_pathways(log, pathway=pathway, rules=rules)
     flat = [(p, rule, restrict) for p, restrict in selection for rule in p.rules]
@@ -247,8 +251,9 @@ def _outcomes(log: EventLog, pathway: PathwayArg, rules: PathwayArg,
     columns = _register_rules(log, events, flat)
     _match(log, events, end_us, restricted=any(c is not None for _, _, c in flat),
            columns=columns, flat=flat)
-    log.engine.materialize("_br_outcomes", _outcomes_sql(end_us))
-    return selection, flat, end_us, events
+    outcomes = log.engine.scratch("br_outcomes")
+    log.engine.materialize(outcomes, _outcomes_sql(end_us))
+    return selection, flat, end_us, events, outcomes
 
 
 def select_pathways(
@@ -902,7 +907,7 @@ def _breaks_sql(events: str, end_us: int, *, with_source: bool = False) -> str:
 
 
 def _outcomes_sql(end_us: int) -> str:
-    """SQL for ``_br_outcomes``: one row per trigger with its outcome for the rate.
+    """SQL for the outcomes table: one row per trigger with its outcome for the rate.
 
     ``outcome`` is ``met``, ``late``, ``missing``, ``occurred``, ``excused`` or
     ``open``. A trigger whose window ends after the end of observation is
@@ -941,7 +946,7 @@ _SUMMARY_SQL = """
            sum(CASE WHEN outcome = 'late' THEN 1 ELSE 0 END) AS late,
            sum(CASE WHEN outcome = 'missing' THEN 1 ELSE 0 END) AS missing,
            sum(occurred) AS occurred, sum(break_rows) AS breaks
-    FROM _br_outcomes GROUP BY rule_no
+    FROM {outcomes} GROUP BY rule_no
 """
 
 
@@ -983,9 +988,10 @@ def _breaks_table(log: EventLog, events: str,
         out.notna(), None).astype(numbers)
 
 
-def _summary(log: EventLog, flat: list[tuple[Pathway, Rule, str | None]]) -> pd.DataFrame:
-    """The summary per rule: :data:`SUMMARY_COLUMNS` without ``title`` (words)."""
-    counts = log.engine.query(_SUMMARY_SQL)
+def _summary(log: EventLog, flat: list[tuple[Pathway, Rule, str | None]],
+             outcomes: str) -> pd.DataFrame:
+    """The summary per rule from ``outcomes``: :data:`SUMMARY_COLUMNS` without ``title``."""
+    counts = log.engine.query(_SUMMARY_SQL.format(outcomes=outcomes))
     counts = counts.set_index("rule_no").reindex(range(len(flat))).fillna(0).astype("int64")
     summary = pd.DataFrame({
         "pathway": [p.name for p, _, _ in flat],

@@ -681,3 +681,30 @@ def test_rule_summary_titles_follow_lang_as_evaluate_does():
     pd.testing.assert_frame_equal(english, evaluate(log, pathway="kols", lang="en").summary)
     norwegian = pathways.present.breaks.rule_summary(log, pathway="kols")
     assert (english["title"] != norwegian["title"]).any()
+
+
+def test_each_evaluation_keeps_its_own_trigger_outcomes(tmp_path):
+    """Rates by group start from the result's own outcomes, not from whatever
+    table the latest evaluation left behind."""
+    from pathways.analyse.breaks import evaluate as facts
+
+    rows = """
+A,Utskrivning,2025-01-01 10:00,specialist_ward
+A,Epikrise sendt,2025-01-01 12:00,specialist_ward
+B,Utskrivning,2025-01-02 10:00,specialist_ward
+C,Utskrivning,2025-03-01 10:00,specialist_ward
+"""
+    (tmp_path / "log.csv").write_text(HEADER + rows.strip() + "\n", encoding="utf-8")
+    (tmp_path / "rules.yaml").write_text(EPIKRISE, encoding="utf-8")
+    log = pathways.read(tmp_path / "log.csv")
+    early = facts(log, rules=tmp_path / "rules.yaml", until="2025-01-01 11:00")
+    late = facts(log, rules=tmp_path / "rules.yaml")
+    assert early.outcomes != late.outcomes
+    outcome = "SELECT case_id, outcome FROM {} ORDER BY case_id"
+    # Observed to the last event: A met, B missing, C (the last event) still open.
+    assert log.engine.query(outcome.format(late.outcomes)).values.tolist() == [
+        ["A", "met"], ["B", "missing"], ["C", "open"]]
+    # Observed to 11:00 on the first day, every window is still open, and the
+    # later evaluation did not overwrite that.
+    assert log.engine.query(outcome.format(early.outcomes)).values.tolist() == [
+        ["A", "open"], ["B", "open"], ["C", "open"]]
