@@ -74,6 +74,7 @@ class SharedWords:
 
     documents: dict[str, str]
     headlines: dict[str, Text]
+    notes: dict[str, Text] = field(default_factory=dict)
 
     def label(self, key: str, **values: Any) -> Text:
         """A shared headline label, its placeholders filled."""
@@ -196,8 +197,9 @@ def read_shared_file(path: Traversable | Path) -> SharedWords:
     documents = data.mapping("documents")
     for key in documents:
         data.string(f"documents.{key}")
-    shared = SharedWords({k: str(v) for k, v in documents.items()}, data.texts("headlines"))
-    data.no_other_keys("", ("documents", "headlines"))
+    shared = SharedWords({k: str(v) for k, v in documents.items()}, data.texts("headlines"),
+                         data.texts("notes", required=False))
+    data.no_other_keys("", ("documents", "headlines", "notes"))
     return shared
 
 

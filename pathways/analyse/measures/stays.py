@@ -174,19 +174,9 @@ def materialize_stays(log: EventLog) -> str:
     return source
 
 
-_STAYS_NOTE = {
-    "roles": {"nb": "Opphold: fra innleggelse (rolle admission*) til utskrivning eller død, "
-                    "på sengepost, intensiv eller i akuttmottak (KAD og sykehjem er ikke "
-                    "sykehusopphold).",
-              "en": "Stays: from admission (role admission*) to discharge or death, at a "
-                    "hospital ward, intensive care or the emergency department (KAD and "
-                    "nursing homes are not hospital stays)."},
-    "levels": {"nb": "Opphold: sammenhengende hendelser på sengepost/intensiv (loggen har "
-                     "ingen innleggelsesroller).",
-               "en": "Stays: consecutive events at hospital ward/intensive care (the log "
-                     "has no admission roles)."},
-}
-
-
 def _with_stays(definition: dict[str, str], source: str) -> dict[str, str]:
-    return {lang: f"{text} {_STAYS_NOTE[source][lang]}" for lang, text in definition.items()}
+    """A definition with how its stays were found (``roles`` or ``levels``) added."""
+    from pathways.analyse.measures.catalogue import shared_words
+
+    note = shared_words().notes[f"stays_{source}"]
+    return {code: f"{text} {note[code]}" for code, text in definition.items()}

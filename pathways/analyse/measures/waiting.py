@@ -15,6 +15,7 @@ from pathways.analyse.measures.base import (
     _ratio,
     _times,
 )
+from pathways.analyse.measures.catalogue import MeasureWords, measure_words
 from pathways.analyse.transitions import transition_steps_sql
 from pathways.enrich.levels import level_by_id
 from pathways.log import EventLog
@@ -54,13 +55,12 @@ def _outlier_cases(log: EventLog, columns: str) -> pd.DataFrame:
     return _times(frame, ["from_time", "to_time"])
 
 
-def _wait_summary(table: pd.DataFrame) -> dict[str, Headline]:
+def _wait_summary(table: pd.DataFrame, words: MeasureWords) -> dict[str, Headline]:
     total = _int(table["transitions"].sum())
     outliers = _int(table["outliers"].sum())
     return {
-        "transitions": Headline({"nb": "overganger", "en": "transitions"}, total, total),
-        "outliers": _ratio({"nb": "overganger langt over normen",
-                            "en": "transitions far above the norm"}, outliers, total),
+        "transitions": Headline(words.label("transitions"), total, total),
+        "outliers": _ratio(words.label("outliers"), outliers, total),
     }
 
 
@@ -96,24 +96,14 @@ def waiting_at_transitions(log: EventLog, *, outlier_factor: float = 3.0) -> Mea
     a, b = table["from_level"].map(tiers), table["to_level"].map(tiers)
     known = a.isin(["municipal", "specialist"]) & b.isin(["municipal", "specialist"])
     table.insert(2, "cross_tier", known & (a != b))
+    words = measure_words("waiting_at_transitions")
     return Measure(
         name="waiting_at_transitions",
-        title={"nb": "Ventetid i overganger mellom nivåer",
-               "en": "Waiting at transitions between levels"},
-        definition={
-            "nb": "Overgang: to påfølgende hendelser i samme forløp på ulike tjenestenivåer. "
-                  "Ventetid fra slutten av den første (start om slutt mangler) til start av "
-                  "den neste. Norm: median per nivåpar. Langt over normen: ventetid over "
-                  f"Q3 + {outlier_factor:g} × IQR for paret.",
-            "en": "Transition: two consecutive events of a case at different care levels. "
-                  "Waiting from the end of the first (its start when no end) to the start "
-                  "of the next. Norm: median per level pair. Far above the norm: waiting "
-                  f"above Q3 + {outlier_factor:g} × IQR of the pair.",
-        },
+        title=words.title, definition=words.definition(factor=outlier_factor),
         thresholds={"norm": "median", "outlier_factor": outlier_factor,
                     "outlier_threshold": "Q3 + outlier_factor × IQR per level pair"},
         table=table,
-        summary=_wait_summary(table),
+        summary=_wait_summary(table, words),
         cases=_outlier_cases(log, "from_level, to_level"),
         count_columns=("transitions", "cases", "outliers"),
     )
@@ -146,21 +136,13 @@ def unit_transitions(log: EventLog, *, outlier_factor: float = 3.0) -> Measure:
           AND resource <> next_resource
     """)
     table = _wait_stats(log, "_m_unit_steps", ("care_level",), outlier_factor)
+    words = measure_words("unit_transitions")
     return Measure(
         name="unit_transitions",
-        title={"nb": "Overganger mellom enheter på samme nivå",
-               "en": "Transitions between units within a level"},
-        definition={
-            "nb": "Enhetsovergang: to påfølgende hendelser i samme forløp på samme "
-                  "tjenestenivå og ulike enheter (resource). Ventetid og avvik som for "
-                  f"nivåoverganger: over Q3 + {outlier_factor:g} × IQR per nivå.",
-            "en": "Unit transition: two consecutive events of a case at the same care level "
-                  "and different units (resource). Waiting and outliers as for level "
-                  f"transitions: above Q3 + {outlier_factor:g} × IQR per level.",
-        },
+        title=words.title, definition=words.definition(factor=outlier_factor),
         thresholds={"norm": "median", "outlier_factor": outlier_factor},
         table=table,
-        summary=_wait_summary(table),
+        summary=_wait_summary(table, words),
         cases=_outlier_cases(log, "care_level, from_resource, to_resource"),
         count_columns=("transitions", "cases", "outliers"),
     )
