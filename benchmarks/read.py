@@ -21,11 +21,11 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import statistics
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from pairs import time_pair
 
 HERE = Path(__file__).resolve().parent
 DATE_FORMAT = "%d.%m.%Y %H:%M"
@@ -86,31 +86,10 @@ def main() -> None:
     path = export_path(int(args.events))
     import pathways
 
-    times: dict[str, list[float]] = {"pathways.read": [], "hand-written DuckDB": []}
-    cpu: dict[str, list[float]] = {"pathways.read": [], "hand-written DuckDB": []}
-    ratios, cpu_ratios = [], []
-    for _ in range(args.repeat):
-        for name, read in (("pathways.read", pathways.read),
-                           ("hand-written DuckDB", hand_written_read)):
-            start, cpu_start = time.perf_counter(), time.process_time()
-            result = read(path)
-            times[name].append(time.perf_counter() - start)
-            cpu[name].append(time.process_time() - cpu_start)
-            del result
-        ratios.append(times["pathways.read"][-1] / times["hand-written DuckDB"][-1])
-        cpu_ratios.append(cpu["pathways.read"][-1] / cpu["hand-written DuckDB"][-1])
-    middle = {name: statistics.median(seconds) for name, seconds in times.items()}
-    ratio = statistics.median(ratios)
-    cpu_middle = {k: statistics.median(seconds) for k, seconds in cpu.items()}
-    cpu_ratio = statistics.median(cpu_ratios)
-    for name, seconds in middle.items():
-        print(f"{name:20} {seconds:6.2f} s (median of "
-              f"{', '.join(f'{s:.2f}' for s in times[name])})")
-    print(f"ratio {ratio:.2f}x, median of {', '.join(f'{r:.2f}' for r in ratios)} "
-          "(target <= 1.3x)")
-    print("CPU time (all threads; less disturbed by other work on the machine): "
-          + ", ".join(f"{k} {v:.2f} s" for k, v in cpu_middle.items())
-          + f", ratio {cpu_ratio:.2f}x")
+    timing = time_pair({"pathways.read": lambda: pathways.read(path),
+                        "hand-written DuckDB": lambda: hand_written_read(path)}, args.repeat)
+    middle, cpu_middle = timing.seconds, timing.cpu_seconds
+    ratio, cpu_ratio = timing.ratio, timing.cpu_ratio
     results = HERE / "results" / "read.csv"
     new = not results.is_file()
     with results.open("a", newline="", encoding="utf-8") as handle:

@@ -21,10 +21,10 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import statistics
-import time
 from datetime import UTC, datetime
 from pathlib import Path
+
+from pairs import time_pair
 
 import pathways
 from pathways.simulator import simulate_registers, write_registers
@@ -58,34 +58,16 @@ def main() -> None:
                   FROM events ORDER BY case_id, event_idx)
             TO '{export}' (HEADER, DELIMITER ';')
         """)
-    times: dict[str, list[float]] = {"four extracts": [], "one export": []}
-    cpu: dict[str, list[float]] = {"four extracts": [], "one export": []}
-    ratios, cpu_ratios = [], []
-    events = {}
-    for _ in range(args.repeat):
-        for shape, path in (("four extracts", sources), ("one export", export)):
-            start, cpu_start = time.perf_counter(), time.process_time()
-            log = pathways.read(path)
-            events[shape] = log.report.rows_kept
-            times[shape].append(time.perf_counter() - start)
-            cpu[shape].append(time.process_time() - cpu_start)
-            del log
-        # Each repetition's pair ran back to back: its ratio is the least
-        # disturbed by a machine whose speed varies.
-        ratios.append(times["four extracts"][-1] / times["one export"][-1])
-        cpu_ratios.append(cpu["four extracts"][-1] / cpu["one export"][-1])
-    middle = {shape: statistics.median(seconds) for shape, seconds in times.items()}
-    ratio = statistics.median(ratios)
-    cpu_middle = {k: statistics.median(seconds) for k, seconds in cpu.items()}
-    cpu_ratio = statistics.median(cpu_ratios)
-    for shape, seconds in middle.items():
-        print(f"{shape:14} {events[shape]:>10,} events  {seconds:6.2f} s (median of "
-              f"{', '.join(f'{s:.2f}' for s in times[shape])})")
-    print(f"ratio {ratio:.2f}x, median of {', '.join(f'{r:.2f}' for r in ratios)} "
-          "(target <= 1.3x)")
-    print("CPU time (all threads; less disturbed by other work on the machine): "
-          + ", ".join(f"{k} {v:.2f} s" for k, v in cpu_middle.items())
-          + f", ratio {cpu_ratio:.2f}x")
+    events: dict[str, int] = {}
+
+    def read(shape: str, path: Path) -> None:
+        events[shape] = pathways.read(path).report.rows_kept
+
+    timing = time_pair({"four extracts": lambda: read("four extracts", sources),
+                        "one export": lambda: read("one export", export)}, args.repeat,
+                       describe=lambda shape: f"{events[shape]:>10,} events  ")
+    middle, cpu_middle = timing.seconds, timing.cpu_seconds
+    ratio, cpu_ratio = timing.ratio, timing.cpu_ratio
     results = HERE / "results" / "registers.csv"
     results.parent.mkdir(exist_ok=True)
     new = not results.is_file()

@@ -328,8 +328,8 @@ sources:
     assert "Innleggelse, 01.02.2024 10:00 (npr)" in svg
 
 
-def test_problems_name_the_source_and_its_row(tmp_path):
-    path = write_sources(tmp_path, """
+#: One extract of ambulance-service contacts, an event per row (the problem tests).
+AMK_EVENTS = """
 sources:
   - file: amk.csv
     shape: event
@@ -337,8 +337,13 @@ sources:
     time: dato
     activity: {fixed: AMK-kontakt}
     level: {column: niva}
-""", {"amk.csv": "pasient;dato;niva\nA;01.02.2024;Månebase\n;02.02.2024;prehospital\n"
-                 "B;31.02.2024;prehospital\n"})
+"""
+
+
+def test_problems_name_the_source_and_its_row(tmp_path):
+    path = write_sources(tmp_path, AMK_EVENTS, {
+        "amk.csv": "pasient;dato;niva\nA;01.02.2024;Månebase\n;02.02.2024;prehospital\n"
+                   "B;31.02.2024;prehospital\n"})
     result = pathways.validate(path)
     got = sorted(zip(result.problems["row"], result.problems["column"],
                      result.problems["code"], strict=True))
@@ -526,16 +531,9 @@ def test_sources_file_names_its_municipality_list(tmp_path):
 def test_problem_times_are_quoted_from_their_instants(tmp_path):
     # The raw table of a sources file holds each time as its instant only: a
     # problem quotes it as ISO 8601 text in UTC, as it was written before.
-    path = write_sources(tmp_path, """
-sources:
-  - file: amk.csv
-    shape: event
-    person: pasient
-    time: dato
-    activity: {fixed: AMK-kontakt}
-    level: {column: niva}
-""", {"amk.csv": "pasient;dato;niva\nA;01.02.2024;prehospital\nA;01.02.2090;prehospital\n"
-                 "B;01.07.2150;prehospital\nB;02.02.2024;prehospital\n"})
+    path = write_sources(tmp_path, AMK_EVENTS, {
+        "amk.csv": "pasient;dato;niva\nA;01.02.2024;prehospital\nA;01.02.2090;prehospital\n"
+                   "B;01.07.2150;prehospital\nB;02.02.2024;prehospital\n"})
     result = pathways.validate(path)
     got = sorted(zip(result.problems["row"], result.problems["column"],
                      result.problems["code"], result.problems["value"], strict=True))
