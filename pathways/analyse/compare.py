@@ -143,6 +143,13 @@ def units(log: EventLog, *, pathway: PathwayArg = None, rules: PathwayArg = None
     dict
         Indicator → its title from a rule file or a measure, ``{"nb": ..., "en": ...}``.
     """
+    table, titles, _ = _units(log, pathway=pathway, rules=rules, cohort=cohort)
+    return table, titles
+
+
+def _units(log: EventLog, *, pathway: PathwayArg, rules: PathwayArg, cohort: str | None,
+           ) -> tuple[pd.DataFrame, dict[str, dict[str, str]], str]:
+    """:func:`units`, and the table of discharge-ready stays its indicator counted."""
     log = cohort_log(log, cohort, table="_cmp_cohort")  # one restriction for every unit
     result, outcomes = trigger_outcomes(log, pathway=pathway, rules=rules, cohort=cohort)
     names = (result.summary["pathway"].astype(str) + "/"
@@ -158,12 +165,12 @@ def units(log: EventLog, *, pathway: PathwayArg = None, rules: PathwayArg = None
     })
     titles = {f"rule:{p.name}/{r.id}": {"nb": r.title.nb, "en": r.title.en}
               for p in result.pathways for r in p.rules}
-    indicator_units, indicator_titles = _indicator_units(log)
+    indicator_units, indicator_titles, ready_stays = _indicator_units(log)
     titles |= indicator_titles
     frames = [f for f in (_readmission_units(log), indicator_units, rule_units)
               if len(f)]
     table = pd.concat(frames, ignore_index=True) if frames else rule_units
-    return table, titles
+    return table, titles, ready_stays
 
 
 def _readmission_units(log: EventLog) -> pd.DataFrame:
@@ -189,7 +196,7 @@ def _readmission_units(log: EventLog) -> pd.DataFrame:
     return frame[["indicator", "case_id", "ts_us", "municipality", "hospital", "hit"]]
 
 
-def _indicator_units(log: EventLog) -> tuple[pd.DataFrame, dict[str, dict[str, str]]]:
+def _indicator_units(log: EventLog) -> tuple[pd.DataFrame, dict[str, dict[str, str]], str]:
     """Index events of the national indicator presets (DESIGN §9), windows fully observed.
 
     ``nki_readmissions`` and ``samhandlingsbarometer_readmissions``: counted
@@ -197,6 +204,7 @@ def _indicator_units(log: EventLog) -> tuple[pd.DataFrame, dict[str, dict[str, s
     ``_30d``: counted discharges, hit = a doctor contact in the window;
     ``discharge_ready_days``: ended stays with a notice, hit = more than 10
     discharge-ready days by date. Municipality and hospital are the stay's.
+    Also returns the discharge-ready measure's table of stays (``units``).
     """
     from pathways.analyse.measures.discharge_ready import discharge_ready_days
     from pathways.analyse.measures.indicators import (
@@ -238,7 +246,8 @@ def _indicator_units(log: EventLog) -> tuple[pd.DataFrame, dict[str, dict[str, s
     frame["municipality"] = frame["municipality"].fillna(frame["home"])
     frame["ts_us"] = frame["ts_us"].astype("int64")
     frame["hit"] = frame["hit"].astype(bool)
-    return frame[["indicator", "case_id", "ts_us", "municipality", "hospital", "hit"]], titles
+    columns = ["indicator", "case_id", "ts_us", "municipality", "hospital", "hit"]
+    return frame[columns], titles, str(ready.units)
 
 
 def _case_places(log: EventLog) -> pd.DataFrame:
@@ -293,7 +302,7 @@ def compare(log: EventLog, *, by: str, at: str | date | datetime | None = None,
     if population is not None and not isinstance(population, Population):
         population = read_population(population)
     at_day = _check_at(log, by, at)
-    table, titles = units(log, pathway=pathway, rules=rules, cohort=cohort)
+    table, titles, ready_stays = _units(log, pathway=pathway, rules=rules, cohort=cohort)
     grouped = _grouped(log, table, by, at_day)
     counts = (grouped.groupby(["indicator", "group"], sort=True)["hit"]
               .agg(count="sum", of="size").reset_index())
@@ -311,7 +320,7 @@ def compare(log: EventLog, *, by: str, at: str | date | datetime | None = None,
     else:
         rows, tau2 = _funnels(counts)
     if population is not None and len(two) != 2:  # a funnel, not two groups side by side
-        rates, target = _resident_rates(log, population, groups)
+        rates, target = _resident_rates(log, population, groups, ready_stays)
         rows = pd.concat([rows, rates.drop(columns="tau2")], ignore_index=True)
         targets["discharge_ready_days_per_1000"] = target
         tau2["discharge_ready_days_per_1000"] = float(rates["tau2"].iloc[0]) if len(
@@ -323,7 +332,7 @@ def compare(log: EventLog, *, by: str, at: str | date | datetime | None = None,
 
 
 def _resident_rates(log: EventLog, population: Population, groups: Sequence[str] | None,
-                    ) -> tuple[pd.DataFrame, float]:
+                    stays: str) -> tuple[pd.DataFrame, float]:
     """Discharge-ready days per resident of each municipality, in a rate funnel.
 
     The value is the directly standardised rate (SAMDATA's); its funnel
@@ -332,13 +341,8 @@ def _resident_rates(log: EventLog, population: Population, groups: Sequence[str]
     standardised rate at its own size. Municipalities of the population
     file without a stay count 0 days.
     """
-    from pathways.analyse.measures.discharge_ready import (
-        discharge_ready_days,
-        population_rates,
-    )
+    from pathways.analyse.measures.discharge_ready import population_rates
 
-    stays = discharge_ready_days(log).units
-    assert stays is not None  # the measure always names its stays
     rates = population_rates(log, population, stays)
     numbers = rates.attrs["numbers"].dropna()
     names = dict(zip(numbers["number"], numbers["name"], strict=False))
