@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from pathways.sql import quote_identifier, sql_text  # noqa: F401 (sql_text: until importers move)
+from pathways.sql import quote_identifier
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -59,9 +59,10 @@ from pathways.analyse.rules import (
 from pathways.enrich.cohorts import cohort_log
 from pathways.enrich.levels import resolve_level
 from pathways.errors import OptionError, RuleFileError
-from pathways.log import EventLog, quote_identifier, sql_text
+from pathways.log import EventLog
 from pathways.readers.canonical import MAX_US, MAX_YEAR, MIN_US, MIN_YEAR
 from pathways.readers.timestamps import zone_info
+from pathways.sql import quote_identifier, sql_text
 
 __all__ = [
     "BREAK_COLUMNS",

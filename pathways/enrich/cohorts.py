@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from pathways.errors import OptionError, PathwaysError
-from pathways.log import sql_text
+from pathways.sql import sql_text
 
 if TYPE_CHECKING:
     from pathways.log import EventLog

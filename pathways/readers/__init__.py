@@ -18,7 +18,6 @@ from pathways.enrich.municipalities import load_municipalities, lookup_table
 from pathways.enrich.pseudonym import load_key, mask_national_ids, pseudonymise_text
 from pathways.errors import EngineError, LogFormatError, OptionError
 from pathways.log import EventLog, ReadReport
-from pathways.log import quote_identifier as q
 from pathways.progress import stage
 from pathways.readers.canonical import build_events, pseudonym_table, without_empty_end
 from pathways.readers.columns import find_columns
@@ -30,6 +29,8 @@ from pathways.readers.sources import is_sources_file
 from pathways.readers.store import is_saved_log, open_saved
 from pathways.readers.timestamps import check_timezone
 from pathways.readers.xes import load_xes
+from pathways.sql import quote_identifier as q
+from pathways.sql import sql_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -387,7 +388,7 @@ def _pseudonymise_names(engine: DuckDBEngine, table: str, columns: list[str],
 def _estimated_rows(path: Path, file_format: str) -> int:
     """Rows in the file: exact for Parquet (from its footer), guessed for text."""
     if file_format == "parquet":
-        source = str(path).replace("'", "''")
+        source = sql_text(str(path))
         try:
             rows = duckdb.connect().execute(
                 f"SELECT sum(num_rows) FROM parquet_file_metadata('{source}')").fetchone()

@@ -41,8 +41,7 @@ from pathways.enrich.pseudonym import (
     pseudonymise_text,
     valid_id_sql,
 )
-from pathways.log import DERIVED_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, sql_text
-from pathways.log import quote_identifier as q
+from pathways.log import DERIVED_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from pathways.progress import stage
 from pathways.readers.timestamps import (
     ISO,
@@ -52,6 +51,8 @@ from pathways.readers.timestamps import (
     split_exprs,
     zone_info,
 )
+from pathways.sql import quote_identifier as q
+from pathways.sql import sql_text
 
 #: Reason codes of rows that cannot be used (they are not in the log).
 REJECT_CODES = ("missing_case_id", "missing_activity", "missing_time",

@@ -22,7 +22,6 @@ import duckdb
 from pathways.engine import DuckDBEngine
 from pathways.enrich.pseudonym import mask_national_ids
 from pathways.errors import LogFormatError
-from pathways.log import sql_text
 from pathways.readers.sniff import (
     GZIP_MAGIC,
     Dialect,
@@ -30,6 +29,7 @@ from pathways.readers.sniff import (
     read_sample,
     unify_newlines,
 )
+from pathways.sql import sql_text
 
 BLOCK = 16 * 1024 * 1024
 MAX_LINE_SIZE = 64 * 1024 * 1024

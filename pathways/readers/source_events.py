@@ -41,8 +41,7 @@ from pathways.enrich.levels import LevelMapping
 from pathways.enrich.municipalities import load_municipalities, lookup_table
 from pathways.enrich.pseudonym import load_key, mask_national_ids
 from pathways.errors import ColumnNotFoundError
-from pathways.log import EventLog, ReadReport, sql_text
-from pathways.log import quote_identifier as q
+from pathways.log import EventLog, ReadReport
 from pathways.progress import stage
 from pathways.readers.canonical import build_events, clean_sql, pseudonym_table
 from pathways.readers.columns import normalise
@@ -52,6 +51,8 @@ from pathways.readers.sniff import detect_format, sniff_csv
 from pathways.readers.sources import Source, SourcesFile, SourcesFileError, load_sources
 from pathways.readers.timestamps import ISO, check_timezone, naive_expr
 from pathways.readers.timestamps import detect_format as detect_time_format
+from pathways.sql import quote_identifier as q
+from pathways.sql import sql_text
 
 __all__ = ["RAW_COLUMNS", "SOURCE_CODES", "SourceStats", "build_raw", "read_sources"]
 

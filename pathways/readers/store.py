@@ -40,7 +40,8 @@ import duckdb
 
 from pathways.engine import ON_DISK, DuckDBEngine
 from pathways.errors import LogFormatError
-from pathways.log import EventLog, ReadReport, sql_text
+from pathways.log import EventLog, ReadReport
+from pathways.sql import sql_text
 
 #: Tables a saved log holds, besides its metadata.
 TABLES = ("events", "case_cohorts", "read_problems")

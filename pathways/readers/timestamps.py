@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from pathways.engine import DuckDBEngine
 from pathways.enrich.pseudonym import mask_national_ids
 from pathways.errors import LogFormatError, OptionError
+from pathways.sql import sql_text
 
 #: The pseudo-format for ISO 8601 (``2025-11-03 14:05:00``, ``2025-11-03T14:05``,
 #: with or without an offset or ``Z``).
@@ -61,7 +62,7 @@ def naive_expr(column: str, fmt: str) -> str:
     """SQL for the naive local time of a value written without an offset."""
     if fmt == ISO:
         return f"try_cast(replace({column}, '/', '-') AS TIMESTAMP)"
-    escaped = fmt.replace("'", "''")
+    escaped = sql_text(fmt)
     return f"try_strptime(trim({column}), '{escaped}')"
 
 
@@ -190,7 +191,7 @@ def local_hours_sql(naive_table: str, timezone: str) -> str:
     ``offset_us`` (local minus UTC, by the fold=0 rule), ``ambiguous``,
     ``nonexistent``.
     """
-    tz = timezone.replace("'", "''")
+    tz = sql_text(timezone)
     return f"""
         WITH hours AS (
             SELECT DISTINCT date_trunc('hour', _naive) AS hour
@@ -222,7 +223,7 @@ def check_timezone(engine: DuckDBEngine, timezone: str) -> None:
     ``GMT+1``), and the other way round (``localtime``).
     """
     zone_info(timezone)
-    tz = timezone.replace("'", "''")
+    tz = sql_text(timezone)
     try:
         engine.scalar(f"SELECT timezone('{tz}', TIMESTAMP '2025-01-01 00:00:00')")
     except Exception as err:  # duckdb's own error type

@@ -46,7 +46,8 @@ from pathways.analyse.measures.base import (
 from pathways.analyse.measures.catalogue import measure_words, shared_words
 from pathways.analyse.measures.stays import ADMISSION_ROLES, materialize_stays
 from pathways.errors import OptionError
-from pathways.log import EventLog, quote_identifier
+from pathways.log import EventLog
+from pathways.sql import quote_identifier, sql_text
 
 #: Age bands for indirect standardisation (lower bounds, whole years).
 AGE_BANDS = (0, 18, 45, 67, 75, 80, 85, 90)
@@ -66,7 +67,7 @@ def _column(log: EventLog, name: str) -> str:
 
 def _local_day(us: str, timezone: str) -> str:
     """SQL for the local calendar date of a µs-since-epoch expression."""
-    zone = timezone.replace("'", "''")
+    zone = sql_text(timezone)
     # AT TIME ZONE, not timezone(): sqlglot writes it as Spark's from_utc_timestamp.
     return f"CAST(to_timestamp(({us}) / 1000000.0) AT TIME ZONE '{zone}' AS DATE)"
 

@@ -25,7 +25,8 @@ ends the case is open. Every measure says which source it used
 from __future__ import annotations
 
 from pathways.analyse.measures.base import DAY_US
-from pathways.log import EventLog, quote_identifier
+from pathways.log import EventLog
+from pathways.sql import quote_identifier
 
 ADMISSION_ROLES = ("admission", "admission_emergency", "admission_elective")
 INPATIENT_LEVELS = ("hospital_ward", "intensive_care")
