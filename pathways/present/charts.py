@@ -20,6 +20,8 @@ from html import escape
 import matplotlib
 from matplotlib.figure import Figure
 
+from pathways.present.drawing import render_svg
+
 #: Okabe–Ito palette.
 OKABE_ITO = {
     "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
@@ -273,13 +275,8 @@ def sparkline(counts: Sequence[int], *, label: str, colour: str = OKABE_ITO["blu
     width, height, gap = 96, 22, 1
     top = max(counts) if counts and max(counts) > 0 else 1
     bar = (width - gap * (len(counts) - 1)) / max(1, len(counts))
-    rects = []
-    for i, count in enumerate(counts):
-        h = round(height * count / top, 1)
-        x = round(i * (bar + gap), 1)
-        rects.append(f'<rect x="{x}" y="{round(height - h, 1)}" width="{round(bar, 1)}" '
-                     f'height="{h}" fill="{colour}"/>')
-    name = escape(label, quote=True)
-    return (f'<svg class="spark" role="img" aria-label="{name}" viewBox="0 0 {width} '
-            f'{height}" width="{width}" height="{height}"><title>{name}</title>'
-            f'{"".join(rects)}</svg>')
+    heights = [round(height * count / top, 1) for count in counts]
+    bars = [{"x": round(i * (bar + gap), 1), "y": round(height - h, 1),
+             "width": round(bar, 1), "height": h} for i, h in enumerate(heights)]
+    return render_svg("sparkline.svg", label=label, width=width, height=height,
+                      bars=bars, colour=colour)

@@ -25,7 +25,7 @@ from pathways.present.measure_tables import (
     shown_headline,
     source_text,
 )
-from pathways.present.messages import CATALOGUE, in_lang
+from pathways.present.messages import CATALOGUE, Messages, in_lang
 from pathways.present.numbers import decimal_text, interval_text, share_interval
 from pathways.present.output import atomic_path, write_text
 from pathways.present.suppression import HIDDEN_MARK, Status, status_text
@@ -151,36 +151,27 @@ def format_breaks_summary(summary: pd.DataFrame, end: str, lang: str = "nb") -> 
     """
     import pandas as pd
 
-    en = lang == "en"
+    t = Messages("en" if lang == "en" else "nb")
     lines = []
     for row in summary.itertuples(index=False):
-        rate = "–" if pd.isna(row.rate) else f"{100 * row.rate:.1f} %"
-        if not en:
-            rate = rate.replace(".", ",")
+        rate = "–" if pd.isna(row.rate) else f"{decimal_text(100 * row.rate, lang)} %"
         interval = interval_text(share_interval(int(row.broken), int(row.evaluated),
                                                 MIN_COUNT), lang)
         if interval:
             rate = f"{rate} ({interval})"
-        extra = "" if row.breaks == row.broken else (
-            f" ({row.breaks} breaks)" if en else f" ({row.breaks} brudd)")
-        parts = [f"{row.triggers} triggers" if en else f"{row.triggers} utløsere",
-                 f"{row.evaluated} judged" if en else f"{row.evaluated} vurdert",
-                 (f"{row.broken} broken" if en else f"{row.broken} med brudd") + extra,
-                 f"rate {rate}" if en else f"andel {rate}",
-                 _open_windows(int(row.open_windows), en)]
+        broken = t("brk_broken", n=row.broken)
+        if row.breaks != row.broken:
+            broken += " " + t("brk_breaks", n=row.breaks)
+        windows = int(row.open_windows)
+        parts = [t("brk_triggers", n=row.triggers), t("brk_judged", n=row.evaluated), broken,
+                 t("brk_rate", rate=rate),
+                 t("brk_open_windows_one" if windows == 1 else "brk_open_windows", n=windows)]
         if row.excused:
-            parts.append(f"{row.excused} excused" if en else f"{row.excused} unntatt")
+            parts.append(t("brk_excused", n=row.excused))
         kind = CATALOGUE.get(f"kind_{row.kind}", {}).get(lang, row.kind)
         lines.append(f"{row.pathway}/{row.rule_id} ({kind}, {row.within}): "
                      + ", ".join(parts))
-    head = (f"End of observation: {end}" if en else f"Slutt på observasjon: {end}")
-    return "\n".join([head, *lines])
-
-
-def _open_windows(n: int, en: bool) -> str:
-    if en:
-        return f"{n} open window" + ("" if n == 1 else "s")
-    return f"{n} åpent vindu" if n == 1 else f"{n} åpne vinduer"
+    return "\n".join([t("brk_end", end=end), *lines])
 
 
 # -------------------------------------------------------------- pathways
@@ -204,15 +195,6 @@ def format_pathway(pathway: Pathway, lang: str = "nb") -> str:
 # -------------------------------------------------------------- measures
 
 MeasuresFormat = Literal["text", "json", "csv"]
-
-WORDS = {
-    "nb": {"definition": "Definisjon", "thresholds": "Terskler", "reference": "Referanse",
-           "ours": "vår", "of": "av", "none": "ingen å telle"},
-    "en": {"definition": "Definition", "thresholds": "Thresholds", "reference": "Reference",
-           "ours": "ours", "of": "of", "none": "nothing to count"},
-}
-
-UNITS = {"nb": {"days": "døgn", "hours": "timer"}, "en": {"days": "days", "hours": "hours"}}
 
 CSV_COLUMNS = ("measure", "headline", "label", "value", "count", "of", "unit",
                "reference_value", "reference_year", "reference_source", "lower95", "upper95")
@@ -289,11 +271,11 @@ def format_headline(headline: Headline, lang: str, min_count: int,
     suppression (``states``, see :func:`shown_headline`) as ``:``, and a share
     made from either as ``–``.
     """
-    w = WORDS[lang]
+    t = Messages(lang)
     value, count, of = shown_headline(headline.value, headline.count, headline.of,
                                       headline.unit, min_count, states)
     if headline.value is None:
-        return f"– ({w['none']})"
+        return f"– ({t('mx_nothing')})"
     if value is None and headline.unit == "count" and count == HIDDEN_MARK:
         text = HIDDEN_MARK
     elif value is None:
@@ -303,12 +285,12 @@ def format_headline(headline: Headline, lang: str, min_count: int,
     elif headline.unit == "index":
         text = decimal_text(value, lang, 2)
     elif headline.unit in ("days", "hours"):
-        text = f"{decimal_text(value, lang)} {UNITS[lang][headline.unit]}"
+        text = f"{decimal_text(value, lang)} {t(f'mx_unit_{headline.unit}')}"
     else:
         text = decimal_text(value, lang, 0)
     if count is not None and of is not None and headline.unit == "share":
         interval = interval_text(headline_interval(headline, min_count, states), lang)
-        return (f"{text} ({_count(count, lang)} {w['of']} {_count(of, lang)})"
+        return (f"{text} ({_count(count, lang)} {t('mx_of')} {_count(of, lang)})"
                 + (f" [{interval}]" if interval else ""))
     if of is not None and headline.unit != "count":
         return f"{text} (n = {_count(of, lang)})"
@@ -330,13 +312,13 @@ def _count(value: int | str, lang: str) -> str:
 
 def measure_text(measure: Measure, lang: str, min_count: int) -> str:
     """One measure as text: title, definition, thresholds, headlines, references, table."""
-    w = WORDS[lang]
+    t = Messages(lang)
     thresholds = "; ".join(
         f"{k}={', '.join(map(str, v)) if isinstance(v, list) else v}"
         for k, v in measure.thresholds.items())
     lines = [f"{measure.title[lang]} ({measure.name})",
-             f"  {w['definition']}: {measure.definition[lang]}",
-             f"  {w['thresholds']}: {thresholds}"]
+             f"  {t('definition')}: {measure.definition[lang]}",
+             f"  {t('thresholds')}: {thresholds}"]
     if measure.missing:
         lines.append(f"  {CATALOGUE['not_measurable'][lang]}: {measure.missing[lang]}")
     status = measure_status(measure, min_count)
@@ -346,10 +328,10 @@ def measure_text(measure: Measure, lang: str, min_count: int) -> str:
     for ref in measure.reference:
         key = ref.compare_to or ""
         ours = measure.summary.get(key)
-        beside = (f" — {w['ours']}: "
+        beside = (f" — {t('mx_ours')}: "
                   f"{format_headline(ours, lang, min_count, headline_states(status, key))}"
                   if ours else "")
-        lines.append(f"  {w['reference']}: {source_text(ref.source, lang)}: {ref.figure[lang]} "
+        lines.append(f"  {t('mx_reference')}: {source_text(ref.source, lang)}: {ref.figure[lang]} "
                      f"[{ref.year[lang]}]"
                      f"{beside}; {ref.differs[lang]}")
     table = measure_table(measure, lang, min_count, status=status)

@@ -34,7 +34,7 @@ import pandas as pd
 from pathways.enrich.levels import level_by_id, taxonomy
 from pathways.errors import OptionError
 from pathways.present.labels import short_lines
-from pathways.present.messages import in_lang
+from pathways.present.messages import Messages, in_lang
 from pathways.present.numbers import NBSP, hours_text, pct_text
 from pathways.present.suppression import Line, Status, status_text, sum_line, suppress
 
@@ -44,14 +44,8 @@ TIER_LINE = {"municipal": "#E69F00", "specialist": "#0072B2", "none": "#999999"}
 CROSS_TIER = "#D55E00"
 EDGE = "#555555"
 UNKNOWN = "unknown"
-
-TIER_LABEL = {
-    "nb": {"municipal": "Kommunale tjenester", "specialist": "Spesialisthelsetjenesten",
-           "none": "Hjemme", UNKNOWN: "Ukjent nivå"},
-    "en": {"municipal": "Municipal services", "specialist": "Specialist services",
-           "none": "At home", UNKNOWN: "Unknown level"},
-}
-
+#: The clusters of the map, in drawing order.
+TIERS = ("municipal", "specialist", "none", UNKNOWN)
 
 #: Named detail levels: the share (%) of events and of flow kept.
 MAP_DETAIL_WORDS = {"low": 60.0, "medium": 80.0, "high": 95.0, "full": 100.0}
@@ -315,14 +309,12 @@ def level_map_dot(
         ]]
     ids = {(lv, act): f"n{i}" for i, (lv, act) in enumerate(
         zip(node_rows["care_level"], node_rows["activity"], strict=True))}
-    labels = TIER_LABEL["en" if lang == "en" else "nb"]
+    t = Messages("en" if lang == "en" else "nb")
+    labels = {tier: t(f"map_tier_{tier}") for tier in TIERS}
     caption = title
     if len(edges) > len(shown):
-        more = len(edges) - len(shown)
-        caption += (f"\n{len(shown)} most frequent of {len(edges)} transitions shown "
-                    f"({more} rarer left out)") if lang == "en" else (
-                    f"\nDe {len(shown)} hyppigste av {len(edges)} overgangene vises "
-                    f"({more} sjeldnere er utelatt)")
+        caption += "\n" + t("map_most_frequent", shown=len(shown), total=len(edges),
+                            more=len(edges) - len(shown))
     if note:
         caption += f"\n{note}"
     lines = [
@@ -346,7 +338,7 @@ def level_map_dot(
     node_states, edge_states = map_status(
         {ids[(lv, act)]: count for lv, acts in by_level.items() for act, count in acts},
         [(src, dst, int(row.count)) for row, src, dst in drawn], min_count)
-    for tier in ("municipal", "specialist", "none", UNKNOWN):
+    for tier in TIERS:
         levels = [lv for lv in order if lv in by_level and _tier(lv) == tier]
         if not levels:
             continue
@@ -373,8 +365,7 @@ def level_map_dot(
         label = edge_label(int(row.count), row.median_hours, min_count, lang, state)
         pair = (row.source_level, row.target_level)
         if break_rates and pair in break_rates:
-            word = "brudd" if lang == "nb" else "breaks"
-            label += f"\n{word} {pct_text(break_rates[pair], lang).replace(NBSP, ' ')}"
+            label += f"\n{t('map_breaks')} {pct_text(break_rates[pair], lang).replace(NBSP, ' ')}"
         width = 1 + 4 * int(row.count) / top
         style = (f'color="{CROSS_TIER}", penwidth={width + 1.5:.1f}, style=bold'
                  if cross else f'color="{EDGE}", penwidth={width:.1f}')

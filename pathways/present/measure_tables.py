@@ -220,8 +220,7 @@ def source_text(source: str, lang: str) -> str:
     def words(match: re.Match[str]) -> str:
         number, first, last = match.groups()
         lines = f"{first}–{last}" if last else first
-        if lang == "nb":
-            return f"kildetekst {number}, linje {lines}"
-        return f"source text {number}, line{'s' if last else ''} {lines}"
+        return Messages(lang)("seed_place" if last else "seed_place_one", number=number,
+                              lines=lines)
 
     return _SEEDS.sub(words, source)

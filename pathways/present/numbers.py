@@ -11,6 +11,8 @@ import math
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from pathways.present.messages import Messages
+
 NBSP = "\u00a0"
 
 
@@ -162,9 +164,7 @@ def interval_text(interval: tuple[float, float] | None, lang: str, digits: int =
     if interval is None:
         return ""
     low, high = (decimal_text(100 * v, lang, digits) for v in interval)
-    if lang == "nb":
-        return f"95{NBSP}% KI {low}–{high}{NBSP}%"
-    return f"95% CI {low}–{high}%"
+    return Messages(lang)("interval_95", low=low, high=high)
 
 
 def range_text(interval: tuple[float, float] | None, lang: str, digits: int = 1) -> str:

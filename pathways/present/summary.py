@@ -8,19 +8,11 @@ from zoneinfo import ZoneInfo
 from pathways.analyse.transitions import variants
 from pathways.enrich.levels import level_by_id
 from pathways.log import EventLog
-from pathways.present.messages import in_lang
+from pathways.present.messages import Messages, in_lang
 from pathways.present.suppression import status_text, suppress
 
-WORDS = {
-    "nb": {"cases": "forløp", "events": "hendelser", "period": "periode",
-           "levels": "tjenestenivåer", "variants": "vanligste forløpsvarianter (nivåer)",
-           "unknown": "hendelser uten kjent nivå", "dups": "doble rader fjernet",
-           "fnr": "fødselsnumre erstattet med pseudonym"},
-    "en": {"cases": "cases", "events": "events", "period": "period",
-           "levels": "care levels", "variants": "most common variants (levels)",
-           "unknown": "events without a known level", "dups": "duplicate rows dropped",
-           "fnr": "national id numbers replaced by pseudonyms"},
-}
+#: The words of the summary, each the catalogue's ``summary_<word>``.
+WORDS = ("cases", "events", "period", "levels", "variants", "unknown", "dups", "fnr")
 
 
 def local_date(ts_us: int | None, timezone: str) -> str:
@@ -39,7 +31,8 @@ def log_summary(log: EventLog, *, lang: str = "nb", top: int = 5, min_count: int
     suppressed together with their total (a level without a name, counted
     but not printed, still takes part in the sum the reader can do).
     """
-    w = WORDS["en" if lang == "en" else "nb"]
+    t = Messages("en" if lang == "en" else "nb")
+    w = {word: t(f"summary_{word}") for word in WORDS}
     facts = log.describe()
     tz = log.report.timezone
     levels = log.engine.query(

@@ -99,7 +99,7 @@ def median_text(row: Any, lang: str) -> str:
         return "–"
     if median is None:
         return CATALOGUE["tte_not_reached"][lang]
-    per, unit = (24.0, "d") if median >= 48 else (1.0, "t" if lang == "nb" else "h")
+    per, unit = (24.0, "d") if median >= 48 else (1.0, Messages(lang)("tte_hours_unit"))
     low, high = _number(row.median_lower95), _number(row.median_upper95)
     bounds = "–".join("?" if v is None else decimal_text(v / per, lang) for v in (low, high))
     return f"{decimal_text(median / per, lang)} {unit} ({bounds})"

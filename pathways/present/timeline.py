@@ -4,7 +4,8 @@ So that a team can walk through a case (seeds 001:543–547, 001:770–774): row
 the care levels the case visits, in taxonomy order and grouped by tier
 (municipal, specialist, none); x is time. Events are marks labelled with their
 activity, hospital stays are bars, and transitions between levels are
-connectors (cross-tier ones drawn heavier). The SVG is built by hand, every
+connectors (cross-tier ones drawn heavier). The SVG is written by the
+template ``templates/svg/timeline.svg`` (:mod:`pathways.present.drawing`), every
 string from the log escaped, and is the same byte for byte for the same log.
 Per-patient detail is confidential: the title says *Taushetsbelagt*.
 """
@@ -14,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from itertools import pairwise
-from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -24,20 +24,14 @@ from pathways.enrich.levels import level_by_id, taxonomy
 from pathways.enrich.pseudonym import load_key, pseudonymise_text
 from pathways.errors import OptionError
 from pathways.log import EventLog
+from pathways.present.drawing import render_svg
 from pathways.present.labels import short_label
-from pathways.present.messages import in_lang
+from pathways.present.messages import Messages, in_lang
 from pathways.sql import quote_identifier, sql_literal
 
 __all__ = ["timeline"]
 
 TIER_ORDER = ("municipal", "specialist", "none")
-TIER_LABELS = {
-    "nb": {"municipal": "Kommune", "specialist": "Spesialisthelsetjenesten",
-           "none": "Hjemme", "unknown": "Ukjent nivå"},
-    "en": {"municipal": "Municipal", "specialist": "Specialist", "none": "Home",
-           "unknown": "Unknown level"},
-}
-TITLE = {"nb": "Taushetsbelagt – forløp", "en": "Confidential – journey"}
 TIER_COLOURS = {"municipal": "#e8f1e4", "specialist": "#e4ecf7", "none": "#f4f4f4",
                 "unknown": "#fbeaea"}
 LEFT, RIGHT, TOP, ROW, BOTTOM, WIDTH = 250, 40, 80, 56, 50, 1100
@@ -110,13 +104,6 @@ def _local(ts_us: int, timezone: str, fmt: str) -> str:
     return instant.strftime(fmt)
 
 
-def _text(x: float, y: float, text: str, **attrs: str) -> str:
-    # class_ stands for class (a Python keyword); font_size for font-size
-    extra = "".join(f" {k.rstrip('_').replace('_', '-')}={quoteattr(v)}"
-                    for k, v in attrs.items())
-    return f'<text x="{x:.1f}" y="{y:.1f}"{extra}>{escape(text)}</text>'
-
-
 def timeline(log: EventLog, case_id: str, *, lang: str = "nb",
              key: bytes | str | None = None) -> str:
     """Draw one case's journey across the care-level swimlanes as SVG.
@@ -170,6 +157,8 @@ def timeline(log: EventLog, case_id: str, *, lang: str = "nb",
 
 def _draw(events: pd.DataFrame, stays: pd.DataFrame, case_id: str, lang: str,
           timezone: str, key: bytes) -> str:
+    """The geometry of one journey, written by ``templates/svg/timeline.svg``."""
+    t = Messages(lang)
     rows = _rows(events["care_level"])
     index = {level: i for i, (level, _) in enumerate(rows)}
     start = int(events["ts_us"].min())
@@ -186,28 +175,49 @@ def _draw(events: pd.DataFrame, stays: pd.DataFrame, case_id: str, lang: str,
         return TOP + ROW * index[None if pd.isna(level) else level] + ROW / 2
 
     levels = level_by_id()
-    shown = pseudonymise_text(case_id, key)
+    lanes = [{"top": TOP + ROW * i, "text_y": TOP + ROW * i + ROW / 2 + 4,
+              "fill": TIER_COLOURS[tier],
+              "label": (f"{t(f'timeline_tier_{tier}')}: {in_lang(levels[level], lang)}"
+                        if level else t("timeline_tier_unknown"))}
+             for i, (level, tier) in enumerate(rows)]
     stay_y = y(next((lv for lv in INPATIENT_LEVELS if lv in index), rows[0][0])) - 9
-    canvas = WIDTH + LABEL_ROOM
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{canvas}" height="{height}" '
-             f'viewBox="0 0 {canvas} {height}" font-family="sans-serif" font-size="11">',
-             f"<title>{escape(f'{TITLE[lang]} {shown}')}</title>",
-             _text(10, 24, f"{TITLE[lang]} {shown}",
-                   font_size="16", font_weight="bold")]
-    for i, (level, tier) in enumerate(rows):
-        top = TOP + ROW * i
-        label = in_lang(levels[level], lang) if level else TIER_LABELS[lang]["unknown"]
-        parts.append(f'<rect x="0" y="{top}" width="{canvas}" height="{ROW}" '
-                     f'fill="{TIER_COLOURS[tier]}" stroke="#ffffff"/>')
-        parts.append(_text(10, top + ROW / 2 + 4, f"{TIER_LABELS[lang].get(tier, '')}: "
-                           f"{label}" if level else label, class_="level"))
-    parts += _axis(start, end, x, height, timezone)
-    for stay in stays.itertuples():  # a handful of stays in one journey
-        parts.append(f'<rect class="stay" x="{x(stay.admit_us):.1f}" '
-                     f'y="{stay_y:.1f}" '
-                     f'width="{max(x(stay.end_us) - x(stay.admit_us), 2):.1f}" height="18" '
-                     f'fill="#7aa6d8" fill-opacity="0.5"/>')
-    parts += _connectors(events, x, y)
+    return render_svg(
+        "timeline.svg", canvas=WIDTH + LABEL_ROOM, height=height, row=ROW, lanes=lanes,
+        title=f"{t('timeline_title')} {pseudonymise_text(case_id, key)}",
+        axis=_axis(start, end, x, height, timezone),
+        stays=[{"x": x(stay.admit_us), "y": stay_y,
+                "width": max(x(stay.end_us) - x(stay.admit_us), 2)}
+               for stay in stays.itertuples()],  # a handful of stays in one journey
+        connectors=_connectors(events, x, y), marks=_marks(events, x, y, timezone, key))
+
+
+def _axis(start: int, end: int, x: Callable[[int], float], height: int,
+          timezone: str) -> dict[str, object]:
+    """Six date ticks along the bottom."""
+    fmt = "%d.%m.%Y %H:%M" if end - start < 3 * 86_400_000_000 else "%d.%m.%Y"
+    ticks = [start + (end - start) * k // 5 for k in range(6)]
+    return {"left": LEFT, "right": WIDTH - RIGHT, "y": height - BOTTOM + 5,
+            "ticks": [{"x": x(tick), "label": _local(tick, timezone, fmt)} for tick in ticks]}
+
+
+def _connectors(events: pd.DataFrame, x: Callable[[int], float],
+                y: Callable[[object], float]) -> list[dict[str, object]]:
+    """Lines between consecutive events at different levels; cross-tier ones heavier."""
+    out: list[dict[str, object]] = []
+    for a, b in pairwise(events.itertuples()):  # the events of one journey
+        if a.care_level == b.care_level or (pd.isna(a.care_level) and pd.isna(b.care_level)):
+            continue
+        cross = {a.tier, b.tier} == {"municipal", "specialist"}
+        out.append({"x1": x(a.ts_us), "y1": y(a.care_level), "x2": x(b.ts_us),
+                    "y2": y(b.care_level), "colour": "#c0392b" if cross else "#777777",
+                    "width": "2.5" if cross else "1"})
+    return out
+
+
+def _marks(events: pd.DataFrame, x: Callable[[int], float], y: Callable[[object], float],
+           timezone: str, key: bytes) -> list[dict[str, object]]:
+    """A mark per event, its tooltip, and a label where the lane has room for it."""
+    marks: list[dict[str, object]] = []
     last_label: dict[float, float] = {}
     for event in events.itertuples():  # the events of one journey
         cx, cy = x(event.ts_us), y(event.care_level)
@@ -216,44 +226,9 @@ def _draw(events: pd.DataFrame, stays: pd.DataFrame, case_id: str, lang: str,
         when = _local(int(event.ts_us), timezone, "%d.%m.%Y" if day_only else "%d.%m.%Y %H:%M")
         # Which extract the event came from (a sources file, DESIGN §3b).
         origin = f" ({event.source})" if isinstance(event.source, str) else ""
-        parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="#1f4e79">'
-                     f"<title>{escape(f'{activity}, {when}{origin}')}</title></circle>")
-        if cx - last_label.get(cy, -LABEL_GAP) >= LABEL_GAP:
+        labelled = cx - last_label.get(cy, -LABEL_GAP) >= LABEL_GAP
+        if labelled:
             last_label[cy] = cx
-            parts.append(_text(cx + 3, cy - 8, activity,
-                               transform=f"rotate(-25 {cx + 3:.1f} {cy - 8:.1f})",
-                               class_="activity"))
-    parts.append("</svg>")
-    return "\n".join(parts) + "\n"
-
-
-def _axis(start: int, end: int, x: Callable[[int], float], height: int,
-          timezone: str) -> list[str]:
-    """Six date ticks along the bottom."""
-    base = height - BOTTOM + 15
-    ticks = [start + (end - start) * k // 5 for k in range(6)]
-    fmt = "%d.%m.%Y %H:%M" if end - start < 3 * 86_400_000_000 else "%d.%m.%Y"
-    out = [f'<line x1="{LEFT}" y1="{base - 10}" x2="{WIDTH - RIGHT}" y2="{base - 10}" '
-           'stroke="#555555"/>']
-    for tick in ticks:
-        tx = x(tick)
-        out.append(f'<line x1="{tx:.1f}" y1="{base - 14}" x2="{tx:.1f}" y2="{base - 6}" '
-                   'stroke="#555555"/>')
-        out.append(_text(tx, base + 8, _local(tick, timezone, fmt), text_anchor="middle"))
-    return out
-
-
-def _connectors(events: pd.DataFrame, x: Callable[[int], float],
-                y: Callable[[object], float]) -> list[str]:
-    """Lines between consecutive events at different levels; cross-tier ones heavier."""
-    out = []
-    for a, b in pairwise(events.itertuples()):
-        if a.care_level == b.care_level or (pd.isna(a.care_level) and pd.isna(b.care_level)):
-            continue
-        cross = {a.tier, b.tier} == {"municipal", "specialist"}
-        width, colour = ("2.5", "#c0392b") if cross else ("1", "#777777")
-        out.append(f'<line class="transition" x1="{x(a.ts_us):.1f}" '
-                   f'y1="{y(a.care_level):.1f}" x2="{x(b.ts_us):.1f}" '
-                   f'y2="{y(b.care_level):.1f}" stroke="{colour}" '
-                   f'stroke-width="{width}" stroke-dasharray="4 3"/>')
-    return out
+        marks.append({"x": cx, "y": cy, "tooltip": f"{activity}, {when}{origin}",
+                      "label": activity, "labelled": labelled})
+    return marks

@@ -36,3 +36,25 @@ def test_every_catalogue_key_is_used():
                 or (key.endswith("_one") and used(key.removesuffix("_one"))))
 
     assert sorted(key for key in CATALOGUE if not used(key)) == []
+
+
+def test_no_words_outside_the_catalogue():
+    """No table of words by language in the code that writes pages and command output.
+
+    A ``{"nb": ..., "en": ...}`` literal or a ``lang == "en"`` choice between two
+    words is a word the catalogue does not hold. The number formatter
+    (``numbers.py``: decimal marks and separators) and the catalogue's own
+    language pick (``messages.py``) are the two places that may test the language.
+    """
+    allowed = {"numbers.py", "messages.py"}
+    words = re.compile(r"""["']nb["']\s*:"""  # a {"nb": ...} literal
+                       r"""|lang\s*==\s*["'](nb|en)["'].*else\s+["'](?!(nb|en)["'])""")
+    found = []
+    for folder in ("present", "commands", "cli"):
+        for path in sorted((PACKAGE / folder).rglob("*.py")):
+            if path.name in allowed:
+                continue
+            for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+                if words.search(line):
+                    found.append(f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}")
+    assert found == []
