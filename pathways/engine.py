@@ -210,6 +210,25 @@ class DuckDBEngine:
         )
         self.connection.unregister("_pathways_frame")
 
+    @contextmanager
+    def attached(self, name: str, data: Any) -> Iterator[None]:
+        """Make ``data`` readable as ``name`` while the block runs, without copying it.
+
+        ``data`` is anything DuckDB scans in place: a pyarrow table or record
+        batch reader, a pandas DataFrame. Readers use it to turn what a notebook
+        holds, or a saved log's batches, into tables of their own.
+        """
+        self.connection.register(name, data)
+        try:
+            yield
+        finally:
+            self.connection.unregister(name)
+
+    def tables(self) -> set[str]:
+        """The names of the tables and views this engine holds."""
+        return {name for (name,) in self.connection.execute(
+            "SELECT table_name FROM information_schema.tables").fetchall()}
+
     def export_parquet(self, table: str, path: Path) -> None:
         """Write a table to Parquet (used to hand the log to another engine)."""
         self.connection.execute(f"COPY {table} TO '{sql_text(str(path))}' (FORMAT parquet)")

@@ -270,7 +270,7 @@ def to_spark(
     else:
         folder = Path(workdir)
         folder.mkdir(parents=True, exist_ok=True)
-    present = set(log.engine.connection.execute("SHOW TABLES").df()["name"])
+    present = log.engine.tables()
     for table in (log.table, *(t for t in LOG_TABLES if t in present)):
         target = folder / f"{table}.parquet"
         log.engine.export_parquet(table, target)

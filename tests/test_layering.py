@@ -52,3 +52,18 @@ def test_no_lang_parameter_and_no_present_import(path):
 def test_the_layers_are_found():
     assert len(MODULES) > 20
     assert {p.parent.name for p in MODULES} >= set(LAYERS)
+
+
+def test_engines_are_used_through_their_methods():
+    """Only the engine modules touch a DuckDB connection (issue 14 item 6).
+
+    Everything else goes through the engine's methods (``execute``, ``query``,
+    ``attached`` for an Arrow table or batches, ``tables``), so an engine can
+    be swapped without finding the places that reached past it.
+    """
+    reaching = [f"{path.relative_to(PACKAGE)}:{number}"
+                for path in sorted(PACKAGE.rglob("*.py"))
+                if path.name not in ("engine.py", "spark.py")
+                for number, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+                if ".connection." in line or ".connection)" in line]
+    assert reaching == []

@@ -74,14 +74,11 @@ def load_frame(engine: DuckDBEngine, table: Any, name: str) -> list[str]:
         raise LogFormatError(f"The table has columns with the same name ({', '.join(twice)}); "
                              "rename them so that each column has its own name.")
     table = table.rename_columns(names)
-    engine.connection.register("_pathways_arrow", table)
-    try:
+    with engine.attached("_pathways_arrow", table):
         kinds = engine.query("DESCRIBE SELECT * FROM _pathways_arrow")
         casts = text_casts(list(kinds["column_name"]), list(kinds["column_type"]))
         engine.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT {casts} "
                        "FROM _pathways_arrow")
-    finally:
-        engine.connection.unregister("_pathways_arrow")
     return names
 
 

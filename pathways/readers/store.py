@@ -179,9 +179,8 @@ def open_saved(path: Path, *, threads: int | None = None) -> EventLog:
             "SELECT table_name FROM duckdb_tables()").fetchall()}
         for table in (*TABLES, *(t for t in OPTIONAL_TABLES if t in held)):
             batches = source.sql(f"SELECT * FROM main.{table}").to_arrow_reader(1_000_000)
-            engine.connection.register("_saved_rows", batches)
-            engine.execute(f"CREATE TABLE {table} AS SELECT * FROM _saved_rows")
-            engine.connection.unregister("_saved_rows")
+            with engine.attached("_saved_rows", batches):
+                engine.execute(f"CREATE TABLE {table} AS SELECT * FROM _saved_rows")
     except duckdb.Error as err:
         raise _refused(path, str(err).splitlines()[0]) from None
     finally:
