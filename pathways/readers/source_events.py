@@ -99,7 +99,7 @@ class SourceStats:
 
 def build_raw(engine: DuckDBEngine, sources: SourcesFile, *, timezone: str,
               table: str = "raw") -> list[SourceStats]:
-    """Create ``table`` (rows in case and time order) from every source.
+    """Create ``table`` from every source, its ``rowid`` a column: each event's place.
 
     Also creates ``_source_problems (row, "column", code, value, message)``,
     the source rows left out with the file's row numbers. Each source's events
@@ -120,9 +120,12 @@ def build_raw(engine: DuckDBEngine, sources: SourcesFile, *, timezone: str,
     keep = [c for c in engine.columns(f"(SELECT * FROM ({union}) LIMIT 0)")
             if c not in RAW_COLUMNS and c not in INSTANT_COLUMNS and c != "_seq"]
     cols = ", ".join(q(c) for c in (*RAW_COLUMNS, *keep, *INSTANT_COLUMNS))
+    # Not sorted (sorting a million wide rows was a third of building it): the
+    # row number is the event's place in the sources, source by source in file
+    # order (``_seq``), written as the table's ``rowid``, so the events of one
+    # instant keep that order however the table is stored.
     engine.materialize(table, f"""
-        SELECT {cols} FROM ({_death_timed(engine, union, timezone)})
-        ORDER BY case_id, _order_us, _seq
+        SELECT _seq AS rowid, {cols} FROM ({_death_timed(engine, union, timezone)})
     """)
     engine.execute("DROP TABLE _deaths")
     for index in range(len(sources.sources)):
@@ -642,8 +645,10 @@ def _events_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
     source = kept
     if spec.get("merge"):
         keep = ctx.keep_columns(rows)
-        merged = ", ".join(f"string_agg(DISTINCT {q(c)}, ' ' ORDER BY {q(c)}) AS {q(c)}"
-                           for c in keep)
+        # The distinct values, sorted, space-separated: one list per group (a
+        # DISTINCT string_agg would group the rows a second time).
+        merged = ", ".join(f"nullif(array_to_string(list_sort(list_distinct(list({q(c)}))), "
+                           f"' '), '') AS {q(c)}" for c in keep)
         first = ", ".join(f"NULL::{ctx.null_columns[c]} AS {c}" if c in ctx.null_columns
                           else f"arg_min({c}, row) AS {c}" for c in (
             "activity", "end_activity", "resource", "hospital", "municipality",
@@ -801,7 +806,8 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
     check_timezone(engine, timezone)
     with stage("reading the sources"):
         stats = build_raw(engine, sources, timezone=timezone)
-    raw_columns = [c for c in engine.columns("raw") if c not in INSTANT_COLUMNS]
+    raw_columns = [c for c in engine.columns("raw")
+                   if c not in INSTANT_COLUMNS and c != "rowid"]
     columns = {c: c for c in ("case_id", "activity", "timestamp", "end_timestamp",
                               "care_level", "resource", "organisation", "municipality",
                               "hospital", "diagnosis", "diagnosis_system", "age")}
@@ -818,8 +824,8 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
     pseudonymised = int(engine.scalar("SELECT count(*) FROM _fnr_map"))
     if not engine.scalar("SELECT count(*) FROM raw"):
         # Nothing usable in any source: an empty events table, the reasons kept.
-        engine.execute("INSERT INTO raw (case_id, activity, _inst_us) "
-                       "VALUES (NULL, NULL, 946684800000000)")
+        engine.execute("INSERT INTO raw (rowid, case_id, activity, _inst_us) "
+                       "VALUES (0, NULL, NULL, 946684800000000)")
     # Problems found while building name the raw table's rows: kept here to name
     # the source and its file's row instead.
     engine.materialize("_raw_rows", "SELECT rowid + 1 AS row, source, source_row FROM raw")
