@@ -30,10 +30,10 @@ import numpy as np
 import pandas as pd
 
 from pathways.analyse.breakrates import trigger_outcomes
+from pathways.analyse.breaks import PathwayArg
 from pathways.analyse.measures.base import DAY_US
 from pathways.analyse.measures.readmission import readmissions
 from pathways.analyse.population import Population, read_population
-from pathways.analyse.rules import Pathway
 from pathways.analyse.statistics import difference, funnel, wilson
 from pathways.enrich.cohorts import cohort_log
 from pathways.errors import OptionError
@@ -58,8 +58,6 @@ ZONE = "Europe/Oslo"
 #: Their rows hold the rate per resident; :meth:`Comparison.to_records` and the
 #: page show it per 1,000.
 RATES = {"discharge_ready_days_per_1000": 1000}
-
-PathwayArg = str | Path | Pathway | Sequence[str | Path | Pathway] | None
 
 
 @dataclass(frozen=True)
