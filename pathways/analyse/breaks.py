@@ -125,32 +125,23 @@ class Selection(TypedDict, total=False):
 
 @dataclass(frozen=True)
 class BreakResult:
-    """The breaks of a log against some pathways, and a summary per rule.
+    """The breaks of a log against some pathways, and a summary per rule."""
 
-    Attributes
-    ----------
-    breaks : DataFrame
-        The breaks table: columns :data:`FACT_COLUMNS` from :func:`evaluate`,
-        :data:`BREAK_COLUMNS` once :mod:`pathways.present.breaks` has put the
-        messages in words.
-    summary : DataFrame
-        One row per rule: columns :data:`SUMMARY_COLUMNS` without ``title``
-        from :func:`evaluate`, all of them from :mod:`pathways.present.breaks`.
-    pathways : tuple of Pathway
-        The pathways applied, in order.
-    end_of_observation : str
-        The end of observation used for ``missing`` (ISO 8601, Europe/Oslo).
-    outcomes : str
-        The engine table with the outcome of every trigger (``rule_no``,
-        ``case_id``, ``event_idx``, ``ts_us``, ``outcome``, ``occurred``,
-        ``break_rows``; :func:`_outcomes_sql`), named for this result alone:
-        rates by other groups (:mod:`pathways.analyse.breakrates`) start from it.
-    """
-
+    #: The breaks table: columns :data:`FACT_COLUMNS` from :func:`evaluate`,
+    #: :data:`BREAK_COLUMNS` once :mod:`pathways.present.breaks` has put the
+    #: messages in words.
     breaks: pd.DataFrame
+    #: One row per rule: columns :data:`SUMMARY_COLUMNS` without ``title``
+    #: from :func:`evaluate`, all of them from :mod:`pathways.present.breaks`.
     summary: pd.DataFrame
+    #: The pathways applied, in order.
     pathways: tuple[Pathway, ...]
+    #: The end of observation used for ``missing`` (ISO 8601, Europe/Oslo).
     end_of_observation: str
+    #: The engine table with the outcome of every trigger (``rule_no``,
+    #: ``case_id``, ``event_idx``, ``ts_us``, ``outcome``, ``occurred``,
+    #: ``break_rows``; :func:`_outcomes_sql`), named for this result alone:
+    #: rates by other groups (:mod:`pathways.analyse.breakrates`) start from it.
     outcomes: str
 
     @property
