@@ -76,84 +76,62 @@ PROBLEM_COLUMNS = ("row", "column", "code", "value", "message")
 
 @dataclass(frozen=True)
 class ReadReport:
-    """What reading a log found and did: the facts validation and reports print.
+    """What reading a log found and did: the facts validation and reports print."""
 
-    Attributes
-    ----------
-    source : str
-        The file read (as given).
-    sha256 : str
-        Checksum of the file's bytes, printed in report method notes.
-    file_format : str
-        ``csv``, ``xes`` or ``parquet``.
-    encoding, separator, decimal, date_format : str or None
-        The CSV dialect used (detected or given); None for other formats.
-    timezone : str
-        Zone of naive timestamps.
-    columns : dict
-        Canonical column name → the source column it was read from.
-    rows_read : int
-        Data rows in the file.
-    rows_kept : int
-        Events in the canonical log.
-    duplicates_dropped : int
-        Exact duplicate rows removed (the first one is kept).
-    rows_rejected : int
-        Rows without a case id, an activity or a parseable timestamp.
-    dst_ambiguous, dst_nonexistent : int
-        Naive local times in the repeated autumn hour (resolved to the first,
-        summer-time instant) or in the skipped spring hour (moved forward by
-        the gap), as Python's ``fold=0`` does.
-    pseudonymised_values : int
-        Distinct values in which a national identity number was replaced.
-    unknown_levels : dict
-        Level values that match no level id, label or alias → event count.
-    unknown_levels_from : str
-        The canonical column those values come from: ``care_level``,
-        ``activity``, or ``resource`` (a unit mapping: the values are unit or
-        clinician names, which reports leave out).
-    """
-
+    #: The file read (as given).
     source: str
+    #: Checksum of the file's bytes, printed in report method notes.
     sha256: str
+    #: ``csv``, ``xes`` or ``parquet``.
     file_format: str
+    #: The CSV dialect used (detected or given): its encoding; None for other formats.
     encoding: str | None
+    #: Its column separator (None for other formats).
     separator: str | None
+    #: Its decimal mark (None for other formats).
     decimal: str | None
+    #: Its strptime format of the times (None for other formats).
     date_format: str | None
+    #: Zone of naive timestamps.
     timezone: str
+    #: Canonical column name → the source column it was read from.
     columns: dict[str, str]
+    #: Data rows in the file.
     rows_read: int
+    #: Events in the canonical log.
     rows_kept: int
+    #: Exact duplicate rows removed (the first one is kept).
     duplicates_dropped: int
+    #: Rows without a case id, an activity or a parseable timestamp.
     rows_rejected: int
+    #: Naive local times in the repeated autumn hour, resolved to the first
+    #: (summer-time) instant, as Python's ``fold=0`` does.
     dst_ambiguous: int
+    #: Naive local times in the skipped spring hour, moved forward by the gap,
+    #: as Python's ``fold=0`` does.
     dst_nonexistent: int
+    #: Distinct values in which a national identity number was replaced.
     pseudonymised_values: int
+    #: Level values that match no level id, label or alias → event count.
     unknown_levels: dict[str, int] = field(default_factory=dict)
+    #: The canonical column those values come from: ``care_level``,
+    #: ``activity``, or ``resource`` (a unit mapping: the values are unit or
+    #: clinician names, which reports leave out).
     unknown_levels_from: str = "activity"
 
 
 @dataclass(frozen=True)
 class EventLog:
-    """A canonical event log held in an analysis engine.
+    """A canonical event log held in an analysis engine."""
 
-    Attributes
-    ----------
-    engine : Engine
-        Where the events live (DuckDB by default).
-    table : str
-        Name of the events table (or view) in the engine.
-    report : ReadReport
-        What reading found.
-    until : int or None
-        End of observation in microseconds since the epoch (UTC); None means
-        the latest timestamp in the log.
-    """
-
+    #: Where the events live (DuckDB by default).
     engine: Engine
+    #: Name of the events table (or view) in the engine.
     table: str
+    #: What reading found.
     report: ReadReport
+    #: End of observation in microseconds since the epoch (UTC); None means
+    #: the latest timestamp in the log.
     until: int | None = None
 
     @property

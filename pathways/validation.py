@@ -41,56 +41,42 @@ PROBLEM_COLUMNS = ("row", "column", "code", "severity", "value", "message")
 
 @dataclass(frozen=True)
 class Validation:
-    """What validating a log found.
+    """What validating a log found."""
 
-    Attributes
-    ----------
-    source : str
-        The file validated, as given.
-    report : ReadReport or None
-        The counts reading produced; None when the file could not be read.
-    problems : pandas.DataFrame
-        One row per problem, sorted by row: ``row`` (data row in the file,
-        1-based, after the header), ``column`` (source column or None), ``code``
-        (a reason code of :data:`CODES`), ``severity`` (``error``: the row is
-        left out of the log; ``warning``: the row is kept, or dropped as a
-        duplicate of an earlier one), ``value`` (the offending value, first 80
-        characters, national ids already pseudonymised) and ``message``. At most
-        ``max_rows`` rows per code when :func:`validate` was asked for a limit.
-    counts : dict
-        Reason code → number of problems of that code (all of them, whatever
-        the listing limit), for the codes that occur, in :data:`CODES` order.
-    usable : bool
-        True when the log can be analysed: it was read and holds at least one
-        event. Warnings and rejected rows do not make a log unusable.
-    errors : tuple of str
-        Why the log is not usable (empty when it is).
-    sources : list of dict or None
-        For a sources file (DESIGN §3b): per source, in the file's order,
-        ``name``, ``file``, ``rows_read``, ``rows_kept``, ``rows_rejected``,
-        ``events``, ``persons``, ``day_precision`` (events whose time is known
-        only to the day) and ``label`` (what the data are, in bokmål). None for
-        a single log.
-    linkage : dict or None
-        For a sources file: persons by the combination of sources they appear
-        in (names joined by ``+`` in the file's order), largest first.
-    cohorts : dict or None
-        For a sources file: persons per cohort.
-    tied_events : int
-        Events that share their case and their exact time with another event.
-        Their order is the file's order (DESIGN §3), so a file sorted
-        differently can give other transitions between them.
-    """
-
+    #: The file validated, as given.
     source: str
+    #: The counts reading produced; None when the file could not be read.
     report: ReadReport | None
+    #: One row per problem, sorted by row: ``row`` (data row in the file,
+    #: 1-based, after the header), ``column`` (source column or None), ``code``
+    #: (a reason code of :data:`CODES`), ``severity`` (``error``: the row is
+    #: left out of the log; ``warning``: the row is kept, or dropped as a
+    #: duplicate of an earlier one), ``value`` (the offending value, first 80
+    #: characters, national ids already pseudonymised) and ``message``. At most
+    #: ``max_rows`` rows per code when :func:`validate` was asked for a limit.
     problems: pd.DataFrame
+    #: Reason code → number of problems of that code (all of them, whatever
+    #: the listing limit), for the codes that occur, in :data:`CODES` order.
     counts: dict[str, int]
+    #: True when the log can be analysed: it was read and holds at least one
+    #: event. Warnings and rejected rows do not make a log unusable.
     usable: bool
+    #: Why the log is not usable (empty when it is).
     errors: tuple[str, ...]
+    #: For a sources file (DESIGN §3b): per source, in the file's order,
+    #: ``name``, ``file``, ``rows_read``, ``rows_kept``, ``rows_rejected``,
+    #: ``events``, ``persons``, ``day_precision`` (events whose time is known
+    #: only to the day) and ``label`` (what the data are, in bokmål). None for
+    #: a single log.
     sources: list[dict[str, Any]] | None = None
+    #: For a sources file: persons by the combination of sources they appear
+    #: in (names joined by ``+`` in the file's order), largest first.
     linkage: dict[str, int] | None = None
+    #: For a sources file: persons per cohort.
     cohorts: dict[str, int] | None = None
+    #: Events that share their case and their exact time with another event.
+    #: Their order is the file's order (DESIGN §3), so a file sorted
+    #: differently can give other transitions between them.
     tied_events: int = 0
 
 

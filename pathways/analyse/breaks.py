@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -69,6 +70,7 @@ __all__ = [
     "FACT_COLUMNS",
     "SUMMARY_COLUMNS",
     "BreakResult",
+    "Selection",
     "evaluate",
     "parse_until",
     "rule_summary",
@@ -106,34 +108,40 @@ _ROLES = ("after", "expect", "forbid", "unless")
 PathwayArg = str | Path | Pathway | Sequence[str | Path | Pathway] | None
 
 
-@dataclass(frozen=True)
-class BreakResult:
-    """The breaks of a log against some pathways, and a summary per rule.
+class Selection(TypedDict, total=False):
+    """Which pathways apply to which cases, and until when: keywords every breaks function takes.
 
-    Attributes
-    ----------
-    breaks : DataFrame
-        The breaks table: columns :data:`FACT_COLUMNS` from :func:`evaluate`,
-        :data:`BREAK_COLUMNS` once :mod:`pathways.present.breaks` has put the
-        messages in words.
-    summary : DataFrame
-        One row per rule: columns :data:`SUMMARY_COLUMNS` without ``title``
-        from :func:`evaluate`, all of them from :mod:`pathways.present.breaks`.
-    pathways : tuple of Pathway
-        The pathways applied, in order.
-    end_of_observation : str
-        The end of observation used for ``missing`` (ISO 8601, Europe/Oslo).
-    outcomes : str
-        The engine table with the outcome of every trigger (``rule_no``,
-        ``case_id``, ``event_idx``, ``ts_us``, ``outcome``, ``occurred``,
-        ``break_rows``; :func:`_outcomes_sql`), named for this result alone:
-        rates by other groups (:mod:`pathways.analyse.breakrates`) start from it.
+    :func:`pathways.breaks` documents them; each may be left out (None).
+    ``pathway`` names built-in pathways and ``rules`` gives rule files or
+    loaded pathways (:func:`select_pathways`); ``until`` is the end of
+    observation (:func:`parse_until`); ``cohort`` keeps that cohort's cases.
     """
 
+    pathway: PathwayArg
+    rules: PathwayArg
+    until: str | date | datetime | None
+    cohort: str | None
+
+
+@dataclass(frozen=True)
+class BreakResult:
+    """The breaks of a log against some pathways, and a summary per rule."""
+
+    #: The breaks table: columns :data:`FACT_COLUMNS` from :func:`evaluate`,
+    #: :data:`BREAK_COLUMNS` once :mod:`pathways.present.breaks` has put the
+    #: messages in words.
     breaks: pd.DataFrame
+    #: One row per rule: columns :data:`SUMMARY_COLUMNS` without ``title``
+    #: from :func:`evaluate`, all of them from :mod:`pathways.present.breaks`.
     summary: pd.DataFrame
+    #: The pathways applied, in order.
     pathways: tuple[Pathway, ...]
+    #: The end of observation used for ``missing`` (ISO 8601, Europe/Oslo).
     end_of_observation: str
+    #: The engine table with the outcome of every trigger (``rule_no``,
+    #: ``case_id``, ``event_idx``, ``ts_us``, ``outcome``, ``occurred``,
+    #: ``break_rows``; :func:`_outcomes_sql`), named for this result alone:
+    #: rates by other groups (:mod:`pathways.analyse.breakrates`) start from it.
     outcomes: str
 
     @property
@@ -160,36 +168,23 @@ class BreakResult:
 # --- public API -------------------------------------------------------------
 
 
-def rule_summary(
-    log: EventLog,
-    *,
-    pathway: PathwayArg = None,
-    rules: PathwayArg = None,
-    until: str | date | datetime | None = None,
-    cohort: str | None = None,
-) -> pd.DataFrame:
+def rule_summary(log: EventLog, **selection: Unpack[Selection]) -> pd.DataFrame:
     """Triggers, breaks, rate and open windows per rule (columns of :func:`evaluate`).
 
-    Only the outcome of every trigger is computed, not the breaks table; call
-    :func:`evaluate` when the breaks are needed too.
+    Takes the keywords of :class:`Selection`. Only the outcome of every
+    trigger is computed, not the breaks table; call :func:`evaluate` when the
+    breaks are needed too.
     """
-    _, flat, _, _, outcomes = _outcomes(log, pathway, rules, until, cohort)
+    _, flat, _, _, outcomes = _outcomes(log, selection)
     return _summary(log, flat, outcomes)
 
 
-def evaluate(
-    log: EventLog,
-    *,
-    pathway: PathwayArg = None,
-    rules: PathwayArg = None,
-    until: str | date | datetime | None = None,
-    cohort: str | None = None,
-    lean: bool = False,
-) -> BreakResult:
+def evaluate(log: EventLog, *, lean: bool = False, **selection: Unpack[Selection]
+             ) -> BreakResult:
     """Apply pathways to a log: the facts of every break and the summary per rule.
 
-    Takes the arguments of :func:`pathways.breaks` but its ``lang`` (this
-    gives no words), and ``lean``: when true, the text columns of the breaks
+    Takes the arguments of :func:`pathways.breaks` (:class:`Selection`) but its
+    ``lang`` (this gives no words), and ``lean``: when true, the text columns of the breaks
     table are pandas' Arrow-backed ``str`` dtype with NaN for a missing value,
     instead of Python strings and None. That takes about half the memory for a
     million breaks; the command line writes its files from it.
@@ -225,17 +220,16 @@ def evaluate(
         result names as ``outcomes``: rates by other groups
         (:mod:`pathways.analyse.breakrates`) start from it.
     """
-    selection, flat, end_us, events, outcomes = _outcomes(log, pathway, rules, until, cohort)
+    chosen, flat, end_us, events, outcomes = _outcomes(log, selection)
     table = _breaks_table(log, events, flat, end_us, lean)
     summary = _summary(log, flat, outcomes)
     return BreakResult(breaks=table, summary=summary,
-                       pathways=tuple(dict.fromkeys(p for p, _ in selection)),
+                       pathways=tuple(dict.fromkeys(p for p, _ in chosen)),
                        end_of_observation=str(_iso(pd.Series([end_us])).iloc[0]),
                        outcomes=outcomes)
 
 
-def _outcomes(log: EventLog, pathway: PathwayArg, rules: PathwayArg,
-              until: str | date | datetime | None, cohort: str | None
+def _outcomes(log: EventLog, selection: Selection
               ) -> tuple[list[tuple[Pathway, str | None]],
                          list[tuple[Pathway, Rule, str | None]], int, str, str]:
     """Evaluate every trigger into a table of its own (see :func:`_outcomes_sql`).
@@ -244,17 +238,21 @@ def _outcomes(log: EventLog, pathway: PathwayArg, rules: PathwayArg,
     events table used and the name of the outcomes table (``engine.scratch``:
     an evaluation never overwrites the outcomes of an earlier one).
     """
-    selection = select_pathways(log, pathway=pathway, rules=rules)
-    flat = [(p, rule, restrict) for p, restrict in selection for rule in p.rules]
-    until_us = parse_until(until, log.report.timezone)
+    unknown = sorted(set(selection) - Selection.__optional_keys__)
+    if unknown:
+        raise TypeError(f"got an unexpected keyword argument {unknown[0]!r}")
+    chosen = select_pathways(log, pathway=selection.get("pathway"),
+                             rules=selection.get("rules"))
+    flat = [(p, rule, restrict) for p, restrict in chosen for rule in p.rules]
+    until_us = parse_until(selection.get("until"), log.report.timezone)
     end_us = (log if until_us is None else log.with_until(until_us)).end_of_observation_us
-    events = _cohort_events(log, cohort)
+    events = _cohort_events(log, selection.get("cohort"))
     columns = _register_rules(log, events, flat)
     _match(log, events, end_us, restricted=any(c is not None for _, _, c in flat),
            columns=columns, flat=flat)
     outcomes = log.engine.scratch("br_outcomes")
     log.engine.materialize(outcomes, _outcomes_sql(end_us))
-    return selection, flat, end_us, events, outcomes
+    return chosen, flat, end_us, events, outcomes
 
 
 def select_pathways(

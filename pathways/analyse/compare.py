@@ -30,10 +30,10 @@ import numpy as np
 import pandas as pd
 
 from pathways.analyse.breakrates import trigger_outcomes
+from pathways.analyse.breaks import PathwayArg
 from pathways.analyse.measures.base import DAY_US
 from pathways.analyse.measures.readmission import readmissions
 from pathways.analyse.population import Population, read_population
-from pathways.analyse.rules import Pathway
 from pathways.analyse.statistics import difference, funnel, wilson
 from pathways.enrich.cohorts import cohort_log
 from pathways.errors import OptionError
@@ -59,57 +59,43 @@ ZONE = "Europe/Oslo"
 #: page show it per 1,000.
 RATES = {"discharge_ready_days_per_1000": 1000}
 
-PathwayArg = str | Path | Pathway | Sequence[str | Path | Pathway] | None
-
 
 @dataclass(frozen=True)
 class Comparison:
-    """Groups of a log compared, indicator by indicator.
+    """Groups of a log compared, indicator by indicator."""
 
-    Attributes
-    ----------
-    by : str
-        ``municipality``, ``hospital``, ``cohort`` or ``period``.
-    at : date or None
-        The date dividing before from after (``by="period"``).
-    rows : DataFrame
-        One row per indicator and group, columns :data:`COMPARE_KEYS` plus
-        ``suppressed`` (bool: the count is below ``min_count``, or must be
-        hidden so that a hidden count cannot be worked out) and ``p_value``
-        (for a ``change`` row). ``indicator`` is a measure name or
-        ``rule:PATHWAY/RULE_ID``; ``group`` a group's name, ``before`` /
-        ``after``, or ``change`` (the second group's share minus the first's,
-        with its 95 % and 99.8 % intervals; ``outside`` ``high`` or ``low``
-        when the 95 % interval excludes no change). For funnel comparisons,
-        ``lower95`` … ``upper998`` are the funnel's limits at the group's
-        denominator and ``outside`` says whether the share lies beyond the
-        99.8 % limits; for two groups they are the share's Wilson intervals.
-        For the rates of :data:`RATES`, ``count`` is the days counted,
-        ``of`` the residents, and ``value`` and its limits a rate per
-        resident (directly standardised).
-    targets : dict
-        Indicator → the whole's share or rate (the funnel's centre line).
-    tau2 : dict
-        Indicator → the between-group variance of its funnel (0: none).
-    titles : dict
-        Indicator → its title in both languages, ``{"nb": ..., "en": ...}``, as
-        its rule file or measure gives it (``followup_after_discharge``: the
-        measure's, for both windows); the fixed indicators' titles are words of
-        the presentation (:func:`pathways.present.compare.indicator_title`).
-    flows : DataFrame or None
-        For ``period``: how the flows between care levels changed
-        (:func:`flow_changes`).
-    min_count : int
-        The suppression limit applied.
-    """
-
+    #: ``municipality``, ``hospital``, ``cohort`` or ``period``.
     by: str
+    #: The date dividing before from after (``by="period"``).
     at: date | None
+    #: One row per indicator and group, columns :data:`COMPARE_KEYS` plus
+    #: ``suppressed`` (bool: the count is below ``min_count``, or must be
+    #: hidden so that a hidden count cannot be worked out) and ``p_value``
+    #: (for a ``change`` row). ``indicator`` is a measure name or
+    #: ``rule:PATHWAY/RULE_ID``; ``group`` a group's name, ``before`` /
+    #: ``after``, or ``change`` (the second group's share minus the first's,
+    #: with its 95 % and 99.8 % intervals; ``outside`` ``high`` or ``low``
+    #: when the 95 % interval excludes no change). For funnel comparisons,
+    #: ``lower95`` … ``upper998`` are the funnel's limits at the group's
+    #: denominator and ``outside`` says whether the share lies beyond the
+    #: 99.8 % limits; for two groups they are the share's Wilson intervals.
+    #: For the rates of :data:`RATES`, ``count`` is the days counted,
+    #: ``of`` the residents, and ``value`` and its limits a rate per
+    #: resident (directly standardised).
     rows: pd.DataFrame
+    #: Indicator → the whole's share or rate (the funnel's centre line).
     targets: dict[str, float]
+    #: Indicator → the between-group variance of its funnel (0: none).
     tau2: dict[str, float]
+    #: Indicator → its title in both languages, ``{"nb": ..., "en": ...}``, as
+    #: its rule file or measure gives it (``followup_after_discharge``: the
+    #: measure's, for both windows); the fixed indicators' titles are words of
+    #: the presentation (:func:`pathways.present.compare.indicator_title`).
     titles: dict[str, dict[str, str]]
+    #: The suppression limit applied.
     min_count: int
+    #: For ``period``: how the flows between care levels changed
+    #: (:func:`flow_changes`).
     flows: pd.DataFrame | None = None
 
     def to_records(self) -> list[dict[str, object]]:

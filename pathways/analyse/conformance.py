@@ -63,48 +63,34 @@ LEVEL_DEVIATION_COLUMNS = ("kind", "activity", "next_activity", "previous_activi
 
 @dataclass(frozen=True)
 class Conformance:
-    """Alignments of journeys against a pathway's intended model.
+    """Alignments of journeys against a pathway's intended model."""
 
-    Attributes
-    ----------
-    pathway : str or None
-        The pathway whose model was used (None: no pathway).
-    model : PathwayModel or None
-        The intended model; None when the pathway has none (nothing aligned).
-    activities : tuple of str
-        The activities the model names (the projection).
-    cases : int
-        Journeys in scope (the cohort's).
-    with_steps : int
-        Of them, journeys with at least one of the model's steps.
-    aligned : int
-        Of them, journeys whose variant was aligned (all unless more than
-        :data:`MAX_VARIANTS` variants).
-    variants, aligned_variants : int
-        Distinct variants (of the projected journeys), and how many were aligned.
-    fitting : int
-        Aligned journeys that follow the model exactly (fitness 1.0).
-    fitness : tuple of (float, int)
-        (fitness, journeys) per aligned variant.
-    deviations : DataFrame
-        :data:`DEVIATION_COLUMNS`: ``kind`` (``missing`` or ``out_of_order``),
-        the step, its neighbour in the journey, and the journeys with it; most
-        frequent first.
-    deviations_by_level : DataFrame
-        :data:`LEVEL_DEVIATION_COLUMNS`: the same per pair of care levels.
-    """
-
+    #: The pathway whose model was used (None: no pathway).
     pathway: str | None
+    #: The intended model; None when the pathway has none (nothing aligned).
     model: PathwayModel | None
+    #: The activities the model names (the projection).
     activities: tuple[str, ...] = ()
+    #: Journeys in scope (the cohort's).
     cases: int = 0
+    #: Of them, journeys with at least one of the model's steps.
     with_steps: int = 0
+    #: Of them, journeys whose variant was aligned (all unless more than
+    #: :data:`MAX_VARIANTS` variants).
     aligned: int = 0
+    #: Distinct variants of the projected journeys.
     variants: int = 0
+    #: How many of them were aligned.
     aligned_variants: int = 0
+    #: Aligned journeys that follow the model exactly (fitness 1.0).
     fitting: int = 0
+    #: (fitness, journeys) per aligned variant.
     fitness: tuple[tuple[float, int], ...] = ()
+    #: :data:`DEVIATION_COLUMNS`: ``kind`` (``missing`` or ``out_of_order``),
+    #: the step, its neighbour in the journey, and the journeys with it; most
+    #: frequent first.
     deviations: pd.DataFrame | None = None
+    #: :data:`LEVEL_DEVIATION_COLUMNS`: the same per pair of care levels.
     deviations_by_level: pd.DataFrame | None = None
 
     @property

@@ -34,40 +34,28 @@ EVENT_TABLE_LIMIT = 1_000_000
 
 @dataclass(frozen=True)
 class ProcessModel:
-    """A discovered model.
+    """A discovered model."""
 
-    Attributes
-    ----------
-    miner : str
-        ``dfg``, ``inductive`` or ``heuristics``.
-    input : str
-        What pm4py was given: ``events`` or ``dfg`` (``engine`` for the DFG miner,
-        which pm4py does not run).
-    dfg : DataFrame
-        Edges ``source``, ``target``, ``count``, ``median_hours``.
-    activities : DataFrame
-        ``activity``, ``count``, ``cases``.
-    start_activities, end_activities : DataFrame
-        ``activity``, ``count``.
-    petri_net : tuple or None
-        pm4py's (net, initial marking, final marking).
-    bpmn : object or None
-        pm4py's BPMN model.
-    process_tree : object or None
-        pm4py's process tree (inductive miner).
-    heuristics_net : object or None
-        pm4py's heuristics net.
-    """
-
+    #: ``dfg``, ``inductive`` or ``heuristics``.
     miner: str
+    #: What pm4py was given: ``events`` or ``dfg`` (``engine`` for the DFG miner,
+    #: which pm4py does not run).
     input: str
+    #: Edges ``source``, ``target``, ``count``, ``median_hours``.
     dfg: pd.DataFrame
+    #: ``activity``, ``count``, ``cases``.
     activities: pd.DataFrame
+    #: The activities journeys start with: ``activity``, ``count``.
     start_activities: pd.DataFrame
+    #: The activities they end with: ``activity``, ``count``.
     end_activities: pd.DataFrame
+    #: pm4py's (net, initial marking, final marking).
     petri_net: tuple[Any, Any, Any] | None = None
+    #: pm4py's BPMN model.
     bpmn: Any = None
+    #: pm4py's process tree (inductive miner).
     process_tree: Any = None
+    #: pm4py's heuristics net.
     heuristics_net: Any = None
 
 

@@ -60,23 +60,16 @@ OPEN_END = 150
 
 @dataclass(frozen=True)
 class Population:
-    """Residents by municipality, sex and age band.
+    """Residents by municipality, sex and age band."""
 
-    Attributes
-    ----------
-    table : DataFrame
-        ``municipality`` (today's four-digit number), ``name`` (or None),
-        ``sex`` (``mann``/``kvinne``), ``age_from``, ``age_to`` (inclusive
-        whole years; an open band ends at 150), ``year``, ``persons``. Only
-        the latest year of the file is kept.
-    source : str
-        The file's name.
-    year : int or None
-        The year used (the file's latest).
-    """
-
+    #: ``municipality`` (today's four-digit number), ``name`` (or None),
+    #: ``sex`` (``mann``/``kvinne``), ``age_from``, ``age_to`` (inclusive
+    #: whole years; an open band ends at 150), ``year``, ``persons``. Only
+    #: the latest year of the file is kept.
     table: pd.DataFrame
+    #: The file's name.
     source: str
+    #: The year used (the file's latest).
     year: int | None
 
     def bands(self) -> pd.DataFrame:

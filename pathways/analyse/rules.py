@@ -124,49 +124,34 @@ class Matcher:
 
     An event matches when its activity is one of ``activities`` (if any are
     given) and its care level is one of ``levels`` (if any are given).
-
-    Attributes
-    ----------
-    activities : tuple of str
-        Activity names as the rule wrote them.
-    activity_keys : tuple of str
-        The same names resolved through the activity vocabulary (aliases such
-        as *Utskrevet* become *Utskrivning*), compared with the events'
-        ``activity_key``.
-    levels : tuple of str
-        Level ids (a level may be written by id, label or alias).
-    columns : tuple of (str, tuple of str)
-        Other columns of the canonical log (``urgency``, ``source``,
-        ``organisation``, ...) and the values accepted in each, as the rule
-        wrote them; all given must match. Whether the log has such a column is
-        known only when the rule meets a log (:func:`pathways.breaks`).
     """
 
+    #: Activity names as the rule wrote them.
     activities: tuple[str, ...] = ()
+    #: The same names resolved through the activity vocabulary (aliases such
+    #: as *Utskrevet* become *Utskrivning*), compared with the events'
+    #: ``activity_key``.
     activity_keys: tuple[str, ...] = ()
+    #: Level ids (a level may be written by id, label or alias).
     levels: tuple[str, ...] = ()
+    #: Other columns of the canonical log (``urgency``, ``source``,
+    #: ``organisation``, ...) and the values accepted in each, as the rule
+    #: wrote them; all given must match. Whether the log has such a column is
+    #: known only when the rule meets a log (:func:`pathways.breaks`).
     columns: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
 class ModelNode:
-    """One node of a pathway's intended model: an activity or an operator over nodes.
+    """One node of a pathway's intended model: an activity or an operator over nodes."""
 
-    Attributes
-    ----------
-    operator : str or None
-        One of :data:`MODEL_OPERATORS`, or None for an activity (a leaf).
-    activity : str
-        The activity as the file wrote it (leaves only).
-    activity_key : str
-        The same name resolved through the activity vocabulary (leaves only).
-    children : tuple of ModelNode
-        The operator's steps, in file order. ``optional`` and ``loop`` have one.
-    """
-
+    #: One of :data:`MODEL_OPERATORS`, or None for an activity (a leaf).
     operator: str | None
+    #: The activity as the file wrote it (leaves only).
     activity: str = ""
+    #: The same name resolved through the activity vocabulary (leaves only).
     activity_key: str = ""
+    #: The operator's steps, in file order. ``optional`` and ``loop`` have one.
     children: tuple[ModelNode, ...] = ()
 
     def activities(self) -> tuple[str, ...]:
@@ -185,20 +170,13 @@ class ModelNode:
 
 @dataclass(frozen=True)
 class PathwayModel:
-    """A pathway file's ``model:``: the intended order of its steps (docs/pathways.md).
+    """A pathway file's ``model:``: the intended order of its steps (docs/pathways.md)."""
 
-    Attributes
-    ----------
-    root : ModelNode
-        The top operator.
-    source : str or None
-        Where the intended order comes from (guideline, national pathway).
-    line : int
-        Line of ``model:`` in the file, for messages.
-    """
-
+    #: The top operator.
     root: ModelNode
+    #: Where the intended order comes from (guideline, national pathway).
     source: str | None = None
+    #: Line of ``model:`` in the file, for messages.
     line: int = 0
 
 
@@ -236,33 +214,23 @@ class Rule:
 
 @dataclass(frozen=True)
 class Pathway:
-    """An intended pathway: a name, a title, an optional cohort and its rules.
+    """An intended pathway: a name, a title, an optional cohort and its rules."""
 
-    Attributes
-    ----------
-    name : str
-        The ``pathway:`` key, or the file's stem when the file has none.
-    title : Text
-        Title in both languages (the name when the file gives none).
-    rules : tuple of Rule
-        The rules, in file order.
-    cohort : str or None
-        The cohort (DESIGN §2) the pathway is meant for.
-    description, source : str or None
-        Free text from the file.
-    path : str
-        The file it was read from, for messages.
-    model : PathwayModel or None
-        The intended order of the steps (``model:``), for conformance.
-    """
-
+    #: The ``pathway:`` key, or the file's stem when the file has none.
     name: str
+    #: Title in both languages (the name when the file gives none).
     title: Text
+    #: The rules, in file order.
     rules: tuple[Rule, ...]
+    #: The cohort (DESIGN §2) the pathway is meant for.
     cohort: str | None = None
+    #: Free text from the file: what the pathway is.
     description: str | None = None
+    #: Free text from the file: the document it rests on.
     source: str | None = None
+    #: The file it was read from, for messages.
     path: str = ""
+    #: The intended order of the steps (``model:``), for conformance.
     model: PathwayModel | None = None
 
 

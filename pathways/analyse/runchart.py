@@ -64,36 +64,28 @@ def min_crossings(n: int) -> int:
 
 @dataclass(frozen=True)
 class RunAnalysis:
-    """Anhøj's rules applied to a series.
+    """Anhøj's rules applied to a series."""
 
-    Attributes
-    ----------
-    centre : float
-        The median the points were tested against.
-    useful : int
-        Points not on the median (``n``).
-    longest_run, run_limit : int
-        Longest run, and the limit it must not exceed.
-    crossings, crossings_limit : int
-        Crossings of the median, and the fewest expected.
-    tested : bool
-        False when there were fewer than :data:`MIN_USEFUL_POINTS` useful points.
-    long_run, few_crossings : bool
-        The two signals.
-    signal_points : tuple of int
-        Positions (in the input) of the points in the longest run when it signals,
-        or of every useful point when crossings signal.
-    """
-
+    #: The median the points were tested against.
     centre: float
+    #: Points not on the median (``n``).
     useful: int
+    #: The longest run on one side of the centre.
     longest_run: int
+    #: The limit it must not exceed.
     run_limit: int
+    #: Crossings of the median.
     crossings: int
+    #: The fewest crossings expected.
     crossings_limit: int
+    #: False when there were fewer than :data:`MIN_USEFUL_POINTS` useful points.
     tested: bool
+    #: The signal of a run longer than ``run_limit``.
     long_run: bool
+    #: The signal of fewer crossings than ``crossings_limit``.
     few_crossings: bool
+    #: Positions (in the input) of the points in the longest run when it signals,
+    #: or of every useful point when crossings signal.
     signal_points: tuple[int, ...]
 
     @property
@@ -198,17 +190,11 @@ def period_starts(first: date, last: date, period: Period) -> list[date]:
 
 @dataclass(frozen=True)
 class Intervention:
-    """A change the team made, marked on the run charts.
+    """A change the team made, marked on the run charts."""
 
-    Attributes
-    ----------
-    day : date
-        When it took effect.
-    label : str
-        What it was (shown on the chart).
-    """
-
+    #: When it took effect.
     day: date
+    #: What it was (shown on the chart).
     label: str
 
     def __post_init__(self) -> None:

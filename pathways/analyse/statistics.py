@@ -72,26 +72,18 @@ def wilson(count: object, of: object, *, level: float = 0.95) -> tuple[np.ndarra
 
 @dataclass(frozen=True)
 class Funnel:
-    """Funnel limits for a set of groups' shares.
+    """Funnel limits for a set of groups' shares."""
 
-    Attributes
-    ----------
-    target : float
-        The pooled share (all groups' counts over all their denominators).
-    phi : float
-        The dispersion ratio of the Winsorised z-scores (1 when none).
-    tau2 : float
-        The between-group variance added to each group's (0 without overdispersion).
-    table : DataFrame
-        Per group, in the order given: ``count``, ``of``, ``value``, ``z``
-        (adjusted for overdispersion), ``lower95``, ``upper95``, ``lower998``,
-        ``upper998`` and ``outside`` (``high`` or ``low`` beyond the 99.8 %
-        limits, ``None`` inside).
-    """
-
+    #: The pooled share (all groups' counts over all their denominators).
     target: float
+    #: The dispersion ratio of the Winsorised z-scores (1 when none).
     phi: float
+    #: The between-group variance added to each group's (0 without overdispersion).
     tau2: float
+    #: Per group, in the order given: ``count``, ``of``, ``value``, ``z``
+    #: (adjusted for overdispersion), ``lower95``, ``upper95``, ``lower998``,
+    #: ``upper998`` and ``outside`` (``high`` or ``low`` beyond the 99.8 %
+    #: limits, ``None`` inside).
     table: pd.DataFrame
 
 
@@ -161,21 +153,15 @@ def funnel_limits(target: float, tau2: float, of: object, *,
 
 @dataclass(frozen=True)
 class Difference:
-    """The change between two shares, ``after - before``, with its interval and test.
+    """The change between two shares, ``after - before``, with its interval and test."""
 
-    Attributes
-    ----------
-    value : float
-        ``count_after / of_after - count_before / of_before``.
-    lower, upper : float
-        Its 95 % confidence interval (Newcombe's score method).
-    p_value : float
-        Two-sided score test of equal shares.
-    """
-
+    #: ``count_after / of_after - count_before / of_before``.
     value: float
+    #: The lower bound of its 95 % confidence interval (Newcombe's score method).
     lower: float
+    #: The upper bound.
     upper: float
+    #: Two-sided score test of equal shares.
     p_value: float
 
 

@@ -58,25 +58,17 @@ class Endpoint:
     An event matches when its activity (or canonical activity) is one of
     ``activities``, or its activity role is one of ``roles``, and, when
     ``levels`` are given, its care level is one of them.
-
-    Attributes
-    ----------
-    label : str
-        How the endpoint was given (activity names, a role, a rule's matcher).
-    activities : tuple of str
-        Activity names as written.
-    activity_keys : tuple of str
-        The same resolved through the activity vocabulary.
-    roles : tuple of str
-        Activity roles (``discharge``, ``gp_visit``, ...).
-    levels : tuple of str
-        Care-level ids.
     """
 
+    #: How the endpoint was given (activity names, a role, a rule's matcher).
     label: str
+    #: Activity names as written.
     activities: tuple[str, ...] = ()
+    #: The same resolved through the activity vocabulary.
     activity_keys: tuple[str, ...] = ()
+    #: Activity roles (``discharge``, ``gp_visit``, ...).
     roles: tuple[str, ...] = ()
+    #: Care-level ids.
     levels: tuple[str, ...] = ()
 
     @classmethod
@@ -127,43 +119,33 @@ DEATH = Endpoint("death", activities=("Død",), activity_keys=("Død",), roles=(
 
 @dataclass(frozen=True)
 class TimeToEvent:
-    """The time from index events until the expected event, by group.
+    """The time from index events until the expected event, by group."""
 
-    Attributes
-    ----------
-    from_, to : str
-        The endpoints in words (activities, or a rule's matchers).
-    rule : str or None
-        ``PATHWAY/RULE_ID`` when the endpoints came from a rule.
-    by : str or None
-        The grouping (``municipality``, ``hospital``, ``cohort``, ``period``) or None.
-    end_of_observation_us : int
-        Windows still open at this instant (µs since the epoch, UTC) are censored.
-    groups : DataFrame
-        One row per group, the whole first (``group`` ``all``): ``group``,
-        ``indexes``, ``events``, ``deaths`` (competing), ``censored`` (window
-        still open), ``median_hours`` (Kaplan–Meier median, NaN when the curve
-        never falls to one half), ``median_lower95``, ``median_upper95`` (its
-        95 % confidence interval; NaN where the band does not reach one half:
-        the bound is beyond what was observed), ``curve`` (True when the group
-        has at least ``min_count`` index events and so a curve).
-    curves : DataFrame
-        The step curves of the groups with a curve: ``group``, ``method``
-        (``kaplan_meier``: share still waiting, death censored;
-        ``cumulative_incidence``: Aalen–Johansen share with the event by then,
-        death competing), ``hours``, ``value``, ``lower95``, ``upper95``.
-    durations : DataFrame
-        One row per index event (and group): ``group``, ``hours``, ``outcome``
-        (``event``, ``death`` or ``censored``). No case ids.
-    """
-
+    #: The start in words (activities, or a rule's ``after``).
     from_: str
+    #: The event waited for in words (activities, or a rule's ``expect``).
     to: str
+    #: ``PATHWAY/RULE_ID`` when the endpoints came from a rule.
     rule: str | None
+    #: The grouping (``municipality``, ``hospital``, ``cohort``, ``period``) or None.
     by: str | None
+    #: Windows still open at this instant (µs since the epoch, UTC) are censored.
     end_of_observation_us: int
+    #: One row per group, the whole first (``group`` ``all``): ``group``,
+    #: ``indexes``, ``events``, ``deaths`` (competing), ``censored`` (window
+    #: still open), ``median_hours`` (Kaplan–Meier median, NaN when the curve
+    #: never falls to one half), ``median_lower95``, ``median_upper95`` (its
+    #: 95 % confidence interval; NaN where the band does not reach one half:
+    #: the bound is beyond what was observed), ``curve`` (True when the group
+    #: has at least ``min_count`` index events and so a curve).
     groups: pd.DataFrame
+    #: The step curves of the groups with a curve: ``group``, ``method``
+    #: (``kaplan_meier``: share still waiting, death censored;
+    #: ``cumulative_incidence``: Aalen–Johansen share with the event by then,
+    #: death competing), ``hours``, ``value``, ``lower95``, ``upper95``.
     curves: pd.DataFrame
+    #: One row per index event (and group): ``group``, ``hours``, ``outcome``
+    #: (``event``, ``death`` or ``censored``). No case ids.
     durations: pd.DataFrame
 
 
@@ -421,24 +403,16 @@ def _fit_groups(table: pd.DataFrame, min_count: int) -> tuple[pd.DataFrame, pd.D
         band = median_survival_times(km.confidence_interval_)
         medians.append({"group": name, "median_hours": km.median_survival_time_,
                         "median_lower95": band.iloc[0, 0], "median_upper95": band.iloc[0, 1]})
-        survival = km.survival_function_.iloc[:, 0]
-        curves.append(pd.DataFrame({
-            "group": name, "method": "kaplan_meier",
-            "hours": survival.index.to_numpy(dtype=float), "value": survival.to_numpy(),
-            "lower95": km.confidence_interval_.iloc[:, 0].to_numpy(),
-            "upper95": km.confidence_interval_.iloc[:, 1].to_numpy()}))
+        curves.append(_curve(name, "kaplan_meier", km.survival_function_,
+                             km.confidence_interval_))
         if not event.any():
             continue  # no event: the incidence is 0 throughout, nothing to fit
         codes = np.select([part["outcome"] == "event", part["outcome"] == "death"], [1, 2], 0)
         with warnings.catch_warnings():  # ties are broken by lifelines' seeded jitter
             warnings.simplefilter("ignore")
             aj = AalenJohansenFitter(seed=0, alpha=0.05).fit(hours, codes, event_of_interest=1)
-        incidence = aj.cumulative_density_.iloc[:, 0]
-        curves.append(pd.DataFrame({
-            "group": name, "method": "cumulative_incidence",
-            "hours": incidence.index.to_numpy(dtype=float), "value": incidence.to_numpy(),
-            "lower95": aj.confidence_interval_.iloc[:, 0].to_numpy(),
-            "upper95": aj.confidence_interval_.iloc[:, 1].to_numpy()}))
+        curves.append(_curve(name, "cumulative_incidence", aj.cumulative_density_,
+                             aj.confidence_interval_))
     median_columns = ["median_hours", "median_lower95", "median_upper95"]
     fitted = pd.DataFrame(medians, columns=["group", *median_columns])
     groups = groups.merge(fitted, on="group", how="left")
@@ -450,6 +424,16 @@ def _fit_groups(table: pd.DataFrame, min_count: int) -> tuple[pd.DataFrame, pd.D
                    else pd.DataFrame({c: pd.Series(dtype=float) for c in columns}))
     curve_table["group"] = curve_table["group"].where(curve_table["group"] != _UNKNOWN, None)
     return groups, curve_table[columns]
+
+
+def _curve(group: object, method: str, estimate: pd.DataFrame,
+           interval: pd.DataFrame) -> pd.DataFrame:
+    """One group's step curve from a lifelines fitter's estimate and its 95 % band."""
+    value = estimate.iloc[:, 0]
+    return pd.DataFrame({
+        "group": group, "method": method,
+        "hours": value.index.to_numpy(dtype=float), "value": value.to_numpy(),
+        "lower95": interval.iloc[:, 0].to_numpy(), "upper95": interval.iloc[:, 1].to_numpy()})
 
 
 def _inf_to_nan(values: pd.Series) -> pd.Series:

@@ -20,19 +20,17 @@ import pathways
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
-#: Command name → (module, attribute).
-COMMANDS = {
-    "read": ("pathways.cli.read", "read"),
-    "validate": ("pathways.cli.validate", "validate"),
-    "discover": ("pathways.cli.discover", "discover"),
-    "breaks": ("pathways.cli.breaks", "breaks"),
-    "pathways": ("pathways.cli.pathways_list", "pathways_list"),
-    "measures": ("pathways.cli.measures", "measures"),
-    "timeline": ("pathways.cli.timeline", "timeline"),
-    "compare": ("pathways.cli.compare", "compare"),
-    "report": ("pathways.cli.report", "report"),
-    "simulate": ("pathways.cli.simulate", "simulate"),
-}
+
+def _where(name: str) -> tuple[str, str]:
+    """A command's module and function: ``pathways.cli.<name>``'s ``<name>`` (but ``pathways``)."""
+    module = "pathways_list" if name == "pathways" else name
+    return f"pathways.cli.{module}", module
+
+
+#: Command name → (module, attribute), in the order ``pathways --help`` lists them.
+COMMANDS = {name: _where(name) for name in (
+    "read", "validate", "discover", "breaks", "pathways", "measures", "timeline", "compare",
+    "report", "simulate")}
 
 
 class _Group(click.Group):

@@ -8,25 +8,19 @@ from typing import Any
 import click
 
 import pathways
-from pathways.cli.common import log_options
+from pathways.cli.common import cohort_option, lang_option, log_command, log_options, rule_options
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path))
+@log_command
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Breaks table: .csv, .json or .parquet "
                    "(default: LOG-stem-breaks.csv beside the log).")
-@click.option("--pathway", "pathway", multiple=True, metavar="NAME",
-              help="A built-in pathway: kols, diabetes, hjerneslag, eldre (repeatable).")
-@click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
-              metavar="FILE", help="A YAML rule file (repeatable).")
+@rule_options("A built-in pathway: kols, diabetes, hjerneslag, eldre (repeatable).")
 @click.option("--until", metavar="DATE",
               help="End of observation, e.g. 2025-12-31 (the end of that day) or "
                    "'2025-12-31T12:00' (default: the latest time in the log).")
-@click.option("--cohort", metavar="NAME",
-              help="Only the cases of this cohort, e.g. kols.")
-@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
-              help="Language of the messages and the summary.")
+@cohort_option()
+@lang_option("Language of the messages and the summary.")
 @log_options
 def breaks(**options: Any) -> None:
     """Find the breaks (brudd) in LOG against intended pathways.

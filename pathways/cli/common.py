@@ -1,4 +1,4 @@
-"""What every command that reads a log shares: the options that say how to read it."""
+"""What the commands share: the options that say how to read a log, and a few others."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from typing import Any, TypeVar
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: Every command takes ``-h`` for ``--help``.
+HELP = {"help_option_names": ["-h", "--help"]}
 
 LOG_OPTIONS = (
     click.option("--sep", help="Column separator of a CSV file: one character, 'tab' for a "
@@ -36,8 +39,36 @@ LOG_OPTIONS = (
     click.option("--verbose", "-v", is_flag=True, help="Print each stage's time."),
 )
 
+
+def log_command(func: Callable[..., Any]) -> click.Command:
+    """Make ``func`` a command whose first argument is LOG, the log (or saved log) to read."""
+    func = click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path))(func)
+    return click.command(context_settings=HELP)(func)
+
+
 def log_options(func: F) -> F:
     """Add the options that say how to read a log."""
     for option in reversed(LOG_OPTIONS):
         func = option(func)
     return func
+
+
+def rule_options(text: str) -> Callable[[F], F]:
+    """Add ``--pathway`` (``text`` says what it is for) and ``--rules``: the pathways to apply."""
+    def add(func: F) -> F:
+        func = click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
+                            metavar="FILE", help="A YAML rule file (repeatable).")(func)
+        return click.option("--pathway", "pathway", multiple=True, metavar="NAME",
+                            help=text)(func)
+    return add
+
+
+def cohort_option(text: str = "Only the cases of this cohort, e.g. kols.") -> Callable[[F], F]:
+    """Add ``--cohort``, ``text`` its help."""
+    return click.option("--cohort", metavar="NAME", help=text)
+
+
+def lang_option(text: str) -> Callable[[F], F]:
+    """Add ``--lang``: ``nb`` (the default) or ``en``, ``text`` saying what it sets."""
+    return click.option("--lang", type=click.Choice(["nb", "en"]), default="nb",
+                        show_default=True, help=text)

@@ -8,11 +8,10 @@ from typing import Any
 import click
 
 import pathways
-from pathways.cli.common import log_options
+from pathways.cli.common import cohort_option, lang_option, log_command, log_options, rule_options
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path))
+@log_command
 @click.option("--by", "by", required=True,
               type=click.Choice(["municipality", "hospital", "cohort", "period"]),
               help="What to compare: municipalities of residence, hospital trusts, cohorts, "
@@ -24,13 +23,9 @@ from pathways.cli.common import log_options
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="A self-contained .html page, or .json (one object per indicator "
                    "and group).")
-@click.option("--pathway", "pathway", multiple=True, metavar="NAME",
-              help="A built-in pathway whose rules to compare (repeatable).")
-@click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
-              metavar="FILE", help="A YAML rule file (repeatable).")
-@click.option("--cohort", metavar="NAME", help="Only the cases of this cohort, e.g. kols.")
-@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
-              help="Language of the page.")
+@rule_options("A built-in pathway whose rules to compare (repeatable).")
+@cohort_option()
+@lang_option("Language of the page.")
 @click.option("--population", type=click.Path(path_type=Path), metavar="FILE",
               help="Residents by municipality, sex and age (CSV shaped as SSB table 07459): "
                    "with --by municipality, discharge-ready days per 1,000 residents, "

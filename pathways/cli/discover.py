@@ -8,11 +8,10 @@ from typing import Any
 import click
 
 import pathways
-from pathways.cli.common import log_options
+from pathways.cli.common import cohort_option, lang_option, log_command, log_options
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path))
+@log_command
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Output file: .svg .png .pdf .dot .bpmn .pnml .json "
                    "(default: LOG-stem.svg beside the log).")
@@ -29,9 +28,8 @@ from pathways.cli.common import log_options
                    "transitions with at least (100 - DETAIL)/20 % of the events and flow).")
 @click.option("--min-count", type=click.IntRange(1), default=5, show_default=True,
               help="In pictures, show counts below this as '<N' (small-count suppression).")
-@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
-              help="Language of labels.")
-@click.option("--cohort", metavar="NAME", help="Only the cases of this cohort, e.g. kols.")
+@lang_option("Language of labels.")
+@cohort_option()
 @log_options
 def discover(**options: Any) -> None:
     """Discover the process map of LOG and draw it with care levels as swimlanes.

@@ -8,17 +8,15 @@ from typing import Any
 import click
 
 import pathways
-from pathways.cli.common import log_options
+from pathways.cli.common import cohort_option, lang_option, log_command, log_options
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path))
+@log_command
 @click.option("--only", multiple=True, metavar="NAME",
               help="Run only this measure (repeatable), e.g. --only readmissions.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
               show_default=True, help="text for people, json or csv for further work.")
-@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
-              help="Language of titles, definitions and labels.")
+@lang_option("Language of titles, definitions and labels.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Write to this file instead of standard output.")
 @click.option("--min-count", type=click.IntRange(1), default=5, show_default=True,
@@ -26,8 +24,7 @@ from pathways.cli.common import log_options
 @click.option("--readmission-days", type=click.IntRange(1, pathways.commands.MAX_WINDOW_DAYS),
               multiple=True, help="Another readmission window in days (repeatable, at most "
                                   "7305: 20 years), e.g. 30.")
-@click.option("--cohort", metavar="NAME",
-              help="Only the cases of this cohort, e.g. kols: every measure counts them alone.")
+@cohort_option("Only the cases of this cohort, e.g. kols: every measure counts them alone.")
 @click.option("--show-cases", is_flag=True,
               help="Include per-patient detail in JSON (confidential: taushetsbelagt).")
 @click.option("--time-to", "time_to", multiple=True, metavar="FROM:TO",

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
+from pathways.cli.common import HELP, lang_option
 
-@click.command(name="pathways", context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.command(name="pathways", context_settings=HELP)
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path), metavar="[FILE]...")
-@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
-              help="Language of the titles.")
+@lang_option("Language of the titles.")
 def pathways_list(files: tuple[Path, ...], lang: str) -> None:
     """List the built-in pathways (or the rule FILEs given) with their rules.
 

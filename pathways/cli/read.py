@@ -8,16 +8,14 @@ from typing import Any
 import click
 
 import pathways
-from pathways.cli.common import log_options
+from pathways.cli.common import lang_option, log_command, log_options
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path))
+@log_command
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Save the read log to this DuckDB file (.duckdb); every command "
                    "accepts it in place of LOG and opens it in seconds.")
-@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
-              help="Language of the summary.")
+@lang_option("Language of the summary.")
 @log_options
 def read(output: Path | None, **options: Any) -> None:
     """Read LOG once, print what was read, and save it with -o for later commands.

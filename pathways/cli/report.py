@@ -8,11 +8,10 @@ from typing import Any
 import click
 
 import pathways
-from pathways.cli.common import log_options
+from pathways.cli.common import cohort_option, lang_option, log_command, log_options
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path))
+@log_command
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="The HTML file to write.")
 @click.option("--pathway", "pathway", multiple=True,
@@ -20,10 +19,8 @@ from pathways.cli.common import log_options
                    "eldre); repeat for several.")
 @click.option("--rules", "rules", multiple=True, type=click.Path(path_type=Path),
               help="A pathway (rule) file in YAML; repeat for several.")
-@click.option("--cohort", metavar="NAME",
-              help="Apply the pathways only to this cohort's cases, e.g. kols.")
-@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
-              help="Language of the page: Norwegian bokmål or English.")
+@cohort_option("Apply the pathways only to this cohort's cases, e.g. kols.")
+@lang_option("Language of the page: Norwegian bokmål or English.")
 @click.option("--min-count", type=click.IntRange(1), default=5, show_default=True,
               help="Counts below this are shown as '<N' and give no rate (privacy).")
 @click.option("--show-cases", is_flag=True,

@@ -8,9 +8,10 @@ from typing import Any
 import click
 
 import pathways
+from pathways.cli.common import HELP
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings=HELP)
 @click.option("--patients", type=click.IntRange(1), default=500, show_default=True,
               help="Number of patients to simulate (about 25 events each per year).")
 @click.option("--seed", type=int, default=1, show_default=True,

@@ -8,16 +8,14 @@ from typing import Any
 import click
 
 import pathways
-from pathways.cli.common import log_options
+from pathways.cli.common import lang_option, log_command, log_options
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path))
+@log_command
 @click.argument("case_id", metavar="CASE")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="The file to write: .svg, or .html for a page that holds the drawing.")
-@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True,
-              help="Language of labels and title.")
+@lang_option("Language of labels and title.")
 @log_options
 def timeline(**options: Any) -> None:
     """Draw the journey of case CASE in LOG across the care-level swimlanes (SVG).

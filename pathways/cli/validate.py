@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
 
 import pathways
-from pathways.cli.common import log_options
+from pathways.cli.common import log_command, log_options
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path))
+@log_command
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="text for people, json for programs (lists every row).")
 @click.option("--max-rows", type=click.IntRange(0), default=20, show_default=True,

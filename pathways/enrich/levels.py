@@ -109,20 +109,13 @@ def alias_frame() -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class LevelMapping:
-    """A user's mapping from activity or unit to level.
+    """A user's mapping from activity or unit to level."""
 
-    Attributes
-    ----------
-    by : str
-        ``activity`` or ``resource``: which column the keys name.
-    levels : dict
-        Lower-cased activity/unit → level id or ``inherit``.
-    source : str
-        The file it came from, for messages.
-    """
-
+    #: ``activity`` or ``resource``: which column the keys name.
     by: str
+    #: Lower-cased activity/unit → level id or ``inherit``.
     levels: dict[str, str]
+    #: The file it came from, for messages.
     source: str
 
     def frame(self) -> pd.DataFrame:

@@ -9,12 +9,12 @@ and the ``title`` of every rule in the summary.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from typing import Unpack
 
 import pandas as pd
 
 from pathways.analyse import breaks as analysis
-from pathways.analyse.breaks import BREAK_COLUMNS, SUMMARY_COLUMNS, BreakResult, PathwayArg
+from pathways.analyse.breaks import BREAK_COLUMNS, SUMMARY_COLUMNS, BreakResult, Selection
 from pathways.analyse.rules import Rule
 from pathways.log import EventLog
 from pathways.present.break_words import describe, messages, rule_title
@@ -23,15 +23,7 @@ from pathways.present.messages import Messages
 __all__ = ["breaks", "evaluate", "in_words", "never_met", "rule_summary"]
 
 
-def breaks(
-    log: EventLog,
-    *,
-    pathway: PathwayArg = None,
-    rules: PathwayArg = None,
-    until: str | date | datetime | None = None,
-    cohort: str | None = None,
-    lang: str = "nb",
-) -> pd.DataFrame:
+def breaks(log: EventLog, *, lang: str = "nb", **selection: Unpack[Selection]) -> pd.DataFrame:
     """The breaks of the log's journeys against intended pathways (DESIGN §4).
 
     Parameters
@@ -73,20 +65,11 @@ def breaks(
         ``organisation`` is the trigger's. Sorted by case, trigger time and
         rule.
     """
-    return evaluate(log, pathway=pathway, rules=rules, until=until, cohort=cohort,
-                    lang=lang).breaks
+    return evaluate(log, lang=lang, **selection).breaks
 
 
-def evaluate(
-    log: EventLog,
-    *,
-    pathway: PathwayArg = None,
-    rules: PathwayArg = None,
-    until: str | date | datetime | None = None,
-    cohort: str | None = None,
-    lang: str = "nb",
-    lean: bool = False,
-) -> BreakResult:
+def evaluate(log: EventLog, *, lang: str = "nb", lean: bool = False,
+             **selection: Unpack[Selection]) -> BreakResult:
     """Apply pathways to a log: the breaks table and the summary per rule, in ``lang``.
 
     :func:`pathways.analyse.breaks.evaluate` (which explains the summary's
@@ -95,28 +78,20 @@ def evaluate(
     :data:`~pathways.analyse.breaks.SUMMARY_COLUMNS` (``title`` in ``lang``).
     """
     t = Messages(lang)  # type: ignore[arg-type]  # refuses an unknown language first
-    return in_words(analysis.evaluate(log, pathway=pathway, rules=rules, until=until,
-                                      cohort=cohort, lean=lean), t)
+    return in_words(analysis.evaluate(log, lean=lean, **selection), t)
 
 
-def rule_summary(
-    log: EventLog,
-    *,
-    pathway: PathwayArg = None,
-    rules: PathwayArg = None,
-    until: str | date | datetime | None = None,
-    cohort: str | None = None,
-    lang: str = "nb",
-) -> pd.DataFrame:
+def rule_summary(log: EventLog, *, lang: str = "nb", **selection: Unpack[Selection]
+                 ) -> pd.DataFrame:
     """Triggers, breaks, rate and open windows per rule, ``title`` in ``lang``.
 
     As :func:`evaluate`'s ``summary``, without making the breaks table.
     """
     t = Messages(lang)  # type: ignore[arg-type]
-    selection = analysis.select_pathways(log, pathway=pathway, rules=rules)
-    chosen = [r for p, _ in selection for r in p.rules]
-    return _titled(analysis.rule_summary(log, pathway=pathway, rules=rules, until=until,
-                                         cohort=cohort), chosen, t)
+    chosen = analysis.select_pathways(log, pathway=selection.get("pathway"),
+                                      rules=selection.get("rules"))
+    return _titled(analysis.rule_summary(log, **selection),
+                   [r for p, _ in chosen for r in p.rules], t)
 
 
 def in_words(result: BreakResult, t: Messages) -> BreakResult:

@@ -78,28 +78,22 @@ def parse_map_detail(value: str | float) -> float:
 
 @dataclass(frozen=True)
 class MapSelection:
-    """What a simplified level map keeps.
+    """What a simplified level map keeps."""
 
-    Attributes
-    ----------
-    nodes, edges : DataFrame
-        The kept rows of the node and edge tables.
-    detail : float
-        The detail level used (0–100).
-    nodes_total, edges_total : int
-        Activities and edges before simplifying.
-    event_share, flow_share : float
-        Share of all events in the kept activities, and of all directly-follows
-        steps on the kept edges (0–1).
-    """
-
+    #: The kept rows of the node table.
     nodes: pd.DataFrame
+    #: The kept rows of the edge table.
     edges: pd.DataFrame
+    #: The detail level used (0–100).
     detail: float
     threshold: float
+    #: Activities before simplifying.
     nodes_total: int
+    #: Edges before simplifying.
     edges_total: int
+    #: Share of all events in the kept activities (0–1).
     event_share: float
+    #: Share of all directly-follows steps on the kept edges (0–1).
     flow_share: float
 
     @property

@@ -17,37 +17,24 @@ from pathways.present.labels import CELL_CHARS, short_label
 
 @dataclass(frozen=True)
 class Column:
-    """A column heading.
+    """A column heading."""
 
-    Attributes
-    ----------
-    label : str
-        The heading, in the report's language.
-    numeric : bool
-        Right-aligned and sorted as a number.
-    """
-
+    #: The heading, in the report's language.
     label: str
+    #: Right-aligned and sorted as a number.
     numeric: bool = False
 
 
 @dataclass(frozen=True)
 class Cell:
-    """One table cell.
+    """One table cell."""
 
-    Attributes
-    ----------
-    text : str
-        What the reader sees; escaped by the template, and cut to
-        :data:`~pathways.present.labels.CELL_CHARS` characters.
-    sort : float or str or None
-        Sort key for the table-sorting script; the text when None.
-    svg : Markup or None
-        A small picture shown instead of the text (the text is its fallback).
-    """
-
+    #: What the reader sees; escaped by the template, and cut to
+    #: :data:`~pathways.present.labels.CELL_CHARS` characters.
     text: str
+    #: Sort key for the table-sorting script; the text when None.
     sort: float | str | None = None
+    #: A small picture shown instead of the text (the text is its fallback).
     svg: Markup | None = None
 
     def __post_init__(self) -> None:
@@ -60,19 +47,13 @@ class Cell:
 
 @dataclass(frozen=True)
 class Table:
-    """A table with a caption.
+    """A table with a caption."""
 
-    Attributes
-    ----------
-    caption : str
-        What the table shows.
-    columns : list of Column
-    rows : list of list of Cell
-    note : str
-        A line under the table (denominators, suppression).
-    """
-
+    #: What the table shows.
     caption: str
+    #: The column headings, and which columns are numbers.
     columns: list[Column]
+    #: One list of cells a row.
     rows: list[list[Cell]] = field(default_factory=list)
+    #: A line under the table (denominators, suppression).
     note: str = ""

@@ -248,16 +248,11 @@ class CurveView:
 
 @dataclass(frozen=True)
 class TimeToEventContext:
-    """The report's time-to-event section: the built-in rules' expected events.
+    """The report's time-to-event section: the built-in rules' expected events."""
 
-    Attributes
-    ----------
-    curves : list of CurveView
-    note : str
-        What the curves are: censoring, death as a competing event, the median.
-    """
-
+    #: One curve a built-in rule's expected event that the log has cases for.
     curves: list[CurveView] = field(default_factory=list)
+    #: What the curves are: censoring, death as a competing event, the median.
     note: str = ""
 
 

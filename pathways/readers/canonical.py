@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import pandas as pd
 
@@ -88,21 +88,6 @@ def plausible_range(timezone: str) -> tuple[int, int]:
     zone = zone_info(timezone)
     return (int(datetime(MIN_YEAR, 1, 1, tzinfo=zone).timestamp() * 1_000_000),
             int(datetime(MAX_YEAR, 1, 1, tzinfo=zone).timestamp() * 1_000_000))
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """Counts from building the events table."""
-
-    rows_read: int
-    rows_kept: int
-    duplicates_dropped: int
-    rows_rejected: int
-    dst_ambiguous: int
-    dst_nonexistent: int
-    date_format: str
-    unknown_levels: dict[str, int]
-    unknown_levels_from: str
 
 
 def pseudonym_table(engine: DuckDBEngine, raw: str, columns: list[str], key: bytes) -> list[str]:
@@ -177,8 +162,14 @@ def build_events(
     now_us: int | None = None,
     municipalities: pd.DataFrame | None = None,
     instants: Mapping[str, str] | None = None,
-) -> BuildResult:
+) -> dict[str, Any]:
     """Create the ``events``, ``case_cohorts`` and ``read_problems`` tables.
+
+    Returns what building them found, as the :class:`pathways.log.ReadReport`
+    fields ``rows_read``, ``rows_kept``, ``duplicates_dropped``,
+    ``rows_rejected``, ``dst_ambiguous``, ``dst_nonexistent``, ``date_format``
+    (the one used), ``unknown_levels`` and ``unknown_levels_from``: the reader
+    adds the fields it knows itself.
 
     ``raw`` is a table or view of text columns with a ``rowid`` (file order).
     ``id_columns`` are the columns with national ids to replace from
@@ -241,17 +232,17 @@ def build_events(
     )
     for name in ("_hours", "_dups", "_fnr_map"):
         engine.execute(f"DROP TABLE IF EXISTS {name}")
-    return BuildResult(
-        rows_read=rows_read,
-        rows_kept=int(counts["kept"]),
-        duplicates_dropped=int(staged["dups"]),
-        rows_rejected=int(counts["rejected"]),
-        dst_ambiguous=int(staged["amb"]),
-        dst_nonexistent=int(staged["nonex"]),
-        date_format=fmt,
-        unknown_levels=dict(zip(unknown["level_raw"], unknown["n"].astype(int), strict=True)),
-        unknown_levels_from=level_from,
-    )
+    return {
+        "rows_read": rows_read,
+        "rows_kept": int(counts["kept"]),
+        "duplicates_dropped": int(staged["dups"]),
+        "rows_rejected": int(counts["rejected"]),
+        "dst_ambiguous": int(staged["amb"]),
+        "dst_nonexistent": int(staged["nonex"]),
+        "date_format": fmt,
+        "unknown_levels": dict(zip(unknown["level_raw"], unknown["n"].astype(int), strict=True)),
+        "unknown_levels_from": level_from,
+    }
 
 
 def _detect_and_build_hours(engine: DuckDBEngine, raw: str, columns: Mapping[str, str], *,

@@ -856,16 +856,13 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
     })
     engine.register("source_stats", frame)
     rows_read = sum(s.rows_read for s in stats)
-    rejected = sum(s.rows_rejected for s in stats) + built.rows_rejected
-    rejected = min(rejected, rows_read) if built.rows_kept == 0 else rejected
+    rejected = sum(s.rows_rejected for s in stats) + built["rows_rejected"]
+    rejected = min(rejected, rows_read) if built["rows_kept"] == 0 else rejected
     report = ReadReport(
         source=str(path), sha256=_sha256(path), file_format="sources", encoding=None,
-        separator=None, decimal=None, date_format=None, timezone=timezone,
-        columns={s.name: s.file for s in stats}, rows_read=rows_read,
-        rows_kept=built.rows_kept, duplicates_dropped=built.duplicates_dropped,
-        rows_rejected=rejected, dst_ambiguous=built.dst_ambiguous,
-        dst_nonexistent=built.dst_nonexistent, pseudonymised_values=pseudonymised,
-        unknown_levels=built.unknown_levels, unknown_levels_from=built.unknown_levels_from,
+        separator=None, decimal=None, timezone=timezone,
+        columns={s.name: s.file for s in stats}, pseudonymised_values=pseudonymised,
+        **built | {"rows_read": rows_read, "rows_rejected": rejected, "date_format": None},
     )
     return EventLog(engine=engine, table="events", report=report)
 

@@ -82,32 +82,21 @@ class _Lined(dict):  # type: ignore[type-arg]
 
 @dataclass(frozen=True)
 class Source:
-    """One extract of a sources file, its preset merged with its own keys.
+    """One extract of a sources file, its preset merged with its own keys."""
 
-    Attributes
-    ----------
-    name : str
-        The source's name (``source`` on every event it gives).
-    path : Path
-        The extract.
-    spec : dict
-        Every mapping key (docs/sources.md), the preset's and the source's own.
-    explicit : frozenset of str
-        Keys the user wrote (a column they name must exist; a preset's may not).
-    file : str
-        The extract as the sources file names it (relative to it).
-    line : int
-        Line of the source in the sources file.
-    lines : dict
-        Line of each key the user wrote.
-    """
-
+    #: The source's name (``source`` on every event it gives).
     name: str
+    #: The extract.
     path: Path
+    #: Every mapping key (docs/sources.md), the preset's and the source's own.
     spec: dict[str, Any]
+    #: Keys the user wrote (a column they name must exist; a preset's may not).
     explicit: frozenset[str]
+    #: The extract as the sources file names it (relative to it).
     file: str
+    #: Line of the source in the sources file.
     line: int
+    #: Line of each key the user wrote.
     lines: dict[str, int] = field(default_factory=dict)
     preset: str | None = None
 

@@ -162,26 +162,19 @@ class Registers:
 
     Every column is text, as it is written to the file (dates ``dd.mm.yyyy``,
     times ``HH:MM``, an empty string where the register leaves a value out).
-
-    Attributes
-    ----------
-    npr : pandas.DataFrame
-        Hospital episodes, columns :data:`NPR_COLUMNS`.
-    kpr_lege : pandas.DataFrame
-        GP and out-of-hours claim lines, columns :data:`KPR_LEGE_COLUMNS`.
-    kpr_tjenester : pandas.DataFrame
-        Municipal service periods, columns :data:`KPR_TJENESTER_COLUMNS`.
-    plo : pandas.DataFrame
-        Electronic messages, columns :data:`PLO_COLUMNS`.
-    start, stop : str
-        The observation period (ISO dates; ``stop`` is the first day after it).
     """
 
+    #: Hospital episodes, columns :data:`NPR_COLUMNS`.
     npr: pd.DataFrame
+    #: GP and out-of-hours claim lines, columns :data:`KPR_LEGE_COLUMNS`.
     kpr_lege: pd.DataFrame
+    #: Municipal service periods, columns :data:`KPR_TJENESTER_COLUMNS`.
     kpr_tjenester: pd.DataFrame
+    #: Electronic messages, columns :data:`PLO_COLUMNS`.
     plo: pd.DataFrame
+    #: The first day of the observation period (ISO date).
     start: str
+    #: The first day after it (ISO date).
     stop: str
 
     def frames(self) -> dict[str, pd.DataFrame]:

@@ -19,108 +19,77 @@ DAY_US = 24 * HOUR_US
 class Reference:
     """A reference figure from the source documents, to print beside ours.
 
-    Attributes
-    ----------
-    figure : dict
-        The figure as the source states it, ``{"nb": ..., "en": ...}``.
-    value : float or None
-        The figure as a number comparable with ``summary[compare_to]``
-        (a share between 0 and 1), or None when it is not comparable.
-    year : dict
-        Year of the data (or of the rule), as the source gives it, ``{"nb", "en"}``.
-    source : str
-        The document, and ``seeds NNN:from–to``: its file and line range in
-        ``seeds/`` (see ../shared/SEEDS-MEASURES.md), which output shows in
-        words (:func:`pathways.present.measure_tables.source_text`).
-
     The figures, like every measure's words, are data: ``pathways/data/measures/``
     (:mod:`pathways.analyse.measures.catalogue`).
-    differs : dict
-        How the source's definition differs from ours, ``{"nb": ..., "en": ...}``.
-    compare_to : str or None
-        Key of the headline in :attr:`Measure.summary` it is printed beside.
     """
 
+    #: The figure as the source states it, ``{"nb": ..., "en": ...}``.
     figure: dict[str, str]
+    #: The figure as a number comparable with ``summary[compare_to]``
+    #: (a share between 0 and 1), or None when it is not comparable.
     value: float | None
+    #: Year of the data (or of the rule), as the source gives it, ``{"nb", "en"}``.
     year: dict[str, str]
+    #: The document, and ``seeds NNN:from–to``: its file and line range in
+    #: ``seeds/`` (see ../shared/SEEDS-MEASURES.md), which output shows in
+    #: words (:func:`pathways.present.measure_tables.source_text`).
     source: str
+    #: How the source's definition differs from ours, ``{"nb": ..., "en": ...}``.
     differs: dict[str, str]
+    #: Key of the headline in :attr:`Measure.summary` it is printed beside.
     compare_to: str | None = None
 
 
 @dataclass(frozen=True)
 class Headline:
-    """One headline number with its denominator.
+    """One headline number with its denominator."""
 
-    Attributes
-    ----------
-    label : dict
-        What it is, ``{"nb": ..., "en": ...}``.
-    value : float or None
-        The number: a share (0–1) when ``unit`` is ``share``, else a count,
-        days, hours or an index; None when there was nothing to count.
-    count, of : int or None
-        Numerator and denominator of a share (or the count alone).
-    unit : str
-        ``share``, ``count``, ``days``, ``hours`` or ``index``.
-    """
-
+    #: What it is, ``{"nb": ..., "en": ...}``.
     label: dict[str, str]
+    #: The number: a share (0–1) when ``unit`` is ``share``, else a count,
+    #: days, hours or an index; None when there was nothing to count.
     value: float | None
+    #: The numerator of a share (or the count alone).
     count: int | None = None
+    #: The denominator of a share.
     of: int | None = None
+    #: ``share``, ``count``, ``days``, ``hours`` or ``index``.
     unit: str = "count"
 
 
 @dataclass(frozen=True, eq=False)
 class Measure:
-    """The result of one measure.
+    """The result of one measure."""
 
-    Attributes
-    ----------
-    name : str
-        Registry name (the function's name), as given to ``--only``.
-    title : dict
-        ``{"nb": ..., "en": ...}``.
-    definition : dict
-        Exactly what was counted and with which threshold, ``{"nb", "en"}``.
-    thresholds : dict
-        The parameters used (days, hours, factors, where stays came from).
-    table : DataFrame
-        Aggregate table (per level pair, municipality, hospital, band, ...);
-        its columns are documented by the function that made it.
-    summary : dict
-        Headline key → :class:`Headline`.
-    reference : tuple of Reference
-        The source documents' figures for this measure (empty when none).
-    cases : DataFrame or None
-        Per-patient detail (confidential: *taushetsbelagt*), or None.
-    count_columns : tuple of str
-        Columns of ``table`` holding counts of patients or stays, which printed
-        tables suppress below the minimum count.
-    missing : dict or None
-        Why this log cannot give the measure (``{"nb", "en"}``: it has no
-        events of the kind the measure counts), or None. The headlines are
-        then empty rather than a misleading 0 %.
-    units : str or None
-        For the national indicators: the engine table holding one row per
-        index counted or left out (its columns are documented by the function
-        that made it), named for this result alone (``engine.scratch``), so a
-        comparison groups the same units without a second computation. None
-        for the other measures.
-    """
-
+    #: Registry name (the function's name), as given to ``--only``.
     name: str
+    #: ``{"nb": ..., "en": ...}``.
     title: dict[str, str]
+    #: Exactly what was counted and with which threshold, ``{"nb", "en"}``.
     definition: dict[str, str]
+    #: The parameters used (days, hours, factors, where stays came from).
     thresholds: dict[str, Any]
+    #: Aggregate table (per level pair, municipality, hospital, band, ...);
+    #: its columns are documented by the function that made it.
     table: pd.DataFrame
+    #: Headline key → :class:`Headline`.
     summary: dict[str, Headline]
+    #: The source documents' figures for this measure (empty when none).
     reference: tuple[Reference, ...] = ()
+    #: Per-patient detail (confidential: *taushetsbelagt*), or None.
     cases: pd.DataFrame | None = None
+    #: Columns of ``table`` holding counts of patients or stays, which printed
+    #: tables suppress below the minimum count.
     count_columns: tuple[str, ...] = field(default=())
+    #: Why this log cannot give the measure (``{"nb", "en"}``: it has no
+    #: events of the kind the measure counts), or None. The headlines are
+    #: then empty rather than a misleading 0 %.
     missing: dict[str, str] | None = None
+    #: For the national indicators: the engine table holding one row per
+    #: index counted or left out (its columns are documented by the function
+    #: that made it), named for this result alone (``engine.scratch``), so a
+    #: comparison groups the same units without a second computation. None
+    #: for the other measures.
     units: str | None = None
 
     def __post_init__(self) -> None:

@@ -11,7 +11,7 @@ from pathways.analyse.measures.base import (
     _ratio,
 )
 from pathways.analyse.measures.catalogue import measure_words
-from pathways.analyse.measures.stays import _with_stays, materialize_stays
+from pathways.analyse.measures.stays import _stays_measure, materialize_stays
 from pathways.log import EventLog
 
 
@@ -55,11 +55,8 @@ def length_of_stay(log: EventLog) -> Measure:
     old = _float(totals["old_days"])
     stays = _int(totals["stays"])
     words = measure_words("length_of_stay")
-    return Measure(
-        name="length_of_stay", title=words.title,
-        definition=_with_stays(words.definition(), source),
-        thresholds={"stays_from": source},
-        table=table,
+    return _stays_measure(
+        words, source, table=table,
         summary={
             "ended_stays": _ratio(words.label("ended_stays"), stays, totals["all_stays"]),
             "bed_days": Headline(words.label("bed_days"), bed_days, None, stays, "days"),

@@ -6,7 +6,7 @@ import pandas as pd
 
 from pathways.analyse.measures.base import DAY_US, Measure, _ratio
 from pathways.analyse.measures.catalogue import measure_words
-from pathways.analyse.measures.stays import _with_stays, materialize_stays
+from pathways.analyse.measures.stays import _stays_measure, materialize_stays
 from pathways.errors import OptionError
 from pathways.log import EventLog
 
@@ -40,10 +40,8 @@ def emergency_admissions(log: EventLog, *, gp_lookback_days: int = 7) -> Measure
     known = rows["emergency"] + rows["elective"]
     days = gp_lookback_days
     words = measure_words("emergency_admissions")
-    return Measure(
-        name="emergency_admissions", title=words.title,
-        definition=_with_stays(words.definition(days=days), source),
-        thresholds={"gp_lookback_days": days, "stays_from": source},
+    return _stays_measure(
+        words, source, values={"days": days}, thresholds={"gp_lookback_days": days},
         table=table,
         summary={
             "emergency_share": _ratio(words.label("emergency_share"),

@@ -58,6 +58,8 @@ NOT_CONSULTATION = ("enkel kontakt", "telefonkonsultasjon", "telefonkontakt", "t
 GP_LEVELS = ("gp", "out_of_hours")
 #: Reasons an index is left out, in the order they are judged.
 LEFT_OUT = ("too_young", "age_unknown", "window_open", "died")
+#: Hours after a discharge before an emergency admission counts as a readmission.
+GAP_HOURS = 8
 
 
 def _column(log: EventLog, name: str) -> str:
@@ -230,6 +232,35 @@ def _readmission_cases(log: EventLog, units: str) -> pd.DataFrame:
     """), ["discharge_time", "readmission_time"])
 
 
+def _readmission_measure(log: EventLog, name: str, *, min_age: int | None,
+                         exclude_rehab: bool, days: int, standardise: bool,
+                         thresholds: dict[str, Any], left_out: tuple[str, ...]) -> Measure:
+    """Measure ``name``, a readmission indicator (:func:`_readmission_indicator`).
+
+    Its words fill in ``days`` and, when it has one, ``min_age``; the
+    thresholds are those, the gap, ``thresholds`` (what sets this indicator
+    apart) and the notes on the stays; the headlines count the indices
+    readmitted and those left out for the reasons ``left_out``.
+    """
+    _check_days(days)
+    units = log.engine.scratch(name)
+    table, totals, notes = _readmission_indicator(
+        log, units, min_age=min_age, exclude_rehab=exclude_rehab, days=days,
+        gap_hours=GAP_HOURS, standardise=standardise)
+    words = measure_words(name)
+    values = {"days": days} if min_age is None else {"min_age": min_age, "days": days}
+    summary = {"readmitted": _ratio(words.label("readmitted", **values),
+                                    totals["readmitted"], totals["counted"])}
+    return Measure(
+        name=name, title=words.title, definition=words.definition(**values),
+        thresholds={"definition_by": words.defined_by, **values, "gap_hours": GAP_HOURS,
+                    **thresholds, **notes},
+        table=table, summary=summary | _left_out_headlines(totals, left_out),
+        cases=_readmission_cases(log, units), count_columns=("index_stays", "readmitted"),
+        reference=words.references(), units=units,
+    )
+
+
 def _check_days(days: int) -> None:
     if not isinstance(days, int) or isinstance(days, bool) or days < 1:
         raise OptionError(f"days must be a whole number of at least 1; got {days!r}.")
@@ -277,23 +308,9 @@ def nki_readmissions(log: EventLog, *, min_age: int = 67, days: int = 30,
     >>> m.summary["readmitted"].unit
     'share'
     """
-    _check_days(days)
-    name = "nki_readmissions"
-    units = log.engine.scratch(name)
-    table, totals, notes = _readmission_indicator(
-        log, units, min_age=min_age, exclude_rehab=False, days=days, gap_hours=8,
-        standardise=standardise)
-    words = measure_words(name)
-    summary = {"readmitted": _ratio(words.label("readmitted", min_age=min_age, days=days),
-                                    totals["readmitted"], totals["counted"])}
-    return Measure(
-        name=name, title=words.title, definition=words.definition(days=days, min_age=min_age),
-        thresholds={"definition_by": words.defined_by, "min_age": min_age, "days": days,
-                    "gap_hours": 8, "standardised": standardise, **notes},
-        table=table, summary=summary | _left_out_headlines(totals),
-        cases=_readmission_cases(log, units), count_columns=("index_stays", "readmitted"),
-        reference=words.references(), units=units,
-    )
+    return _readmission_measure(
+        log, "nki_readmissions", min_age=min_age, exclude_rehab=False, days=days,
+        standardise=standardise, thresholds={"standardised": standardise}, left_out=LEFT_OUT)
 
 
 def samhandlingsbarometer_readmissions(log: EventLog, *, days: int = 30) -> Measure:
@@ -310,23 +327,10 @@ def samhandlingsbarometer_readmissions(log: EventLog, *, days: int = 30) -> Meas
     Measure
         As :func:`nki_readmissions` (no standardisation).
     """
-    _check_days(days)
-    name = "samhandlingsbarometer_readmissions"
-    units = log.engine.scratch(name)
-    table, totals, notes = _readmission_indicator(
-        log, units, min_age=None, exclude_rehab=True, days=days, gap_hours=8,
-        standardise=False)
-    words = measure_words(name)
-    summary = {"readmitted": _ratio(words.label("readmitted", days=days),
-                                    totals["readmitted"], totals["counted"])}
-    return Measure(
-        name=name, title=words.title, definition=words.definition(days=days),
-        thresholds={"definition_by": words.defined_by, "days": days, "gap_hours": 8,
-                    "rehabilitation": "excluded", **notes},
-        table=table, summary=summary | _left_out_headlines(totals, ("window_open", "died")),
-        cases=_readmission_cases(log, units), count_columns=("index_stays", "readmitted"),
-        units=units,
-    )
+    return _readmission_measure(
+        log, "samhandlingsbarometer_readmissions", min_age=None, exclude_rehab=True,
+        days=days, standardise=False, thresholds={"rehabilitation": "excluded"},
+        left_out=("window_open", "died"))
 
 
 def followup_after_discharge(log: EventLog, *, days: tuple[int, int] = (7, 30)) -> Measure:

@@ -13,7 +13,7 @@ from pathways.analyse.measures.base import (
     _requiring,
 )
 from pathways.analyse.measures.catalogue import measure_words
-from pathways.analyse.measures.stays import _with_stays, materialize_stays
+from pathways.analyse.measures.stays import _stays_measure, materialize_stays
 from pathways.log import EventLog
 
 
@@ -38,11 +38,9 @@ def out_of_hours_outcomes(log: EventLog, *, within_hours: float = 24) -> Measure
     source = materialize_stays(log)
     table = _ooh_table(log, within_hours)
     words = measure_words("out_of_hours_outcomes")
-    measure = Measure(
-        name="out_of_hours_outcomes", title=words.title,
-        definition=_with_stays(words.definition(hours=within_hours), source),
-        thresholds={"within_hours": within_hours, "stays_from": source},
-        table=table,
+    measure = _stays_measure(
+        words, source, values={"hours": within_hours},
+        thresholds={"within_hours": within_hours}, table=table,
         summary={
             "contacts_admitted": _ratio(words.label("contacts_admitted", hours=within_hours),
                                         table["contacts_admitted"].sum(),

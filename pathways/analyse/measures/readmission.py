@@ -15,7 +15,7 @@ from pathways.analyse.measures.base import (
     _times,
 )
 from pathways.analyse.measures.catalogue import measure_words
-from pathways.analyse.measures.stays import _with_stays, materialize_stays
+from pathways.analyse.measures.stays import _stays_measure, materialize_stays
 from pathways.errors import OptionError
 from pathways.log import MAX_WINDOW_DAYS, EventLog
 
@@ -118,12 +118,9 @@ def readmissions(log: EventLog, *, days: Sequence[int] = (28, 61),
         FROM _m_readmit ORDER BY case_id, stay_no
     """), ["discharge_time", "next_admission_time"])
     words = measure_words("readmissions")
-    return Measure(
-        name="readmissions", title=words.title,
-        definition=_with_stays(words.definition(windows=", ".join(map(str, windows))),
-                               source),
-        thresholds={"days": windows, "stays_from": source},
-        table=table,
+    return _stays_measure(
+        words, source, values={"windows": ", ".join(map(str, windows))},
+        thresholds={"days": windows}, table=table,
         summary=_readmission_summary(table, windows),
         reference=words.references(),
         cases=cases,

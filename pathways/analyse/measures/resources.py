@@ -13,7 +13,7 @@ from pathways.analyse.measures.base import (
     _share,
 )
 from pathways.analyse.measures.catalogue import measure_words
-from pathways.analyse.measures.stays import _with_stays, materialize_stays
+from pathways.analyse.measures.stays import _stays_measure, materialize_stays
 from pathways.errors import OptionError
 from pathways.log import EventLog
 
@@ -49,10 +49,8 @@ def resource_concentration(log: EventLog, *, top_share: float = 0.10) -> Measure
     beds = _float(top["bed_days"])
     words = measure_words("resource_concentration")
     percent = top_share * 100
-    return Measure(
-        name="resource_concentration", title=words.title,
-        definition=_with_stays(words.definition(percent=percent), source),
-        thresholds={"top_share": top_share, "stays_from": source},
+    return _stays_measure(
+        words, source, values={"percent": percent}, thresholds={"top_share": top_share},
         table=table,
         summary={
             "top_patients": Headline(words.label("top_patients", percent=percent),

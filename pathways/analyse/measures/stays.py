@@ -24,9 +24,15 @@ ends the case is open. Every measure says which source it used
 
 from __future__ import annotations
 
-from pathways.analyse.measures.base import DAY_US
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from pathways.analyse.measures.base import DAY_US, Measure
 from pathways.log import EventLog
 from pathways.sql import quote_identifier
+
+if TYPE_CHECKING:
+    from pathways.analyse.measures.catalogue import MeasureWords
 
 ADMISSION_ROLES = ("admission", "admission_emergency", "admission_elective")
 INPATIENT_LEVELS = ("hospital_ward", "intensive_care")
@@ -181,3 +187,17 @@ def _with_stays(definition: dict[str, str], source: str) -> dict[str, str]:
 
     note = shared_words().notes[f"stays_{source}"]
     return {code: f"{text} {note[code]}" for code, text in definition.items()}
+
+
+def _stays_measure(words: MeasureWords, source: str, *, values: Mapping[str, Any] | None = None,
+                   thresholds: Mapping[str, Any] | None = None, **fields: Any) -> Measure:
+    """Measure ``words.name`` over the stays :func:`materialize_stays` found by ``source``.
+
+    Its title is ``words``'; its definition ``words``' with ``values`` filled in
+    and how the stays were found added (:func:`_with_stays`); its thresholds
+    ``thresholds`` and then ``stays_from``. ``fields`` are the rest of the
+    :class:`~pathways.analyse.measures.base.Measure` (table, summary, ...).
+    """
+    return Measure(name=words.name, title=words.title,
+                   definition=_with_stays(words.definition(**(values or {})), source),
+                   thresholds={**(thresholds or {}), "stays_from": source}, **fields)

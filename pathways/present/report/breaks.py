@@ -15,6 +15,7 @@ from datetime import date
 import pandas as pd
 from markupsafe import Markup
 
+from pathways.analyse.rules import KINDS
 from pathways.analyse.runchart import (
     period_start,
     period_starts,
@@ -30,58 +31,51 @@ from pathways.present.report.context import ReportOptions, count_cell, level_nam
 from pathways.present.suppression import Status, sum_line, suppress
 from pathways.present.tables import Cell, Column, Table
 
-KINDS = ("time", "information", "resource")
-
 #: Case ids listed with ``show_cases`` (the breaks CSV has them all).
 MAX_CASES = 200
 
 
 @dataclass(frozen=True)
 class RuleInfo:
-    """A rule as the page names it.
+    """A rule as the page names it."""
 
-    Attributes
-    ----------
-    pathway, rule_id, kind, title, source : str
-    """
-
+    #: The pathway's name.
     pathway: str
+    #: The rule's id in its pathway.
     rule_id: str
+    #: ``time``, ``information`` or ``resource``.
     kind: str
+    #: The rule's title, in the page's language.
     title: str
+    #: The document the rule rests on, as its file says ("" when none).
     source: str
 
 
 @dataclass(frozen=True)
 class BreaksContext:
-    """Section 4: breaks with rates and denominators.
+    """Section 4: breaks with rates and denominators."""
 
-    Attributes
-    ----------
-    rules : list of RuleInfo
-        Each rule with its title and source.
-    by_kind, by_rule, by_pair, by_municipality, by_hospital : Table
-    chart : Markup or None
-        Bar chart of broken triggers and evaluated triggers by kind.
-    cases : Table or None
-        Pseudonymous case ids with breaks (only with ``show_cases``).
-    note : str
-        Shown when no rule applied or nothing broke.
-    compact : Table
-        The main body's rule table (rule, kind, triggers, breaks, rate), the
-        one the page's filters change; ``by_rule`` (every count) is in the
-        appendix.
-    """
-
+    #: Each rule with its title and source.
     rules: list[RuleInfo]
+    #: Triggers, breaks and rates by kind of break.
     by_kind: Table
+    #: The same by rule, with every count (in the appendix).
     by_rule: Table
+    #: The same by pair of care levels (the trigger's and the evidence's).
     by_pair: Table
+    #: The same by municipality of residence.
     by_municipality: Table
+    #: The same by hospital trust.
     by_hospital: Table
+    #: Bar chart of broken triggers and evaluated triggers by kind.
     chart: Markup | None = None
+    #: Pseudonymous case ids with breaks (only with ``show_cases``).
     cases: Table | None = None
+    #: Shown when no rule applied or nothing broke.
     note: str = ""
+    #: The main body's rule table (rule, kind, triggers, breaks, rate), the
+    #: one the page's filters change; ``by_rule`` (every count) is in the
+    #: appendix.
     compact: Table = field(default_factory=lambda: Table("", []))
 
 

@@ -23,27 +23,21 @@ from pathways.present.tables import Cell, Column, Table
 
 @dataclass(frozen=True)
 class ConformanceResult:
-    """One pathway's conformance with its intended model, ready to show.
+    """One pathway's conformance with its intended model, ready to show."""
 
-    Attributes
-    ----------
-    heading : str
-    model : str
-        Where the intended model comes from and the steps it names; or why
-        there is none.
-    facts : list of (label, value)
-    deviations : Table or None
-        The most common deviations, in words.
-    by_level : Table or None
-        Where they happen: per pair of care levels.
-    chart : Markup or None
-    """
-
+    #: The pathway's name ("" when no pathway has an intended model).
     heading: str
+    #: Where the intended model comes from and the steps it names; or why
+    #: there is none.
     model: str
+    #: The figures as (label, value): cases, cases with the model's steps,
+    #: fitting cases and the mean fitness.
     facts: list[tuple[str, str]]
+    #: Histogram of the cases' fitness, or None.
     chart: Markup | None
+    #: The most common deviations, in words.
     deviations: Table | None = None
+    #: Where they happen: per pair of care levels.
     by_level: Table | None = None
 
 

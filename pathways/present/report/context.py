@@ -32,30 +32,20 @@ from pathways.present.tables import Cell
 
 @dataclass(frozen=True)
 class ReportOptions:
-    """What the user chose for the report (the keyword arguments of ``report``).
+    """What the user chose for the report (the keyword arguments of ``report``)."""
 
-    Attributes
-    ----------
-    lang : str
-        ``nb`` or ``en``.
-    min_count : int
-        Counts from 1 to ``min_count - 1`` are shown as ``<min_count``.
-    show_cases : bool
-        List pseudonymous case ids (the page is then marked confidential).
-    period : str
-        ``month`` or ``tertial`` for the run charts.
-    map_detail : str or float
-        How much of the level map to draw: 0–100 or ``low``, ``medium``,
-        ``high``, ``full`` (:func:`pathways.present.levelmap.simplify_map`).
-    full : bool
-        Print the appendix too (on screen it is always there).
-    """
-
+    #: ``nb`` or ``en``.
     lang: str = "nb"
+    #: Counts from 1 to ``min_count - 1`` are shown as ``<min_count``.
     min_count: int = 5
+    #: List pseudonymous case ids (the page is then marked confidential).
     show_cases: bool = False
+    #: ``month`` or ``tertial`` for the run charts.
     period: str = "month"
+    #: How much of the level map to draw: 0–100 or ``low``, ``medium``,
+    #: ``high``, ``full`` (:func:`pathways.present.levelmap.simplify_map`).
     map_detail: str | float = "medium"
+    #: Print the appendix too (on screen it is always there).
     full: bool = False
 
 

@@ -43,20 +43,13 @@ DIMENSIONS = ("cohort", "municipality", "period")
 
 @dataclass(frozen=True)
 class DrillContext:
-    """The filter controls and the embedded aggregates.
+    """The filter controls and the embedded aggregates."""
 
-    Attributes
-    ----------
-    dims : list of (dimension, label, options)
-        Each filter with its choices ``(value, label)``.
-    rules : list of (index, label)
-        The rules one can drill into.
-    data : Markup
-        The JSON, safe inside ``<script type="application/json">``.
-    """
-
+    #: Each filter with its choices ``(value, label)``.
     dims: list[tuple[str, str, list[tuple[str, str]]]] = field(default_factory=list)
+    #: The rules one can drill into.
     rules: list[tuple[int, str]] = field(default_factory=list)
+    #: The JSON, safe inside ``<script type="application/json">``.
     data: Markup = Markup("{}")  # noqa: RUF009 (Markup is an immutable str)
 
 

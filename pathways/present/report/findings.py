@@ -56,39 +56,26 @@ MAX_FINDINGS = 10
 
 @dataclass(frozen=True)
 class Finding:
-    """One sentence worth reading first.
+    """One sentence worth reading first."""
 
-    Attributes
-    ----------
-    kind : str
-        Where it comes from: ``rule``, ``signal``, ``compare``, ``wait``,
-        ``quality`` (or a new section's own word; unknown kinds come last).
-    text : str
-        The sentence, in the page's language (escaped by the template).
-    href : str
-        The anchor of the section that shows the numbers (``#breaks``).
-    weight : float
-        Order within its kind, largest first (a rate, a wait in hours).
-    """
-
+    #: Where it comes from: ``rule``, ``signal``, ``compare``, ``wait``,
+    #: ``quality`` (or a new section's own word; unknown kinds come last).
     kind: str
+    #: The sentence, in the page's language (escaped by the template).
     text: str
+    #: The anchor of the section that shows the numbers (``#breaks``).
     href: str
+    #: Order within its kind, largest first (a rate, a wait in hours).
     weight: float = 0.0
 
 
 @dataclass(frozen=True)
 class KeyFindingsContext:
-    """The section ``key-findings``: the findings in order, or why there are none.
+    """The section ``key-findings``: the findings in order, or why there are none."""
 
-    Attributes
-    ----------
-    findings : list of Finding
-    note : str
-        Said when there is nothing to report, and what the findings rest on.
-    """
-
+    #: The findings, in the order the page shows them.
     findings: list[Finding] = field(default_factory=list)
+    #: Said when there is nothing to report, and what the findings rest on.
     note: str = ""
 
 

@@ -30,19 +30,13 @@ MAP_EDGES = 40
 
 @dataclass(frozen=True)
 class LevelMapContext:
-    """Section 2: the swimlane map of DESIGN §5 as inline SVG.
+    """Section 2: the swimlane map of DESIGN §5 as inline SVG."""
 
-    Attributes
-    ----------
-    svg : Markup or None
-        The drawing (labels escaped by ``dot_string`` and again by Graphviz's
-        XML output), scaled by its viewBox to the page's width; None when
-        Graphviz is missing.
-    notes : list of str
-        What was left out, and why: the simplification's thresholds first.
-    """
-
+    #: The drawing (labels escaped by ``dot_string`` and again by Graphviz's
+    #: XML output), scaled by its viewBox to the page's width; None when
+    #: Graphviz is missing.
     svg: Markup | None
+    #: What was left out, and why: the simplification's thresholds first.
     notes: list[str]
 
 

@@ -39,44 +39,34 @@ MAX_ROWS = 25
 
 @dataclass(frozen=True)
 class MeasureView:
-    """One measure as shown.
+    """One measure as shown."""
 
-    Attributes
-    ----------
-    title, definition : str
-    thresholds : list of (name, value)
-    headlines : list of (label, value)
-    table : Table or None
-    missing : str
-        Why the log cannot give this measure ("" when it can).
-    """
-
+    #: The measure's title, in the page's language.
     title: str
+    #: Exactly what was counted, with the thresholds used.
     definition: str
+    #: The thresholds used, as (name, value).
     thresholds: list[tuple[str, str]]
+    #: The headline figures, as (label, value).
     headlines: list[tuple[str, str]]
+    #: The measure's table, its small counts suppressed; None when there is none.
     table: Table | None
+    #: Why the log cannot give this measure ("" when it can).
     missing: str = ""
 
 
 @dataclass(frozen=True)
 class MeasuresContext:
-    """Section 7: the measures that need no pathway file, and section 8's figures.
+    """Section 7: the measures that need no pathway file, and section 8's figures."""
 
-    Attributes
-    ----------
-    measures : list of MeasureView
-    references : Table
-        Our number beside the white paper's, with year, source and difference.
-    indicators : Table or None
-        The section "Nasjonale indikatorer": each national indicator preset
-        (DESIGN §9) with whose definition it is, the definition, our figure
-        with its count and denominator, those left out, and the reference
-        figures beside it; None when no preset was computed.
-    """
-
+    #: Each measure as shown, in order.
     measures: list[MeasureView]
+    #: Our number beside the white paper's, with year, source and difference.
     references: Table
+    #: The section "Nasjonale indikatorer": each national indicator preset
+    #: (DESIGN §9) with whose definition it is, the definition, our figure
+    #: with its count and denominator, those left out, and the reference
+    #: figures beside it; None when no preset was computed.
     indicators: Table | None = None
 
 

@@ -12,17 +12,11 @@ from pathways.present.report.context import ReportOptions
 
 @dataclass(frozen=True)
 class MethodContext:
-    """Section 9: what the numbers mean, the thresholds, and what made the page.
+    """Section 9: what the numbers mean, the thresholds, and what made the page."""
 
-    Attributes
-    ----------
-    paragraphs : list of str
-        The method notes.
-    facts : list of (label, value)
-        Software version, input file name and its SHA-256 checksum.
-    """
-
+    #: The method notes.
     paragraphs: list[str]
+    #: Software version, input file name and its SHA-256 checksum.
     facts: list[tuple[str, str]]
 
 

@@ -72,80 +72,61 @@ MAIN_FUNNELS = 2
 
 
 @dataclass(frozen=True)
-class CohortScope:
-    """The cohort a page is restricted to: its title and how many journeys it has."""
-
-    title: str
-    cases: str
-
-
-@dataclass(frozen=True)
 class ReportContext:
-    """Everything the page template reads.
+    """Everything the page template reads."""
 
-    Attributes
-    ----------
-    lang : str
-        ``nb`` or ``en`` (the page's ``lang`` attribute).
-    t : Messages
-        The message catalogue in that language.
-    source : str
-        The input file's name (not its folder).
-    min_count : int
-        The suppression limit (for the notes under tables).
-    confidential : bool
-        The page lists pseudonymous case ids and is marked *taushetsbelagt*.
-    summary, levelmap, transitions, variants, method
-        The sections' contexts.
-    breaks, runcharts, conformance, measures
-        Sections 4, 5, 6b, and 7 with 8 (the reference figures).
-    cohort : CohortScope or None
-        The cohort the page is restricted to (``--cohort``), said near the top.
-    time_to_event
-        The time to the built-in rules' expected events, by municipality.
-    key_findings : KeyFindingsContext
-        The section the page opens with (``id="key-findings"``).
-    drill : DrillContext
-        The filters and the aggregates they show (embedded JSON).
-    compare, compare_main, compare_rest : CompareSection or None
-        The comparison of groups (``--compare``): all of it, the part in the
-        main body (what lies outside the limits, two funnels at most) and the
-        other indicators (in the appendix).
-    compare_note : str
-        Why there is no comparison, when one was asked for or expected.
-    full : bool
-        The appendix prints too.
-    min_points : int
-        Points a run chart needs for Anhøj's rules.
-    css, script : Markup
-        The inlined stylesheet and scripts (sorting, filters).
-    """
-
+    #: ``nb`` or ``en`` (the page's ``lang`` attribute).
     lang: str
+    #: The message catalogue in that language.
     t: Messages
+    #: The input file's name (not its folder).
     source: str
+    #: The suppression limit (for the notes under tables).
     min_count: int
+    #: The page lists pseudonymous case ids and is marked *taushetsbelagt*.
     confidential: bool
+    #: Section 1: the data summary and data-quality notes.
     summary: SummaryContext
+    #: Section 2: the level map.
     levelmap: LevelMapContext
+    #: Section 3: the transitions between care levels.
     transitions: TransitionsContext
+    #: Section 6a: the most frequent journeys.
     variants: VariantsContext
+    #: The method notes: what each number means, which thresholds.
     method: MethodContext
+    #: Section 4: the breaks.
     breaks: BreaksContext
+    #: Section 5: the run charts.
     runcharts: RunChartsContext
+    #: Section 6b: conformance with the intended pathways.
     conformance: ConformanceContext
+    #: Sections 7 and 8: the measures, and the reference figures.
     measures: MeasuresContext
-    cohort: CohortScope | None = None
+    #: The cohort the page is restricted to (``--cohort``) and how many journeys
+    #: it has, said near the top; None for the whole log.
+    cohort: str | None = None
+    #: The time to the built-in rules' expected events, by municipality.
     time_to_event: TimeToEventContext = TimeToEventContext()  # noqa: RUF009 (frozen)
+    #: The section the page opens with (``id="key-findings"``).
     key_findings: KeyFindingsContext = field(default_factory=KeyFindingsContext)
+    #: The filters and the aggregates they show (embedded JSON).
     drill: DrillContext = field(default_factory=DrillContext)
+    #: The comparison of groups (``--compare``), all of it.
     compare: CompareSection | None = None
+    #: Its part in the main body: what lies outside the limits, two funnels at most.
     compare_main: CompareSection | None = None
+    #: Its other indicators (in the appendix).
     compare_rest: CompareSection | None = None
+    #: Why there is no comparison, when one was asked for or expected.
     compare_note: str = ""
+    #: The appendix prints too.
     full: bool = False
+    #: Points a run chart needs for Anhøj's rules.
     min_points: int = 10
+    #: The inlined stylesheet.
     css: Markup = Markup("")  # noqa: RUF009 (Markup is an immutable str)
+    #: The inlined scripts (sorting, filters).
     script: Markup = Markup("")  # noqa: RUF009
 
 
@@ -354,8 +335,8 @@ def build_context(
         time_to_event=curves,
         method=method_section(log, t, opts, extra=[t("m_conformance")] if checks else []),
         cohort=(None if cohort is None else
-                CohortScope(cohort_title(cohort, opts.lang),
-                            count_text(log.n_cases, opts.lang, opts.min_count))),
+                t("cohort_scope", cohort=cohort_title(cohort, opts.lang),
+                  cases=count_text(log.n_cases, opts.lang, opts.min_count))),
         css=Markup(static.joinpath("report.css").read_text("utf-8")),
         script=Markup(static.joinpath("sort.js").read_text("utf-8") + "\n"
                       + static.joinpath("drill.js").read_text("utf-8")),

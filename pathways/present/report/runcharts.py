@@ -41,29 +41,19 @@ from pathways.present.tables import Cell, Column, Table
 
 @dataclass(frozen=True)
 class RunChart:
-    """One rule's run chart.
+    """One rule's run chart."""
 
-    Attributes
-    ----------
-    title : str
-        The rule's title and id.
-    svg : Markup
-        The chart.
-    findings : list of (text, is_signal)
-        The Anhøj rules' verdicts in words, and the medians before and after.
-    table : Table
-        The points: period, triggers, breaks, rate.
-    anchor : str
-        The chart's id on the page.
-    signal : bool
-        Anhøj's rules found a non-random pattern.
-    """
-
+    #: The rule's title and id.
     title: str
+    #: The chart.
     svg: Markup
+    #: The Anhøj rules' verdicts in words, and the medians before and after.
     findings: list[tuple[str, bool]]
+    #: The points: period, triggers, breaks, rate.
     table: Table
+    #: The chart's id on the page.
     anchor: str = ""
+    #: Anhøj's rules found a non-random pattern.
     signal: bool = False
 
 
@@ -73,34 +63,24 @@ MAIN_CHARTS = 3
 
 @dataclass(frozen=True)
 class RunChartsContext:
-    """Section 5: run charts of the rules' break rates, and the rules without one.
+    """Section 5: run charts of the rules' break rates, and the rules without one."""
 
-    Attributes
-    ----------
-    intro : str
-    charts : list of RunChart
-        Rules with enough points for Anhøj's rules, signals first: the first
-        :data:`MAIN_CHARTS` in the main body, the rest in the appendix.
-    note : str
-        The suppression rule for points.
-    small : Markup or None
-        One small-multiples figure of the rules with some points, but too
-        few for the run-chart rules.
-    without : Table or None
-        Rules with no chart, each with the reason (no judged trigger, or
-        every period suppressed).
-    tables : list of RunChart
-        Every charted rule's points (for the appendix), small multiples too.
-    small_rules : list of (name, title)
-        The panels of ``small``: ``pathway/rule_id`` and the rule's title.
-    """
-
+    #: What the charts show, per period (month or tertial).
     intro: str
+    #: Rules with enough points for Anhøj's rules, signals first: the first
+    #: :data:`MAIN_CHARTS` in the main body, the rest in the appendix.
     charts: list[RunChart] = field(default_factory=list)
+    #: The suppression rule for points.
     note: str = ""
+    #: One small-multiples figure of the rules with some points, but too
+    #: few for the run-chart rules.
     small: Markup | None = None
+    #: Rules with no chart, each with the reason (no judged trigger, or
+    #: every period suppressed).
     without: Table | None = None
+    #: Every charted rule's points (for the appendix), small multiples too.
     tables: list[RunChart] = field(default_factory=list)
+    #: The panels of ``small``: ``pathway/rule_id`` and the rule's title.
     small_rules: list[tuple[str, str]] = field(default_factory=list)
 
     @property

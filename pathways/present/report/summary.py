@@ -27,26 +27,21 @@ from pathways.present.tables import Cell, Column, Table
 
 @dataclass(frozen=True)
 class SummaryContext:
-    """Section 1: what the data hold and what the check of them found.
+    """Section 1: what the data hold and what the check of them found."""
 
-    Attributes
-    ----------
-    facts : list of (label, value)
-        Period, cases, events, activities, levels.
-    levels, cohorts, municipalities, hospitals : Table
-        Events and cases per care level, cohort, municipality and hospital trust.
-    notes : list of str
-        What validation found, in plain words.
-    problems : Table
-        Findings per type, with the first row numbers.
-    """
-
+    #: Period, cases, events, activities, levels.
     facts: list[tuple[str, str]]
+    #: Events and cases per care level.
     levels: Table
+    #: The same per cohort.
     cohorts: Table
+    #: The same per municipality.
     municipalities: Table
+    #: The same per hospital trust.
     hospitals: Table
+    #: What validation found, in plain words.
     notes: list[str] = field(default_factory=list)
+    #: Findings per type, with the first row numbers.
     problems: Table | None = None
 
 

@@ -27,17 +27,11 @@ MAX_BOXES = 12
 
 @dataclass(frozen=True)
 class TransitionsContext:
-    """Section 3: waiting time per level pair, cross-tier pairs first.
+    """Section 3: waiting time per level pair, cross-tier pairs first."""
 
-    Attributes
-    ----------
-    table : Table
-        Pair, count, median, P75, P90 and a small histogram per row.
-    chart : Markup or None
-        Box plots (10th–90th percentile whiskers) of the most frequent pairs.
-    """
-
+    #: Pair, count, median, P75, P90 and a small histogram per row.
     table: Table
+    #: Box plots (10th–90th percentile whiskers) of the most frequent pairs.
     chart: Markup | None
     top: Table | None = None
 

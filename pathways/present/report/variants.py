@@ -28,15 +28,11 @@ TOP_VARIANTS = 10
 
 @dataclass(frozen=True)
 class VariantsContext:
-    """Section 6a: the most frequent journeys, by care level and by activity.
+    """Section 6a: the most frequent journeys, by care level and by activity."""
 
-    Attributes
-    ----------
-    by_level, by_activity : Table
-        Variant, cases and share of all cases.
-    """
-
+    #: Journeys by care level: variant, cases and share of all cases.
     by_level: Table
+    #: The same by activity.
     by_activity: Table
 
 
