@@ -14,17 +14,8 @@ from statistics import median
 import pandas as pd
 from markupsafe import Markup
 
-from pathways.analyse.runchart import (
-    MIN_USEFUL_POINTS,
-    Intervention,
-    anhoej,
-    period_label,
-)
-from pathways.present.charts import (
-    RunChartLine,
-    run_chart,
-    small_multiples,
-)
+from pathways.analyse.runchart import MIN_USEFUL_POINTS, Intervention, anhoej, period_label
+from pathways.present.charts import RunChartLine, run_chart, small_multiples
 from pathways.present.messages import Messages
 from pathways.present.numbers import pct_text, safe_rate
 from pathways.present.report.breaks import (
