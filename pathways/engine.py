@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 import tempfile
 import weakref
@@ -251,3 +252,80 @@ class DuckDBEngine:
             if kind:
                 what = "VIEW" if kind[0][0] == "VIEW" else "TABLE"
                 self.connection.execute(f"DROP {what} IF EXISTS {quote_identifier(name)}")
+
+
+class StepTables:
+    """An engine through which one step's intermediate tables are its own.
+
+    A step's SQL names its tables ``_{prefix}_<name>`` (``_br_hits``), which
+    reads well and would collide: two evaluations on one engine would share
+    them, and nothing would drop them. Through this wrapper every such name,
+    wherever it appears (SQL, a table name given to :meth:`materialize` or
+    :meth:`register`), stands for a scratch name of the wrapped engine made at
+    its first use; :meth:`close` drops them all. Everything else passes through.
+
+    Examples
+    --------
+    >>> engine = DuckDBEngine()
+    >>> with StepTables(engine, "ex") as step:
+    ...     step.materialize("_ex_one", "SELECT 1 AS x")
+    ...     int(step.scalar("SELECT x FROM _ex_one"))
+    1
+    >>> sorted(t for t in engine.tables() if "ex_one" in t)
+    []
+    """
+
+    def __init__(self, engine: Engine, prefix: str) -> None:
+        self.engine = engine
+        self.name = engine.name
+        self._pattern = re.compile(rf"(?<![A-Za-z0-9_])_{prefix}_[A-Za-z0-9_]+")
+        self._own: dict[str, str] = {}
+
+    def __enter__(self) -> StepTables:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _named(self, sql: str) -> str:
+        """``sql`` with each step table's name replaced by its scratch name."""
+        def own(match: re.Match[str]) -> str:
+            step = match.group(0)
+            if step not in self._own:
+                # ``_step_<name>_<n>``: no longer matches the pattern
+                self._own[step] = self.engine.scratch(f"step{step}")
+            return self._own[step]
+        return self._pattern.sub(own, sql)
+
+    def query(self, sql: str) -> pd.DataFrame:
+        """:meth:`Engine.query`, the step's tables renamed."""
+        return self.engine.query(self._named(sql))
+
+    def scalar(self, sql: str) -> Any:
+        """:meth:`Engine.scalar`, the step's tables renamed."""
+        return self.engine.scalar(self._named(sql))
+
+    def materialize(self, name: str, sql: str) -> None:
+        """:meth:`Engine.materialize`, the step's tables renamed."""
+        self.engine.materialize(self._named(name), self._named(sql))
+
+    def columns(self, table: str) -> list[str]:
+        """:meth:`Engine.columns`, the step's tables renamed."""
+        return self.engine.columns(self._named(table))
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        """:meth:`Engine.register`, the step's tables renamed."""
+        self.engine.register(self._named(name), frame)
+
+    def scratch(self, stem: str) -> str:
+        """:meth:`Engine.scratch` of the wrapped engine (a table that outlives the step)."""
+        return self.engine.scratch(stem)
+
+    def drop(self, *names: str) -> None:
+        """:meth:`Engine.drop`, the step's tables renamed."""
+        self.engine.drop(*(self._named(n) for n in names))
+
+    def close(self) -> None:
+        """Drop every table the step made."""
+        self.engine.drop(*self._own.values())
+        self._own.clear()

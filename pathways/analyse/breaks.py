@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TypedDict, Unpack
@@ -57,6 +57,7 @@ from pathways.analyse.rules import (
     load_pathways,
     vocabulary,
 )
+from pathways.engine import StepTables
 from pathways.enrich.cohorts import cohort_log
 from pathways.enrich.levels import resolve_level
 from pathways.errors import OptionError, RuleFileError
@@ -175,7 +176,8 @@ def rule_summary(log: EventLog, **selection: Unpack[Selection]) -> pd.DataFrame:
     trigger is computed, not the breaks table; call :func:`evaluate` when the
     breaks are needed too.
     """
-    _, flat, _, _, outcomes = _outcomes(log, selection)
+    with StepTables(log.engine, "br") as engine:
+        _, flat, _, _, outcomes = _outcomes(replace(log, engine=engine), selection)
     return _summary(log, flat, outcomes)
 
 
@@ -220,8 +222,12 @@ def evaluate(log: EventLog, *, lean: bool = False, **selection: Unpack[Selection
         result names as ``outcomes``: rates by other groups
         (:mod:`pathways.analyse.breakrates`) start from it.
     """
-    chosen, flat, end_us, events, outcomes = _outcomes(log, selection)
-    table = _breaks_table(log, events, flat, end_us, lean)
+    # The steps' tables (_br_*) are this evaluation's own and dropped at the end;
+    # only the outcomes table outlives it.
+    with StepTables(log.engine, "br") as engine:
+        steps = replace(log, engine=engine)
+        chosen, flat, end_us, events, outcomes = _outcomes(steps, selection)
+        table = _breaks_table(steps, events, flat, end_us, lean)
     summary = _summary(log, flat, outcomes)
     return BreakResult(breaks=table, summary=summary,
                        pathways=tuple(dict.fromkeys(p for p, _ in chosen)),
@@ -250,7 +256,7 @@ def _outcomes(log: EventLog, selection: Selection
     columns = _register_rules(log, events, flat)
     _match(log, events, end_us, restricted=any(c is not None for _, _, c in flat),
            columns=columns, flat=flat)
-    outcomes = log.engine.scratch("br_outcomes")
+    outcomes = log.engine.scratch("breaks_outcomes")
     log.engine.materialize(outcomes, _outcomes_sql(end_us))
     return chosen, flat, end_us, events, outcomes
 
