@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from pathways.analyse.measures.base import Measure
@@ -20,6 +21,7 @@ from pathways.analyse.measures.out_of_hours import out_of_hours_outcomes
 from pathways.analyse.measures.readmission import readmissions
 from pathways.analyse.measures.resources import resource_concentration
 from pathways.analyse.measures.waiting import unit_transitions, waiting_at_transitions
+from pathways.engine import StepTables
 from pathways.enrich.cohorts import cohort_log
 from pathways.errors import OptionError
 from pathways.log import EventLog
@@ -89,6 +91,9 @@ def all_measures(log: EventLog, *, only: Iterable[str] | None = None,
     check_names(options)
     results = []
     for name in names:  # a loop over the ten measures, each a few queries
-        with stage(f"Measure: {name}"):
-            results.append(MEASURES[name](log, **options.get(name, {})))
+        # A measure's step tables (_m_stays, _m_ix, ...) are its own, dropped
+        # when it is done; what it hands on (Measure.units) is a scratch table.
+        with stage(f"Measure: {name}"), StepTables(log.engine, "m") as engine:
+            results.append(MEASURES[name](replace(log, engine=engine),
+                                          **options.get(name, {})))
     return results
