@@ -27,11 +27,12 @@ only here.
 from __future__ import annotations
 
 import itertools
+import re
 import shutil
 import tempfile
 import warnings
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -44,6 +45,7 @@ from sqlglot import expressions as exp
 from pathways.engine import DuckDBEngine
 from pathways.errors import EngineError
 from pathways.log import EventLog
+from pathways.sql import quote_identifier
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -84,6 +86,25 @@ def translate(sql: str) -> str:
 
 def _to_spark(node: exp.Expression) -> exp.Expression:
     """Rewrite one node of a DuckDB syntax tree where Spark differs."""
+    if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.TIMESTAMPNTZ:
+        # DuckDB's naive TIMESTAMP is Spark's TIMESTAMP in a UTC session: the
+        # wall-clock time read as if it were UTC, which is how the reader
+        # treats a naive time until the zone rules resolve it.
+        return exp.DataType.build("TIMESTAMP", dialect="spark")
+    if isinstance(node, exp.RegexpFullMatch):
+        return exp.RegexpLike(this=node.this,
+                              expression=_anchored(node.expression))
+    if isinstance(node, exp.RegexpReplace) and isinstance(node.args.get("replacement"),
+                                                          exp.Literal):
+        # DuckDB's back-references are \1; Java's are $1 (and a $ is escaped).
+        text = node.args["replacement"].this
+        node.set("replacement", exp.Literal.string(
+            re.sub(r"\\(\d)", r"$\1", text.replace("$", "\\$"))))
+        return node
+    if isinstance(node, exp.Anonymous):
+        rewritten = _function_to_spark(node)
+        if rewritten is not None:
+            return rewritten
     if isinstance(node, exp.Median):
         return exp.Anonymous(this="percentile", expressions=[node.this, _number("0.5")])
     if isinstance(node, exp.PercentileCont | exp.Quantile) and node.expression:
@@ -96,6 +117,88 @@ def _to_spark(node: exp.Expression) -> exp.Expression:
     ):
         return exp.Cast(this=node.copy(), to=exp.DataType.build("DOUBLE"))
     return node
+
+
+def _function_to_spark(node: exp.Anonymous) -> exp.Expression | None:
+    """Spark's form of a DuckDB function sqlglot passes through unchanged, or None."""
+    name = str(node.this).lower()
+    args = node.expressions
+    if name == "epoch_us" and len(args) == 1:
+        return exp.Anonymous(this="unix_micros", expressions=[args[0]])
+    if name == "timezone" and len(args) == 2 and isinstance(args[1], exp.Cast):
+        # DuckDB's timezone(zone, t) reads a naive t as local time in the zone
+        # (giving the instant) and turns an instant into the zone's local time.
+        # Which one is meant depends on t's type, so the reader writes the cast.
+        kind = args[1].to.this
+        if kind in (exp.DataType.Type.TIMESTAMPNTZ, exp.DataType.Type.TIMESTAMPTZ):
+            function = ("to_utc_timestamp" if kind == exp.DataType.Type.TIMESTAMPNTZ
+                        else "from_utc_timestamp")
+            return exp.Anonymous(this=function, expressions=[args[1].this, args[0]])
+    if name in ("try_strptime", "strptime") and len(args) == 2 and args[1].is_string:
+        pattern, two_digit_year = java_pattern(args[1].this)
+        function = "try_to_timestamp" if name == "try_strptime" else "to_timestamp"
+        parsed = exp.Anonymous(this=function,
+                               expressions=[args[0], exp.Literal.string(pattern)])
+        if not two_digit_year:
+            return parsed
+        # Java reads a two-digit year as 2000-2099; DuckDB (as POSIX) reads
+        # 69-99 as 1969-1999.
+        return sqlglot.parse_one(
+            "CASE WHEN year(_p) >= 2069 THEN _p - INTERVAL '100' YEAR ELSE _p END",
+            read="spark").transform(
+                lambda n: parsed.copy() if isinstance(n, exp.Column)
+                and n.name == "_p" else n)
+    return None
+
+
+#: strptime specifiers and the Java pattern letters of the same field.
+_JAVA_FIELDS = {"Y": "yyyy", "y": "yy", "m": "M", "d": "d", "H": "H", "M": "m",
+                "S": "s", "g": "SSS", "f": "SSSSSS"}
+
+
+def java_pattern(fmt: str) -> tuple[str, bool]:
+    """A strptime format as a Java (Spark) datetime pattern; and whether it has ``%y``.
+
+    A field between separators is written with one letter, which reads one or
+    two digits as DuckDB's strptime does; a field next to another field is
+    written at its fixed width (``%Y%m%d`` is ``yyyyMMdd``). Letters of the
+    format's own text are quoted.
+
+    Examples
+    --------
+    >>> java_pattern("%d.%m.%Y %H:%M")
+    ('d.M.yyyy H:m', False)
+    >>> java_pattern("%Y%m%d%H%M%S")
+    ('yyyyMMddHHmmss', False)
+    """
+    tokens = re.findall(r"%.|[^%]", fmt)
+    out = []
+    for i, token in enumerate(tokens):
+        if token.startswith("%"):
+            field = _JAVA_FIELDS.get(token[1])
+            if field is None:
+                raise EngineError(f"The Spark engine cannot read times written as "
+                                  f"{fmt!r} ({token} is not supported there).")
+            adjacent = any(0 <= j < len(tokens) and tokens[j].startswith("%")
+                           for j in (i - 1, i + 1))
+            if adjacent and len(field) == 1:
+                field *= 2
+            out.append(field)
+        elif token.isalpha():
+            out.append(f"'{token}'")
+        elif token == "'":
+            out.append("''")
+        else:
+            out.append(token)
+    return "".join(out), "%y" in tokens
+
+
+def _anchored(pattern: exp.Expression) -> exp.Expression:
+    """A regular expression that must match the whole text (RLIKE searches)."""
+    if isinstance(pattern, exp.Literal) and pattern.is_string:
+        return exp.Literal.string(f"^(?:{pattern.this})$")
+    return exp.Concat(expressions=[exp.Literal.string("^(?:"), pattern,
+                                   exp.Literal.string(")$")])
 
 
 def _number(text: str) -> exp.Literal:
@@ -219,6 +322,43 @@ class SparkEngine:
                 kept.unpersist()
             self.spark.catalog.dropTempView(name)
 
+    def keep(self, name: str) -> None:
+        """Checkpoint the view ``name`` (computed now, kept on the executors) in place."""
+        frame = self.spark.table(name).localCheckpoint(
+            eager=True, storageLevel=_storage_memory_and_disk())
+        old = self._persisted.pop(name, None)
+        frame.createOrReplaceTempView(name)
+        self._persisted[name] = frame
+        if old is not None:
+            old.unpersist()
+
+    def append(self, name: str, sql: str) -> None:
+        """Add a query's rows to the view ``name`` (a new checkpoint of both)."""
+        columns = ", ".join(quote_identifier(c) for c in self.columns(name))
+        self.materialize(name, f"SELECT {columns} FROM {name} UNION ALL {sql}")
+
+    def map_values(self, name: str, sql: str, function: Callable[[str], str]) -> None:
+        """View ``name (old, new)``: the values ``v`` of the query that ``function`` changes.
+
+        ``function`` runs on the executors, as a pandas UDF over the query's
+        values (pickled with what it holds, such as a pseudonym key); no
+        value passes through the driver.
+        """
+        functions = _spark_sql().functions
+
+        @functions.pandas_udf("string")  # type: ignore[call-overload,misc]
+        def mapped(values: pd.Series) -> pd.Series:
+            return values.map(function)
+
+        frame = self.sql(sql)
+        changed = (frame.select(frame["v"].alias("old"), mapped(frame["v"]).alias("new"))
+                   .where("old <> new"))
+        frame = changed.localCheckpoint(eager=True,
+                                        storageLevel=_storage_memory_and_disk())
+        self._persisted.pop(name, None)
+        frame.createOrReplaceTempView(name)
+        self._persisted[name] = frame
+
     def register_parquet(self, name: str, path: str | Path) -> None:
         """Make a Parquet file or folder available as the temporary view ``name``."""
         self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
@@ -263,7 +403,7 @@ def to_spark(
         raise EngineError(
             f"to_spark needs a log read into DuckDB; this one is on {log.engine.name!r}."
         )
-    engine = SparkEngine(_own_session(spark if spark is not None else local_session()))
+    engine = SparkEngine(own_session(spark if spark is not None else local_session()))
     if workdir is None:
         folder = Path(tempfile.mkdtemp(prefix="pathways-spark-"))
         weakref.finalize(engine, shutil.rmtree, folder, ignore_errors=True)
@@ -290,7 +430,7 @@ def _spark_sql() -> Any:
     return pyspark.sql
 
 
-def _own_session(spark: SparkSession) -> SparkSession:
+def own_session(spark: SparkSession) -> SparkSession:
     """Make a session of its own for one log, sharing ``spark``'s context and cache.
 
     Temporary views belong to a session, so two logs handed to the same
