@@ -26,9 +26,12 @@ only here.
 
 from __future__ import annotations
 
+import inspect
 import itertools
+import os
 import re
 import shutil
+import sys
 import tempfile
 import warnings
 import weakref
@@ -221,6 +224,8 @@ def local_session(*, cores: int = 2, shuffle_partitions: int = 4) -> SparkSessio
         The active session if there is one with these settings, else a new one.
     """
     builder = _spark_sql().SparkSession.builder
+    # Local workers run this Python (with its packages), not the first on PATH.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     with _quiet_pandas_conversion():
         session = (
             builder.master(f"local[{int(cores)}]")
@@ -345,6 +350,13 @@ class SparkEngine:
         value passes through the driver.
         """
         functions = _spark_sql().functions
+        # The function's module travels with it, by value: the executors need
+        # Python, not pathways (the pseudonyms' module uses the standard library).
+        from pyspark import cloudpickle
+
+        module = inspect.getmodule(function)
+        if module is not None and module.__name__.startswith("pathways."):
+            cloudpickle.register_pickle_by_value(module)
 
         @functions.pandas_udf("string")  # type: ignore[call-overload,misc]
         def mapped(values: pd.Series) -> pd.Series:

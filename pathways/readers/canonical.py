@@ -38,7 +38,7 @@ from pathways.enrich.pseudonym import (
     WHOLE_ID_SQL,
     id_digits_sql,
     pseudonym_sql,
-    pseudonymise_text,
+    TextPseudonyms,
     valid_id_sql,
 )
 from pathways.log import DERIVED_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
@@ -152,7 +152,7 @@ def pseudonym_table(engine: Engine, raw: str, columns: list[str], key: bytes) ->
         # Ids inside other text: Python's regular expression and check digits,
         # once per distinct text, where the engine runs code (in DuckDB's
         # process; on Spark's executors).
-        engine.map_values("_fnr_text", embedded, _TextPseudonyms(key))
+        engine.map_values("_fnr_text", embedded, TextPseudonyms(key))
         engine.append("_fnr_map", "SELECT old, new FROM _fnr_text")
         engine.drop("_fnr_text")
     used = engine.query("""
@@ -161,19 +161,6 @@ def pseudonym_table(engine: Engine, raw: str, columns: list[str], key: bytes) ->
     """)["col"]
     engine.drop("_fnr_candidates")
     return [columns[int(i)] for i in used]
-
-
-class _TextPseudonyms:
-    """:func:`pseudonymise_text` under one key, as a function of the text alone.
-
-    A class, not a closure, so that Spark can ship it to its executors.
-    """
-
-    def __init__(self, key: bytes) -> None:
-        self.key = key
-
-    def __call__(self, text: str) -> str:
-        return pseudonymise_text(text, self.key)
 
 
 def build_events(

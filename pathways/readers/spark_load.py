@@ -73,24 +73,25 @@ def load_csv_spark(engine: SparkEngine, path: str, dialect: Dialect, columns: li
               .option("quote", '"')
               .option("escape", '"')
               .option("multiLine", "true" if quoted else "false")
-              .option("mode", "FAILFAST"))
+              # A row with too few or too many fields is an error, as in
+              # DuckDB's strict mode; but Excel's "sep=;" line has one field.
+              .option("mode", "PERMISSIVE" if dialect.skip else "FAILFAST"))
+    header = dialect.skip + 1
+    named = ", ".join(f"`_c{i}` AS {_quoted(name)}" for i, name in enumerate(columns))
     try:
-        frame = reader.csv(path)
-        numbered = _numbered(frame)
+        _numbered(reader.csv(path)).createOrReplaceTempView("_spark_numbered")
+        engine.spark.sql(
+            f"SELECT {named}, rowid - {header} AS rowid FROM _spark_numbered "
+            f"WHERE rowid >= {header}").createOrReplaceTempView(table)
+        engine.keep(table)
     except Exception as err:  # pyspark's errors
         raise LogFormatError(
             f"{path}: Spark cannot read the file as CSV (separator "
             f"{dialect.separator!r}, encoding {dialect.encoding}): "
-            f"{str(err).splitlines()[0][:300]}"
+            f"{_first_line(err)}"
         ) from None
-    header = dialect.skip + 1
-    named = ", ".join(f"`_c{i}` AS {_quoted(name)}" for i, name in enumerate(columns))
-    numbered.createOrReplaceTempView("_spark_numbered")
-    engine.spark.sql(
-        f"SELECT {named}, rowid - {header} AS rowid FROM _spark_numbered "
-        f"WHERE rowid >= {header}").createOrReplaceTempView(table)
-    engine.keep(table)
-    engine.spark.catalog.dropTempView("_spark_numbered")
+    finally:
+        engine.spark.catalog.dropTempView("_spark_numbered")
 
 
 def parquet_columns(engine: SparkEngine, path: str) -> tuple[Any, list[str]]:
@@ -99,7 +100,7 @@ def parquet_columns(engine: SparkEngine, path: str) -> tuple[Any, list[str]]:
         frame = engine.spark.read.parquet(path)
     except Exception as err:  # pyspark's AnalysisException
         raise LogFormatError(
-            f"{path}: not a readable Parquet file ({str(err).splitlines()[0][:300]}). "
+            f"{path}: not a readable Parquet file ({_first_line(err)}). "
             "Export it again, or give a CSV or XES file."
         ) from None
     return frame, list(frame.columns)
@@ -126,14 +127,13 @@ def load_parquet_spark(engine: SparkEngine, frame: DataFrame, names: list[str],
             text = column.cast("string")
         casts.append(text.alias(name))
     try:
-        numbered = _numbered(frame.select(*casts))
+        _numbered(frame.select(*casts)).createOrReplaceTempView(table)
+        engine.keep(table)
     except Exception as err:  # pyspark's errors
         raise LogFormatError(
-            f"the Parquet data could not be read ({str(err).splitlines()[0][:300]}). "
+            f"the Parquet data could not be read ({_first_line(err)}). "
             "Export it again, or give a CSV or XES file."
         ) from None
-    numbered.createOrReplaceTempView(table)
-    engine.keep(table)
 
 
 def _numbered(frame: DataFrame) -> DataFrame:
@@ -151,6 +151,14 @@ def _numbered(frame: DataFrame) -> DataFrame:
     joined = ids.join(F.broadcast(starts), part == starts["_part"])
     rowid = (joined["_start"] + F.col("_mid").bitwiseAND((1 << _ROW_BITS) - 1)).alias("rowid")
     return joined.select(*[F.col(_quoted(c)) for c in frame.columns], rowid)
+
+
+def _first_line(err: Exception) -> str:
+    """The first line of Spark's error, national ids masked (it may quote a row)."""
+    from pathways.enrich.pseudonym import mask_national_ids
+
+    lines = str(err).strip().splitlines()
+    return mask_national_ids(lines[0][:300] if lines else type(err).__name__)
 
 
 def _quoted(name: str) -> str:
