@@ -10,18 +10,26 @@ not carry over is fixed:
   does (sqlglot's ``PERCENTILE_CONT(x, q)`` is not valid Spark SQL);
 * decimal literals (``3600000000.0``) become DOUBLE: Spark reads them as
   DECIMAL, and a BIGINT divided by a DECIMAL is rounded to a fixed scale, while
-  DuckDB divides in floating point.
+  DuckDB divides in floating point;
+* for the reader's SQL: DuckDB's naive ``TIMESTAMP`` is Spark's ``TIMESTAMP``
+  in the UTC session; ``try_strptime`` becomes ``try_to_timestamp`` with the
+  format as a Java pattern (:func:`java_pattern`; two-digit years as DuckDB
+  reads them); ``timezone(zone, CAST(t AS TIMESTAMP))`` becomes
+  ``to_utc_timestamp`` and ``timezone(zone, CAST(t AS TIMESTAMPTZ))``
+  ``from_utc_timestamp``; ``epoch_us`` becomes ``unix_micros``;
+  ``regexp_full_match`` an anchored ``RLIKE``; a back-reference in a
+  replacement ``$1``.
 
-Reading stays in DuckDB: sniffing a Norwegian export (encoding, separator,
-date format, DST rule), pseudonymising national ids and sorting each case once
-are done by :func:`pathways.read`, and :func:`to_spark` hands the finished
-events table to Spark as Parquet. A national log is read once on one machine
-(DuckDB reads a CSV of 100 million rows in minutes) and analysed as often as
-needed on the cluster; the ordering columns the reader stored (``event_idx``,
-``next_*``) travel with the events, so Spark does not sort again.
+Reading runs on Spark too: :func:`pathways.read` with ``engine=`` a session
+loads a CSV or Parquet file on the executors
+(:mod:`pathways.readers.spark_load`) and runs the canonical pipeline
+(:mod:`pathways.readers.canonical`) through this engine. Other inputs (XES,
+a sources file, a saved log, a table in memory) are read by DuckDB and handed
+over by :func:`to_spark`, as Parquet; the ordering columns the reader stored
+(``event_idx``, ``next_*``) travel with the events, so Spark does not sort again.
 
 pyspark is an optional dependency (``pip install pathways[spark]``), imported
-only here.
+only here and, inside its functions, by :mod:`pathways.readers.spark_load`.
 """
 
 from __future__ import annotations
@@ -59,6 +67,9 @@ __all__ = ["SparkEngine", "local_session", "to_spark", "translate"]
 _SPARK_TYPES = {"i": "BIGINT", "u": "BIGINT", "f": "DOUBLE", "b": "BOOLEAN",
                 "M": "TIMESTAMP"}
 
+#: What Spark redacts in the plans it prints: the pseudonym key's HMAC pads.
+REDACTED = "(?i)[0-9a-f]{128}"
+
 #: Tables of a log that :func:`to_spark` hands to Spark (when they exist).
 LOG_TABLES = ("case_cohorts", "read_problems")
 
@@ -88,7 +99,19 @@ def translate(sql: str) -> str:
 
 
 def _to_spark(node: exp.Expression) -> exp.Expression:
-    """Rewrite one node of a DuckDB syntax tree where Spark differs."""
+    """Rewrite one node of a DuckDB syntax tree where Spark differs, and what it holds.
+
+    sqlglot's ``transform`` does not visit the children of a node it replaced,
+    so a replacement's are rewritten here (``epoch_us(try_strptime(...))``).
+    """
+    new = _rewrite(node)
+    if new is node:
+        return node
+    return new.transform(lambda n: n if n is new else _to_spark(n), copy=False)
+
+
+def _rewrite(node: exp.Expression) -> exp.Expression:
+    """One node of a DuckDB syntax tree as Spark needs it (the node itself if alike)."""
     if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.TIMESTAMPNTZ:
         # DuckDB's naive TIMESTAMP is Spark's TIMESTAMP in a UTC session: the
         # wall-clock time read as if it were UTC, which is how the reader
@@ -456,6 +479,10 @@ def own_session(spark: SparkSession) -> SparkSession:
         if value is not None:
             session.conf.set(key, value)
     session.conf.set("spark.sql.session.timeZone", "UTC")
+    # The reader's SQL carries the pseudonym key's HMAC pads as hex literals
+    # (pathways.enrich.pseudonym.pseudonym_sql); plans Spark prints show them
+    # redacted.
+    session.conf.set("spark.sql.redaction.string.regex", REDACTED)
     return session
 
 

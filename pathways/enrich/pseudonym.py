@@ -218,6 +218,7 @@ class TextPseudonyms:
         self.key = key
 
     def __call__(self, text: str) -> str:
+        """``text`` with its national ids pseudonymised."""
         return pseudonymise_text(text, self.key)
 
 

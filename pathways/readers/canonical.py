@@ -36,9 +36,9 @@ from pathways.enrich.pseudonym import (
     CANDIDATE_SQL,
     MIN_ID_LENGTH,
     WHOLE_ID_SQL,
+    TextPseudonyms,
     id_digits_sql,
     pseudonym_sql,
-    TextPseudonyms,
     valid_id_sql,
 )
 from pathways.log import DERIVED_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
@@ -117,7 +117,7 @@ def pseudonym_table(engine: Engine, raw: str, columns: list[str], key: bytes) ->
     :func:`pseudonymise_text`, once per distinct value. Returns the columns that
     hold at least one such value (only they need the replacement joined in).
     """
-    if len(columns) <= PER_COLUMN_SCAN:
+    if len(columns) <= PER_COLUMN_SCAN or engine.name != "duckdb":  # UNPIVOT is DuckDB's
         # Per column, its distinct long values, then the regular expression on
         # those only: a column store reads one column per part, and the rows
         # are not turned into one (column, value) row per field first.

@@ -34,7 +34,8 @@ KEY = "spark-read-test-key"
 #: the cohorts, a unit whose level is unknown.
 TRICKY = """\
 Pasient-ID;Hendelse;Tidspunkt;Slutt;Tjenestenivå;Enhet;Bostedskommune;Diagnose;Alder;Notat
-15076500565;Innleggelse;30.03.2025 02:30;30.03.2025 01:00;Sykehus;Med1;0301;J44.1;81;"ring 010190 12480; ""viktig""
+15076500565;Innleggelse;30.03.2025 02:30;30.03.2025 01:00;Sykehus;Med1;0301;J44.1;81;\
+"ring 010190 12480; ""viktig""
 ny linje"
 15076500565;Utskrivning;02.04.2025 10:00;;Sykehus;Med1;0301;J44.1;81;
 15076500565;Fastlege;04.04.2025 09:00;;Fastlege;Lege1;Oslo;;81;""
