@@ -16,7 +16,7 @@ import re
 import shutil
 import tempfile
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -65,6 +65,18 @@ class Engine(Protocol):
 
     def scratch(self, stem: str) -> str:
         """A table name no other step of this engine uses: ``_{stem}_{n}``."""
+        ...
+
+    def append(self, name: str, sql: str) -> None:
+        """Add a query's rows to a table made with :meth:`materialize`."""
+        ...
+
+    def map_values(self, name: str, sql: str, function: Callable[[str], str]) -> None:
+        """Store ``(old, new)``: each value ``v`` of the query and ``function(v)``.
+
+        Only values that ``function`` changes; it runs once per value, where
+        the engine runs code.
+        """
         ...
 
     def drop(self, *names: str) -> None:
@@ -230,6 +242,22 @@ class DuckDBEngine:
         return {name for (name,) in self.connection.execute(
             "SELECT table_name FROM information_schema.tables").fetchall()}
 
+    def append(self, name: str, sql: str) -> None:
+        """``INSERT INTO name sql``."""
+        with self._resources():
+            self.connection.execute(f"INSERT INTO {name} {sql}")
+
+    def map_values(self, name: str, sql: str, function: Callable[[str], str]) -> None:
+        """Table ``name (old, new)``: the values ``v`` of the query that ``function`` changes.
+
+        The values come to Python (a query's distinct values, such as the
+        free texts holding a national id), ``function`` runs once per value.
+        """
+        values = self.query(sql)["v"]
+        changes = pd.DataFrame({"old": values.astype(str),
+                                "new": [function(str(v)) for v in values]})
+        self.register(name, changes[changes["old"] != changes["new"]])
+
     def export_parquet(self, table: str, path: Path) -> None:
         """Write a table to Parquet (used to hand the log to another engine)."""
         self.connection.execute(f"COPY {table} TO '{sql_text(str(path))}' (FORMAT parquet)")
@@ -316,6 +344,14 @@ class StepTables:
     def register(self, name: str, frame: pd.DataFrame) -> None:
         """:meth:`Engine.register`, the step's tables renamed."""
         self.engine.register(self._named(name), frame)
+
+    def append(self, name: str, sql: str) -> None:
+        """:meth:`Engine.append`, the step's tables renamed."""
+        self.engine.append(self._named(name), self._named(sql))
+
+    def map_values(self, name: str, sql: str, function: Callable[[str], str]) -> None:
+        """:meth:`Engine.map_values`, the step's tables renamed."""
+        self.engine.map_values(self._named(name), self._named(sql), function)
 
     def scratch(self, stem: str) -> str:
         """:meth:`Engine.scratch` of the wrapped engine (a table that outlives the step)."""

@@ -10,28 +10,40 @@ not carry over is fixed:
   does (sqlglot's ``PERCENTILE_CONT(x, q)`` is not valid Spark SQL);
 * decimal literals (``3600000000.0``) become DOUBLE: Spark reads them as
   DECIMAL, and a BIGINT divided by a DECIMAL is rounded to a fixed scale, while
-  DuckDB divides in floating point.
+  DuckDB divides in floating point;
+* for the reader's SQL: DuckDB's naive ``TIMESTAMP`` is Spark's ``TIMESTAMP``
+  in the UTC session; ``try_strptime`` becomes ``try_to_timestamp`` with the
+  format as a Java pattern (:func:`java_pattern`; two-digit years as DuckDB
+  reads them); ``timezone(zone, CAST(t AS TIMESTAMP))`` becomes
+  ``to_utc_timestamp`` and ``timezone(zone, CAST(t AS TIMESTAMPTZ))``
+  ``from_utc_timestamp``; ``epoch_us`` becomes ``unix_micros``;
+  ``regexp_full_match`` an anchored ``RLIKE``; a back-reference in a
+  replacement ``$1``.
 
-Reading stays in DuckDB: sniffing a Norwegian export (encoding, separator,
-date format, DST rule), pseudonymising national ids and sorting each case once
-are done by :func:`pathways.read`, and :func:`to_spark` hands the finished
-events table to Spark as Parquet. A national log is read once on one machine
-(DuckDB reads a CSV of 100 million rows in minutes) and analysed as often as
-needed on the cluster; the ordering columns the reader stored (``event_idx``,
-``next_*``) travel with the events, so Spark does not sort again.
+Reading runs on Spark too: :func:`pathways.read` with ``engine=`` a session
+loads a CSV or Parquet file on the executors
+(:mod:`pathways.readers.spark_load`) and runs the canonical pipeline
+(:mod:`pathways.readers.canonical`) through this engine. Other inputs (XES,
+a sources file, a saved log, a table in memory) are read by DuckDB and handed
+over by :func:`to_spark`, as Parquet; the ordering columns the reader stored
+(``event_idx``, ``next_*``) travel with the events, so Spark does not sort again.
 
 pyspark is an optional dependency (``pip install pathways[spark]``), imported
-only here.
+only here and, inside its functions, by :mod:`pathways.readers.spark_load`.
 """
 
 from __future__ import annotations
 
+import inspect
 import itertools
+import os
+import re
 import shutil
+import sys
 import tempfile
 import warnings
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -44,6 +56,7 @@ from sqlglot import expressions as exp
 from pathways.engine import DuckDBEngine
 from pathways.errors import EngineError
 from pathways.log import EventLog
+from pathways.sql import quote_identifier
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -53,6 +66,9 @@ __all__ = ["SparkEngine", "local_session", "to_spark", "translate"]
 #: Spark type of an empty pandas column, by ``dtype.kind`` (text otherwise).
 _SPARK_TYPES = {"i": "BIGINT", "u": "BIGINT", "f": "DOUBLE", "b": "BOOLEAN",
                 "M": "TIMESTAMP"}
+
+#: What Spark redacts in the plans it prints: the pseudonym key's HMAC pads.
+REDACTED = "(?i)[0-9a-f]{128}"
 
 #: Tables of a log that :func:`to_spark` hands to Spark (when they exist).
 LOG_TABLES = ("case_cohorts", "read_problems")
@@ -83,7 +99,38 @@ def translate(sql: str) -> str:
 
 
 def _to_spark(node: exp.Expression) -> exp.Expression:
-    """Rewrite one node of a DuckDB syntax tree where Spark differs."""
+    """Rewrite one node of a DuckDB syntax tree where Spark differs, and what it holds.
+
+    sqlglot's ``transform`` does not visit the children of a node it replaced,
+    so a replacement's are rewritten here (``epoch_us(try_strptime(...))``).
+    """
+    new = _rewrite(node)
+    if new is node:
+        return node
+    return new.transform(lambda n: n if n is new else _to_spark(n), copy=False)
+
+
+def _rewrite(node: exp.Expression) -> exp.Expression:
+    """One node of a DuckDB syntax tree as Spark needs it (the node itself if alike)."""
+    if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.TIMESTAMPNTZ:
+        # DuckDB's naive TIMESTAMP is Spark's TIMESTAMP in a UTC session: the
+        # wall-clock time read as if it were UTC, which is how the reader
+        # treats a naive time until the zone rules resolve it.
+        return exp.DataType.build("TIMESTAMP", dialect="spark")
+    if isinstance(node, exp.RegexpFullMatch):
+        return exp.RegexpLike(this=node.this,
+                              expression=_anchored(node.expression))
+    if isinstance(node, exp.RegexpReplace) and isinstance(node.args.get("replacement"),
+                                                          exp.Literal):
+        # DuckDB's back-references are \1; Java's are $1 (and a $ is escaped).
+        text = node.args["replacement"].this
+        node.set("replacement", exp.Literal.string(
+            re.sub(r"\\(\d)", r"$\1", text.replace("$", "\\$"))))
+        return node
+    if isinstance(node, exp.Anonymous):
+        rewritten = _function_to_spark(node)
+        if rewritten is not None:
+            return rewritten
     if isinstance(node, exp.Median):
         return exp.Anonymous(this="percentile", expressions=[node.this, _number("0.5")])
     if isinstance(node, exp.PercentileCont | exp.Quantile) and node.expression:
@@ -96,6 +143,88 @@ def _to_spark(node: exp.Expression) -> exp.Expression:
     ):
         return exp.Cast(this=node.copy(), to=exp.DataType.build("DOUBLE"))
     return node
+
+
+def _function_to_spark(node: exp.Anonymous) -> exp.Expression | None:
+    """Spark's form of a DuckDB function sqlglot passes through unchanged, or None."""
+    name = str(node.this).lower()
+    args = node.expressions
+    if name == "epoch_us" and len(args) == 1:
+        return exp.Anonymous(this="unix_micros", expressions=[args[0]])
+    if name == "timezone" and len(args) == 2 and isinstance(args[1], exp.Cast):
+        # DuckDB's timezone(zone, t) reads a naive t as local time in the zone
+        # (giving the instant) and turns an instant into the zone's local time.
+        # Which one is meant depends on t's type, so the reader writes the cast.
+        kind = args[1].to.this
+        if kind in (exp.DataType.Type.TIMESTAMPNTZ, exp.DataType.Type.TIMESTAMPTZ):
+            function = ("to_utc_timestamp" if kind == exp.DataType.Type.TIMESTAMPNTZ
+                        else "from_utc_timestamp")
+            return exp.Anonymous(this=function, expressions=[args[1].this, args[0]])
+    if name in ("try_strptime", "strptime") and len(args) == 2 and args[1].is_string:
+        pattern, two_digit_year = java_pattern(args[1].this)
+        function = "try_to_timestamp" if name == "try_strptime" else "to_timestamp"
+        parsed = exp.Anonymous(this=function,
+                               expressions=[args[0], exp.Literal.string(pattern)])
+        if not two_digit_year:
+            return parsed
+        # Java reads a two-digit year as 2000-2099; DuckDB (as POSIX) reads
+        # 69-99 as 1969-1999.
+        return sqlglot.parse_one(
+            "CASE WHEN year(_p) >= 2069 THEN _p - INTERVAL '100' YEAR ELSE _p END",
+            read="spark").transform(
+                lambda n: parsed.copy() if isinstance(n, exp.Column)
+                and n.name == "_p" else n)
+    return None
+
+
+#: strptime specifiers and the Java pattern letters of the same field.
+_JAVA_FIELDS = {"Y": "yyyy", "y": "yy", "m": "M", "d": "d", "H": "H", "M": "m",
+                "S": "s", "g": "SSS", "f": "SSSSSS"}
+
+
+def java_pattern(fmt: str) -> tuple[str, bool]:
+    """A strptime format as a Java (Spark) datetime pattern; and whether it has ``%y``.
+
+    A field between separators is written with one letter, which reads one or
+    two digits as DuckDB's strptime does; a field next to another field is
+    written at its fixed width (``%Y%m%d`` is ``yyyyMMdd``). Letters of the
+    format's own text are quoted.
+
+    Examples
+    --------
+    >>> java_pattern("%d.%m.%Y %H:%M")
+    ('d.M.yyyy H:m', False)
+    >>> java_pattern("%Y%m%d%H%M%S")
+    ('yyyyMMddHHmmss', False)
+    """
+    tokens = re.findall(r"%.|[^%]", fmt)
+    out = []
+    for i, token in enumerate(tokens):
+        if token.startswith("%"):
+            field = _JAVA_FIELDS.get(token[1])
+            if field is None:
+                raise EngineError(f"The Spark engine cannot read times written as "
+                                  f"{fmt!r} ({token} is not supported there).")
+            adjacent = any(0 <= j < len(tokens) and tokens[j].startswith("%")
+                           for j in (i - 1, i + 1))
+            if adjacent and len(field) == 1:
+                field *= 2
+            out.append(field)
+        elif token.isalpha():
+            out.append(f"'{token}'")
+        elif token == "'":
+            out.append("''")
+        else:
+            out.append(token)
+    return "".join(out), "%y" in tokens
+
+
+def _anchored(pattern: exp.Expression) -> exp.Expression:
+    """A regular expression that must match the whole text (RLIKE searches)."""
+    if isinstance(pattern, exp.Literal) and pattern.is_string:
+        return exp.Literal.string(f"^(?:{pattern.this})$")
+    return exp.Concat(expressions=[exp.Literal.string("^(?:"), pattern,
+                                   exp.Literal.string(")$")])
 
 
 def _number(text: str) -> exp.Literal:
@@ -118,6 +247,8 @@ def local_session(*, cores: int = 2, shuffle_partitions: int = 4) -> SparkSessio
         The active session if there is one with these settings, else a new one.
     """
     builder = _spark_sql().SparkSession.builder
+    # Local workers run this Python (with its packages), not the first on PATH.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     with _quiet_pandas_conversion():
         session = (
             builder.master(f"local[{int(cores)}]")
@@ -219,6 +350,50 @@ class SparkEngine:
                 kept.unpersist()
             self.spark.catalog.dropTempView(name)
 
+    def keep(self, name: str) -> None:
+        """Checkpoint the view ``name`` (computed now, kept on the executors) in place."""
+        frame = self.spark.table(name).localCheckpoint(
+            eager=True, storageLevel=_storage_memory_and_disk())
+        old = self._persisted.pop(name, None)
+        frame.createOrReplaceTempView(name)
+        self._persisted[name] = frame
+        if old is not None:
+            old.unpersist()
+
+    def append(self, name: str, sql: str) -> None:
+        """Add a query's rows to the view ``name`` (a new checkpoint of both)."""
+        columns = ", ".join(quote_identifier(c) for c in self.columns(name))
+        self.materialize(name, f"SELECT {columns} FROM {name} UNION ALL {sql}")
+
+    def map_values(self, name: str, sql: str, function: Callable[[str], str]) -> None:
+        """View ``name (old, new)``: the values ``v`` of the query that ``function`` changes.
+
+        ``function`` runs on the executors, as a pandas UDF over the query's
+        values (pickled with what it holds, such as a pseudonym key); no
+        value passes through the driver.
+        """
+        functions = _spark_sql().functions
+        # The function's module travels with it, by value: the executors need
+        # Python, not pathways (the pseudonyms' module uses the standard library).
+        from pyspark import cloudpickle
+
+        module = inspect.getmodule(function)
+        if module is not None and module.__name__.startswith("pathways."):
+            cloudpickle.register_pickle_by_value(module)
+
+        @functions.pandas_udf("string")  # type: ignore[call-overload,misc]
+        def mapped(values: pd.Series) -> pd.Series:
+            return values.map(function)
+
+        frame = self.sql(sql)
+        changed = (frame.select(frame["v"].alias("old"), mapped(frame["v"]).alias("new"))
+                   .where("old <> new"))
+        frame = changed.localCheckpoint(eager=True,
+                                        storageLevel=_storage_memory_and_disk())
+        self._persisted.pop(name, None)
+        frame.createOrReplaceTempView(name)
+        self._persisted[name] = frame
+
     def register_parquet(self, name: str, path: str | Path) -> None:
         """Make a Parquet file or folder available as the temporary view ``name``."""
         self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
@@ -263,7 +438,7 @@ def to_spark(
         raise EngineError(
             f"to_spark needs a log read into DuckDB; this one is on {log.engine.name!r}."
         )
-    engine = SparkEngine(_own_session(spark if spark is not None else local_session()))
+    engine = SparkEngine(own_session(spark if spark is not None else local_session()))
     if workdir is None:
         folder = Path(tempfile.mkdtemp(prefix="pathways-spark-"))
         weakref.finalize(engine, shutil.rmtree, folder, ignore_errors=True)
@@ -290,7 +465,7 @@ def _spark_sql() -> Any:
     return pyspark.sql
 
 
-def _own_session(spark: SparkSession) -> SparkSession:
+def own_session(spark: SparkSession) -> SparkSession:
     """Make a session of its own for one log, sharing ``spark``'s context and cache.
 
     Temporary views belong to a session, so two logs handed to the same
@@ -304,6 +479,10 @@ def _own_session(spark: SparkSession) -> SparkSession:
         if value is not None:
             session.conf.set(key, value)
     session.conf.set("spark.sql.session.timeZone", "UTC")
+    # The reader's SQL carries the pseudonym key's HMAC pads as hex literals
+    # (pathways.enrich.pseudonym.pseudonym_sql); plans Spark prints show them
+    # redacted.
+    session.conf.set("spark.sql.redaction.string.regex", REDACTED)
     return session
 
 

@@ -34,7 +34,8 @@ LOG_OPTIONS = (
                       "successor) replacing the national list that ships."),
     click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb",
                  show_default=True,
-                 help="Where the analyses run: DuckDB here, or a local Spark session."),
+                 help="Where the log is read and analysed: DuckDB here, or a local "
+                      "Spark session."),
     click.option("--quiet", "-q", is_flag=True, help="No progress display."),
     click.option("--verbose", "-v", is_flag=True, help="Print each stage's time."),
 )

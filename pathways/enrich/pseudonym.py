@@ -207,6 +207,21 @@ def pseudonymise_text(text: str, key: bytes) -> str:
     return _replace_ids(text, lambda number: pseudonym(number, key))
 
 
+class TextPseudonyms:
+    """:func:`pseudonymise_text` under one key, as a function of the text alone.
+
+    A class, not a closure, so that an engine can ship it to where it runs
+    code (Spark's executors, see :meth:`pathways.spark.SparkEngine.map_values`).
+    """
+
+    def __init__(self, key: bytes) -> None:
+        self.key = key
+
+    def __call__(self, text: str) -> str:
+        """``text`` with its national ids pseudonymised."""
+        return pseudonymise_text(text, self.key)
+
+
 def mask_national_ids(text: str, mask: str = "<fødselsnummer>") -> str:
     """Replace every valid national identity number in ``text`` by ``mask``.
 
@@ -245,7 +260,9 @@ def id_digits(form: str) -> str:
 def id_digits_sql(value: str) -> str:
     """SQL (DuckDB): :func:`id_digits` of a text expression that matched :data:`ID_FORMS`."""
     mantissa = f"rtrim(regexp_replace(split_part(upper({value}), 'E', 1), '[^0-9]', '', 'g'), '0')"
-    exponent = f"CAST(ltrim(split_part(upper({value}), 'E', 2), '+') AS INTEGER)"
+    # TRY_CAST: Spark may compute the exponent of every value, not only of those
+    # in scientific notation (the CASE below), and its CAST fails on ''.
+    exponent = f"TRY_CAST(ltrim(split_part(upper({value}), 'E', 2), '+') AS INTEGER)"
     return (f"lpad(CASE WHEN upper({value}) LIKE '%E%' "
             f"THEN rpad({mantissa}, {exponent} + 1, '0') "
             f"ELSE regexp_replace({value}, '[^0-9]', '', 'g') END, 11, '0')")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from pathways.engine import ON_DISK, DuckDBEngine
+from pathways.engine import ON_DISK, DuckDBEngine, Engine
 from pathways.enrich.levels import LevelMapping, load_mapping
 from pathways.enrich.municipalities import load_municipalities, lookup_table
 from pathways.enrich.pseudonym import load_key, mask_national_ids, pseudonymise_text
@@ -21,10 +21,16 @@ from pathways.log import EventLog, ReadReport
 from pathways.progress import stage
 from pathways.readers.canonical import build_events, pseudonym_table, without_empty_end
 from pathways.readers.columns import find_columns
-from pathways.readers.csv import load_csv
+from pathways.readers.csv import header_columns, load_csv
 from pathways.readers.frame import KINDS, arrow_sha256, frame_kind, load_frame, to_arrow
 from pathways.readers.parquet import damaged_parquet, load_parquet
-from pathways.readers.sniff import check_file, check_width, detect_format, sniff_csv
+from pathways.readers.sniff import (
+    check_file,
+    check_width,
+    detect_format,
+    read_sample,
+    sniff_csv,
+)
 from pathways.readers.sources import is_sources_file
 from pathways.readers.store import is_saved_log, open_saved
 from pathways.readers.timestamps import check_timezone
@@ -106,9 +112,11 @@ def read(
     threads : int, optional
         Engine threads (default: all cores).
     engine : 'duckdb', 'spark' or a SparkSession
-        Where the analyses run. Reading is always done by DuckDB; with Spark
-        the events are then handed over as Parquet (:func:`pathways.spark.to_spark`;
-        ``'spark'`` starts a local session).
+        Where the log is read and the analyses run (``'spark'`` starts a local
+        session). On Spark, a CSV or Parquet file is read by the executors
+        and the whole canonical pipeline runs there (docs/spark.md); an XES
+        file, a sources file, a saved log and a table in memory are read by
+        DuckDB and then handed over as Parquet (:func:`pathways.spark.to_spark`).
 
     allow_empty : bool
         Return the log even when no row could be used (every row lacked a case
@@ -173,6 +181,15 @@ def read(
         return log if hand_to == "duckdb" else _to_spark(log, hand_to)
     municipality_keys = lookup_table(load_municipalities(municipalities))
     file_format = detect_format(path)
+    if hand_to != "duckdb" and file_format in ("csv", "parquet"):
+        log = _read_on_spark(
+            path, hand_to, file_format, sep=sep, encoding=encoding,
+            given=_given(case, activity, timestamp, level, resource, organisation),
+            timezone=timezone, date_format=date_format, mapping=mapping,
+            municipality_keys=municipality_keys, key=key)
+        if not allow_empty:
+            require_events(log, path)
+        return log
     if database is None and _estimated_rows(path, file_format) >= ON_DISK_ROWS:
         database = ON_DISK
     engine = DuckDBEngine(database, threads=threads)
@@ -237,19 +254,65 @@ def _read_table(frame: Any, kind: str, hand_to: Any, *, timezone: str,
     return log if hand_to == "duckdb" else _to_spark(log, hand_to)
 
 
-def _canonical_log(engine: DuckDBEngine, raw_columns: list[str], *, source: str,
+def _read_on_spark(path: Path, hand_to: Any, file_format: str, *, sep: str | None,
+                   encoding: str | None, given: dict[str, str | None], timezone: str,
+                   date_format: str | None, mapping: LevelMapping | None,
+                   municipality_keys: Any, key: bytes | str | None) -> EventLog:
+    """:func:`read` of a CSV or Parquet file on Spark: loading and the canonical pipeline.
+
+    Only the file's first bytes (the dialect) and a sample of its times (the
+    date format) are read on the driver; the executors read the file, and the
+    pipeline's SQL (:mod:`pathways.readers.canonical`) runs on Spark as it
+    runs on DuckDB, translated (:func:`pathways.spark.translate`).
+    """
+    from pathways.readers.spark_load import (
+        load_csv_spark,
+        load_parquet_spark,
+        parquet_columns,
+    )
+    from pathways.spark import SparkEngine, local_session, own_session
+
+    check_timezone(DuckDBEngine(threads=1), timezone)
+    session = local_session() if hand_to == "spark" else hand_to
+    engine = SparkEngine(own_session(session))
+    secret = load_key(key)
+    dialect = None
+    with stage("loading the file"):
+        if file_format == "csv":
+            dialect = sniff_csv(path, encoding=encoding, separator=sep)
+            header = header_columns(path, dialect)
+            names = pseudonymised_names(header, secret)
+            quoted = '"' in read_sample(path).decode(dialect.encoding, errors="replace")
+            load_csv_spark(engine, str(path), dialect, names, "raw", quoted=quoted)
+        else:
+            frame, header = parquet_columns(engine, str(path))
+            check_width(path, len(header))
+            names = pseudonymised_names(header, secret)
+            load_parquet_spark(engine, frame, names, "raw")
+    return _canonical_log(
+        engine, names, source=mask_national_ids(str(path)), file_format=file_format,
+        dialect=dialect, sha256=_sha256(path), given=given, timezone=timezone,
+        date_format=date_format, mapping=mapping, municipality_keys=municipality_keys,
+        key=secret, header=header)
+
+
+def _canonical_log(engine: Engine, raw_columns: list[str], *, source: str,
                    file_format: str, dialect: Any, sha256: str,
                    given: dict[str, str | None], timezone: str, date_format: str | None,
                    mapping: LevelMapping | None, municipality_keys: Any,
-                   key: bytes | str | None) -> EventLog:
+                   key: bytes | str | None, header: list[str] | None = None) -> EventLog:
     """Build the canonical ``events`` of DESIGN §3 from the text table ``raw``.
 
     The one path every format and table takes after loading: columns found
     (names holding a national id pseudonymised first), ids pseudonymised,
     times parsed, levels and municipalities looked up, duplicates dropped.
+    ``header`` is the names as written when ``raw_columns`` are already
+    pseudonymised (the Spark loader names the columns so as it loads).
     """
-    columns = find_columns(raw_columns, given, source=source)
+    columns = find_columns(header or raw_columns, given, source=source)
     secret = load_key(key)
+    if header is not None:
+        columns = {k: raw_columns[header.index(v)] for k, v in columns.items()}
     named = _pseudonymise_names(engine, "raw", raw_columns, secret)
     columns = {k: named[raw_columns.index(v)] for k, v in columns.items()}
     raw_columns = named
@@ -263,7 +326,7 @@ def _canonical_log(engine: DuckDBEngine, raw_columns: list[str], *, source: str,
         decimal=dialect.decimal if dialect else ".", mapping=mapping,
         id_columns=id_columns, municipalities=municipality_keys,
     )
-    engine.execute("DROP VIEW IF EXISTS _raw_named")
+    engine.drop("_raw_named")
     report = ReadReport(
         source=source,
         sha256=sha256,
@@ -354,15 +417,9 @@ def _pseudonymise_names(engine: DuckDBEngine, table: str, columns: list[str],
     two such columns keep apart. ``table`` is a table (renamed in place, which
     copies nothing) or a view (replaced by a view that renames).
     """
-    wanted = [pseudonymise_text(name, key) for name in columns]
-    if wanted == columns:
+    names = pseudonymised_names(columns, key)
+    if names == columns:
         return columns
-    kept = {old for old, new in zip(columns, wanted, strict=True) if old == new}
-    names: list[str] = []
-    for old, new in zip(columns, wanted, strict=True):  # per column, not per row
-        while old != new and (new in names or new in kept):  # two forms of one id
-            new += "_"
-        names.append(new)
     kind = engine.scalar("SELECT table_type FROM information_schema.tables "
                          f"WHERE table_name = '{table}'")
     if kind == "VIEW":
@@ -374,6 +431,26 @@ def _pseudonymise_names(engine: DuckDBEngine, table: str, columns: list[str],
         for old, new in zip(columns, names, strict=True):
             if old != new:
                 engine.execute(f"ALTER TABLE {table} RENAME COLUMN {q(old)} TO {q(new)}")
+    return names
+
+
+def pseudonymised_names(columns: list[str], key: bytes) -> list[str]:
+    """Column names with the national ids in them pseudonymised, kept apart.
+
+    A header can hold an id as well as a value can (an export with one column
+    per patient, an XES trace attribute named by a number): such a name is
+    pseudonymised with the key, as a value is, so that it reaches no output;
+    two forms of one id get ``_`` added until they differ.
+    """
+    wanted = [pseudonymise_text(name, key) for name in columns]
+    if wanted == columns:
+        return columns
+    kept = {old for old, new in zip(columns, wanted, strict=True) if old == new}
+    names: list[str] = []
+    for old, new in zip(columns, wanted, strict=True):  # per column, not per row
+        while old != new and (new in names or new in kept):  # two forms of one id
+            new += "_"
+        names.append(new)
     return names
 
 

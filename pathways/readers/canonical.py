@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from pathways.engine import DuckDBEngine
+from pathways.engine import Engine
 from pathways.enrich.activities import load_level_vocabulary, load_vocabulary
 from pathways.enrich.cohorts import code_system_sql, cohorts_sql
 from pathways.enrich.levels import INHERIT, LevelMapping, alias_frame
@@ -36,9 +36,9 @@ from pathways.enrich.pseudonym import (
     CANDIDATE_SQL,
     MIN_ID_LENGTH,
     WHOLE_ID_SQL,
+    TextPseudonyms,
     id_digits_sql,
     pseudonym_sql,
-    pseudonymise_text,
     valid_id_sql,
 )
 from pathways.log import DERIVED_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
@@ -90,7 +90,7 @@ def plausible_range(timezone: str) -> tuple[int, int]:
             int(datetime(MAX_YEAR, 1, 1, tzinfo=zone).timestamp() * 1_000_000))
 
 
-def pseudonym_table(engine: DuckDBEngine, raw: str, columns: list[str], key: bytes) -> list[str]:
+def pseudonym_table(engine: Engine, raw: str, columns: list[str], key: bytes) -> list[str]:
     """Build ``_fnr_map (old, new)`` for every value holding a national id.
 
     A value that is an id, in any of the forms of
@@ -102,7 +102,7 @@ def pseudonym_table(engine: DuckDBEngine, raw: str, columns: list[str], key: byt
     :func:`pseudonymise_text`, once per distinct value. Returns the columns that
     hold at least one such value (only they need the replacement joined in).
     """
-    if len(columns) <= PER_COLUMN_SCAN:
+    if len(columns) <= PER_COLUMN_SCAN or engine.name != "duckdb":  # UNPIVOT is DuckDB's
         # Per column, its distinct long values, then the regular expression on
         # those only: a column store reads one column per part, and the rows
         # are not turned into one (column, value) row per field first.
@@ -129,26 +129,27 @@ def pseudonym_table(engine: DuckDBEngine, raw: str, columns: list[str], key: byt
         SELECT v AS old, {pseudonym_sql('digits', key)} AS new
         FROM whole WHERE {valid_id_sql('digits')}
     """)
-    embedded = engine.query(f"""
+    embedded = f"""
         SELECT DISTINCT v FROM _fnr_candidates
         WHERE NOT regexp_matches(v, '{WHOLE_ID_SQL}')
-    """)["v"]
-    if len(embedded):
-        replaced = [pseudonymise_text(str(v), key) for v in embedded]
-        changes = pd.DataFrame({"old": embedded.astype(str), "new": replaced})
-        engine.register("_fnr_text", changes[changes["old"] != changes["new"]])
-        engine.execute("INSERT INTO _fnr_map SELECT old, new FROM _fnr_text")
-        engine.execute("DROP TABLE _fnr_text")
+    """
+    if engine.scalar(f"SELECT count(*) FROM ({embedded})"):
+        # Ids inside other text: Python's regular expression and check digits,
+        # once per distinct text, where the engine runs code (in DuckDB's
+        # process; on Spark's executors).
+        engine.map_values("_fnr_text", embedded, TextPseudonyms(key))
+        engine.append("_fnr_map", "SELECT old, new FROM _fnr_text")
+        engine.drop("_fnr_text")
     used = engine.query("""
         SELECT DISTINCT c.col FROM _fnr_candidates c JOIN _fnr_map m ON m.old = c.v
         ORDER BY c.col
     """)["col"]
-    engine.execute("DROP TABLE _fnr_candidates")
+    engine.drop("_fnr_candidates")
     return [columns[int(i)] for i in used]
 
 
 def build_events(
-    engine: DuckDBEngine,
+    engine: Engine,
     raw: str,
     raw_columns: list[str],
     columns: Mapping[str, str],
@@ -230,8 +231,7 @@ def build_events(
         "SELECT level_raw, count(*) AS n FROM events WHERE care_level IS NULL "
         "AND level_raw IS NOT NULL GROUP BY level_raw ORDER BY n DESC, level_raw"
     )
-    for name in ("_hours", "_dups", "_fnr_map"):
-        engine.execute(f"DROP TABLE IF EXISTS {name}")
+    engine.drop("_hours", "_dups", "_fnr_map")
     return {
         "rows_read": rows_read,
         "rows_kept": int(counts["kept"]),
@@ -245,7 +245,7 @@ def build_events(
     }
 
 
-def _detect_and_build_hours(engine: DuckDBEngine, raw: str, columns: Mapping[str, str], *,
+def _detect_and_build_hours(engine: Engine, raw: str, columns: Mapping[str, str], *,
                             source: str, timezone: str,
                             date_format: str | None) -> tuple[str, str]:
     """Detect the formats of the start and end times, and build ``_hours`` for them."""
@@ -264,21 +264,19 @@ def _detect_and_build_hours(engine: DuckDBEngine, raw: str, columns: Mapping[str
     return fmt, end_fmt
 
 
-def _build_hours(engine: DuckDBEngine, naive_queries: list[str], timezone: str) -> None:
+def _build_hours(engine: Engine, naive_queries: list[str], timezone: str) -> None:
     """``_hours``: the zone rules of every local hour the queries' ``_naive`` times fall in."""
     hours = " UNION ".join(naive_queries) or "SELECT NULL::TIMESTAMP AS _naive WHERE false"
     with stage("time zone rules"):
         engine.materialize("_hours", local_hours_sql(f"({hours})", timezone))
 
 
-def drop_relation(engine: DuckDBEngine, name: str) -> None:
+def drop_relation(engine: Engine, name: str) -> None:
     """Drop a table or a view (the raw rows are a view over a Parquet file)."""
-    kind = engine.scalar(
-        f"SELECT table_type FROM information_schema.tables WHERE table_name = '{sql_text(name)}'")
-    engine.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS {name}")
+    engine.drop(name)
 
 
-def without_empty_end(engine: DuckDBEngine, raw: str,
+def without_empty_end(engine: Engine, raw: str,
                        columns: Mapping[str, str]) -> dict[str, str]:
     """The column map, without an end-time column that is empty in every row.
 
@@ -309,7 +307,7 @@ def clean_sql(value: str) -> str:
             f"THEN trim({value}) ELSE {value} END, '')")
 
 
-def _duplicates(engine: DuckDBEngine, raw: str, raw_columns: list[str]) -> None:
+def _duplicates(engine: Engine, raw: str, raw_columns: list[str]) -> None:
     """``_dups``: the file rows that repeat an earlier row exactly, every field alike.
 
     Rows are compared by a hash first; only rows whose hash occurs more than
@@ -327,7 +325,7 @@ def _duplicates(engine: DuckDBEngine, raw: str, raw_columns: list[str]) -> None:
     """)
 
 
-def _leveled(engine: DuckDBEngine, raw: str, raw_columns: list[str],
+def _leveled(engine: Engine, raw: str, raw_columns: list[str],
              columns: Mapping[str, str], mapping: LevelMapping | None, fmt: str,
              end_fmt: str, id_columns: list[str], now_us: int, *,
              bounds: tuple[int, int] = (MIN_US, MAX_US),
@@ -485,7 +483,7 @@ def _diagnosis_sql(columns: Mapping[str, str], col: Callable[[str], str]) -> str
             f"WHEN {i} IS NOT NULL THEN 'icpc2' END AS diagnosis_system")
 
 
-def _problems(engine: DuckDBEngine, columns: Mapping[str, str], now_us: int, *,
+def _problems(engine: Engine, columns: Mapping[str, str], now_us: int, *,
               bounds: tuple[int, int] = (MIN_US, MAX_US)) -> None:
     """Every row that cannot be used, or deserves a warning, with a reason code."""
     lo, hi = bounds
@@ -536,7 +534,7 @@ def _problems(engine: DuckDBEngine, columns: Mapping[str, str], now_us: int, *,
     """)
 
 
-def _register_lookups(engine: DuckDBEngine, mapping: LevelMapping | None,
+def _register_lookups(engine: Engine, mapping: LevelMapping | None,
                       municipalities: pd.DataFrame | None) -> None:
     engine.register("_level_alias", alias_frame())
     keys = municipalities if municipalities is not None else lookup_table(load_municipalities())
@@ -548,7 +546,7 @@ def _register_lookups(engine: DuckDBEngine, mapping: LevelMapping | None,
     engine.register("_level_map", frame.astype("string"))
 
 
-def _events(engine: DuckDBEngine, mapping: LevelMapping | None, *,
+def _events(engine: Engine, mapping: LevelMapping | None, *,
             bounds: tuple[int, int] = (MIN_US, MAX_US)) -> None:
     """The canonical events table, sorted, with successors and derived columns."""
     lo, hi = bounds
@@ -565,7 +563,7 @@ def _events(engine: DuckDBEngine, mapping: LevelMapping | None, *,
                    ELSE _level END AS _level
             FROM _leveled WHERE {valid}
         """)
-        engine.execute("DROP TABLE _leveled")
+        engine.drop("_leveled")
         leveled = "_inherited"
     # The window sorts only the keys and carries one integer (sorting wide rows
     # is what costs); the successor's values are joined in by file row.
@@ -603,7 +601,7 @@ def _events(engine: DuckDBEngine, mapping: LevelMapping | None, *,
         LEFT JOIN (SELECT DISTINCT care_level, tier FROM _level_alias) la
                ON la.care_level = l._level
     """)
-    engine.execute(f"DROP TABLE IF EXISTS {leveled}")
+    engine.drop(leveled)
 
 
 #: Roles of a hospital stay: an event at a municipal level is never one of them,
@@ -657,13 +655,12 @@ def _source_ordering(have: set[str]) -> tuple[str, str, str, str]:
     return order, successor, level_raw, hidden
 
 
-def _unknown_level_problems(engine: DuckDBEngine, level_column: str) -> None:
+def _unknown_level_problems(engine: Engine, level_column: str) -> None:
     """Add unknown-level and one-event-case warnings to ``read_problems``.
 
     ``level_column`` is the log's column the unknown values were read from.
     """
-    engine.execute(f"""
-        INSERT INTO read_problems
+    engine.append("read_problems", f"""
         SELECT row_no, '{sql_text(level_column)}', 'unknown_level', left(level_raw, 80),
                'no care level for this value; map it with --levels FILE'
         FROM events WHERE care_level IS NULL AND level_raw IS NOT NULL

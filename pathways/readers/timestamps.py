@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo, available_timezones
 
-from pathways.engine import DuckDBEngine
+from pathways.engine import DuckDBEngine, Engine
 from pathways.enrich.pseudonym import mask_national_ids
 from pathways.errors import LogFormatError, OptionError
 from pathways.sql import sql_text
@@ -106,7 +106,7 @@ def split_exprs(column: str, fmt: str) -> tuple[str, str]:
 
 
 def detect_format(
-    engine: DuckDBEngine,
+    engine: Engine,
     table: str,
     column: str,
     *,
@@ -135,10 +135,13 @@ def detect_format(
         raise LogFormatError(
             f"{source}: the timestamp column {column_label!r} is empty in every row."
         )
+    # The sample (at most SAMPLE_SIZE values) is tried in DuckDB whatever the
+    # log's engine, so every engine detects the same format.
+    checker = engine if isinstance(engine, DuckDBEngine) else DuckDBEngine(threads=1)
     if date_format:
-        _check_user_format(engine, sample, date_format)
+        _check_user_format(checker, sample, date_format)
         return date_format
-    best, best_count = _best_format(engine, sample, CANDIDATE_FORMATS)
+    best, best_count = _best_format(checker, sample, CANDIDATE_FORMATS)
     if best_count == 0:
         raise LogFormatError(
             f"{source}: cannot read the times in column {column_label!r} "
@@ -189,7 +192,9 @@ def local_hours_sql(naive_table: str, timezone: str) -> str:
     One row per distinct hour (a log of a year has at most 8,784), so the zone
     rules run once per hour, not once per event. Columns: ``hour``,
     ``offset_us`` (local minus UTC, by the fold=0 rule), ``ambiguous``,
-    ``nonexistent``.
+    ``nonexistent``. The casts (no-ops in DuckDB) say which way each
+    ``timezone()`` goes, so the Spark engine writes it as ``to_utc_timestamp``
+    or ``from_utc_timestamp`` (:func:`pathways.spark.translate`).
     """
     tz = sql_text(timezone)
     return f"""
@@ -197,12 +202,14 @@ def local_hours_sql(naive_table: str, timezone: str) -> str:
             SELECT DISTINCT date_trunc('hour', _naive) AS hour
             FROM {naive_table} WHERE _naive IS NOT NULL
         ), resolved AS (
-            SELECT hour, timezone('{tz}', hour) AS u FROM hours
+            SELECT hour, timezone('{tz}', CAST(hour AS TIMESTAMP)) AS u FROM hours
         ), flagged AS (
             SELECT hour, u,
-                   timezone('{tz}', u - INTERVAL 1 HOUR) = hour AS earlier_exists,
-                   timezone('{tz}', u + INTERVAL 1 HOUR) = hour AS later_exists,
-                   timezone('{tz}', u) <> hour AS nonexistent
+                   timezone('{tz}', CAST(u - INTERVAL 1 HOUR AS TIMESTAMPTZ)) = hour
+                       AS earlier_exists,
+                   timezone('{tz}', CAST(u + INTERVAL 1 HOUR AS TIMESTAMPTZ)) = hour
+                       AS later_exists,
+                   timezone('{tz}', CAST(u AS TIMESTAMPTZ)) <> hour AS nonexistent
             FROM resolved
         )
         SELECT hour,
