@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -54,9 +55,8 @@ PER_KIND = 3
 MAX_FINDINGS = 10
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One sentence worth reading first."""
+class Finding(NamedTuple):
+    """One sentence worth reading first (a record: positional, immutable)."""
 
     #: Where it comes from: ``rule``, ``signal``, ``compare``, ``wait``,
     #: ``quality`` (or a new section's own word; unknown kinds come last).
