@@ -144,6 +144,10 @@ class BreakResult:
     #: ``break_rows``; :func:`_outcomes_sql`), named for this result alone:
     #: rates by other groups (:mod:`pathways.analyse.breakrates`) start from it.
     outcomes: str
+    #: The cohort the triggers were restricted to (``cohort=``, ``--cohort``),
+    #: None for every case. A pathway's own cohort (its file's ``cohort:``)
+    #: restricts its rules besides, as :attr:`pathways` says.
+    cohort: str | None = None
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -232,7 +236,7 @@ def evaluate(log: EventLog, *, lean: bool = False, **selection: Unpack[Selection
     return BreakResult(breaks=table, summary=summary,
                        pathways=tuple(dict.fromkeys(p for p, _ in chosen)),
                        end_of_observation=str(_iso(pd.Series([end_us])).iloc[0]),
-                       outcomes=outcomes)
+                       outcomes=outcomes, cohort=selection.get("cohort"))
 
 
 def _outcomes(log: EventLog, selection: Selection

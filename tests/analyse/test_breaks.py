@@ -546,6 +546,24 @@ def test_cohort_keeps_only_its_cases_but_end_of_observation_is_the_whole_log(tmp
         pathways.breaks(log, rules=tmp_path / "r.yaml", cohort="hjerneslag")
 
 
+def test_result_carries_its_cohort_and_leaves_no_step_tables(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text(
+        "case_id,activity,timestamp,diagnosis\n"
+        "A,Utskrivning,2025-03-01 10:00,J44.1\n"
+        "B,Utskrivning,2025-03-01 10:00,E11\n", encoding="utf-8")
+    (tmp_path / "r.yaml").write_text(EPIKRISE, encoding="utf-8")
+    log = pathways.read(path)
+    before = log.engine.tables()
+    kols = evaluate(log, rules=tmp_path / "r.yaml", cohort="kols")
+    every = evaluate(log, rules=tmp_path / "r.yaml")
+    assert (kols.cohort, every.cohort) == ("kols", None)
+    # each evaluation keeps its own outcomes table, and nothing else
+    assert log.engine.tables() - before == {kols.outcomes, every.outcomes}
+    assert log.engine.scalar(f"SELECT count(*) FROM {kols.outcomes}") == 1
+    assert log.engine.scalar(f"SELECT count(*) FROM {every.outcomes}") == 2
+
+
 def test_default_pathways_are_those_of_the_cohorts_present(tmp_path):
     path = tmp_path / "log.csv"
     path.write_text(
