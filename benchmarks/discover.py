@@ -72,7 +72,7 @@ def pm4py_side(path: str, out: str, until: str) -> None:
         frame["Tidspunkt"], format=DATE_FORMAT))
     frame = timed("format_dataframe", lambda: pm4py.format_dataframe(
         frame, case_id="Pasient-ID", activity_key="Hendelse", timestamp_key="Tidspunkt"))
-    dfg, start_acts, end_acts = timed("discover_dfg", lambda: pm4py.discover_dfg(frame))
+    dfg, _, _ = timed("discover_dfg", lambda: pm4py.discover_dfg(frame))
     perf, p_start, p_end = timed("discover_performance_dfg",
                                  lambda: pm4py.discover_performance_dfg(frame))
     if until == "svg":
