@@ -8,7 +8,8 @@ For each size the Norwegian CSV export of ``run.py`` (``benchmarks/data/
 sim_2M.csv``: ``;``, Windows-1252, ``dd.mm.yyyy HH:MM``) is made when missing
 (by ``run.py``'s data step, in a child process). Then, alternately and
 ``--repeat`` times, two whole processes draw the same map from it (issue 18
-item 2: pm4py ÷ pathways at least 3× at 2 M events, 10× at 10 M):
+item 2: pm4py ÷ pathways at least 3× at 2 M events, 10× at 10 M), three with
+``--baseline``:
 
 ``pathways``
     ``pathways discover FILE --miner dfg -o OUT.svg``: the command as a user
@@ -22,6 +23,11 @@ item 2: pm4py ÷ pathways at least 3× at 2 M events, 10× at 10 M):
     ``pm4py.discover_dfg``, ``pm4py.discover_performance_dfg`` and
     ``pm4py.save_vis_performance_dfg`` (median waiting) to an SVG. With
     ``--pm4py-until dfg`` it stops after the DFGs (no drawing).
+``baseline``
+    With ``--baseline DIR``: the same command from another checkout of
+    pathways (its ``.venv/bin/pathways``, its package first on
+    ``PYTHONPATH``), e.g. the code before a change, so that before and after
+    are measured alternately in one run (ratio: baseline ÷ pathways).
 
 Each process is timed from outside: wall time around it, and from
 ``os.wait4`` its CPU time (user + system, all threads, and Graphviz's ``dot``,
@@ -81,22 +87,25 @@ def pm4py_side(path: str, out: str, until: str) -> None:
     print(json.dumps({"stages": stages, "edges": len(dfg)}))
 
 
-def pathways_command() -> str:
-    """This checkout's ``pathways`` entry point (``.venv/bin/pathways``), else the one on PATH."""
-    local = ROOT / ".venv" / "bin" / "pathways"
-    return str(local) if local.exists() else "pathways"
+def discover_command(root: Path, path: Path, side: str, verbose: bool) -> list[str]:
+    """``pathways discover`` of a checkout (its ``.venv/bin/pathways``, else the one on PATH)."""
+    local = root / ".venv" / "bin" / "pathways"
+    out = HERE / "data" / f"{path.stem}-{side}.svg"
+    return [str(local) if local.exists() else "pathways", "discover", str(path),
+            "--miner", "dfg", "-o", str(out), *(["--verbose"] if verbose else [])]
 
 
-def run_process(args: list[str]) -> dict[str, object]:
+def run_process(args: list[str], root: Path = ROOT) -> dict[str, object]:
     """Run one whole process; its wall and CPU seconds, peak RSS (MB), stdout and stderr.
 
-    Its output goes to files and ``os.wait4`` reaps it, so its resource use is
-    its own (``Popen.communicate`` would reap it first).
+    ``root``'s package comes first on ``PYTHONPATH``. The output goes to files
+    and ``os.wait4`` reaps the process, so its resource use is its own
+    (``Popen.communicate`` would reap it first).
     """
     import tempfile
 
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
+        [str(root), *filter(None, [os.environ.get("PYTHONPATH")])])}
     env.setdefault("PATHWAYS_PSEUDONYM_KEY", KEY)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
@@ -129,55 +138,73 @@ def _label(events: int) -> str:
     return f"{events / 1e6:g} M" if events >= 1_000_000 else f"{events // 1000} k"
 
 
-def measure(events: int, repeat: int, until: str, note: str, stages: bool) -> dict[str, object]:
-    """Run both sides alternately ``repeat`` times on the export of ``events`` events."""
+Runs = dict[str, list[dict[str, object]]]
+
+
+def measure(events: int, args: argparse.Namespace) -> dict[str, object]:
+    """Run the sides alternately ``args.repeat`` times on the export of ``events`` events."""
     path = export_path(events)
-    outdir = HERE / "data"
-    pathways_args = [pathways_command(), "discover", str(path), "--miner", "dfg",
-                     "-o", str(outdir / f"{path.stem}-pathways.svg")] + (
-        ["--verbose"] if stages else [])
-    pm4py_args = [sys.executable, __file__, "--child-pm4py", str(path),
-                  str(outdir / f"{path.stem}-pm4py.svg"), until]
-    runs: dict[str, list[dict[str, object]]] = {"pathways": [], "pm4py": []}
-    for _ in range(repeat):
-        for name, args in (("pathways", pathways_args), ("pm4py", pm4py_args)):
-            result = run_process(args)
+    sides: dict[str, tuple[list[str], Path]] = {
+        "pathways": (discover_command(ROOT, path, "pathways", args.stages), ROOT)}
+    if args.baseline:
+        base = Path(args.baseline).resolve()
+        sides["baseline"] = (discover_command(base, path, "baseline", args.stages), base)
+    sides["pm4py"] = ([sys.executable, __file__, "--child-pm4py", str(path),
+                       str(HERE / "data" / f"{path.stem}-pm4py.svg"), args.pm4py_until], ROOT)
+    runs: Runs = {name: [] for name in sides}
+    for _ in range(args.repeat):
+        for name, (command, root) in sides.items():
+            result = run_process(command, root)
             runs[name].append(result)
             print(f"  {name:8} {result['seconds']:7.2f} s wall, {result['cpu']:7.2f} s CPU, "
                   f"peak {result['peak_mb']:6.0f} MB", flush=True)
-    row = _summarise(events, repeat, until, note, runs)
     last = json.loads(str(runs["pm4py"][-1]["stdout"]).strip().splitlines()[-1])
     print("  pm4py's steps (last run): " + ", ".join(
         f"{k} {v:.2f} s" for k, v in last["stages"].items()))
-    if stages:
-        print("  pathways' stages (last run):\n" + "\n".join(
-            "    " + line for line in str(runs["pathways"][-1]["stderr"]).splitlines()
-            if line.rstrip().endswith(" s")))
-    return row
+    if args.stages:
+        for name in sides:
+            if name != "pm4py":
+                print(f"  stages of {name} (last run):\n" + "\n".join(
+                    "    " + line for line in str(runs[name][-1]["stderr"]).splitlines()
+                    if line.rstrip().endswith(" s")))
+    return _summarise(events, args, runs)
 
 
-def _summarise(events: int, repeat: int, until: str, note: str,
-               runs: dict[str, list[dict[str, object]]]) -> dict[str, object]:
+FIELDS = ["date", "events", "repeat", "pm4py_until", "seconds_pathways", "seconds_pm4py",
+          "ratio", "cpu_seconds_pathways", "cpu_seconds_pm4py", "cpu_ratio",
+          "peak_mb_pathways", "peak_mb_pm4py", "target", "note", "ratios", "cpu_ratios",
+          "seconds_baseline", "cpu_seconds_baseline", "baseline_ratio", "baseline_cpu_ratio"]
+
+
+def _summarise(events: int, args: argparse.Namespace, runs: Runs) -> dict[str, object]:
     def median(name: str, key: str) -> float:
         return statistics.median(float(r[key]) for r in runs[name])  # type: ignore[arg-type]
 
-    ratios = [float(b["seconds"]) / float(a["seconds"])  # type: ignore[arg-type]
-              for a, b in zip(runs["pathways"], runs["pm4py"], strict=True)]
-    cpu_ratios = [float(b["cpu"]) / float(a["cpu"])  # type: ignore[arg-type]
-                  for a, b in zip(runs["pathways"], runs["pm4py"], strict=True)]
-    return {"date": datetime.now(UTC).date().isoformat(), "events": events,
-            "repeat": repeat, "pm4py_until": until,
-            "seconds_pathways": round(median("pathways", "seconds"), 2),
-            "seconds_pm4py": round(median("pm4py", "seconds"), 2),
-            "ratio": round(statistics.median(ratios), 2),
-            "cpu_seconds_pathways": round(median("pathways", "cpu"), 2),
-            "cpu_seconds_pm4py": round(median("pm4py", "cpu"), 2),
-            "cpu_ratio": round(statistics.median(cpu_ratios), 2),
-            "peak_mb_pathways": round(median("pathways", "peak_mb")),
-            "peak_mb_pm4py": round(median("pm4py", "peak_mb")),
-            "target": TARGETS.get(events, ""), "note": note,
-            "ratios": " ".join(f"{r:.2f}" for r in ratios),
-            "cpu_ratios": " ".join(f"{r:.2f}" for r in cpu_ratios)}
+    def ratios(slow: str, key: str) -> list[float]:
+        return [float(b[key]) / float(a[key])  # type: ignore[arg-type]
+                for a, b in zip(runs["pathways"], runs[slow], strict=True)]
+
+    row: dict[str, object] = {
+        "date": datetime.now(UTC).date().isoformat(), "events": events,
+        "repeat": args.repeat, "pm4py_until": args.pm4py_until,
+        "seconds_pathways": round(median("pathways", "seconds"), 2),
+        "seconds_pm4py": round(median("pm4py", "seconds"), 2),
+        "ratio": round(statistics.median(ratios("pm4py", "seconds")), 2),
+        "cpu_seconds_pathways": round(median("pathways", "cpu"), 2),
+        "cpu_seconds_pm4py": round(median("pm4py", "cpu"), 2),
+        "cpu_ratio": round(statistics.median(ratios("pm4py", "cpu")), 2),
+        "peak_mb_pathways": round(median("pathways", "peak_mb")),
+        "peak_mb_pm4py": round(median("pm4py", "peak_mb")),
+        "target": TARGETS.get(events, ""), "note": args.note,
+        "ratios": " ".join(f"{r:.2f}" for r in ratios("pm4py", "seconds")),
+        "cpu_ratios": " ".join(f"{r:.2f}" for r in ratios("pm4py", "cpu"))}
+    if "baseline" in runs:
+        row.update({
+            "seconds_baseline": round(median("baseline", "seconds"), 2),
+            "cpu_seconds_baseline": round(median("baseline", "cpu"), 2),
+            "baseline_ratio": round(statistics.median(ratios("baseline", "seconds")), 2),
+            "baseline_cpu_ratio": round(statistics.median(ratios("baseline", "cpu")), 2)})
+    return row
 
 
 def print_table(rows: list[dict[str, object]]) -> None:
@@ -190,6 +217,10 @@ def print_table(rows: list[dict[str, object]]) -> None:
               f"{row['cpu_seconds_pathways']:>12.2f}s {row['cpu_seconds_pm4py']:>9.2f}s "
               f"{row['cpu_ratio']:>8.2f}x {row['peak_mb_pathways']:>6}/{row['peak_mb_pm4py']:<6} "
               f"{row['target']}x")
+        if "baseline_ratio" in row:
+            print(f"{'':>8} baseline {row['seconds_baseline']:.2f} s wall, "
+                  f"{row['cpu_seconds_baseline']:.2f} s CPU: baseline ÷ pathways "
+                  f"{row['baseline_ratio']:.2f}x wall, {row['baseline_cpu_ratio']:.2f}x CPU")
     print("ratio: pm4py ÷ pathways, the median of the repetitions' ratios; seconds: medians; "
           "CPU: user + system of the process and its children (all threads)")
 
@@ -205,6 +236,9 @@ def main() -> None:
     parser.add_argument("--pm4py-until", choices=["svg", "dfg"], default="svg",
                         help="svg: pm4py draws the picture too (default); dfg: stop after "
                              "its two DFGs.")
+    parser.add_argument("--baseline", metavar="DIR",
+                        help="Another checkout of pathways (with its .venv) to run alternately "
+                             "too, e.g. the code before a change.")
     parser.add_argument("--stages", action="store_true",
                         help="Run pathways with --verbose and print its stages.")
     parser.add_argument("--note", default="", help="what was measured (in the results)")
@@ -212,12 +246,12 @@ def main() -> None:
     rows = []
     for events in (int(e) for e in args.events):
         print(f"== {_label(events)} events", flush=True)
-        rows.append(measure(events, args.repeat, args.pm4py_until, args.note, args.stages))
+        rows.append(measure(events, args))
     print_table(rows)
     results = HERE / "results" / "discover.csv"
     new = not results.is_file()
     with results.open("a", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer = csv.DictWriter(handle, fieldnames=FIELDS, restval="")
         if new:
             writer.writeheader()
         writer.writerows(rows)
