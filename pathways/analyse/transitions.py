@@ -215,13 +215,13 @@ def variants(log: EventLog, *, by: str = "activity", top: int | None = None) -> 
     if by == "activity":
         steps = f"SELECT case_id, event_idx, activity AS step FROM {log.table}"
     else:
+        # A stay is the last event of each run of one level: the successor the
+        # reader stored (the next event at a level) says where a run ends, so
+        # no window has to sort each case again.
         steps = f"""
-            SELECT case_id, event_idx, coalesce(care_level, '?') AS step FROM (
-                SELECT case_id, event_idx, care_level,
-                       lag(coalesce(care_level, '?')) OVER (
-                           PARTITION BY case_id ORDER BY event_idx) AS prev
-                FROM {at_levels(log)})
-            WHERE prev IS NULL OR prev <> coalesce(care_level, '?')
+            SELECT case_id, event_idx, coalesce(care_level, '?') AS step FROM {at_levels(log)}
+            WHERE next_activity IS NULL
+               OR coalesce(next_care_level, '?') <> coalesce(care_level, '?')
         """
     limit = f"LIMIT {int(top)}" if top else ""
     return log.engine.query(f"""

@@ -31,7 +31,7 @@ def discover(log_path: str | Path, *, output: str | Path | None = None,
     import pathways
     from pathways.enrich.cohorts import cohort_log
     from pathways.present.levelmap import parse_map_detail
-    from pathways.present.model import output_extension
+    from pathways.present.model import PICTURES, model_dot, output_extension, write_picture
     from pathways.progress import stage
 
     log_path = Path(log_path)
@@ -41,15 +41,25 @@ def discover(log_path: str | Path, *, output: str | Path | None = None,
     guard_output(target, log_path, options)
     chosen = miner or ("inductive" if ext in (".bpmn", ".pnml") else "dfg")
     log = cohort_log(read_log(log_path, options, echo), cohort)
+    shown: dict[str, Any] = {"view": view, "lang": lang, "max_edges": max_edges,
+                             "min_count": min_count, "map_detail": map_detail}
+    model, dot = None, ""
     with stage(f"Discovering ({chosen})"):
-        model = pathways.discover(log, miner=chosen)
+        if chosen == "dfg" and ext in PICTURES:
+            # The DFG miner's picture is the level map, the DFG between (level,
+            # activity) pairs: the model's own tables would go unused.
+            dot = model_dot(log, None, **shown)
+        else:
+            model = pathways.discover(log, miner=chosen)
     with stage(f"Drawing {target.name}"):
-        pathways.write_model(log, model, target, view=view, lang=lang, max_edges=max_edges,
-                             min_count=min_count, map_detail=map_detail)
+        if model is None:
+            write_picture(log, dot, target)
+        else:
+            pathways.write_model(log, model, target, **shown)
     with stage("Summary"):
         summary = pathways.log_summary(log, lang=lang, min_count=min_count)
     echo(summary)
-    if model.input == "dfg":
+    if model is not None and model.input == "dfg":
         echo(words("cli.dfg_input", lang, miner=model.miner))
     echo(wrote(target, lang))
 

@@ -44,10 +44,15 @@ def output_extension(path: Path) -> str:
     return ext
 
 
-def model_dot(log: EventLog, model: ProcessModel, *, view: View = "activities",
+def model_dot(log: EventLog, model: ProcessModel | None, *, view: View = "activities",
               lang: str = "nb", max_edges: int = 80, min_count: int = 5,
               map_detail: str | float = "full") -> str:
-    """DOT source of the picture for ``model`` (the level map simplified by ``map_detail``)."""
+    """DOT source of the picture for ``model`` (the level map simplified by ``map_detail``).
+
+    ``model=None`` is the DFG miner's picture, the level map: it is drawn from
+    the log alone (the directly-follows edges between (level, activity)
+    pairs), so it needs none of the model's tables.
+    """
     title = Path(log.report.source).name
     if view == "levels":
         counts = log.engine.query(
@@ -55,7 +60,7 @@ def model_dot(log: EventLog, model: ProcessModel, *, view: View = "activities",
             "WHERE care_level IS NOT NULL GROUP BY 1 ORDER BY 2 DESC")
         return level_view_dot(transitions(log), counts, title=title, lang=lang,
                               min_count=min_count)
-    if model.miner == "dfg":
+    if model is None or model.miner == "dfg":
         chosen = simplify_map(level_activity_nodes(log), level_activity_edges(log),
                               detail=map_detail)
         note = "" if chosen.complete else (
@@ -92,13 +97,18 @@ def write_model(log: EventLog, model: ProcessModel, path: Path, *, view: View = 
     elif ext in (".bpmn", ".pnml"):
         _write_pm4py(model, path, ext, source)
     else:
-        dot = model_dot(log, model, view=view, lang=lang, max_edges=max_edges,
-                        min_count=min_count, map_detail=map_detail)
-        if ext == ".dot":
-            write_with(path, lambda tmp: tmp.write_text(dot, encoding="utf-8"),
-                       inputs=source)
-        else:
-            render_dot(dot, path, ext[1:], inputs=source)
+        write_picture(log, model_dot(log, model, view=view, lang=lang, max_edges=max_edges,
+                                     min_count=min_count, map_detail=map_detail), path)
+
+
+def write_picture(log: EventLog, dot: str, path: Path) -> None:
+    """Write a picture's DOT source to ``path``: as text for ``.dot``, else drawn by Graphviz."""
+    ext = output_extension(path)
+    source = [log.report.source]  # never the log the picture came from
+    if ext == ".dot":
+        write_with(path, lambda tmp: tmp.write_text(dot, encoding="utf-8"), inputs=source)
+    else:
+        render_dot(dot, path, ext[1:], inputs=source)
 
 
 def _write_pm4py(model: ProcessModel, path: Path, ext: str, source: list[str]) -> None:
