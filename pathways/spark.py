@@ -18,13 +18,18 @@ not carry over is fixed:
   ``to_utc_timestamp`` and ``timezone(zone, CAST(t AS TIMESTAMPTZ))``
   ``from_utc_timestamp``; ``epoch_us`` becomes ``unix_micros``;
   ``regexp_full_match`` an anchored ``RLIKE``; a back-reference in a
-  replacement ``$1``.
+  replacement ``$1``; ``TIME`` stays ``TIME`` (sqlglot would write
+  ``TIMESTAMP``) and ``CAST(d AS DATE) + CAST(t AS TIME)`` is
+  ``make_timestamp(d, t)``; ``strftime`` is ``date_format`` with each field at
+  its full width; a named window refined by a frame is written out.
 
 Reading runs on Spark too: :func:`pathways.read` with ``engine=`` a session
 loads a CSV or Parquet file on the executors
 (:mod:`pathways.readers.spark_load`) and runs the canonical pipeline
-(:mod:`pathways.readers.canonical`) through this engine. Other inputs (XES,
-a sources file, a saved log, a table in memory) are read by DuckDB and handed
+(:mod:`pathways.readers.canonical`) through this engine; a sources file's
+extracts are loaded the same way and its reader
+(:mod:`pathways.readers.source_events`) runs here too. Other inputs (XES,
+a saved log, a table in memory) are read by DuckDB and handed
 over by :func:`to_spark`, as Parquet; the ordering columns the reader stored
 (``event_idx``, ``next_*``) travel with the events, so Spark does not sort again.
 

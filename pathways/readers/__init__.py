@@ -113,10 +113,11 @@ def read(
         Engine threads (default: all cores).
     engine : 'duckdb', 'spark' or a SparkSession
         Where the log is read and the analyses run (``'spark'`` starts a local
-        session). On Spark, a CSV or Parquet file is read by the executors
-        and the whole canonical pipeline runs there (docs/spark.md); an XES
-        file, a sources file, a saved log and a table in memory are read by
-        DuckDB and then handed over as Parquet (:func:`pathways.spark.to_spark`).
+        session). On Spark, a CSV or Parquet file (or a sources file's
+        extracts) is read by the executors and the whole pipeline runs there
+        (docs/spark.md); an XES file, a saved log and a table in memory are
+        read by DuckDB and then handed over as Parquet
+        (:func:`pathways.spark.to_spark`).
 
     allow_empty : bool
         Return the log even when no row could be used (every row lacked a case

@@ -67,13 +67,13 @@ RAW_COLUMNS = ("case_id", "activity", "care_level",
 #: instants out as text, to hash and carry them, cost more than anything read
 #: from them): where a problem quotes a time, it is written from its instant.
 INSTANT_COLUMNS = ("_inst_us", "_inst_end_us")
-#: Raw columns the reader writes itself (times, numbers, fixed words): they
-#: cannot hold a national id, so they are not searched for one.
 #: Columns of a source's events (:func:`_event`), before its ``keep`` columns.
 EVENT_COLUMNS = ("case_id", "activity", "_inst_us", "_inst_end_us", "care_level", "resource",
                  "organisation", "municipality", "hospital", "diagnosis", "diagnosis_system",
                  "age", "sex", "urgency", "time_precision", "event_kind", "stay",
                  "source_row", "_order_us")
+#: Raw columns the reader writes itself (times, numbers, fixed words): they
+#: cannot hold a national id, so they are not searched for one.
 GENERATED_COLUMNS = ("time_precision", "event_kind", "stay", "source_row", "_order_us")
 #: Reason codes of source rows left out (beside the reader's own).
 SOURCE_CODES = ("rejected_message", "cancelled_notice", "unknown_code")
@@ -249,14 +249,14 @@ def _load_extract(engine: Engine, source: Source, table: str) -> tuple[list[str]
         parquet_columns,
     )
 
+    spark: Any = engine  # a SparkEngine
     if file_format == "parquet":
-        frame, columns = parquet_columns(engine, str(source.path))  # type: ignore[arg-type]
-        load_parquet_spark(engine, frame, columns, table)  # type: ignore[arg-type]
+        frame, columns = parquet_columns(spark, str(source.path))
+        load_parquet_spark(spark, frame, columns, table)
         return columns, file_format, dialect
     columns = header_columns(source.path, dialect)
     quoted = '"' in read_sample(source.path).decode(dialect.encoding, errors="replace")
-    load_csv_spark(engine, str(source.path), dialect, columns, table,  # type: ignore[arg-type]
-                   quoted=quoted)
+    load_csv_spark(spark, str(source.path), dialect, columns, table, quoted=quoted)
     return columns, file_format, dialect
 
 

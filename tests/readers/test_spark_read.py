@@ -235,14 +235,18 @@ def test_sources_file_same_on_spark(name: str,
                     _table(spark, f"SELECT * FROM {table}"))
 
 
-@pytest.mark.parametrize("name", sorted(SOURCES))
 def test_analyses_same_on_a_sources_file_read_on_spark(
-        name: str, source_logs: dict[str, tuple[Any, Any]]) -> None:
+        source_logs: dict[str, tuple[Any, Any]]) -> None:
+    """The register extracts' breaks of the kols pathway and every measure, on both engines.
+
+    (The small example file adds no case these do not meet, and a minute.)
+    """
     from pathways.analyse.measures import all_measures
     from pathways.present.breaks import evaluate
 
-    duck, spark = source_logs[name]
+    duck, spark = source_logs["registers"]
     a, b = evaluate(duck, pathway=["kols"]), evaluate(spark, pathway=["kols"])
+    assert len(a.breaks) > 0
     assert_same(a.breaks, b.breaks)
     assert_same(a.summary, b.summary)
     assert a.end_of_observation == b.end_of_observation
