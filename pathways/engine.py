@@ -83,6 +83,20 @@ class Engine(Protocol):
         """Drop tables made with :meth:`materialize` (those that exist)."""
         ...
 
+    def update(self, name: str, sets: dict[str, str], where: str,
+               source: str | None = None) -> None:
+        """``UPDATE name SET column = sql, ... [FROM source] WHERE where``.
+
+        ``sets`` maps columns to SQL computed from the row's old values (and
+        ``source``'s, a ``table alias`` of which at most one row meets
+        ``where`` per row of ``name``).
+        """
+        ...
+
+    def delete(self, name: str, where: str) -> None:
+        """``DELETE FROM name WHERE where``."""
+        ...
+
 
 class DuckDBEngine:
     """DuckDB, embedded: in memory, spilling to a temporary folder when needed.
@@ -247,6 +261,19 @@ class DuckDBEngine:
         with self._resources():
             self.connection.execute(f"INSERT INTO {name} {sql}")
 
+    def update(self, name: str, sets: dict[str, str], where: str,
+               source: str | None = None) -> None:
+        """``UPDATE name SET column = sql, ... [FROM source] WHERE where``."""
+        assignments = ", ".join(f"{quote_identifier(c)} = {v}" for c, v in sets.items())
+        joined = f" FROM {source}" if source else ""
+        with self._resources():
+            self.connection.execute(f"UPDATE {name} SET {assignments}{joined} WHERE {where}")
+
+    def delete(self, name: str, where: str) -> None:
+        """``DELETE FROM name WHERE where``."""
+        with self._resources():
+            self.connection.execute(f"DELETE FROM {name} WHERE {where}")
+
     def map_values(self, name: str, sql: str, function: Callable[[str], str]) -> None:
         """Table ``name (old, new)``: the values ``v`` of the query that ``function`` changes.
 
@@ -348,6 +375,16 @@ class StepTables:
     def append(self, name: str, sql: str) -> None:
         """:meth:`Engine.append`, the step's tables renamed."""
         self.engine.append(self._named(name), self._named(sql))
+
+    def update(self, name: str, sets: dict[str, str], where: str,
+               source: str | None = None) -> None:
+        """:meth:`Engine.update`, the step's tables renamed."""
+        self.engine.update(self._named(name), {c: self._named(v) for c, v in sets.items()},
+                           self._named(where), self._named(source) if source else None)
+
+    def delete(self, name: str, where: str) -> None:
+        """:meth:`Engine.delete`, the step's tables renamed."""
+        self.engine.delete(self._named(name), self._named(where))
 
     def map_values(self, name: str, sql: str, function: Callable[[str], str]) -> None:
         """:meth:`Engine.map_values`, the step's tables renamed."""

@@ -18,13 +18,18 @@ not carry over is fixed:
   ``to_utc_timestamp`` and ``timezone(zone, CAST(t AS TIMESTAMPTZ))``
   ``from_utc_timestamp``; ``epoch_us`` becomes ``unix_micros``;
   ``regexp_full_match`` an anchored ``RLIKE``; a back-reference in a
-  replacement ``$1``.
+  replacement ``$1``; ``TIME`` stays ``TIME`` (sqlglot would write
+  ``TIMESTAMP``) and ``CAST(d AS DATE) + CAST(t AS TIME)`` is
+  ``make_timestamp(d, t)``; ``strftime`` is ``date_format`` with each field at
+  its full width; a named window refined by a frame is written out.
 
 Reading runs on Spark too: :func:`pathways.read` with ``engine=`` a session
 loads a CSV or Parquet file on the executors
 (:mod:`pathways.readers.spark_load`) and runs the canonical pipeline
-(:mod:`pathways.readers.canonical`) through this engine. Other inputs (XES,
-a sources file, a saved log, a table in memory) are read by DuckDB and handed
+(:mod:`pathways.readers.canonical`) through this engine; a sources file's
+extracts are loaded the same way and its reader
+(:mod:`pathways.readers.source_events`) runs here too. Other inputs (XES,
+a saved log, a table in memory) are read by DuckDB and handed
 over by :func:`to_spark`, as Parquet; the ordering columns the reader stored
 (``event_idx``, ``next_*``) travel with the events, so Spark does not sort again.
 
@@ -95,7 +100,31 @@ def translate(sql: str) -> str:
     'SELECT (a - b) / CAST(3600000000.0 AS DOUBLE) FROM t'
     """
     tree = sqlglot.parse_one(sql, read="duckdb")
+    _inline_refined_windows(tree)
     return tree.transform(_to_spark).sql(dialect="spark")
+
+
+def _inline_refined_windows(tree: exp.Expression) -> None:
+    """Write out a named window that a window refines with its own frame.
+
+    DuckDB takes ``OVER (w ROWS BETWEEN ...)``; Spark takes a window's name
+    only alone (``OVER w``), so such a window gets the named one's partition
+    and order written in.
+    """
+    for select in tree.find_all(exp.Select):
+        named = {str(w.this.name): w for w in select.args.get("windows") or []}
+        if not named:
+            continue
+        for window in select.find_all(exp.Window):
+            alias = window.args.get("alias")
+            if alias is None or window.args.get("spec") is None or alias.name not in named:
+                continue
+            base = named[alias.name]
+            if base.args.get("partition_by"):
+                window.set("partition_by", [e.copy() for e in base.args["partition_by"]])
+            if base.args.get("order"):
+                window.set("order", base.args["order"].copy())
+            window.set("alias", None)
 
 
 def _to_spark(node: exp.Expression) -> exp.Expression:
@@ -117,6 +146,23 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         # wall-clock time read as if it were UTC, which is how the reader
         # treats a naive time until the zone rules resolve it.
         return exp.DataType.build("TIMESTAMP", dialect="spark")
+    if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.TIME:
+        # A clock time is Spark's TIME (spark.sql.timeType.enabled, set by
+        # own_session); sqlglot would write TIMESTAMP, today's date at that time.
+        return exp.DataType(this=exp.DataType.Type.USERDEFINED, kind="TIME")
+    if (isinstance(node, exp.Add) and isinstance(node.this, exp.Cast)
+            and isinstance(node.expression, exp.Cast)
+            and node.this.to.this == exp.DataType.Type.DATE
+            and node.expression.to.this == exp.DataType.Type.TIME):
+        # DuckDB's DATE + TIME is a timestamp; Spark's make_timestamp(date, time).
+        return exp.Anonymous(this="make_timestamp", expressions=[node.this, node.expression])
+    if isinstance(node, exp.TimeToStr) and isinstance(node.args.get("format"), exp.Literal):
+        # strftime: every field at its full width, the format's letters quoted.
+        pattern = re.sub(r"%(.)|([A-Za-z]+)|(')", lambda m: (
+            _WRITTEN_FIELDS[m.group(1)] if m.group(1) else
+            f"'{m.group(2)}'" if m.group(2) else "''"), node.args["format"].this)
+        return exp.Anonymous(this="date_format",
+                             expressions=[node.this, exp.Literal.string(pattern)])
     if isinstance(node, exp.RegexpFullMatch):
         return exp.RegexpLike(this=node.this,
                               expression=_anchored(node.expression))
@@ -176,6 +222,10 @@ def _function_to_spark(node: exp.Anonymous) -> exp.Expression | None:
                 and n.name == "_p" else n)
     return None
 
+
+#: strftime specifiers and the Java pattern letters that write them at full width.
+_WRITTEN_FIELDS = {"Y": "yyyy", "m": "MM", "d": "dd", "H": "HH", "M": "mm", "S": "ss",
+                   "f": "SSSSSS", "g": "SSS", "%": "%"}
 
 #: strptime specifiers and the Java pattern letters of the same field.
 _JAVA_FIELDS = {"Y": "yyyy", "y": "yy", "m": "M", "d": "d", "H": "H", "M": "m",
@@ -365,6 +415,25 @@ class SparkEngine:
         columns = ", ".join(quote_identifier(c) for c in self.columns(name))
         self.materialize(name, f"SELECT {columns} FROM {name} UNION ALL {sql}")
 
+    def update(self, name: str, sets: dict[str, str], where: str,
+               source: str | None = None) -> None:
+        """Set columns of the rows of ``name`` that ``where`` holds for (a new checkpoint).
+
+        ``source`` (``table alias``) is joined as DuckDB's ``UPDATE ... FROM``
+        joins it: at most one of its rows may meet ``where`` per row of ``name``.
+        """
+        columns = self.columns(name)
+        items = ", ".join(
+            f"CASE WHEN coalesce({where}, false) THEN {sets[c]} ELSE {name}.{quote_identifier(c)} "
+            f"END AS {quote_identifier(c)}" if c in sets else f"{name}.{quote_identifier(c)}"
+            for c in columns)
+        joined = f" LEFT JOIN {source} ON {where}" if source else ""
+        self.materialize(name, f"SELECT {items} FROM {name}{joined}")
+
+    def delete(self, name: str, where: str) -> None:
+        """Remove the rows of ``name`` that ``where`` holds for (a new checkpoint)."""
+        self.materialize(name, f"SELECT * FROM {name} WHERE NOT coalesce({where}, false)")
+
     def map_values(self, name: str, sql: str, function: Callable[[str], str]) -> None:
         """View ``name (old, new)``: the values ``v`` of the query that ``function`` changes.
 
@@ -479,6 +548,8 @@ def own_session(spark: SparkSession) -> SparkSession:
         if value is not None:
             session.conf.set(key, value)
     session.conf.set("spark.sql.session.timeZone", "UTC")
+    # A sources file's clock columns are read as TIME, as DuckDB reads them.
+    session.conf.set("spark.sql.timeType.enabled", "true")
     # The reader's SQL carries the pseudonym key's HMAC pads as hex literals
     # (pathways.enrich.pseudonym.pseudonym_sql); plans Spark prints show them
     # redacted.

@@ -113,10 +113,11 @@ def read(
         Engine threads (default: all cores).
     engine : 'duckdb', 'spark' or a SparkSession
         Where the log is read and the analyses run (``'spark'`` starts a local
-        session). On Spark, a CSV or Parquet file is read by the executors
-        and the whole canonical pipeline runs there (docs/spark.md); an XES
-        file, a sources file, a saved log and a table in memory are read by
-        DuckDB and then handed over as Parquet (:func:`pathways.spark.to_spark`).
+        session). On Spark, a CSV or Parquet file (or a sources file's
+        extracts) is read by the executors and the whole pipeline runs there
+        (docs/spark.md); an XES file, a saved log and a table in memory are
+        read by DuckDB and then handed over as Parquet
+        (:func:`pathways.spark.to_spark`).
 
     allow_empty : bool
         Return the log even when no row could be used (every row lacked a case
@@ -175,10 +176,11 @@ def read(
 
         log = read_sources(path, timezone=timezone, key=key, mapping=mapping,
                            database=database, threads=threads,
-                           municipalities=municipalities)
+                           municipalities=municipalities,
+                           spark=None if hand_to == "duckdb" else _session(hand_to))
         if not allow_empty:
             require_events(log, path)
-        return log if hand_to == "duckdb" else _to_spark(log, hand_to)
+        return log
     municipality_keys = lookup_table(load_municipalities(municipalities))
     file_format = detect_format(path)
     if hand_to != "duckdb" and file_format in ("csv", "parquet"):
@@ -270,11 +272,10 @@ def _read_on_spark(path: Path, hand_to: Any, file_format: str, *, sep: str | Non
         load_parquet_spark,
         parquet_columns,
     )
-    from pathways.spark import SparkEngine, local_session, own_session
+    from pathways.spark import SparkEngine, own_session
 
     check_timezone(DuckDBEngine(threads=1), timezone)
-    session = local_session() if hand_to == "spark" else hand_to
-    engine = SparkEngine(own_session(session))
+    engine = SparkEngine(own_session(_session(hand_to)))
     secret = load_key(key)
     dialect = None
     with stage("loading the file"):
@@ -465,6 +466,13 @@ def _estimated_rows(path: Path, file_format: str) -> int:
             return 0  # load_parquet says what is wrong with the file
         return int(rows[0] or 0) if rows else 0
     return path.stat().st_size // BYTES_PER_ROW
+
+
+def _session(hand_to: Any) -> Any:
+    """The SparkSession ``engine='spark'`` (a local one) or the session given stands for."""
+    from pathways.spark import local_session
+
+    return local_session() if hand_to == "spark" else hand_to
 
 
 def _to_spark(log: EventLog, hand_to: Any) -> EventLog:

@@ -36,7 +36,7 @@ from typing import Any
 
 import pandas as pd
 
-from pathways.engine import DuckDBEngine
+from pathways.engine import DuckDBEngine, Engine
 from pathways.enrich.levels import LevelMapping
 from pathways.enrich.municipalities import load_municipalities, lookup_table
 from pathways.enrich.pseudonym import load_key, mask_national_ids
@@ -45,9 +45,9 @@ from pathways.log import EventLog, ReadReport
 from pathways.progress import stage
 from pathways.readers.canonical import build_events, clean_sql, pseudonym_table
 from pathways.readers.columns import normalise
-from pathways.readers.csv import load_csv
+from pathways.readers.csv import header_columns, load_csv
 from pathways.readers.parquet import load_parquet
-from pathways.readers.sniff import detect_format, sniff_csv
+from pathways.readers.sniff import detect_format, read_sample, sniff_csv
 from pathways.readers.sources import Source, SourcesFile, SourcesFileError, load_sources
 from pathways.readers.timestamps import ISO, check_timezone, naive_expr
 from pathways.readers.timestamps import detect_format as detect_time_format
@@ -67,6 +67,11 @@ RAW_COLUMNS = ("case_id", "activity", "care_level",
 #: instants out as text, to hash and carry them, cost more than anything read
 #: from them): where a problem quotes a time, it is written from its instant.
 INSTANT_COLUMNS = ("_inst_us", "_inst_end_us")
+#: Columns of a source's events (:func:`_event`), before its ``keep`` columns.
+EVENT_COLUMNS = ("case_id", "activity", "_inst_us", "_inst_end_us", "care_level", "resource",
+                 "organisation", "municipality", "hospital", "diagnosis", "diagnosis_system",
+                 "age", "sex", "urgency", "time_precision", "event_kind", "stay",
+                 "source_row", "_order_us")
 #: Raw columns the reader writes itself (times, numbers, fixed words): they
 #: cannot hold a national id, so they are not searched for one.
 GENERATED_COLUMNS = ("time_precision", "event_kind", "stay", "source_row", "_order_us")
@@ -97,28 +102,31 @@ class SourceStats:
     separator: str | None
 
 
-def build_raw(engine: DuckDBEngine, sources: SourcesFile, *, timezone: str,
+def build_raw(engine: Engine, sources: SourcesFile, *, timezone: str,
               table: str = "raw") -> list[SourceStats]:
     """Create ``table`` from every source, its ``rowid`` a column: each event's place.
 
     Also creates ``_source_problems (row, "column", code, value, message)``,
     the source rows left out with the file's row numbers. Each source's events
-    are a view (``_ev{index}``) over its per-row table: the events of all
-    sources are written once, into ``table``, not once per source first.
+    are a query over its per-row table: the events of all sources are written
+    once, into ``table``, not once per source first.
     Besides the text columns, ``table`` holds the instants as microseconds
     (:data:`INSTANT_COLUMNS`, the times' only form) and ``_order_us`` (an
     integer).
     """
-    engine.execute("CREATE OR REPLACE TABLE _source_problems (row BIGINT, \"column\" VARCHAR, "
-                   "code VARCHAR, value VARCHAR, message VARCHAR)")
     stats = []
-    parts = []
+    events: list[tuple[str, list[str]]] = []
     for index, source in enumerate(sources.sources):
-        stats.append(_load(engine, sources, source, index, timezone))
-        parts.append(f"SELECT * FROM _ev{index}")
-    union = " UNION ALL BY NAME ".join(parts)
-    keep = [c for c in engine.columns(f"(SELECT * FROM ({union}) LIMIT 0)")
-            if c not in RAW_COLUMNS and c not in INSTANT_COLUMNS and c != "_seq"]
+        found, sql, kept = _load(engine, sources, source, index, timezone)
+        stats.append(found)
+        events.append((sql, kept))
+    # The sources' events by name: a column one source lacks is NULL there.
+    keep = list(dict.fromkeys(c for _, kept in events for c in kept))
+    shared = ", ".join(q(c) for c in (*EVENT_COLUMNS, "source", "_seq"))
+    union = " UNION ALL ".join(
+        f"SELECT {shared}"
+        + "".join(f", {q(c)}" if c in kept else f", NULL::VARCHAR AS {q(c)}" for c in keep)
+        + f" FROM ({sql})" for sql, kept in events)
     cols = ", ".join(q(c) for c in (*RAW_COLUMNS, *keep, *INSTANT_COLUMNS))
     # Not sorted (sorting a million wide rows was a third of building it): the
     # row number is the event's place in the sources, source by source in file
@@ -127,16 +135,14 @@ def build_raw(engine: DuckDBEngine, sources: SourcesFile, *, timezone: str,
     engine.materialize(table, f"""
         SELECT _seq AS rowid, {cols} FROM ({_death_timed(engine, union, timezone)})
     """)
-    engine.execute("DROP TABLE _deaths")
+    engine.drop("_deaths")
     for index in range(len(sources.sources)):
-        engine.execute(f"DROP VIEW _ev{index}; DROP VIEW IF EXISTS _kept__rows{index}")
-        for name in (f"_rows{index}", f"_cancel__rows{index}", f"_merged__rows{index}",
-                     f"_multi__rows{index}", f"_ip__rows{index}"):
-            engine.execute(f"DROP TABLE IF EXISTS {name}")
+        engine.drop(f"_rows{index}", f"_cancel__rows{index}", f"_merged__rows{index}",
+                    f"_multi__rows{index}", f"_ip__rows{index}")
     return stats
 
 
-def _death_timed(engine: DuckDBEngine, union: str, timezone: str) -> str:
+def _death_timed(engine: Engine, union: str, timezone: str) -> str:
     """The events of ``union`` with a death known to the day given its known time.
 
     One death can be recorded by two sources: a home-care or nursing-home
@@ -171,19 +177,14 @@ def _death_timed(engine: DuckDBEngine, union: str, timezone: str) -> str:
          AND t._local_day = CASE WHEN {day_death} THEN {local_day('u._inst_us')} END"""
 
 
-def _load(engine: DuckDBEngine, sources: SourcesFile, source: Source, index: int,
-          timezone: str) -> SourceStats:
-    """Load one extract and create ``_ev{index}``, its events."""
-    spec = source.spec
+def _load(engine: Engine, sources: SourcesFile, source: Source, index: int,
+          timezone: str) -> tuple[SourceStats, str, list[str]]:
+    """Load one extract: what was found, SQL for its events, and their ``keep`` columns.
+
+    Its rows left out are added to ``_source_problems``.
+    """
     src = f"_src{index}"
-    file_format = detect_format(source.path)
-    dialect = None
-    if file_format == "parquet":
-        columns = load_parquet(engine, source.path, src)
-    else:
-        dialect = sniff_csv(source.path, encoding=spec.get("encoding"),
-                            separator=spec.get("sep"))
-        columns = load_csv(engine, source.path, dialect, src)
+    columns, file_format, dialect = _load_extract(engine, source, src)
     ctx = _Context(engine, sources, source, src, columns, timezone)
     rows = ctx.rows_sql()
     engine.materialize(f"_rows{index}", rows)
@@ -192,40 +193,77 @@ def _load(engine: DuckDBEngine, sources: SourcesFile, source: Source, index: int
     shape_sql = {"event": _events_sql, "episode": _episodes_sql, "period": _periods_sql}
     events, dropped = shape_sql[source.shape](ctx, f"_rows{index}", sources.join_within_us)
     name = sql_text(source.name)
-    engine.execute(f"""
-        CREATE OR REPLACE VIEW _ev{index} AS
+    events = f"""
         SELECT e.* EXCLUDE (_seq_in), '{name}' AS source,
                {index} * 1000000000000 + e._seq_in AS _seq
         FROM ({events}) e
-    """)
-    engine.execute(f"""
-        INSERT INTO _source_problems
-        SELECT row, "column", code,
+    """
+    problems = f"""
+        SELECT CAST(row AS BIGINT) AS row, CAST("column" AS VARCHAR) AS "column",
+               CAST(code AS VARCHAR) AS code,
                -- a value quoted from the extract: anything shaped like a national
                -- id is masked (a listing needs no pseudonym to be fixed)
-               regexp_replace(value, '[0-9]{{6}}[- ./]?[0-9]{{5}}', '<fødselsnummer>', 'g'),
-               message
+               CAST(regexp_replace(value, '[0-9]{{6}}[- ./]?[0-9]{{5}}', '<fødselsnummer>',
+                                   'g') AS VARCHAR) AS value,
+               CAST(message AS VARCHAR) AS message
         FROM ({dropped})
-    """)
+    """
+    if index == 0:
+        engine.materialize("_source_problems", problems)
+    else:
+        engine.append("_source_problems", problems)
     counts = engine.query(f"""
         SELECT count(*) AS n,
                (SELECT count(DISTINCT row) FROM ({dropped})) AS rejected
         FROM {src}
     """).iloc[0]
-    engine.execute(f"DROP {'VIEW' if file_format == 'parquet' else 'TABLE'} {src}")
+    engine.drop(src)
     return SourceStats(
         name=source.name, file=source.file, label=source.spec["label"]["nb"],
         rows_read=int(counts["n"]),
         rows_rejected=int(counts["rejected"]), file_format=file_format,
         encoding=dialect.encoding if dialect else None,
         separator=dialect.separator if dialect else None,
+    ), events, ctx.keep_columns()
+
+
+def _load_extract(engine: Engine, source: Source, table: str) -> tuple[list[str], str, Any]:
+    """Load one extract as text into ``table`` (with ``rowid``, its place in the file).
+
+    Returns its columns, its format and its CSV dialect (None for Parquet).
+    On Spark the executors read it (:mod:`pathways.readers.spark_load`).
+    """
+    spec = source.spec
+    file_format = detect_format(source.path)
+    dialect = None
+    if file_format == "csv":
+        dialect = sniff_csv(source.path, encoding=spec.get("encoding"),
+                            separator=spec.get("sep"))
+    if isinstance(engine, DuckDBEngine):
+        if file_format == "parquet":
+            return load_parquet(engine, source.path, table), file_format, dialect
+        return load_csv(engine, source.path, dialect, table), file_format, dialect
+    from pathways.readers.spark_load import (
+        load_csv_spark,
+        load_parquet_spark,
+        parquet_columns,
     )
+
+    spark: Any = engine  # a SparkEngine
+    if file_format == "parquet":
+        frame, columns = parquet_columns(spark, str(source.path))
+        load_parquet_spark(spark, frame, columns, table)
+        return columns, file_format, dialect
+    columns = header_columns(source.path, dialect)
+    quoted = '"' in read_sample(source.path).decode(dialect.encoding, errors="replace")
+    load_csv_spark(spark, str(source.path), dialect, columns, table, quoted=quoted)
+    return columns, file_format, dialect
 
 
 class _Context:
     """One source being read: its columns, its value specs as SQL."""
 
-    def __init__(self, engine: DuckDBEngine, sources: SourcesFile, source: Source,
+    def __init__(self, engine: Engine, sources: SourcesFile, source: Source,
                  table: str, columns: list[str], timezone: str) -> None:
         self.engine = engine
         self.sources = sources
@@ -392,9 +430,10 @@ class _Context:
                            f"{_clock(given_time) if time_col else 'NULL::TIME'} AS {v}_clock"]
         parsed, clock = f"r.{v}_parsed", f"r.{v}_clock"
         day = f"CAST({parsed} AS DATE)"
-        self.layers[2] += [f"CASE WHEN {clock} IS NOT NULL THEN {day} + {clock} "
+        self.layers[2] += [f"CASE WHEN {clock} IS NOT NULL THEN {day} + CAST({clock} AS TIME) "
                            f"ELSE {parsed} END AS {v}_naive"]
-        self.layers[3] += [f"timezone('{self.tz}', r.{v}_naive) AS {v}_instant"]
+        self.layers[3] += [f"timezone('{self.tz}', CAST(r.{v}_naive AS TIMESTAMP)) "
+                           f"AS {v}_instant"]
         has_clock = (f"(length({date}) > 10)" if fmt == ISO
                      else "true" if "%H" in fmt else "false")
         is_day = f"({clock} IS NULL AND NOT {has_clock})"
@@ -508,10 +547,10 @@ def _instant(naive: str, tz: str, instant: str | None = None) -> str:
     October. A skipped spring time is moved forward by the gap either way.
     ``instant``, when given, is SQL for ``timezone(tz, naive)`` computed already.
     """
-    instant = instant or f"timezone('{tz}', {naive})"
+    instant = instant or f"timezone('{tz}', CAST({naive} AS TIMESTAMP))"
     earlier = f"({instant} - INTERVAL 1 HOUR)"
-    return (f"(CASE WHEN timezone('{tz}', {earlier}) = {naive} THEN {earlier} "
-            f"ELSE {instant} END)")
+    return (f"(CASE WHEN timezone('{tz}', CAST({earlier} AS TIMESTAMPTZ)) = {naive} "
+            f"THEN {earlier} ELSE {instant} END)")
 
 
 def _clock(text: str) -> str:
@@ -622,7 +661,6 @@ def _events_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
         SELECT row, '{name}.{ctx.label('rejected')}', 'rejected_message', activity,
                'the receiver rejected the message: not counted as sent'
         FROM {rows} WHERE {_usable(ctx)} AND rejected"""
-    kept = f"_kept_{rows}"
     if "cancels" in spec:
         cancel = _lower_list(spec["cancels"]["activity"])
         target = _lower_list(spec["cancels"]["cancels"])
@@ -641,7 +679,7 @@ def _events_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
                'cancelled by a later ' || '{sql_text(_first(spec['cancels']['activity']))}'
         FROM _cancel_{rows} c JOIN {rows} r ON r.row = c.row"""
         usable += f" AND row NOT IN (SELECT row FROM _cancel_{rows})"
-    engine.execute(f"CREATE OR REPLACE VIEW {kept} AS SELECT * FROM {rows} WHERE {usable}")
+    kept = f"(SELECT * FROM {rows} WHERE {usable})"
     source = kept
     if spec.get("merge"):
         keep = ctx.keep_columns(rows)
@@ -687,8 +725,10 @@ def _events_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
             FROM {kept} k ANTI JOIN _multi_{rows} m
               ON m.person = k.person AND m.s_us = k.s_us
              AND m.level IS NOT DISTINCT FROM k.level
-            UNION ALL BY NAME
-            SELECT * FROM _merged_{rows})"""
+            UNION ALL
+            SELECT row, person, s_us, level, {plain}, death, rejected, diagnosis
+                   {keep_plain.replace(", k.", ", ")}
+            FROM _merged_{rows})"""
     kind = "'message'" if spec.get("message") else "NULL::VARCHAR"
     level = "NULL::VARCHAR" if spec.get("message") else "r.level"
     events = _event(ctx, source, activity="r.activity", ts="r.s_us", day="r.s_day",
@@ -704,7 +744,7 @@ def _periods_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
     end_activity = f"CASE WHEN r.death THEN '{DEATH}' ELSE r.end_activity END"
     end = _event(ctx, kept, activity=end_activity, ts="r.e_us", day="r.e_day",
                  order="r.e_us", seq="r.row * 8 + 1")
-    return (f"{start} UNION ALL BY NAME {end} WHERE r.e_us IS NOT NULL",
+    return (f"{start} UNION ALL {end} WHERE r.e_us IS NOT NULL",
             _problems_sql(ctx, rows))
 
 
@@ -779,14 +819,14 @@ def _episodes_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
                    activity="r.activity", ts="r.s_us", day="r.s_day", order=_after("s"),
                    end="CASE WHEN r.e_us >= r.s_us THEN r.e_us END", urgency="r.urgency",
                    seq="r.row * 8")
-    events = " UNION ALL BY NAME ".join((admission, transfer, discharge, ready, other))
+    events = " UNION ALL ".join((admission, transfer, discharge, ready, other))
     return events, _problems_sql(ctx, rows)
 
 
 def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
                  mapping: LevelMapping | None, database: str | None,
-                 threads: int | None, municipalities: str | Path | None = None
-                 ) -> EventLog:
+                 threads: int | None, municipalities: str | Path | None = None,
+                 spark: Any = None) -> EventLog:
     """Read a sources file into an :class:`EventLog` (see :func:`pathways.read`).
 
     ``municipalities`` is a municipality list (``--municipalities``); without
@@ -798,12 +838,22 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
     source, in the order of the sources file, ``position``, ``name``,
     ``file``, ``label`` (what the data are, in bokmål), ``rows_read`` and
     ``rows_rejected``.
+
+    ``spark``, a SparkSession, reads the extracts on its executors and runs
+    the same SQL there (translated, :mod:`pathways.spark`).
     """
     sources = load_sources(path)
     municipality_keys = lookup_table(load_municipalities(
         municipalities if municipalities is not None else sources.municipalities))
-    engine = DuckDBEngine(database, threads=threads)
-    check_timezone(engine, timezone)
+    engine: Engine
+    if spark is None:
+        engine = duck = DuckDBEngine(database, threads=threads)
+    else:
+        from pathways.spark import SparkEngine, own_session
+
+        duck = DuckDBEngine(threads=1)
+        engine = SparkEngine(own_session(spark))
+    check_timezone(duck, timezone)
     with stage("reading the sources"):
         stats = build_raw(engine, sources, timezone=timezone)
     raw_columns = [c for c in engine.columns("raw")
@@ -824,8 +874,9 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
     pseudonymised = int(engine.scalar("SELECT count(*) FROM _fnr_map"))
     if not engine.scalar("SELECT count(*) FROM raw"):
         # Nothing usable in any source: an empty events table, the reasons kept.
-        engine.execute("INSERT INTO raw (rowid, case_id, activity, _inst_us) "
-                       "VALUES (0, NULL, NULL, 946684800000000)")
+        engine.append("raw", "SELECT " + ", ".join(
+            "0" if c == "rowid" else "946684800000000" if c == "_inst_us" else "NULL"
+            for c in engine.columns("raw")))
     # Problems found while building name the raw table's rows: kept here to name
     # the source and its file's row instead.
     engine.materialize("_raw_rows", "SELECT rowid + 1 AS row, source, source_row FROM raw")
@@ -835,17 +886,15 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
                          municipalities=municipality_keys,
                          instants=dict(zip(("timestamp", "end_timestamp"), INSTANT_COLUMNS,
                                            strict=True)))
-    engine.execute("""
-        DELETE FROM read_problems WHERE code IN ('missing_case_id', 'missing_activity')
-            AND row = 1 AND (SELECT count(*) FROM events) = 0;
-        UPDATE read_problems SET row = CAST(r.source_row AS BIGINT),
-               "column" = r.source || '.' || coalesce(read_problems."column", '')
-        FROM _raw_rows r WHERE r.row = read_problems.row AND r.source IS NOT NULL;
-        INSERT INTO read_problems SELECT row, "column", code, value, message
-        FROM _source_problems;
-        DROP TABLE _source_problems;
-        DROP TABLE _raw_rows
-    """)
+    engine.delete("read_problems", "code IN ('missing_case_id', 'missing_activity') "
+                  "AND row = 1 AND (SELECT count(*) FROM events) = 0")
+    engine.update("read_problems", {
+        "row": "CAST(r.source_row AS BIGINT)",
+        "column": "r.source || '.' || coalesce(read_problems.\"column\", '')"},
+        "r.row = read_problems.row AND r.source IS NOT NULL", source="_raw_rows r")
+    engine.append("read_problems", 'SELECT row, "column", code, value, message '
+                  "FROM _source_problems")
+    engine.drop("_source_problems", "_raw_rows")
     _one_notice_per_stay(engine)
     frame = pd.DataFrame({
         "position": list(range(len(stats))),
@@ -871,7 +920,7 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
 REGISTERED_READY_ROLE = "discharge_ready_date"
 
 
-def _one_notice_per_stay(engine: DuckDBEngine) -> None:
+def _one_notice_per_stay(engine: Engine) -> None:
     """Count a stay's discharge-ready notice once, for rules and measures.
 
     The registers hold the same notice twice: NPR's discharge-ready date
@@ -889,10 +938,9 @@ def _one_notice_per_stay(engine: DuckDBEngine) -> None:
     have = set(engine.columns("events"))
     if not {"stay", "event_kind", "source"} <= have:
         return
-    engine.execute(f"""
-        UPDATE events SET activity_key = '{DISCHARGE_READY}',
-                          activity_role = '{REGISTERED_READY_ROLE}'
-        WHERE activity = '{DISCHARGE_READY}' AND stay IS NOT NULL
+    engine.update("events", {"activity_key": f"'{DISCHARGE_READY}'",
+                             "activity_role": f"'{REGISTERED_READY_ROLE}'"}, f"""
+        activity = '{DISCHARGE_READY}' AND stay IS NOT NULL
           AND activity_role = 'discharge_ready'
           AND EXISTS (
             SELECT 1 FROM (

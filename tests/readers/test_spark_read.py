@@ -191,3 +191,67 @@ def test_times_read_alike(logs: dict[str, tuple[Any, Any]]) -> None:
     expected = _table(duck, sql)
     assert expected["naive"].notna().sum() >= 12 and expected["aware"].notna().sum() >= 2
     pd.testing.assert_frame_equal(expected, _table(spark, sql), check_dtype=False)
+
+
+#: Sources files (DESIGN §3b) read on both engines.
+SOURCES = {"registers": REPO / "eventlogs" / "registers" / "helsefellesskap.yaml",
+           "sources_example": REPO / "eventlogs" / "sources-example" / "helsefellesskap.yaml"}
+
+
+@pytest.fixture(scope="module")
+def source_logs(spark: Any) -> dict[str, tuple[Any, Any]]:
+    """Each sources file read by DuckDB and by Spark, once for the module."""
+    return {name: (pathways.read(path, key=KEY), pathways.read(path, key=KEY, engine=spark))
+            for name, path in SOURCES.items()}
+
+
+def _codes_as_sets(frame: pd.DataFrame) -> pd.DataFrame:
+    """``diagnosis`` with its codes sorted: merged claim lines list theirs in no set order.
+
+    DuckDB's ``list_distinct`` gives the distinct codes of a contact's lines
+    in its hash table's order, Spark's ``array_distinct`` in the order met.
+    """
+    frame = frame.copy()
+    frame["diagnosis"] = [None if d is None else " ".join(sorted(d.split(" ")))
+                          for d in frame["diagnosis"]]
+    return frame
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_sources_file_same_on_spark(name: str,
+                                    source_logs: dict[str, tuple[Any, Any]]) -> None:
+    """The sources reader runs on Spark: its log, problems, cohorts and stats are DuckDB's."""
+    duck, spark = source_logs[name]
+    assert isinstance(spark.engine, SparkEngine)
+    assert spark.report == duck.report
+    assert duck.n_events > 0
+    order = "SELECT * FROM events ORDER BY case_id, event_idx"
+    a, b = _table(duck, order), _table(spark, order)
+    assert list(a.columns) == list(b.columns)
+    assert {"stay", "event_kind", "source"} <= set(a.columns)
+    pd.testing.assert_frame_equal(_codes_as_sets(a), _codes_as_sets(b), check_dtype=False)
+    for table in ("read_problems", "case_cohorts", "source_stats"):
+        assert_same(_table(duck, f"SELECT * FROM {table}"),
+                    _table(spark, f"SELECT * FROM {table}"))
+
+
+def test_analyses_same_on_a_sources_file_read_on_spark(
+        source_logs: dict[str, tuple[Any, Any]]) -> None:
+    """The register extracts' breaks of the kols pathway and every measure, on both engines.
+
+    (The small example file adds no case these do not meet, and a minute.)
+    """
+    from pathways.analyse.measures import all_measures
+    from pathways.present.breaks import evaluate
+
+    duck, spark = source_logs["registers"]
+    a, b = evaluate(duck, pathway=["kols"]), evaluate(spark, pathway=["kols"])
+    assert len(a.breaks) > 0
+    assert_same(a.breaks, b.breaks)
+    assert_same(a.summary, b.summary)
+    assert a.end_of_observation == b.end_of_observation
+    for x, y in zip(all_measures(duck), all_measures(spark), strict=True):
+        assert x.name == y.name
+        assert_same(x.table, y.table)
+        if x.cases is not None:
+            assert_same(x.cases, y.cases)
