@@ -711,8 +711,10 @@ def _events_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
         engine.materialize(f"_merged_{rows}", f"""
             SELECT min(row) AS row, person, s_us, level, {first},
                    bool_or(death) AS death, bool_or(rejected) AS rejected,
-                   nullif(array_to_string(list_distinct(flatten(list(
-                       string_split(coalesce(diagnosis, ''), ' ')))) , ' '), '') AS diagnosis
+                   -- the distinct codes of the lines, sorted (a set, in one order
+                   -- on every engine and every run)
+                   nullif(array_to_string(list_sort(list_distinct(flatten(list(
+                       string_split(coalesce(diagnosis, ''), ' '))))), ' '), '') AS diagnosis
                    {', ' + merged if merged else ''}
             FROM (SELECT k.* FROM {kept} k SEMI JOIN _multi_{rows} m
                     ON m.person = k.person AND m.s_us = k.s_us
