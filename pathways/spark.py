@@ -48,7 +48,7 @@ import sys
 import tempfile
 import warnings
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -58,7 +58,7 @@ import pandas as pd
 import sqlglot
 from sqlglot import expressions as exp
 
-from pathways.engine import DuckDBEngine
+from pathways.engine import DuckDBEngine, R, T
 from pathways.errors import EngineError
 from pathways.log import EventLog
 from pathways.sql import quote_identifier
@@ -399,6 +399,13 @@ class SparkEngine:
             if kept is not None:
                 kept.unpersist()
             self.spark.catalog.dropTempView(name)
+
+    def each(self, function: Callable[[Any, T], R], items: Sequence[T]) -> list[R]:
+        """``[function(self, item) for item in items]``, one after another.
+
+        Each step's queries already run across the cluster's executors.
+        """
+        return [function(self, item) for item in items]
 
     def keep(self, name: str) -> None:
         """Checkpoint the view ``name`` (computed now, kept on the executors) in place."""

@@ -105,3 +105,31 @@ def test_paths_with_quotes_are_data_in_copy_and_the_spill_folder(tmp_path, monke
     engine.export_parquet("t", target)
     import pandas as pd
     assert pd.read_parquet(target)["x"].tolist() == [42]
+
+
+def test_each_returns_results_in_order_and_shares_tables():
+    engine = DuckDBEngine()
+
+    def step(worker, n):
+        worker.materialize(f"_step{n}", f"SELECT range AS v FROM range({n})")
+        return int(worker.scalar(f"SELECT count(*) FROM _step{n}"))
+
+    assert engine.each(step, [3, 1, 2]) == [3, 1, 2]
+    # what the steps wrote is the engine's own
+    assert engine.scalar("SELECT count(*) FROM _step3") == 3
+    assert {"_step1", "_step2", "_step3"} <= engine.tables()
+
+
+def test_each_raises_the_first_failing_step_in_order_after_all_ran():
+    engine = DuckDBEngine()
+
+    def step(worker, n):
+        worker.materialize(f"_done{n}", "SELECT 1 AS x")
+        if n in (2, 3):
+            raise ValueError(f"step {n}")
+        return n
+
+    with pytest.raises(ValueError, match="step 2"):
+        engine.each(step, [1, 2, 3, 4])
+    # every step ran to its end before the error came back
+    assert {"_done1", "_done2", "_done3", "_done4"} <= engine.tables()

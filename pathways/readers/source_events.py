@@ -114,12 +114,16 @@ def build_raw(engine: Engine, sources: SourcesFile, *, timezone: str,
     (:data:`INSTANT_COLUMNS`, the times' only form) and ``_order_us`` (an
     integer).
     """
-    stats = []
-    events: list[tuple[str, list[str]]] = []
-    for index, source in enumerate(sources.sources):
-        found, sql, kept = _load(engine, sources, source, index, timezone)
-        stats.append(found)
-        events.append((sql, kept))
+    # The extracts are loaded side by side: each is small beside the whole
+    # (one CSV buffer, one row group), so one after another left a core idle.
+    loaded = engine.each(
+        lambda worker, item: _load(worker, sources, item[1], item[0], timezone),
+        list(enumerate(sources.sources)))
+    stats = [found for found, _, _ in loaded]
+    events = [(sql, kept) for _, sql, kept in loaded]
+    engine.materialize("_source_problems", " UNION ALL ".join(
+        f"SELECT * FROM _source_problems{index}" for index in range(len(loaded))))
+    engine.drop(*(f"_source_problems{index}" for index in range(len(loaded))))
     # The sources' events by name: a column one source lacks is NULL there.
     keep = list(dict.fromkeys(c for _, kept in events for c in kept))
     shared = ", ".join(q(c) for c in (*EVENT_COLUMNS, "source", "_seq"))
@@ -181,7 +185,8 @@ def _load(engine: Engine, sources: SourcesFile, source: Source, index: int,
           timezone: str) -> tuple[SourceStats, str, list[str]]:
     """Load one extract: what was found, SQL for its events, and their ``keep`` columns.
 
-    Its rows left out are added to ``_source_problems``.
+    Its rows left out go to ``_source_problems{index}``. Every table it makes
+    is named by ``index``: the extracts are loaded side by side.
     """
     src = f"_src{index}"
     columns, file_format, dialect = _load_extract(engine, source, src)
@@ -208,10 +213,7 @@ def _load(engine: Engine, sources: SourcesFile, source: Source, index: int,
                CAST(message AS VARCHAR) AS message
         FROM ({dropped})
     """
-    if index == 0:
-        engine.materialize("_source_problems", problems)
-    else:
-        engine.append("_source_problems", problems)
+    engine.materialize(f"_source_problems{index}", problems)
     counts = engine.query(f"""
         SELECT count(*) AS n,
                (SELECT count(DISTINCT row) FROM ({dropped})) AS rejected

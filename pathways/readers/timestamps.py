@@ -154,18 +154,21 @@ def detect_format(
 def _best_format(
     engine: DuckDBEngine, sample: Sequence[str], formats: Sequence[str]
 ) -> tuple[str, int]:
-    engine.register("_ts_sample", _frame(sample))
+    # A name of its own: the extracts of a sources file are detected side by side.
+    table = engine.scratch("ts_sample")
+    engine.register(table, _frame(sample))
     best, best_count = formats[0], -1
     for fmt in formats:
         parsed = (
             f"CASE WHEN {has_offset_expr('v')} THEN {aware_expr('v')} IS NOT NULL "
             f"ELSE {naive_expr('v', fmt)} IS NOT NULL END"
         )
-        count = int(engine.scalar(f"SELECT count(*) FILTER ({parsed}) FROM _ts_sample"))
+        count = int(engine.scalar(f"SELECT count(*) FILTER ({parsed}) FROM {table}"))
         if count > best_count:
             best, best_count = fmt, count
         if count == len(sample):
             break
+    engine.drop(table)
     return best, best_count
 
 

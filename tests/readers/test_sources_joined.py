@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import pathways
@@ -210,3 +211,23 @@ def test_a_middle_episode_known_to_the_day_keeps_the_stay_whole(tmp_path):
         ["Overflytting", "MED", "23.04 23:53"],
         ["Utskrivning", "MED", "24.04 10:11"],
     ]
+
+
+def test_extracts_read_side_by_side_equal_one_after_another(monkeypatch):
+    """The four extracts are loaded concurrently; the log is the one a plain loop gives."""
+    from pathways.engine import DuckDBEngine
+
+    root = Path(__file__).resolve().parents[2]
+    sample = root / "eventlogs" / "registers" / "helsefellesskap.yaml"
+
+    def tables(log):
+        return {t: log.engine.query(f"SELECT * FROM {t} ORDER BY ALL")
+                for t in ("events", "read_problems", "case_cohorts", "source_stats")}
+
+    side_by_side = tables(pathways.read(sample))
+    monkeypatch.setattr(DuckDBEngine, "each",
+                        lambda self, function, items: [function(self, i) for i in items])
+    one_by_one = tables(pathways.read(sample))
+    for name, frame in one_by_one.items():
+        pd.testing.assert_frame_equal(side_by_side[name], frame, obj=name)
+    assert len(one_by_one["events"]) > 5000
