@@ -7,6 +7,8 @@ as text, then the same column detection, parsing and pseudonymisation.
 from __future__ import annotations
 
 import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -197,19 +199,29 @@ def read(
     engine = DuckDBEngine(database, threads=threads)
     check_timezone(engine, timezone)
     dialect = None
-    with stage("loading the file"):
-        if file_format == "csv":
-            dialect = sniff_csv(path, encoding=encoding, separator=sep)
-            raw_columns = load_csv(engine, path, dialect, "raw")
-        elif file_format == "parquet":
-            raw_columns = load_parquet(engine, path, "raw")
-        else:
-            raw_columns = load_xes(engine, path, "raw")
-        check_width(path, len(raw_columns))
+    # The file's checksum is read while DuckDB loads it (hashlib lets go of
+    # Python's lock): one pass over the file on a thread that would wait anyway.
+    # A file that cannot be loaded stops the checksum (its error comes at once).
+    stop = threading.Event()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checksum = pool.submit(_sha256, path, stop)
+        try:
+            with stage("loading the file"):
+                if file_format == "csv":
+                    dialect = sniff_csv(path, encoding=encoding, separator=sep)
+                    raw_columns = load_csv(engine, path, dialect, "raw")
+                elif file_format == "parquet":
+                    raw_columns = load_parquet(engine, path, "raw")
+                else:
+                    raw_columns = load_xes(engine, path, "raw")
+                check_width(path, len(raw_columns))
+        except BaseException:
+            stop.set()
+            raise
     try:
         log = _canonical_log(
             engine, raw_columns, source=mask_national_ids(str(path)),
-            file_format=file_format, dialect=dialect, sha256=_sha256(path),
+            file_format=file_format, dialect=dialect, sha256=checksum.result(),
             given=_given(case, activity, timestamp, level, resource, organisation),
             timezone=timezone, date_format=date_format, mapping=mapping,
             municipality_keys=municipality_keys, key=key)
@@ -482,9 +494,10 @@ def _to_spark(log: EventLog, hand_to: Any) -> EventLog:
     return to_spark(log, None if hand_to == "spark" else hand_to)
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: Path, stop: threading.Event | None = None) -> str:
+    """The file's SHA-256 (hex); read no further once ``stop`` is set."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
-        while block := handle.read(4 * 1024 * 1024):
+        while (block := handle.read(4 * 1024 * 1024)) and not (stop and stop.is_set()):
             digest.update(block)
     return digest.hexdigest()

@@ -233,3 +233,23 @@ def test_a_spreadsheet_is_named_and_how_to_save_it_said(tmp_path, magic):
     with pytest.raises(LogFormatError, match=r"is a spreadsheet \(Excel\).*Save the sheet as "
                                              r"CSV"):
         pathways.read(path)
+
+
+def test_the_checksum_is_the_files_sha256(write_log, tmp_path):
+    import hashlib
+
+    path = write_log("case_id;activity;timestamp\nA;Innleggelse;2024-01-02 10:00\n"
+                     "A;Utskrivning;2024-01-03 10:00\n")
+    assert pathways.read(path).report.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_line_longer_than_the_limit_is_a_clear_error(tmp_path):
+    from pathways.readers.csv import MAX_LINE_SIZE
+
+    path = tmp_path / "long.csv"
+    rows = "A;Innleggelse;2024-01-02 10:00;kort\n" * 10_000  # past the sniffer's sample
+    path.write_text("case_id;activity;timestamp;note\n" + rows
+                    + f"A;Innleggelse;2024-01-02 10:00;{'x' * (MAX_LINE_SIZE + 10)}\n",
+                    encoding="utf-8")
+    with pytest.raises(LogFormatError, match=r"longer than 8 MB"):
+        pathways.read(path)
