@@ -107,12 +107,16 @@ def delay_tenths(delay_us: np.ndarray) -> np.ndarray:
 
 
 def hours_words(delay_us: pd.Series, t: Messages) -> pd.Series:
-    """Delays in microseconds as hours with one decimal: ``48,0`` / ``48.0``."""
+    """Delays in microseconds as hours with one decimal: ``48,0`` / ``48.0``.
+
+    A negative delay (an event before its trigger) keeps one sign: ``-1,5``.
+    """
     tenths = delay_tenths(delay_us.to_numpy("int64"))
-    digit = np.fmod(tenths, 10)
-    whole = (tenths - digit) // 10
+    size = np.abs(tenths)
+    digit = size % 10
+    whole = np.char.add(np.where(tenths < 0, "-", ""), (size // 10).astype(str))
     return compose(t("break_hours"), delay_us.index,
-                   whole=pd.Series(whole.astype(str), index=delay_us.index, dtype="string"),
+                   whole=pd.Series(whole, index=delay_us.index, dtype="string"),
                    tenth=pd.Series(digit.astype(str), index=delay_us.index, dtype="string"))
 
 

@@ -62,12 +62,13 @@ def _tenths_sql(source: str, delay_us: str) -> str:
 
 
 def _sql_hours(delays: list[int], decimal: str) -> list[str]:
-    """The hours text of the old SQL message for each delay."""
+    """The hours text of the old SQL message for each delay (one sign when negative)."""
     frame = pd.DataFrame({"i": range(len(delays)), "delay_us": pd.Series(delays, dtype="int64")})
     con = duckdb.connect()
     con.register("d", frame)
-    hours = (f"CAST(CAST((tenths - tenths % 10) / 10 AS BIGINT) AS VARCHAR) || "
-             f"'{decimal}' || CAST(tenths % 10 AS VARCHAR)")
+    hours = (f"CASE WHEN tenths < 0 THEN '-' ELSE '' END || "
+             f"CAST(abs(tenths) // 10 AS VARCHAR) || '{decimal}' || "
+             f"CAST(abs(tenths) % 10 AS VARCHAR)")
     rows = con.execute(f"WITH {_tenths_sql('d', 'delay_us')} SELECT {hours} FROM hours_ "
                        "ORDER BY i").fetchall()
     return [r[0] for r in rows]
@@ -81,6 +82,12 @@ def test_hours_equal_the_old_sql(delays):
     for lang, decimal in (("nb", ","), ("en", ".")):
         got = hours_words(pd.Series(delays, dtype="int64"), Messages(lang)).tolist()
         assert got == _sql_hours(delays, decimal)
+
+
+def test_a_negative_delay_keeps_one_sign():
+    delays = pd.Series([-5_400_000_000, -1_800_000_000, 5_400_000_000], dtype="int64")
+    assert hours_words(delays, Messages("nb")).tolist() == ["-1,5", "-0,5", "1,5"]
+    assert hours_words(delays, Messages("en")).tolist() == ["-1.5", "-0.5", "1.5"]
 
 
 @settings(max_examples=60, deadline=None)

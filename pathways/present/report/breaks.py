@@ -79,13 +79,14 @@ class BreaksContext:
     compact: Table = field(default_factory=lambda: Table("", []))
 
 
-def _rate_columns(t: Messages) -> list[Column]:
+def rate_columns(t: Messages) -> list[Column]:
+    """The columns of a rate: triggers, breaks, the rate and its 95 % interval."""
     return [Column(t("triggers"), True), Column(t("n_breaks"), True), Column(t("rate"), True),
             Column(t("interval95"), True)]
 
 
-def _rate_cells(evaluated: int, broken: int, opts: ReportOptions,
-                states: tuple[Status, Status] | None = None) -> list[Cell]:
+def rate_cells(evaluated: int, broken: int, opts: ReportOptions,
+               states: tuple[Status, Status] | None = None) -> list[Cell]:
     """Triggers, breaks, the rate and its 95 % Wilson interval.
 
     No rate and no interval when either count is not shown.
@@ -100,7 +101,8 @@ def _rate_cells(evaluated: int, broken: int, opts: ReportOptions,
             Cell(range_text(interval, opts.lang), sort=-1 if interval is None else interval[0])]
 
 
-def _states(status: dict[object, Status], key: tuple[object, ...]) -> tuple[Status, Status]:
+def cell_states(status: dict[object, Status], key: tuple[object, ...]) -> tuple[Status, Status]:
+    """Whether a row's triggers and breaks are shown, by the row's key in ``status``."""
     return status.get((*key, "ev"), "shown"), status.get((*key, "br"), "shown")
 
 
@@ -145,7 +147,7 @@ def break_status(result: object, outcomes: pd.DataFrame, opts: ReportOptions, *,
             values |= dict(zip(keys, map(int, grouped[column]), strict=True))
             lines += sum_line(("all", what), keys, values)
     if len(outcomes):
-        dated, _ = _periods(outcomes, timezone, opts.period)
+        dated, _ = dated_periods(outcomes, timezone, opts.period)
         counts = dated.groupby(["rule_no", "start"])["broken"].agg(["size", "sum"])
         for what, column in (("ev", "size"), ("br", "sum")):
             keys = [("period", int(no), start, what) for no, start in counts.index]
@@ -157,8 +159,8 @@ def break_status(result: object, outcomes: pd.DataFrame, opts: ReportOptions, *,
                     unshown=[("all", "ev"), ("all", "br")])
 
 
-def _periods(outcomes: pd.DataFrame, timezone: str,
-             period: str) -> tuple[pd.DataFrame, list[date]]:
+def dated_periods(outcomes: pd.DataFrame, timezone: str,
+                  period: str) -> tuple[pd.DataFrame, list[date]]:
     """The outcomes with the ``start`` of their trigger's period, and every period start."""
     # Local days of the triggers, vectorised; the period of each distinct day
     # (a few hundred) is looked up in Python, never once per trigger.
@@ -196,31 +198,31 @@ def breaks_section(result: object, outcomes: pd.DataFrame, t: Messages,
              for row in summary.itertuples(index=False)]
     outcomes = _with_rules(result, outcomes)
 
-    by_kind = Table(t("by_kind"), [Column(t("kind")), *_rate_columns(t)],
+    by_kind = Table(t("by_kind"), [Column(t("kind")), *rate_columns(t)],
                     note=t("suppressed_note", min_count=opts.min_count))
     kinds = _grouped(outcomes, ["kind"]).set_index("kind")
     for kind in KINDS:
         ev, br = (int(kinds.loc[kind, c]) if kind in kinds.index else 0
                   for c in ("evaluated", "broken"))
         by_kind.rows.append([Cell(t(f"kind_{kind}")),
-                             *_rate_cells(ev, br, opts, _states(status, ("kind", kind)))])
+                             *rate_cells(ev, br, opts, cell_states(status, ("kind", kind)))])
     by_kind = Table(by_kind.caption, by_kind.columns, by_kind.rows,
                     note=table_note(t, opts, by_kind.rows))
 
     by_rule = Table(t("by_rule"), [
         Column(t("pathway")), Column(t("rule")), Column(t("kind")),
-        *_rate_columns(t), Column(t("late"), True), Column(t("missing"), True),
+        *rate_columns(t), Column(t("late"), True), Column(t("missing"), True),
         Column(t("occurred"), True), Column(t("open_windows"), True)], note=t("m_rates"))
     for i, row in enumerate(summary.itertuples(index=False)):
         by_rule.rows.append([
             Cell(row.pathway), Cell(f"{row.title} ({row.rule_id})"),
             Cell(t(f"kind_{row.kind}") if row.kind in KINDS else row.kind),
-            *_rate_cells(int(row.evaluated), int(row.broken), opts,
-                         _states(status, ("rule", i))),
+            *rate_cells(int(row.evaluated), int(row.broken), opts,
+                         cell_states(status, ("rule", i))),
             count_cell(int(row.late), opts, status.get(("rule", i, "late"))),
             count_cell(int(row.missing), opts, status.get(("rule", i, "missing"))),
             count_cell(int(row.occurred), opts), count_cell(int(row.open_windows), opts)])
-    compact = Table(t("by_rule"), [Column(t("rule")), Column(t("kind")), *_rate_columns(t)],
+    compact = Table(t("by_rule"), [Column(t("rule")), Column(t("kind")), *rate_columns(t)],
                     note=by_rule.note)
     for row in by_rule.rows:
         compact.rows.append([Cell(f"{row[1].text} – {row[0].text}"), row[2], *row[3:6]])
@@ -231,21 +233,21 @@ def breaks_section(result: object, outcomes: pd.DataFrame, t: Messages,
                         note=f"{by_rule.note} {t('secondary_note')}")
 
     by_pair = Table(t("by_pair"), [Column(t("from_level")), Column(t("to_level")),
-                                   *_rate_columns(t)])
+                                   *rate_columns(t)])
     for row in pair_rates(result, outcomes).itertuples(index=False):
         by_pair.rows.append([Cell(level_name(row.from_level, lang)),
                              Cell(level_name(row.to_level, lang)),
-                             *_rate_cells(int(row.evaluated), int(row.broken), opts)])
+                             *rate_cells(int(row.evaluated), int(row.broken), opts)])
 
     tables = []
     for column, caption, heading in (("municipality", t("by_municipality"), t("municipality")),
                                      ("hospital", t("by_hospital"), t("hospital"))):
-        table = Table(caption, [Column(heading), *_rate_columns(t)])
+        table = Table(caption, [Column(heading), *rate_columns(t)])
         for row in _grouped(outcomes.dropna(subset=[column]), [column]).itertuples(index=False):
             name = getattr(row, column)
             table.rows.append([Cell(str(name)),
-                               *_rate_cells(int(row.evaluated), int(row.broken), opts,
-                                            _states(status, (column, name)))])
+                               *rate_cells(int(row.evaluated), int(row.broken), opts,
+                                            cell_states(status, (column, name)))])
         if any(c.text == ":" for r in table.rows for c in r):
             table = Table(caption, table.columns, table.rows, note=t("secondary_note"))
         tables.append(table)

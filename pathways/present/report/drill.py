@@ -31,7 +31,7 @@ from pathways.analyse.runchart import period_label
 from pathways.log import EventLog
 from pathways.present.messages import Messages
 from pathways.present.numbers import pct_text, safe_rate
-from pathways.present.report.breaks import _periods
+from pathways.present.report.breaks import dated_periods
 from pathways.present.report.context import ReportOptions, count_cell, level_name
 from pathways.present.suppression import Line, Status, sum_line, suppress
 
@@ -116,7 +116,7 @@ def drill_section(log: EventLog, result: object, outcomes: pd.DataFrame, t: Mess
         return DrillContext()
     totals = {i: (int(r.evaluated), int(r.broken))
               for i, r in enumerate(summary.itertuples(index=False))}
-    dated, starts = _periods(outcomes, log.report.timezone, opts.period)
+    dated, starts = dated_periods(outcomes, log.report.timezone, opts.period)
     dated = dated.assign(period=dated["start"].map(
         {s: period_label(s, opts.period) for s in starts}))
     cohorts = log.engine.query("SELECT DISTINCT case_id, cohort FROM case_cohorts")

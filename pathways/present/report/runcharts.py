@@ -19,11 +19,11 @@ from pathways.present.charts import RunChartLine, run_chart, small_multiples
 from pathways.present.messages import Messages
 from pathways.present.numbers import pct_text, safe_rate
 from pathways.present.report.breaks import (
-    _periods,
-    _rate_cells,
-    _rate_columns,
-    _states,
     break_status,
+    cell_states,
+    dated_periods,
+    rate_cells,
+    rate_columns,
 )
 from pathways.present.report.context import ReportOptions
 from pathways.present.suppression import Status
@@ -125,18 +125,18 @@ def run_charts_section(result: object, outcomes: pd.DataFrame, t: Messages,
     legend: list[tuple[str, str]] = []
     labels: list[str] = []
     if len(outcomes):
-        outcomes, starts = _periods(outcomes, timezone, period)
+        outcomes, starts = dated_periods(outcomes, timezone, period)
         labels = [period_label(s, period) for s in starts]
         for rule_no, group in outcomes.groupby("rule_no"):  # one chart per rule
             rule = summary.iloc[int(rule_no)]
             counts = group.groupby("start")["broken"].agg(["size", "sum"])
             values: list[float | None] = []
-            table = Table(t("runcharts"), [Column(t("period_axis")), *_rate_columns(t)])
+            table = Table(t("runcharts"), [Column(t("period_axis")), *rate_columns(t)])
             for start in starts:
                 ev, br = ((int(counts.loc[start, "size"]), int(counts.loc[start, "sum"]))
                           if start in counts.index else (0, 0))
-                cells = _rate_cells(ev, br, opts,
-                                    _states(status or {}, ("period", int(rule_no), start)))
+                cells = rate_cells(ev, br, opts,
+                                   cell_states(status or {}, ("period", int(rule_no), start)))
                 values.append(None if cells[2].text == "–" else safe_rate(br, ev, opts.min_count))
                 table.rows.append([Cell(period_label(start, period)), *cells])
             name = names[int(rule_no)]
