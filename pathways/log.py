@@ -80,7 +80,10 @@ class ReadReport:
 
     #: The file read (as given).
     source: str
-    #: Checksum of the file's bytes, printed in report method notes.
+    #: Checksum of the file's bytes, printed in report method notes. For a
+    #: file Spark read from a URI, ``fingerprint:`` and the SHA-256 of its
+    #: first MiB, its size and its modification time (the driver does not read
+    #: the whole file; docs/spark.md).
     sha256: str
     #: ``csv``, ``xes`` or ``parquet``.
     file_format: str

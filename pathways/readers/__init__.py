@@ -34,6 +34,7 @@ from pathways.readers.sniff import (
     sniff_csv,
 )
 from pathways.readers.sources import is_sources_file
+from pathways.readers.spark_load import RemoteFile, is_uri
 from pathways.readers.store import is_saved_log, open_saved
 from pathways.readers.timestamps import check_timezone
 from pathways.readers.xes import load_xes
@@ -81,7 +82,10 @@ def read(
     Parameters
     ----------
     path : str, Path, pandas DataFrame, pyarrow Table or polars DataFrame
-        A CSV, XES or Parquet file, optionally gzip-compressed; or a table in
+        A CSV, XES or Parquet file, optionally gzip-compressed (on Spark, a
+        CSV or Parquet file may be a URI Spark reads, such as
+        ``hdfs:///data/npr.csv`` or ``s3a://bucket/kpr.parquet``: see
+        ``engine``); or a table in
         memory, read as a file is: every column as text, the columns found by
         the same names (pm4py's ``case:concept:name``, ``concept:name``,
         ``time:timestamp`` included), national ids pseudonymised. Timestamps
@@ -119,7 +123,11 @@ def read(
         extracts) is read by the executors and the whole pipeline runs there
         (docs/spark.md); an XES file, a saved log and a table in memory are
         read by DuckDB and then handed over as Parquet
-        (:func:`pathways.spark.to_spark`).
+        (:func:`pathways.spark.to_spark`). A path given as text with a URI
+        scheme (``hdfs://``, ``s3a://``, ``abfss://``, ``gs://``,
+        ``file://``) is read by Spark only: the driver reads its first MiB,
+        and the report's ``sha256`` is a fingerprint of that MiB, the size and
+        the modification time, written ``fingerprint:`` and the hex digest.
 
     allow_empty : bool
         Return the log even when no row could be used (every row lacked a case
@@ -165,15 +173,15 @@ def read(
                                         organisation),
                            levels=levels, municipalities=municipalities, key=key,
                            database=database, threads=threads, allow_empty=allow_empty)
-    path = Path(path)
+    path = _located(path, hand_to)
     check_file(path)
-    if is_saved_log(path):
+    if isinstance(path, Path) and is_saved_log(path):
         saved = open_saved(path, threads=threads)
         if not allow_empty:
             require_events(saved, path)
         return saved if hand_to == "duckdb" else _to_spark(saved, hand_to)
     mapping = load_mapping(levels) if isinstance(levels, str | Path) else levels
-    if is_sources_file(path):
+    if isinstance(path, Path) and is_sources_file(path):
         from pathways.readers.source_events import read_sources
 
         log = read_sources(path, timezone=timezone, key=key, mapping=mapping,
@@ -194,6 +202,11 @@ def read(
         if not allow_empty:
             require_events(log, path)
         return log
+    if isinstance(path, RemoteFile):
+        raise LogFormatError(
+            f"{path} is an XES file: Spark reads CSV and Parquet, and an XES file is read "
+            "by DuckDB on the driver, from a local path. Copy it here, or export the log "
+            "as CSV or Parquet.")
     if database is None and _estimated_rows(path, file_format) >= ON_DISK_ROWS:
         database = ON_DISK
     engine = DuckDBEngine(database, threads=threads)
@@ -234,6 +247,28 @@ def read(
     return log if hand_to == "duckdb" else _to_spark(log, hand_to)
 
 
+def _located(path: str | Path, hand_to: Any) -> Path | RemoteFile:
+    """The file ``path`` names: a local path, or (a URI on Spark) a :class:`RemoteFile`.
+
+    Raises
+    ------
+    LogFormatError
+        For a URI read with DuckDB, or a URI naming a sources file or a saved
+        log (both are read on the driver, from a local path).
+    """
+    if not is_uri(path):
+        return Path(path)
+    if hand_to == "duckdb":
+        raise LogFormatError(
+            f"{path}: a file named by a URI is read by Spark: give engine='spark' or "
+            "a SparkSession (on the command line, --engine spark), or a local path.")
+    if str(path).lower().endswith((".yaml", ".yml", ".duckdb")):
+        raise LogFormatError(
+            f"{path}: a sources file and a saved log are read on the driver, from a local "
+            "path (a sources file's extracts may be URIs). Copy it here.")
+    return RemoteFile(str(path), _session(hand_to))
+
+
 def _given(case: str | None, activity: str | None, timestamp: str | None,
            level: str | None, resource: str | None,
            organisation: str | None) -> dict[str, str | None]:
@@ -268,14 +303,15 @@ def _read_table(frame: Any, kind: str, hand_to: Any, *, timezone: str,
     return log if hand_to == "duckdb" else _to_spark(log, hand_to)
 
 
-def _read_on_spark(path: Path, hand_to: Any, file_format: str, *, sep: str | None,
+def _read_on_spark(path: Path | RemoteFile, hand_to: Any, file_format: str, *, sep: str | None,
                    encoding: str | None, given: dict[str, str | None], timezone: str,
                    date_format: str | None, mapping: LevelMapping | None,
                    municipality_keys: Any, key: bytes | str | None) -> EventLog:
     """:func:`read` of a CSV or Parquet file on Spark: loading and the canonical pipeline.
 
     Only the file's first bytes (the dialect) and a sample of its times (the
-    date format) are read on the driver; the executors read the file, and the
+    date format) are read on the driver (a :class:`RemoteFile` through
+    Hadoop's FileSystem API); the executors read the file, and the
     pipeline's SQL (:mod:`pathways.readers.canonical`) runs on Spark as it
     runs on DuckDB, translated (:func:`pathways.spark.translate`).
     """
@@ -494,8 +530,13 @@ def _to_spark(log: EventLog, hand_to: Any) -> EventLog:
     return to_spark(log, None if hand_to == "spark" else hand_to)
 
 
-def _sha256(path: Path, stop: threading.Event | None = None) -> str:
-    """The file's SHA-256 (hex); read no further once ``stop`` is set."""
+def _sha256(path: Path | RemoteFile, stop: threading.Event | None = None) -> str:
+    """The SHA-256 of a local file's bytes; a remote file's fingerprint (not read whole).
+
+    A local file is read no further once ``stop`` is set.
+    """
+    if isinstance(path, RemoteFile):
+        return path.fingerprint()
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while (block := handle.read(4 * 1024 * 1024)) and not (stop and stop.is_set()):

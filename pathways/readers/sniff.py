@@ -91,7 +91,7 @@ def read_sample(path: Path, size: int = SAMPLE_BYTES) -> bytes:
         with path.open("rb") as handle:
             return handle.read(size)
     try:
-        with gzip.open(path, "rb") as handle:
+        with path.open("rb") as raw, gzip.GzipFile(fileobj=raw, mode="rb") as handle:
             return handle.read(size)
     except (OSError, EOFError, zlib.error) as err:
         raise LogFormatError(

@@ -30,7 +30,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ from pathways.engine import DuckDBEngine, Engine
 from pathways.enrich.levels import LevelMapping
 from pathways.enrich.municipalities import load_municipalities, lookup_table
 from pathways.enrich.pseudonym import load_key, mask_national_ids
-from pathways.errors import ColumnNotFoundError
+from pathways.errors import ColumnNotFoundError, LogFormatError
 from pathways.log import EventLog, ReadReport
 from pathways.progress import stage
 from pathways.readers.canonical import build_events, clean_sql, pseudonym_table
@@ -844,9 +844,10 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
     ``rows_rejected``.
 
     ``spark``, a SparkSession, reads the extracts on its executors and runs
-    the same SQL there (translated, :mod:`pathways.spark`).
+    the same SQL there (translated, :mod:`pathways.spark`). There an extract
+    may be named by a URI (:func:`remote_extracts`).
     """
-    sources = load_sources(path)
+    sources = remote_extracts(load_sources(path), spark)
     municipality_keys = lookup_table(load_municipalities(
         municipalities if municipalities is not None else sources.municipalities))
     engine: Engine
@@ -918,6 +919,43 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
         **built | {"rows_read": rows_read, "rows_rejected": rejected, "date_format": None},
     )
     return EventLog(engine=engine, table="events", report=report)
+
+
+def remote_extracts(sources: SourcesFile, spark: Any) -> SourcesFile:
+    """``sources`` with each extract named by a URI made a :class:`RemoteFile`.
+
+    Such an extract is read by Spark (``spark``, a SparkSession): the driver
+    reads its first bytes through Hadoop's FileSystem API, as for a log file
+    (:func:`pathways.read`).
+
+    Raises
+    ------
+    SourcesFileError
+        For a URI when ``spark`` is None (DuckDB reads local files), or one
+        naming no file; the message names the sources file, the source and
+        the line.
+    """
+    from pathways.readers.spark_load import RemoteFile
+
+    def located(source: Source) -> Source:
+        if not isinstance(source.path, str):
+            return source
+        where = f"{sources.path}, {source.where('file')}"
+        if spark is None:
+            raise SourcesFileError(
+                f"{where}: the extract {source.file!r} is named by a URI, which Spark "
+                "reads: give engine='spark' or a SparkSession (on the command line, "
+                "--engine spark), or a path relative to the sources file.")
+        try:
+            file = RemoteFile(source.path, spark)
+            found = file.exists() and not file.is_dir()
+        except LogFormatError as err:
+            raise SourcesFileError(f"{where}: {err}") from None
+        if not found:
+            raise SourcesFileError(f"{where}: the file {source.file!r} does not exist.")
+        return replace(source, path=file)
+
+    return replace(sources, sources=tuple(located(s) for s in sources.sources))
 
 
 #: The role of a hospital's discharge-ready date when the stay's notice is a message.

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from pathways.errors import LogFormatError
+from pathways.readers.spark_load import is_uri
 
 __all__ = ["PRESETS", "Source", "SourcesFile", "SourcesFileError", "is_sources_file",
            "load_sources"]
@@ -86,8 +87,10 @@ class Source:
 
     #: The source's name (``source`` on every event it gives).
     name: str
-    #: The extract.
-    path: Path
+    #: The extract: a local file, or the URI of one Spark reads (text here;
+    #: :func:`pathways.readers.source_events.read_sources` makes it a
+    #: :class:`~pathways.readers.spark_load.RemoteFile`, checked to exist).
+    path: Any
     #: Every mapping key (docs/sources.md), the preset's and the source's own.
     spec: dict[str, Any]
     #: Keys the user wrote (a column they name must exist; a preset's may not).
@@ -232,10 +235,14 @@ def _source(path: Path, number: int, item: Any, known: dict[str, dict[str, Any]]
                                f"{', '.join(sorted(SOURCE_KEYS))}).")
     if "file" not in item:
         raise fail(None, "no 'file': name the extract, relative to the sources file.")
-    file = (path.parent / str(item["file"])).resolve()
-    if not file.is_file():
-        raise fail("file", f"the file {str(item['file'])!r} does not exist "
-                           f"(looked for {file}).")
+    file: Path | str
+    if is_uri(item["file"]):
+        file = str(item["file"])  # read by Spark; looked up when read
+    else:
+        file = (path.parent / str(item["file"])).resolve()
+        if not file.is_file():
+            raise fail("file", f"the file {str(item['file'])!r} does not exist "
+                               f"(looked for {file}).")
     spec: dict[str, Any] = {}
     preset = item.get("preset")
     if preset is not None:
@@ -285,7 +292,8 @@ def _source(path: Path, number: int, item: Any, known: dict[str, dict[str, Any]]
     for key in ("sep", "encoding", "date_format", "decimal"):
         if key in spec and not isinstance(spec[key], str):
             raise fail(key, f"{key} must be text.")
-    name = str(item.get("name") or file.name.split(".")[0])
+    file_name = file.rstrip("/").rsplit("/", 1)[-1] if isinstance(file, str) else file.name
+    name = str(item.get("name") or file_name.split(".")[0])
     label = spec.get("label", name)
     if isinstance(label, str):
         label = {"nb": label, "en": label}

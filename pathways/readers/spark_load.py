@@ -12,11 +12,21 @@ of each partition (``monotonically_increasing_id``: the partition in the upper
 bits, the row within it in the lower 33); a small query counts the rows of
 each partition, and each row's number is its partition's start plus its place
 in it. A file's partitions are its byte ranges in order, so this is file order.
+
+A file named by a URI (``hdfs://``, ``s3a://``, ``abfss://``, ``gs://``,
+``file://``: any file system the session's Hadoop configuration knows) is a
+:class:`RemoteFile`: the driver reads only what detection reads of a local
+file (its status and first bytes) through Hadoop's ``FileSystem`` API, and
+the executors read the rest.
 """
 
 from __future__ import annotations
 
 import codecs
+import hashlib
+import io
+import re
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from pathways.errors import LogFormatError
@@ -39,6 +49,158 @@ _JAVA_CHARSETS = {"utf-8-sig": "UTF-8", "utf_8": "UTF-8", "utf-8": "UTF-8",
 #: The charsets Spark 4 reads without ``spark.sql.legacy.javaCharsets``.
 _SPARK_CHARSETS = ("iso-8859-1", "us-ascii", "utf-16", "utf-16be", "utf-16le", "utf-32",
                    "utf-8")
+
+
+#: A URI: a scheme of two or more characters (``C:`` is a Windows drive), then ``://``.
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")
+
+#: How much of a remote file its fingerprint covers: what detection reads at most
+#: (:func:`pathways.readers.csv.header_columns`).
+HEAD_BYTES = 1024 * 1024
+
+#: The start of a remote file's ``sha256`` in the read report: it is not the
+#: SHA-256 of the whole file (see :meth:`RemoteFile.fingerprint`).
+FINGERPRINT = "fingerprint:"
+
+
+def is_uri(path: Any) -> bool:
+    """True for a path given as text with a URI scheme (``hdfs://...``, ``file:///...``)."""
+    return isinstance(path, str) and _URI.match(path) is not None
+
+
+class RemoteFile:
+    """A file named by a URI, as far as the driver reads it: status and first bytes.
+
+    It answers what the sniffers ask of a local :class:`~pathlib.Path`
+    (``exists``, ``is_dir``, ``stat().st_size``, ``open("rb")``, ``name``)
+    through Hadoop's ``FileSystem`` API, reached by the session's JVM gateway,
+    and is the URI as text (``str``), which Spark's readers are given.
+
+    Raises
+    ------
+    LogFormatError
+        When the session has no JVM (Spark Connect), or Hadoop knows no file
+        system for the URI's scheme (a connector missing from the classpath).
+    """
+
+    def __init__(self, uri: str, spark: Any) -> None:
+        self.uri = uri
+        jvm = getattr(spark, "_jvm", None)
+        if jvm is None:
+            raise LogFormatError(
+                f"{uri}: a file named by a URI is read with a classic SparkSession (the "
+                "driver reads its first bytes through Hadoop's FileSystem API); this "
+                "session has no JVM (Spark Connect?). Give a local path, or a classic "
+                "session.")
+        self._path = jvm.org.apache.hadoop.fs.Path(uri)
+        self._fs = self._java(lambda: self._path.getFileSystem(
+            spark._jsc.hadoopConfiguration()), "cannot reach its file system")
+        self._status: Any = None
+
+    def __str__(self) -> str:
+        return self.uri
+
+    def __repr__(self) -> str:
+        return f"RemoteFile({self.uri!r})"
+
+    @property
+    def name(self) -> str:
+        """The file's name, the URI's last part (``npr.csv``)."""
+        return str(self._path.getName())
+
+    def exists(self) -> bool:
+        """True when the file (or folder) exists."""
+        return self._stat() is not None
+
+    def is_dir(self) -> bool:
+        """True for a folder."""
+        status = self._stat()
+        return status is not None and bool(status.isDirectory())
+
+    def stat(self) -> Any:
+        """``st_size`` (bytes) and ``st_mtime`` (seconds), as :meth:`pathlib.Path.stat`."""
+        status = self._stat()
+        if status is None:
+            raise LogFormatError(f"{self.uri}: no such file. Check the path and try again.")
+        return SimpleNamespace(st_size=int(status.getLen()),
+                               st_mtime=int(status.getModificationTime()) / 1000)
+
+    def open(self, mode: str = "rb") -> io.BufferedReader:
+        """The file's bytes from its start (read as far as the caller reads)."""
+        if mode != "rb":
+            raise ValueError(f"a remote file is opened 'rb' only; got {mode!r}")
+        stream = self._java(lambda: self._fs.open(self._path), "cannot open it")
+        return io.BufferedReader(_JavaStream(stream, self.uri))
+
+    def fingerprint(self) -> str:
+        """``fingerprint:`` and the SHA-256 of the first MiB, the size and the modification time.
+
+        What the read report gives for a remote file in place of the SHA-256
+        of its bytes, which would stream the whole file through the driver.
+        It changes when the file's start, length or modification time does;
+        a change elsewhere in a file of the same length, written back with
+        its old modification time, is not seen.
+        """
+        with self.open() as handle:
+            head = handle.read(HEAD_BYTES)
+        status = self._stat()
+        digest = hashlib.sha256(head)
+        digest.update(f"\0{status.getLen()}\0{status.getModificationTime()}".encode("ascii"))
+        return FINGERPRINT + digest.hexdigest()
+
+    def _stat(self) -> Any:
+        """Hadoop's ``FileStatus``, or None when there is no such file."""
+        if self._status is None:
+            exists = self._java(lambda: self._fs.exists(self._path), "cannot look it up")
+            if not exists:
+                return None
+            self._status = self._java(lambda: self._fs.getFileStatus(self._path),
+                                      "cannot look it up")
+        return self._status
+
+    def _java(self, call: Any, what: str) -> Any:
+        """``call()``; a Java error becomes one line naming the URI."""
+        try:
+            return call()
+        except Exception as err:  # py4j's Py4JJavaError
+            raise LogFormatError(f"{self.uri}: {what} ({_java_error(err)}). Check the "
+                                 "URI and the session's Hadoop configuration.") from None
+
+
+class _JavaStream(io.RawIOBase):
+    """A Hadoop input stream as a Python binary stream (one gateway call a read)."""
+
+    #: The most bytes one call fetches.
+    CHUNK = 1024 * 1024
+
+    def __init__(self, stream: Any, uri: str) -> None:
+        self._stream = stream
+        self._uri = uri
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            data = self._stream.readNBytes(min(len(buffer), self.CHUNK))
+        except Exception as err:  # py4j's Py4JJavaError
+            raise LogFormatError(f"{self._uri}: the file could not be read "
+                                 f"({_java_error(err)}).") from None
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._stream.close()
+        super().close()
+
+
+def _java_error(err: Exception) -> str:
+    """The Java exception's first line (py4j's own text names only the gateway call)."""
+    java = getattr(err, "java_exception", None)
+    text = str(java.toString()) if java is not None else str(err)
+    lines = text.strip().splitlines()
+    return lines[0][:300] if lines else type(err).__name__
 
 
 def java_charset(encoding: str) -> str:

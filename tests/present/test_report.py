@@ -218,6 +218,21 @@ def test_method_notes_name_version_checksum_and_caveat(log, tmp_path):
     assert "fewer crossings" in text and "round(log2(n) + 3)" in text
 
 
+def test_method_notes_label_a_remote_files_fingerprint(log):
+    """A file Spark read from a URI has a fingerprint, not the file's SHA-256 (docs/spark.md)."""
+    from dataclasses import replace
+
+    from pathways.present.report.method import method_section
+
+    remote = replace(log, report=replace(log.report, sha256="fingerprint:" + "ab" * 32))
+    t = Messages("en")
+    facts = dict(method_section(remote, t, ReportOptions(lang="en")).facts)
+    assert facts[t("m_fingerprint")] == "ab" * 32
+    assert t("m_checksum") not in facts
+    assert dict(method_section(log, t, ReportOptions(lang="en")).facts)[
+        t("m_checksum")] == log.report.sha256
+
+
 def test_charts_have_titles_and_a_legend(log, tmp_path):
     soup = render(log, tmp_path, lang="en")
     charts = soup.find_all("svg", class_="chart")

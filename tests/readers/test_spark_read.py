@@ -10,6 +10,8 @@ module (reading a small log on Spark takes seconds).
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,8 @@ import pytest
 
 import pathways
 from pathways.enrich.pseudonym import pseudonym
+from pathways.errors import LogFormatError
+from pathways.readers.sources import SourcesFileError
 from pathways.spark import SparkEngine, java_pattern, local_session, translate
 from tests.conftest import REPO
 from tests.test_spark import ANALYSES, HAND_WRITTEN, SEPSIS_LEVELS, assert_same
@@ -242,3 +246,86 @@ def test_analyses_same_on_a_sources_file_read_on_spark(
         assert_same(x.table, y.table)
         if x.cases is not None:
             assert_same(x.cases, y.cases)
+
+
+def _as_read_from(log: Any, other: Any) -> Any:
+    """``log`` with ``other``'s source and checksum (a URI's read of ``other``'s file)."""
+    return replace(log, report=replace(log.report, source=other.report.source,
+                                       sha256=other.report.sha256))
+
+
+@pytest.mark.parametrize("name", ["sample", "sample_parquet"])
+def test_a_file_uri_is_read_by_spark(name: str, files: dict[str, Path], spark: Any,
+                                     logs: dict[str, tuple[Any, Any]]) -> None:
+    """A CSV or Parquet file named by a URI gives DuckDB's log of the local path.
+
+    The report names the URI, and its checksum is the fingerprint of the
+    file's first MiB, size and modification time (the driver reads no more).
+    """
+    path = files[name].resolve()
+    uri = f"file://{path}"
+    duck = logs[name][0]
+    log = pathways.read(uri, key=KEY, engine=spark)
+    assert log.report.source == uri
+    stat = path.stat()
+    head = path.read_bytes()[: 1024 * 1024]
+    tail = f"\0{stat.st_size}\0{stat.st_mtime_ns // 1_000_000}".encode()
+    assert log.report.sha256 == "fingerprint:" + hashlib.sha256(head + tail).hexdigest()
+    _assert_same_read(duck, _as_read_from(log, duck), ("read_problems", "case_cohorts"))
+
+
+def test_a_sources_file_of_uris_is_read_by_spark(tmp_path: Path, spark: Any) -> None:
+    """Extracts named by ``file://`` URIs (one of them Parquet) are read by Spark.
+
+    The log is DuckDB's of the same extracts named by local paths, but for
+    the sources file's name, checksum and the extracts' names as written.
+    """
+    example = REPO / "eventlogs" / "sources-example"
+    lege = pd.read_csv(example / "kpr_lege.csv", sep=";", dtype=str)
+    lege.to_parquet(tmp_path / "kpr_lege.parquet", index=False)
+    extracts = {"npr.csv": "preset: npr", "kpr_lege.parquet": "preset: kpr-lege",
+                "plo.csv": "preset: plo"}
+    for file in ("npr.csv", "plo.csv"):
+        (tmp_path / file).write_bytes((example / file).read_bytes())
+
+    def sources(name: str, prefix: str) -> Path:
+        path = tmp_path / name
+        path.write_text("sources:\n" + "".join(
+            f"  - file: {prefix}{file}\n    {preset}\n" for file, preset in extracts.items()),
+            encoding="utf-8")
+        return path
+
+    local = sources("local.yaml", "")
+    remote = sources("remote.yaml", f"file://{tmp_path}/")
+    duck = pathways.read(local, key=KEY)
+    log = pathways.read(remote, key=KEY, engine=spark)
+    assert log.report.columns == {"npr": f"file://{tmp_path}/npr.csv",
+                                  "kpr_lege": f"file://{tmp_path}/kpr_lege.parquet",
+                                  "plo": f"file://{tmp_path}/plo.csv"}
+    same = _as_read_from(log, duck)
+    same = replace(same, report=replace(same.report, columns=duck.report.columns))
+    _assert_same_read(duck, same, ("read_problems", "case_cohorts"))
+    stats = "SELECT * EXCLUDE (file) FROM source_stats"
+    assert_same(_table(duck, stats), _table(log, stats))
+
+    missing = tmp_path / "missing.yaml"
+    missing.write_text("sources:\n  - file: file:///nonexistent/npr.csv\n"
+                       "    preset: npr\n", encoding="utf-8")
+    with pytest.raises(SourcesFileError, match=r"missing\.yaml, source 'npr' \(line 2\): "
+                                               r"the file 'file:///nonexistent/npr\.csv' "
+                                               r"does not exist\."):
+        pathways.read(missing, key=KEY, engine=spark)
+    with pytest.raises(SourcesFileError, match=r"remote\.yaml, source 'npr' \(line 2\): "
+                                               r"the extract .* is named by a URI, which "
+                                               r"Spark reads"):
+        pathways.read(remote, key=KEY)
+
+
+def test_a_uri_names_the_missing_file_or_needs_spark(spark: Any) -> None:
+    """A missing remote file is named as a missing local one; DuckDB reads no URI."""
+    with pytest.raises(LogFormatError, match=r"^file:///nonexistent\.csv: no such file\. "
+                                             r"Check the path and try again\.$"):
+        pathways.read("file:///nonexistent.csv", key=KEY, engine=spark)
+    with pytest.raises(LogFormatError, match=r"^hdfs:///data/npr\.csv: a file named by a "
+                                             r"URI is read by Spark: give engine='spark'"):
+        pathways.read("hdfs:///data/npr.csv", key=KEY)

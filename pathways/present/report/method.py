@@ -8,6 +8,7 @@ from pathlib import Path
 from pathways.log import EventLog
 from pathways.present.messages import Messages
 from pathways.present.report.context import ReportOptions
+from pathways.readers.spark_load import FINGERPRINT
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,9 @@ def method_section(log: EventLog, t: Messages, opts: ReportOptions, *,
         t("m_waiting"), t("m_runchart", minimum=MIN_USEFUL_POINTS), t("m_levels"),
         t("m_times", timezone=log.report.timezone), *(extra or []), t("m_key"),
     ]
+    checksum = (t("m_checksum"), log.report.sha256)
+    if log.report.sha256.startswith(FINGERPRINT):  # a file Spark read from a URI
+        checksum = (t("m_fingerprint"), log.report.sha256.removeprefix(FINGERPRINT))
     facts = [(t("m_software"), f"pathways {__version__}"),
-             (t("m_input"), Path(log.report.source).name),
-             (t("m_checksum"), log.report.sha256)]
+             (t("m_input"), Path(log.report.source).name), checksum]
     return MethodContext(paragraphs=paragraphs, facts=facts)
