@@ -64,6 +64,7 @@ from pathways.log import EventLog
 from pathways.sql import quote_identifier
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     from pyspark.sql import DataFrame, SparkSession
 
 __all__ = ["SparkEngine", "local_session", "to_spark", "translate"]
@@ -374,9 +375,17 @@ class SparkEngine:
         if old is not None:
             old.unpersist()
 
+    def arrow(self, sql: str) -> pa.Table:
+        """Run a query and collect its rows on the driver as an Arrow table."""
+        return self.sql(sql).toArrow()
+
     def columns(self, table: str) -> list[str]:
         """Column names of a table or view, in order."""
         return list(self.spark.table(table).columns)
+
+    def tables(self) -> set[str]:
+        """The names of the session's temporary views."""
+        return {table.name for table in self.spark.catalog.listTables()}
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         """Make a pandas DataFrame available as the temporary view ``name``."""

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 import click
 
+import pathways
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Every command takes ``-h`` for ``--help``.
@@ -35,15 +37,37 @@ LOG_OPTIONS = (
     click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb",
                  show_default=True,
                  help="Where the log is read and analysed: DuckDB here, or a local "
-                      "Spark session."),
+                      "Spark session (which also reads a LOG named by a URI: hdfs://, "
+                      "s3a://, file://, ...)."),
     click.option("--quiet", "-q", is_flag=True, help="No progress display."),
     click.option("--verbose", "-v", is_flag=True, help="Print each stage's time."),
 )
 
 
+class LogPath(click.Path):
+    """LOG: a local path (a :class:`~pathlib.Path`), or a URI (``hdfs://...``) kept as text.
+
+    As a path, ``hdfs:///data/npr.csv`` would become ``hdfs:/data/npr.csv``;
+    a URI goes to :func:`pathways.read` as written, and Spark reads it
+    (``--engine spark``; DuckDB refuses it with one line saying so).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        """A URI as written; anything else as :class:`click.Path` converts it."""
+        if isinstance(value, str):
+            located = pathways.commands.log_location(value)
+            if isinstance(located, str):
+                return located
+        return super().convert(value, param, ctx)
+
+
 def log_command(func: Callable[..., Any]) -> click.Command:
     """Make ``func`` a command whose first argument is LOG, the log (or saved log) to read."""
-    func = click.argument("log_path", metavar="LOG", type=click.Path(path_type=Path))(func)
+    func = click.argument("log_path", metavar="LOG", type=LogPath())(func)
     return click.command(context_settings=HELP)(func)
 
 

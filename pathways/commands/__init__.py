@@ -18,7 +18,7 @@ from pathways.commands.analysis import breaks, discover, measures
 from pathways.commands.pages import compare, report, timeline
 from pathways.commands.reading import read, validate
 from pathways.commands.scope import command_scope
-from pathways.commands.session import Echo, plain_echo
+from pathways.commands.session import Echo, log_location, plain_echo
 from pathways.commands.synthetic import simulate
 from pathways.log import MAX_WINDOW_DAYS
 
@@ -29,6 +29,7 @@ __all__ = [
     "command_scope",
     "compare",
     "discover",
+    "log_location",
     "measures",
     "plain_echo",
     "read",

@@ -10,6 +10,8 @@ from pathways.commands.session import (
     Echo,
     default_output,
     guard_output,
+    local_input,
+    log_location,
     note,
     plain_echo,
     read_log,
@@ -24,9 +26,10 @@ def discover(log_path: str | Path, *, output: str | Path | None = None,
              cohort: str | None = None, echo: Echo = plain_echo, **options: Any) -> None:
     """Discover the process map of a log, draw it to ``output`` and print a summary.
 
-    ``output`` defaults to ``LOG-stem.svg`` beside the log; its extension
-    picks the format, and ``.bpmn`` and ``.pnml`` the inductive miner unless
-    ``miner`` says otherwise. ``options`` as for :func:`read`.
+    ``output`` defaults to ``LOG-stem.svg`` beside the log (a log named by a
+    URI: in the current folder); its extension picks the format, and ``.bpmn``
+    and ``.pnml`` the inductive miner unless ``miner`` says otherwise.
+    ``options`` as for :func:`read`.
     """
     import pathways
     from pathways.enrich.cohorts import cohort_log
@@ -34,7 +37,7 @@ def discover(log_path: str | Path, *, output: str | Path | None = None,
     from pathways.present.model import PICTURES, model_dot, output_extension, write_picture
     from pathways.progress import stage
 
-    log_path = Path(log_path)
+    log_path = log_location(log_path)
     parse_map_detail(map_detail)
     target = Path(output) if output is not None else default_output(log_path, ".svg")
     ext = output_extension(target)
@@ -71,8 +74,9 @@ def breaks(log_path: str | Path, *, output: str | Path | None = None,
     """Write the breaks of a log to ``output`` and print the summary per rule.
 
     ``output`` (``.csv``, ``.json`` or ``.parquet``) defaults to
-    ``LOG-stem-breaks.csv`` beside the log. Rule files and ``until`` are
-    checked before the log is read. ``options`` as for :func:`read`.
+    ``LOG-stem-breaks.csv`` beside the log (a log named by a URI: in the
+    current folder). Rule files and ``until`` are checked before the log is
+    read. ``options`` as for :func:`read`.
     """
     import pathways
     from pathways.analyse.breaks import parse_until
@@ -80,7 +84,7 @@ def breaks(log_path: str | Path, *, output: str | Path | None = None,
     from pathways.present.messages import Messages
     from pathways.progress import stage
 
-    log_path = Path(log_path)
+    log_path = log_location(log_path)
     target = Path(output) if output is not None else default_output(log_path, "-breaks.csv")
     pathways.check_breaks_path(target)
     guard_output(target, log_path, options, *rules)
@@ -121,7 +125,7 @@ def measures(log_path: str | Path, *, only: Sequence[str] = (), fmt: str = "text
     from pathways.enrich.cohorts import cohort_log
     from pathways.present.output import protect_inputs
 
-    log_path, target = Path(log_path), None if output is None else Path(output)
+    log_path, target = log_location(log_path), None if output is None else Path(output)
     names = check_names(only or None) if only or not time_to else []
     for spec in time_to:  # a wrong FROM:TO or rule id fails before the log is read
         parse_time_to(spec)
@@ -129,7 +133,7 @@ def measures(log_path: str | Path, *, only: Sequence[str] = (), fmt: str = "text
     if target is not None:
         guard_output(target, log_path, options)
     else:
-        protect_inputs(log_path, options.get("levels"))
+        protect_inputs(local_input(log_path), options.get("levels"))
     people = read_population(population) if population is not None else None
     log = cohort_log(read_log(log_path, options, echo), cohort)
     if end is not None:

@@ -6,7 +6,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pathways.commands.session import Echo, guard_output, note, plain_echo, read_log, wrote
+from pathways.commands.session import (
+    Echo,
+    guard_output,
+    log_location,
+    note,
+    plain_echo,
+    read_log,
+    wrote,
+)
 
 
 def report(log_path: str | Path, *, output: str | Path, pathway: Sequence[str] = (),
@@ -25,7 +33,7 @@ def report(log_path: str | Path, *, output: str | Path, pathway: Sequence[str] =
     from pathways.present.levelmap import parse_map_detail
     from pathways.present.output import check_extension
 
-    log_path, target = Path(log_path), Path(output)
+    log_path, target = log_location(log_path), Path(output)
     marks = [Intervention.parse(text) for text in interventions]
     parse_map_detail(map_detail)
     check_extension(target, (".html", ".htm"), "the report")
@@ -49,7 +57,7 @@ def timeline(log_path: str | Path, case_id: str, *, output: str | Path, lang: st
     from pathways.present.output import check_extension, write_text
     from pathways.present.timeline import timeline_page
 
-    log_path, target = Path(log_path), Path(output)
+    log_path, target = log_location(log_path), Path(output)
     check_extension(target, (".svg", ".html", ".htm"), "the timeline")
     guard_output(target, log_path, options)
     log = read_log(log_path, options, echo)
@@ -70,7 +78,7 @@ def compare(log_path: str | Path, *, by: str, output: str | Path, at: str | None
     """
     import pathways
 
-    log_path, target = Path(log_path), Path(output)
+    log_path, target = log_location(log_path), Path(output)
     guard_output(target, log_path, options, *rules, kinds=(".json", ".html", ".htm"),
                  what="the comparison")
     log = read_log(log_path, options, echo)

@@ -9,6 +9,8 @@ from pathways.commands.session import (
     READ_KEYS,
     Echo,
     guard_output,
+    log_location,
+    log_name,
     plain_echo,
     read_log,
     start_progress,
@@ -28,7 +30,7 @@ def read(log_path: str | Path, *, output: str | Path | None = None, lang: str = 
     """
     import pathways
 
-    log_path = Path(log_path)
+    log_path = log_location(log_path)
     target = None if output is None else Path(output)
     if target is not None:
         guard_output(target, log_path, options)
@@ -49,10 +51,10 @@ def validate(log_path: str | Path, *, fmt: str = "text", max_rows: int = 20,
     import pathways
     from pathways.progress import stage
 
-    log_path = Path(log_path)
+    log_path = log_location(log_path)
     start_progress(options)
     read_args = {k: options[k] for k in READ_KEYS if options.get(k) is not None}
-    with stage(f"Reading {log_path.name}"):
+    with stage(f"Reading {log_name(log_path)}"):
         result = pathways.validate(log_path, max_rows=None if fmt == "json" else max_rows,
                                    **read_args)
     echo(pathways.format_validation(result, fmt=fmt,  # type: ignore[arg-type]

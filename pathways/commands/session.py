@@ -56,15 +56,50 @@ def wrote(path: Path, lang: str, key: str = "cli.wrote") -> str:
     return words(key, lang, path=mask_national_ids(str(path)))
 
 
-def default_output(log_path: Path, suffix: str) -> Path:
-    """``LOG-stem`` + suffix beside the log, a national id in the stem left out."""
+def log_location(log_path: str | Path) -> str | Path:
+    """The log a command reads: a URI (``hdfs://...``) kept as text for Spark, else a Path."""
+    from pathways.readers.spark_load import is_uri
+
+    return log_path if is_uri(log_path) else Path(log_path)
+
+
+def _uri_path(uri: str) -> tuple[str, str]:
+    """A URI's scheme and path, split as Hadoop's ``Path`` does (no query, no escapes)."""
+    scheme, rest = uri.split("://", 1)
+    return scheme.lower(), "/" + rest.partition("/")[2]
+
+
+def log_name(log_path: str | Path) -> str:
+    """The log's file name: a local path's name, or a URI's last segment (else its host)."""
+    if isinstance(log_path, Path):
+        return log_path.name
+    segments = [s for s in _uri_path(log_path)[1].split("/") if s]
+    return segments[-1] if segments else log_path.split("://", 1)[1].strip("/")
+
+
+def local_input(log_path: str | Path) -> Path | None:
+    """The local file a log names: its path, a ``file://`` URI's path, or None (remote)."""
+    if isinstance(log_path, Path):
+        return log_path
+    scheme, path = _uri_path(log_path)
+    return Path(path) if scheme == "file" else None
+
+
+def default_output(log_path: str | Path, suffix: str) -> Path:
+    """``LOG-stem`` + suffix beside the log, a national id in the stem left out.
+
+    For a log named by a URI, the stem is its last segment's and the output
+    goes in the current folder.
+    """
     from pathways.enrich.pseudonym import mask_national_ids
 
-    name = mask_national_ids(log_path.name, "fnr")
+    name = mask_national_ids(log_name(log_path), "fnr")
     for ext in (".gz", ".csv", ".xes", ".parquet", ".txt", ".tsv"):
         if name.lower().endswith(ext):
             name = name[: -len(ext)]
-    return log_path.with_name(name + suffix)
+    if isinstance(log_path, Path):
+        return log_path.with_name(name + suffix)
+    return Path(name + suffix)
 
 
 def start_progress(options: dict[str, Any]) -> None:
@@ -74,13 +109,14 @@ def start_progress(options: dict[str, Any]) -> None:
     configure(quiet=options.pop("quiet", False), verbose=options.pop("verbose", False))
 
 
-def guard_output(target: Path, log_path: Path, options: dict[str, Any],
+def guard_output(target: Path, log_path: str | Path, options: dict[str, Any],
                  *more: str | Path, kinds: tuple[str, ...] = (),
                  what: str = "the output") -> None:
     """Fail before any work when ``target`` cannot be written or is a file the command reads.
 
-    The log, the level mapping (``levels``) and ``more`` (rule files) are
-    remembered for the rest of the command, so no writer replaces one of them
+    The log (when it is local: a path or a ``file://`` URI), the level
+    mapping (``levels``) and ``more`` (rule files) are remembered for the rest
+    of the command, so no writer replaces one of them
     (:func:`pathways.present.output.protect_inputs`). With ``kinds``, the
     target must end in one of those extensions (``what`` names it in the error).
     """
@@ -88,12 +124,14 @@ def guard_output(target: Path, log_path: Path, options: dict[str, Any],
 
     if kinds:
         check_extension(target, kinds, what)
-    protect_inputs(log_path, options.get("levels"), *more)
+    protect_inputs(local_input(log_path), options.get("levels"), *more)
     check_writable(target)
 
 
-def read_log(path: Path, options: dict[str, Any], echo: Echo) -> EventLog:
-    """Read the log with the command's options (removing them from ``options``).
+def read_log(path: str | Path, options: dict[str, Any], echo: Echo) -> EventLog:
+    """Read the log (a path, or a URI Spark reads) with the command's options.
+
+    The reading options are removed from ``options``.
 
     Rows that could not be used are counted in a message pointing to
     ``pathways validate``.
@@ -103,8 +141,9 @@ def read_log(path: Path, options: dict[str, Any], echo: Echo) -> EventLog:
 
     start_progress(options)
     read_args = {k: options.pop(k) for k in READ_KEYS if k in options}
-    mark_size(file_bytes=path.stat().st_size if path.is_file() else None)
-    with stage(f"Reading {path.name}"):
+    size = path.stat().st_size if isinstance(path, Path) and path.is_file() else None
+    mark_size(file_bytes=size)
+    with stage(f"Reading {log_name(path)}"):
         log = pathways.read(path, **read_args)
     mark_size(events=log.report.rows_kept)
     report = log.report

@@ -41,7 +41,7 @@ import duckdb
 from pathways.engine import ON_DISK, DuckDBEngine
 from pathways.errors import LogFormatError
 from pathways.log import EventLog, ReadReport
-from pathways.sql import sql_text
+from pathways.sql import quote_identifier, sql_text
 
 #: Tables a saved log holds, besides its metadata.
 TABLES = ("events", "case_cohorts", "read_problems")
@@ -112,7 +112,8 @@ def save(log: EventLog, path: str | Path) -> Path:
     Parameters
     ----------
     log : EventLog
-        A log read by :func:`pathways.read` (DuckDB engine).
+        A log read by :func:`pathways.read`, on DuckDB or on Spark (its tables
+        are then collected on the driver, one at a time, as Arrow tables).
     path : str or Path
         The file to write (``.duckdb``); replaced atomically, made ``0600``
         when new (it holds every patient's journey), never the log's source.
@@ -132,17 +133,19 @@ def save(log: EventLog, path: str | Path) -> Path:
 
     target = Path(path)
     check_extension(target, (EXTENSION,), "a saved log")
+    on_duckdb = isinstance(log.engine, DuckDBEngine)
     with atomic_path(target, inputs=[log.report.source], confidential=True) as tmp:
         tmp.unlink()  # DuckDB creates the database file itself
-        engine = log.engine
+        engine = log.engine if on_duckdb else DuckDBEngine()
         engine.execute(f"ATTACH '{sql_text(str(tmp))}' AS _saved")
         try:
-            present = set(engine.query("SELECT table_name FROM duckdb_tables() "
-                                       "UNION SELECT view_name FROM duckdb_views()")
-                          ["table_name"])
+            present = log.engine.tables()
             for table in (*TABLES, *(t for t in OPTIONAL_TABLES if t in present)):
                 source = log.table if table == "events" else table
-                engine.execute(f"CREATE TABLE _saved.{table} AS SELECT * FROM {source}")
+                if on_duckdb:
+                    engine.execute(f"CREATE TABLE _saved.{table} AS SELECT * FROM {source}")
+                else:
+                    _copy_from_spark(log, source, engine, f"_saved.{table}", table)
             meta = {"format": FORMAT_VERSION, "report": dataclasses.asdict(log.report)}
             engine.execute(f"CREATE TABLE _saved.{META_TABLE} (document VARCHAR)")
             engine.execute(f"INSERT INTO _saved.{META_TABLE} VALUES (?)", [json.dumps(meta)])
@@ -150,6 +153,21 @@ def save(log: EventLog, path: str | Path) -> Path:
             with contextlib.suppress(duckdb.Error):  # the error that got here says more
                 engine.execute("DETACH _saved")
     return target
+
+
+def _copy_from_spark(log: EventLog, source: str, engine: DuckDBEngine, target: str,
+                     table: str) -> None:
+    """Copy a Spark view into a DuckDB table, its columns of the saved format's types.
+
+    Spark numbers rows as ``int`` (``event_idx``) where DuckDB has ``BIGINT``;
+    the saved format's columns (:data:`COLUMNS`) are cast to their types.
+    """
+    rows = log.engine.arrow(f"SELECT * FROM {source}")  # type: ignore[attr-defined]
+    typed = {**COLUMNS, **OPTIONAL_COLUMNS}[table]
+    casts = ", ".join(f"CAST({quote_identifier(c)} AS {kind}) AS {quote_identifier(c)}"
+                      for c, kind in typed.items() if c in rows.column_names)
+    with engine.attached("_spark_rows", rows):
+        engine.execute(f"CREATE TABLE {target} AS SELECT * REPLACE ({casts}) FROM _spark_rows")
 
 
 def open_saved(path: Path, *, threads: int | None = None) -> EventLog:
