@@ -8,8 +8,6 @@ from typing import Any, TypeVar
 
 import click
 
-import pathways
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Every command takes ``-h`` for ``--help``.
@@ -59,7 +57,9 @@ class LogPath(click.Path):
                 ctx: click.Context | None) -> Any:
         """A URI as written; anything else as :class:`click.Path` converts it."""
         if isinstance(value, str):
-            located = pathways.commands.log_location(value)
+            from pathways.commands import log_location  # not at import: --help stays quick
+
+            located = log_location(value)
             if isinstance(located, str):
                 return located
         return super().convert(value, param, ctx)
