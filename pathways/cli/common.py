@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 import click
 
+import pathways
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: Every command takes ``-h`` for ``--help``.
@@ -57,9 +59,7 @@ class LogPath(click.Path):
                 ctx: click.Context | None) -> Any:
         """A URI as written; anything else as :class:`click.Path` converts it."""
         if isinstance(value, str):
-            from pathways.commands import log_location  # not at import: --help stays quick
-
-            located = log_location(value)
+            located = pathways.commands.log_location(value)
             if isinstance(located, str):
                 return located
         return super().convert(value, param, ctx)
