@@ -145,6 +145,16 @@ def test_continuity_by_hand(hand):
     assert "fewer than 2 visits get no COC" in m.definition["en"]
 
 
+def test_continuity_means_are_the_same_in_every_run():
+    """The means are rounded to 12 decimals: threads summing in another order agree."""
+    m = M.continuity(pathways.read(SAMPLE_CSV), level=None)
+    coc = m.cases["coc"].dropna()
+    assert m.summary["mean_coc"].value == round(math.fsum(coc) / len(coc), 12)
+    upc = m.cases["upc"].dropna()
+    assert m.summary["mean_upc"].value == round(math.fsum(upc) / len(upc), 12)
+    assert len(coc) > 100
+
+
 def test_continuity_rejects_an_unknown_level(hand):
     with pytest.raises(OptionError, match="level must be one of"):
         M.continuity(hand, level="moon")

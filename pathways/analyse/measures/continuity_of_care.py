@@ -50,9 +50,11 @@ def continuity(log: EventLog, *, level: str | None = "gp", min_visits: int = 2) 
                    AS coc_band, count(*) AS patients
         FROM _m_continuity GROUP BY coc_band ORDER BY min(coc) NULLS FIRST
     """)
+    # A mean of doubles summed by several threads differs in its last digits
+    # from run to run: rounded to 12 decimals, every run prints the same.
     stats = log.engine.query("""
         SELECT count(*) AS patients, count(coc) AS scored, median(coc) AS median_coc,
-               avg(coc) AS mean_coc, avg(upc) AS mean_upc,
+               round(avg(coc), 12) AS mean_coc, round(avg(upc), 12) AS mean_upc,
                sum(CASE WHEN coc = 1 THEN 1 ELSE 0 END) AS single
         FROM _m_continuity
     """).iloc[0]
