@@ -1,0 +1,41 @@
+"""A large log is ordered a part of its cases at a time: the log is the one a single part gives."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import pathways
+from pathways.readers import canonical
+from tests.conftest import REPO, SAMPLE_CSV
+
+REGISTERS = SAMPLE_CSV.parent / "registers" / "helsefellesskap.yaml"
+#: Maps lab tests to "inherit": their level comes from the event before them.
+SEPSIS_LEVELS = REPO / "eventlogs" / "sepsis-levels.yaml"
+
+
+def _tables(path, **options):
+    log = pathways.read(path, **options)
+    return {t: log.engine.query(f"SELECT * FROM {t} ORDER BY ALL")
+            for t in ("events", "read_problems", "case_cohorts")}
+
+
+@pytest.mark.parametrize("part_rows", [997, 4000])
+def test_parts_give_the_log_one_part_gives(monkeypatch, part_rows):
+    whole = {path: _tables(path) for path in (SAMPLE_CSV, REGISTERS)}
+    monkeypatch.setattr(canonical, "ORDER_PARTS_FROM", 0)
+    monkeypatch.setattr(canonical, "ORDER_PART_ROWS", part_rows)
+    for path, tables in whole.items():
+        parted = _tables(path)
+        for name, frame in tables.items():
+            pd.testing.assert_frame_equal(parted[name], frame, obj=f"{path.name} {name}")
+    assert len(whole[SAMPLE_CSV]["events"]) > 10_000
+
+
+def test_parts_keep_inherited_levels(monkeypatch, sepsis_csv):
+    whole = _tables(sepsis_csv, levels=SEPSIS_LEVELS)
+    monkeypatch.setattr(canonical, "ORDER_PARTS_FROM", 0)
+    monkeypatch.setattr(canonical, "ORDER_PART_ROWS", 5000)
+    parted = _tables(sepsis_csv, levels=SEPSIS_LEVELS)
+    for name, frame in whole.items():
+        pd.testing.assert_frame_equal(parted[name], frame, obj=name)
