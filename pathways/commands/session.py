@@ -63,25 +63,20 @@ def log_location(log_path: str | Path) -> str | Path:
     return log_path if is_uri(log_path) else Path(log_path)
 
 
-def _uri_path(uri: str) -> tuple[str, str]:
-    """A URI's scheme and path, split as Hadoop's ``Path`` does (no query, no escapes)."""
-    scheme, rest = uri.split("://", 1)
-    return scheme.lower(), "/" + rest.partition("/")[2]
-
-
 def log_name(log_path: str | Path) -> str:
     """The log's file name: a local path's name, or a URI's last segment (else its host)."""
-    if isinstance(log_path, Path):
-        return log_path.name
-    segments = [s for s in _uri_path(log_path)[1].split("/") if s]
-    return segments[-1] if segments else log_path.split("://", 1)[1].strip("/")
+    from pathways.readers.spark_load import uri_name
+
+    return log_path.name if isinstance(log_path, Path) else uri_name(log_path)
 
 
 def local_input(log_path: str | Path) -> Path | None:
     """The local file a log names: its path, a ``file://`` URI's path, or None (remote)."""
+    from pathways.readers.spark_load import uri_parts
+
     if isinstance(log_path, Path):
         return log_path
-    scheme, path = _uri_path(log_path)
+    scheme, path = uri_parts(log_path)
     return Path(path) if scheme == "file" else None
 
 

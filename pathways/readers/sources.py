@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from pathways.errors import LogFormatError
-from pathways.readers.spark_load import is_uri
+from pathways.readers.spark_load import is_uri, uri_name
 
 __all__ = ["PRESETS", "Source", "SourcesFile", "SourcesFileError", "is_sources_file",
            "load_sources"]
@@ -292,7 +292,7 @@ def _source(path: Path, number: int, item: Any, known: dict[str, dict[str, Any]]
     for key in ("sep", "encoding", "date_format", "decimal"):
         if key in spec and not isinstance(spec[key], str):
             raise fail(key, f"{key} must be text.")
-    file_name = file.rstrip("/").rsplit("/", 1)[-1] if isinstance(file, str) else file.name
+    file_name = uri_name(file) if isinstance(file, str) else file.name
     name = str(item.get("name") or file_name.split(".")[0])
     label = spec.get("label", name)
     if isinstance(label, str):

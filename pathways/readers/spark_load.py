@@ -68,6 +68,22 @@ def is_uri(path: Any) -> bool:
     return isinstance(path, str) and _URI.match(path) is not None
 
 
+def uri_parts(uri: str) -> tuple[str, str]:
+    """A URI's scheme (lower case) and path, as Hadoop's ``Path`` splits them.
+
+    The host (``hdfs://namenode:8020``, an ``s3a://`` bucket) is not part of
+    the path; there is no query and no escaping.
+    """
+    scheme, rest = uri.split("://", 1)
+    return scheme.lower(), "/" + rest.partition("/")[2]
+
+
+def uri_name(uri: str) -> str:
+    """A URI's file name: its path's last segment, else its host (``s3a://bucket``)."""
+    segments = [s for s in uri_parts(uri)[1].split("/") if s]
+    return segments[-1] if segments else uri.split("://", 1)[1].strip("/")
+
+
 class RemoteFile:
     """A file named by a URI, as far as the driver reads it: status and first bytes.
 
