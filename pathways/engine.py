@@ -61,6 +61,14 @@ class Engine(Protocol):
         """Store a query's result as a table (replacing one of that name)."""
         ...
 
+    def view(self, name: str, sql: str) -> None:
+        """Name a query (replacing one of that name): computed where it is read, never stored.
+
+        For columns that cost nothing to compute (constants beside a stored
+        table) and would cost a write if stored.
+        """
+        ...
+
     def columns(self, table: str) -> list[str]:
         """Column names of a table or view."""
         ...
@@ -216,6 +224,11 @@ class DuckDBEngine:
         """``CREATE OR REPLACE TABLE name AS sql``."""
         with self._resources():
             self.connection.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+
+    def view(self, name: str, sql: str) -> None:
+        """``CREATE OR REPLACE VIEW name AS sql``."""
+        with self._resources():
+            self.connection.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
 
     @contextmanager
     def _resources(self) -> Iterator[None]:
@@ -404,6 +417,10 @@ class StepTables:
     def materialize(self, name: str, sql: str) -> None:
         """:meth:`Engine.materialize`, the step's tables renamed."""
         self.engine.materialize(self._named(name), self._named(sql))
+
+    def view(self, name: str, sql: str) -> None:
+        """:meth:`Engine.view`, the step's tables renamed."""
+        self.engine.view(self._named(name), self._named(sql))
 
     def columns(self, table: str) -> list[str]:
         """:meth:`Engine.columns`, the step's tables renamed."""

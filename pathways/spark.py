@@ -375,6 +375,13 @@ class SparkEngine:
         if old is not None:
             old.unpersist()
 
+    def view(self, name: str, sql: str) -> None:
+        """Name a query as the temporary view ``name``, computed where it is read."""
+        old = self._persisted.pop(name, None)
+        self.sql(sql).createOrReplaceTempView(name)
+        if old is not None:
+            old.unpersist()
+
     def arrow(self, sql: str) -> pa.Table:
         """Run a query and collect its rows on the driver as an Arrow table."""
         return self.sql(sql).toArrow()

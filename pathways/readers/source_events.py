@@ -141,8 +141,8 @@ def build_raw(engine: Engine, sources: SourcesFile, *, timezone: str,
     """)
     engine.drop("_deaths")
     for index in range(len(sources.sources)):
-        engine.drop(f"_rows{index}", f"_cancel__rows{index}", f"_merged__rows{index}",
-                    f"_multi__rows{index}", f"_ip__rows{index}")
+        engine.drop(f"_rows{index}", f"_rows{index}_stored", f"_cancel__rows{index}",
+                    f"_merged__rows{index}", f"_multi__rows{index}", f"_ip__rows{index}")
     return stats
 
 
@@ -191,8 +191,11 @@ def _load(engine: Engine, sources: SourcesFile, source: Source, index: int,
     src = f"_src{index}"
     columns, file_format, dialect = _load_extract(engine, source, src)
     ctx = _Context(engine, sources, source, src, columns, timezone)
-    rows = ctx.rows_sql()
-    engine.materialize(f"_rows{index}", rows)
+    stored, constants = ctx.rows_sql()
+    engine.materialize(f"_rows{index}_stored", stored)
+    engine.drop(*ctx.scratch)
+    engine.view(f"_rows{index}", f"SELECT {', '.join(['*', *constants])} "
+                                 f"FROM _rows{index}_stored")
     ctx.check_codes()
     ctx.check_systems()
     shape_sql = {"event": _events_sql, "episode": _episodes_sql, "period": _periods_sql}
@@ -275,7 +278,11 @@ class _Context:
         self.tz = sql_text(timezone)
         self.by_norm: dict[str, str] = {}
         #: Select items of the layers under the rows table (see rows_sql).
-        self.layers: list[list[str]] = [[], [], [], []]
+        self.layers: list[list[str]] = [[], [], []]
+        #: Tables joined under the rows table: the join, and the columns it adds.
+        self.joins: list[tuple[str, list[str]]] = []
+        #: Tables made for the rows table, dropped once it is written.
+        self.scratch: list[str] = []
         #: Columns of the rows table that are NULL in every row, with their type.
         self.null_columns: dict[str, str] = {}
         for col in columns:
@@ -396,9 +403,13 @@ class _Context:
 
         ``_us`` is the instant (a date alone: its local midnight), ``_day`` true
         for a time known only to the day, ``_next_us`` the next local midnight
-        (only for a time known only to the day: nothing else reads it, and the
-        zone rules are then not run for every timed row), ``_bad`` the text
-        when a value was given but cannot be read.
+        (only for a time known only to the day), ``_bad`` the text when a value
+        was given but cannot be read.
+
+        A register writes few distinct dates (a year has 365), so each distinct
+        date text is parsed, and its day's zone rules looked up, once, in a
+        small table (:meth:`_dates`) that the rows join; only a row on a day
+        the clocks change runs the zone rules itself.
         """
         spec = self.source.spec.get(key)
         if spec is None:
@@ -410,44 +421,70 @@ class _Context:
         date_col = self.column(spec["date"], key, required=required)
         if date_col is None:
             return self.time("_none_", prefix)
-        filled = self.engine.scalar(
-            f"SELECT count(*) FROM (SELECT 1 FROM {self.table} "
-            f"WHERE trim({q(date_col)}) <> '' LIMIT 1)")
-        if not filled and not required:  # an optional date nobody filled in
-            return self.time("_none_", prefix)
+        texts = f"{self.table}_{prefix}_texts"
+        self.engine.materialize(texts, f"""
+            SELECT DISTINCT {clean_sql(q(date_col))} AS text FROM {self.table}
+            WHERE {clean_sql(q(date_col))} IS NOT NULL""")
+        self.scratch.append(texts)
+        if not self.engine.scalar(f"SELECT count(*) FROM {texts}") and not required:
+            return self.time("_none_", prefix)  # an optional date nobody filled in
         time_col = self.column(spec["time"], key) if "time" in spec else None
-        fmt = detect_time_format(self.engine, self.table, q(date_col),
+        fmt = detect_time_format(self.engine, texts, "text",
                                  source=f"{self.sources.path}, {self.source.where(key)}",
                                  column_label=date_col,
                                  date_format=self.source.spec.get("date_format"))
         # Each value is computed once, in layers (see rows_sql), not written
-        # out again wherever it is used: the zone rules and the clock's regular
-        # expressions would otherwise run several times per row.
+        # out again wherever it is used: the clock's regular expressions would
+        # otherwise run several times per row.
         v = f"_pw_{prefix}"
         date, given_time = f"r.{v}_date", f"r.{v}_time"
         self.layers[0] += [f"{clean_sql(f'r.{q(date_col)}')} AS {v}_date",
                            f"{clean_sql(f'r.{q(time_col)}') if time_col else 'NULL::VARCHAR'} "
                            f"AS {v}_time"]
-        self.layers[1] += [f"{naive_expr(date, fmt)} AS {v}_parsed",
-                           f"{_clock(given_time) if time_col else 'NULL::TIME'} AS {v}_clock"]
+        self.joins.append((f"LEFT JOIN {self._dates(texts, fmt, prefix)} {v} "
+                           f"ON {v}.text = r.{v}_date",
+                           [f"{v}.parsed AS {v}_parsed", f"{v}.shift_us AS {v}_shift_us",
+                            f"{v}.next_us AS {v}_midnight_next_us"]))
+        self.layers[1] += [f"{_clock(given_time) if time_col else 'NULL::TIME'} AS {v}_clock"]
         parsed, clock = f"r.{v}_parsed", f"r.{v}_clock"
-        day = f"CAST({parsed} AS DATE)"
-        self.layers[2] += [f"CASE WHEN {clock} IS NOT NULL THEN {day} + CAST({clock} AS TIME) "
+        self.layers[2] += [f"CASE WHEN {clock} IS NOT NULL "
+                           f"THEN CAST({parsed} AS DATE) + CAST({clock} AS TIME) "
                            f"ELSE {parsed} END AS {v}_naive"]
-        self.layers[3] += [f"timezone('{self.tz}', CAST(r.{v}_naive AS TIMESTAMP)) "
-                           f"AS {v}_instant"]
+        naive = f"r.{v}_naive"
         has_clock = (f"(length({date}) > 10)" if fmt == ISO
                      else "true" if "%H" in fmt else "false")
         is_day = f"({clock} IS NULL AND NOT {has_clock})"
         bad = (f"CASE WHEN {date} IS NOT NULL AND {parsed} IS NULL THEN {date} "
                f"WHEN {given_time} IS NOT NULL AND {clock} IS NULL THEN {given_time} END")
-        return [f"epoch_us({_instant(f'r.{v}_naive', self.tz, f'r.{v}_instant')}) "
-                f"AS {prefix}_us",
+        return [f"CASE WHEN r.{v}_shift_us IS NOT NULL THEN epoch_us({naive}) + r.{v}_shift_us "
+                f"ELSE epoch_us({_instant(naive, self.tz)}) END AS {prefix}_us",
                 f"CASE WHEN {parsed} IS NOT NULL THEN {is_day} END AS {prefix}_day",
-                f"CASE WHEN {parsed} IS NOT NULL AND {is_day} THEN "
-                f"epoch_us(timezone('{self.tz}', CAST({day} + 1 AS TIMESTAMP))) END "
+                f"CASE WHEN {parsed} IS NOT NULL AND {is_day} THEN r.{v}_midnight_next_us END "
                 f"AS {prefix}_next_us",
                 f"{bad} AS {prefix}_bad"]
+
+    def _dates(self, texts: str, fmt: str, prefix: str) -> str:
+        """A table of the distinct date texts in ``texts``: each read once, with its day's zone.
+
+        Columns: ``text``; ``parsed``, the naive local time it writes (NULL when
+        it cannot be read by ``fmt``); ``next_us``, the instant of the next
+        local midnight; ``shift_us``, what turns a naive time of that day into
+        its instant (microseconds), or NULL on a day the clocks change (a day
+        not 24 hours long), whose times go through the zone rules one by one.
+        """
+        dates = f"{self.table}_{prefix}_dates"
+        tz = self.tz
+        self.engine.materialize(dates, f"""
+            SELECT text, parsed, next_us,
+                   CASE WHEN next_us - midnight_us = {24 * 3_600_000_000}
+                        THEN midnight_us - epoch_us(CAST(day AS TIMESTAMP)) END AS shift_us
+            FROM (SELECT text, parsed, day,
+                         epoch_us(timezone('{tz}', CAST(day AS TIMESTAMP))) AS midnight_us,
+                         epoch_us(timezone('{tz}', CAST(day + 1 AS TIMESTAMP))) AS next_us
+                  FROM (SELECT text, parsed, CAST(parsed AS DATE) AS day
+                        FROM (SELECT text, {naive_expr('text', fmt)} AS parsed FROM {texts})))""")
+        self.scratch.append(dates)
+        return dates
 
     def diagnosis(self) -> tuple[str, str]:
         """SQL for all diagnosis codes space-separated, and their code system."""
@@ -471,12 +508,18 @@ class _Context:
         # An empty system column: the 'system' given beside it (the register's own).
         return codes, f"CASE WHEN {codes} IS NOT NULL THEN CASE {cases} ELSE {fixed} END END"
 
-    def rows_sql(self) -> str:
-        """SQL for the per-row table every shape starts from."""
+    def rows_sql(self) -> tuple[str, list[str]]:
+        """SQL for the per-row table every shape starts from, and its constant columns.
+
+        The constant columns (a key the source does not have, a fixed text)
+        are select items apart, to be added where the table is read rather
+        than written into it row by row: a claims extract has seventeen.
+        """
         spec = self.source.spec
         person_col = self.column(spec["person"], "person", required=True)
         assert person_col is not None
-        self.layers: list[list[str]] = [[], [], [], []]
+        self.layers = [[], [], []]
+        self.joins = []
         times = (self.time("time", "s") if self.source.shape == "event"
                  else self.time("start", "s") + self.time("end", "e"))
         if self.source.shape == "event":
@@ -516,12 +559,18 @@ class _Context:
         # claim lines need not aggregate them.
         self.null_columns = dict(m.group(2, 1) for m in (
             re.fullmatch(r"NULL::(\w+) AS (\w+)", item) for item in items) if m)
-        # The times' parts, each layer from the one before (columns _pw_*).
+        # The times' parts, each layer from the one before (columns _pw_*);
+        # the tables of dates are joined to the first.
         layered = f"SELECT r.*, r.rowid AS _pw_rowid FROM {self.table} r"
-        for layer in self.layers:
+        for number, layer in enumerate(self.layers):
             if layer:
                 layered = f"SELECT r.*, {', '.join(layer)} FROM ({layered}) r"
-        return f"SELECT {', '.join(items)} FROM ({layered}) r"
+            if number == 0 and self.joins:
+                layered = (f"SELECT r.*, {', '.join(c for _, cs in self.joins for c in cs)} "
+                           f"FROM ({layered}) r {' '.join(j for j, _ in self.joins)}")
+        constants = [item for item in items if "r." not in item]
+        stored = [item for item in items if "r." in item]
+        return f"SELECT {', '.join(stored)} FROM ({layered}) r", constants
 
     def keep_columns(self, rows: str = "") -> list[str]:
         """The extra columns kept as attributes (``keep``), as named in the rows table."""

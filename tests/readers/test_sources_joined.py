@@ -231,3 +231,39 @@ def test_extracts_read_side_by_side_equal_one_after_another(monkeypatch):
     for name, frame in one_by_one.items():
         pd.testing.assert_frame_equal(side_by_side[name], frame, obj=name)
     assert len(one_by_one["events"]) > 5000
+
+
+def test_every_local_time_of_the_days_the_clocks_change_is_the_zone_rules_instant(tmp_path):
+    # The extracts read each distinct date once, with its day's offset; a day
+    # not 24 hours long goes through the zone rules time by time. Every minute
+    # 00, 29 and 59 of every hour of the four change days of 2024-2025, of the
+    # days either side and of two ordinary days, and each day with no time,
+    # must be the instant Python's zoneinfo gives (fold=0: the first of a
+    # repeated time, a skipped time moved forward by the gap).
+    from datetime import UTC, date, datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    oslo = ZoneInfo("Europe/Oslo")
+    days = [date(2024, 3, 31), date(2024, 10, 27), date(2025, 3, 30), date(2025, 10, 26),
+            date(2025, 1, 15), date(2025, 7, 1)]
+    days += [d + timedelta(days=step) for d in days[:4] for step in (-1, 1)]
+    lines, expected = [], {}
+    for d in days:
+        clocks = [time(h, m) for h in range(24) for m in (0, 29, 59)] + [None]
+        for c in clocks:
+            person = f"P{len(lines):05d}"
+            local = datetime.combine(d, c or time(0), tzinfo=oslo)
+            lines.append(f"{person};{d:%d.%m.%Y};{'' if c is None else f'{c:%H:%M}'};1;"
+                         "Konsultasjon;R95;ICPC-2;2ad;3305\n")
+            expected[person] = (local.astimezone(UTC).replace(tzinfo=None),
+                                "day" if c is None else None)
+    claims = ("lopenr;dato;klokkeslett;tjenestetype;kontakttype;diagnose;kodeverk;takst;"
+              "behandlerKomNr\n" + "".join(lines))
+    log = read(tmp_path, {"kpr.csv": claims}, [("kpr.csv", "kpr-lege")])
+    got = log.engine.query("""
+        SELECT case_id, CAST(timezone('UTC', timestamp) AS TIMESTAMP) AS utc, time_precision
+        FROM events""")
+    assert len(got) == len(expected) == len(days) * 73
+    wrong = [(p, u, tp, expected[p]) for p, u, tp in got.itertuples(index=False)
+             if (u.to_pydatetime(), None if pd.isna(tp) else tp) != expected[p]]
+    assert wrong == []
