@@ -89,7 +89,9 @@ _OPEN = 9_000_000_000_000_000_000
 class SourceStats:
     """What reading one extract found (before the events are pooled).
 
-    ``file`` is the extract as the sources file names it.
+    ``file`` is the extract as the sources file names it. ``coded`` names
+    the raw columns this source fills only with words of the sources file
+    (a fixed text, a code table's values), never with text from the extract.
     """
 
     name: str
@@ -100,6 +102,7 @@ class SourceStats:
     file_format: str
     encoding: str | None
     separator: str | None
+    coded: frozenset[str] = frozenset()
 
 
 def build_raw(engine: Engine, sources: SourcesFile, *, timezone: str,
@@ -197,7 +200,6 @@ def _load(engine: Engine, sources: SourcesFile, source: Source, index: int,
     engine.view(f"_rows{index}", f"SELECT {', '.join(['*', *constants])} "
                                  f"FROM _rows{index}_stored")
     ctx.check_codes()
-    ctx.check_systems()
     shape_sql = {"event": _events_sql, "episode": _episodes_sql, "period": _periods_sql}
     events, dropped = shape_sql[source.shape](ctx, f"_rows{index}", sources.join_within_us)
     name = sql_text(source.name)
@@ -229,6 +231,7 @@ def _load(engine: Engine, sources: SourcesFile, source: Source, index: int,
         rows_rejected=int(counts["rejected"]), file_format=file_format,
         encoding=dialect.encoding if dialect else None,
         separator=dialect.separator if dialect else None,
+        coded=ctx.coded_columns(),
     ), events, ctx.keep_columns()
 
 
@@ -353,50 +356,82 @@ class _Context:
         default = _literal(spec.get("default"), as_bool)
         return f"CASE r.{lowered} {cases} ELSE {default} END"
 
+    def coded(self, key: str) -> bool:
+        """Whether a value key's SQL (:meth:`value`) holds no text from the extract.
+
+        True when the key is absent, a fixed text, a code table (an unknown
+        code is an error, or the table's default), or a column the extract
+        lacks (the default).
+        """
+        spec = self.source.spec.get(key)
+        return (spec is None or "fixed" in spec or "codes" in spec
+                or self.column(spec["column"], key) is None)
+
+    def coded_columns(self) -> frozenset[str]:
+        """The raw columns this source fills only with words of the sources file.
+
+        Such a column cannot hold a national id from this extract, so where
+        every source codes it, it is not searched for one.
+        """
+        message = bool(self.source.spec.get("message"))
+        coded = {
+            "diagnosis_system": True,  # a system's name, from the sources file
+            "care_level": message or self.coded("level"),
+            "sex": self.coded("sex"), "urgency": self.coded("urgency"),
+            "activity": all(self.coded(k) for k in
+                            ("activity", "start_activity", "end_activity")),
+        }
+        return frozenset(c for c, is_coded in coded.items() if is_coded)
+
     def check_codes(self) -> None:
-        """Codes not in their value table (and no default): one error listing them."""
+        """Codes not in their value table, or code systems not in ``systems``: one error.
+
+        One scan counts the unknown values of every coded column at once; only
+        a column that has some is scanned again, to list them (with counts and
+        the first row) in the error.
+        """
+        checks = []  # (key, column, SQL list of the known codes, what the table is)
         for key, spec in self.source.spec.items():
             if not isinstance(spec, dict) or "codes" not in spec or "default" in spec:
                 continue
             col = self.column(spec["column"], key) if "column" in spec else None
-            if col is None:
-                continue
-            known = ", ".join(f"'{sql_text(str(c).strip().lower())}'" for c in spec["codes"])
-            raw = clean_sql(q(col))
-            found = self.engine.query(f"""
-                SELECT {raw} AS code, count(*) AS n, min(rowid) + 1 AS first_row
-                FROM {self.table}
-                WHERE {raw} IS NOT NULL AND lower({raw}) NOT IN ({known})
-                GROUP BY 1 ORDER BY n DESC, code LIMIT 11
-            """)
-            if found.empty:
-                continue
-            listed = ", ".join(f"{c!r} ({int(n)} rows, first row {int(r)})" for c, n, r in
-                               zip(found["code"], found["n"], found["first_row"], strict=True))
-            raise self.fail(key, (
-                f"codes in column {col!r} of {self.source.path.name} that are not in the "
-                f"table of {key!r}: {listed}. Add them to 'codes' (or give a 'default')."))
-
-    def check_systems(self) -> None:
-        """Code systems not in the ``systems`` table: one error listing them."""
+            if col is not None:
+                checks.append((key, col, spec["codes"], "codes"))
         spec = self.source.spec.get("diagnosis") or {}
         col = (self.column(spec["system_column"], "diagnosis")
                if "system_column" in spec else None)
-        if col is None:
+        if col is not None:
+            checks.append(("diagnosis", col, spec["systems"], "systems"))
+        if not checks:
             return
-        known = ", ".join(f"'{sql_text(str(c).strip().lower())}'" for c in spec["systems"])
+        unknown = [f"{clean_sql(q(col))} IS NOT NULL AND lower({clean_sql(q(col))}) "
+                   f"NOT IN ({_lower_list(list(known))})" for _, col, known, _ in checks]
+        counts = self.engine.query("SELECT " + ", ".join(
+            f"count(*) FILTER (WHERE {u}) AS n{i}" for i, u in enumerate(unknown))
+            + f" FROM {self.table}").iloc[0]
+        for i, (key, col, _, table) in enumerate(checks):
+            if counts[f"n{i}"]:
+                raise self._unknown_codes(key, col, unknown[i], table)
+
+    def _unknown_codes(self, key: str, col: str, unknown: str, table: str) -> SourcesFileError:
+        """The error listing a column's unknown codes, the most frequent first."""
         raw = clean_sql(q(col))
         found = self.engine.query(f"""
-            SELECT {raw} AS code, count(*) AS n FROM {self.table}
-            WHERE {raw} IS NOT NULL AND lower({raw}) NOT IN ({known})
+            SELECT {raw} AS code, count(*) AS n, min(rowid) + 1 AS first_row
+            FROM {self.table} WHERE {unknown}
             GROUP BY 1 ORDER BY n DESC, code LIMIT 11
         """)
-        if not found.empty:
+        if table == "systems":
             listed = ", ".join(f"{c!r} ({int(n)} rows)" for c, n in
                                zip(found["code"], found["n"], strict=True))
-            raise self.fail("diagnosis", (
+            return self.fail(key, (
                 f"code systems in column {col!r} of {self.source.path.name} that are not "
                 f"in 'systems': {listed}. Add them (icd10 or icpc2)."))
+        listed = ", ".join(f"{c!r} ({int(n)} rows, first row {int(r)})" for c, n, r in
+                           zip(found["code"], found["n"], found["first_row"], strict=True))
+        return self.fail(key, (
+            f"codes in column {col!r} of {self.source.path.name} that are not in the "
+            f"table of {key!r}: {listed}. Add them to 'codes' (or give a 'default')."))
 
     def time(self, key: str, prefix: str) -> list[str]:
         """SQL select items for a time spec: ``{prefix}_us``, ``_day``, ``_next_us``, ``_bad``.
@@ -922,8 +957,12 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
                          "WHERE organisation IS NOT NULL LIMIT 1)"):
         del columns["organisation"]
     with stage("national ids"):
+        # A column every source fills from its code tables or fixed texts
+        # holds no extract text, so no id: not searched.
+        coded = frozenset.intersection(*(s.coded for s in stats))
         id_columns = pseudonym_table(
-            engine, "raw", [c for c in raw_columns if c not in GENERATED_COLUMNS],
+            engine, "raw",
+            [c for c in raw_columns if c not in GENERATED_COLUMNS and c not in coded],
             load_key(key))
     pseudonymised = int(engine.scalar("SELECT count(*) FROM _fnr_map"))
     if not engine.scalar("SELECT count(*) FROM raw"):

@@ -510,6 +510,31 @@ def test_no_national_id_in_problems_or_events(tmp_path):
     assert log.n_cases == 1
 
 
+def test_national_id_in_a_plain_column_one_source_codes_is_still_replaced(tmp_path):
+    # Care level, sex and urgency are left out of the search for ids only where
+    # every source fills them from its code tables: here amk.csv gives sex and
+    # level as written, so an id there must still be replaced, while the
+    # coded source's words are kept as they are.
+    fnr = "15076500565"
+    text = AMK_EVENTS + """    sex: {column: kjonn}
+  - file: legevakt.csv
+    shape: event
+    person: pasient
+    time: dato
+    activity: {fixed: Legevakt}
+    level: {fixed: out_of_hours}
+    sex: {column: kjonn, codes: {"1": mann, "2": kvinne}}
+"""
+    path = write_sources(tmp_path, text, {
+        "amk.csv": f"pasient;dato;niva;kjonn\nA;01.02.2024;{fnr};{fnr}\n"
+                   "A;02.02.2024;prehospital;2\n",
+        "legevakt.csv": "pasient;dato;kjonn\nA;03.02.2024;2\n"})
+    frame = pathways.read(path).to_pandas()
+    assert fnr not in frame.to_string()
+    assert frame["sex"].tolist()[1:] == ["2", "kvinne"]
+    assert frame["care_level"].tolist()[1:] == ["prehospital", "out_of_hours"]
+
+
 def test_sources_file_names_its_municipality_list(tmp_path):
     # Fictional numbers with Norwegian headers, as the simulator and SSB write them:
     # 3305 is not a real municipality; 3007 became 3305 on 1.1.2024.
