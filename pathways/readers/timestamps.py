@@ -157,16 +157,19 @@ def _best_format(
     # A name of its own: the extracts of a sources file are detected side by side.
     table = engine.scratch("ts_sample")
     engine.register(table, _frame(sample))
-    # Every format counted in one scan of the sample, not one query each: the
-    # first with the most values read wins.
-    counts = engine.query("SELECT " + ", ".join(
-        f"count(*) FILTER (CASE WHEN {has_offset_expr('v')} THEN {aware_expr('v')} IS NOT NULL "
-        f"ELSE {naive_expr('v', fmt)} IS NOT NULL END) AS f{i}"
-        for i, fmt in enumerate(formats)) + f" FROM {table}").iloc[0].tolist()
-    best_count = max(counts)
-    best = formats[counts.index(best_count)]
+    best, best_count = formats[0], -1
+    for fmt in formats:
+        parsed = (
+            f"CASE WHEN {has_offset_expr('v')} THEN {aware_expr('v')} IS NOT NULL "
+            f"ELSE {naive_expr('v', fmt)} IS NOT NULL END"
+        )
+        count = int(engine.scalar(f"SELECT count(*) FILTER ({parsed}) FROM {table}"))
+        if count > best_count:
+            best, best_count = fmt, count
+        if count == len(sample):
+            break
     engine.drop(table)
-    return best, int(best_count)
+    return best, best_count
 
 
 def _check_user_format(engine: DuckDBEngine, sample: Sequence[str], fmt: str) -> None:
