@@ -21,7 +21,7 @@ events every pass counts:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -170,6 +170,8 @@ def build_events(
     now_us: int | None = None,
     municipalities: pd.DataFrame | None = None,
     instants: Mapping[str, str] | None = None,
+    raw_parts: Sequence[str] = (),
+    cleaned: bool = False,
 ) -> dict[str, Any]:
     """Create the ``events``, ``case_cohorts`` and ``read_problems`` tables.
 
@@ -186,14 +188,17 @@ def build_events(
     from the shipped national list): a municipality given by number or name
     becomes today's name, its number ``municipality_no``; numbers not in the
     list are kept as written and listed (``unknown_municipality``). ``raw`` is dropped once its
-    rows are in ``_leveled``: a log of tens of millions of events must not be
-    kept in several full copies. ``instants`` maps ``timestamp`` (and
+    rows are in ``_leveled``, with ``raw_parts``, the tables a view ``raw``
+    reads (a sources file's, one per source): a log of tens of millions of
+    events must not be kept in several full copies. ``instants`` maps ``timestamp`` (and
     ``end_timestamp``) to a column of ``raw`` holding the time already resolved,
     as microseconds since the epoch (UTC), as the reader of a sources file
     writes it: ``raw`` then has no text for that time (its ``columns`` entry
     names no column of ``raw``); the instant stands for it in finding
     duplicate rows, and a problem quotes it as ISO 8601 text in UTC
-    (:func:`pathways.readers.timestamps.iso_sql`).
+    (:func:`pathways.readers.timestamps.iso_sql`). ``cleaned`` says the text
+    columns of ``raw`` are trimmed, and NULL where empty, already (a sources
+    file's are, as its rows are read): they are not cleaned a second time.
     """
     if instants:
         _build_hours(engine, [], timezone)
@@ -211,8 +216,9 @@ def build_events(
     with stage("times, activities and levels"):
         bounds = plausible_range(timezone)
         _leveled(engine, raw, raw_columns, columns, mapping, fmt, end_fmt, id_columns, now,
-                 bounds=bounds, instants=instants or {})
+                 bounds=bounds, instants=instants or {}, cleaned=cleaned)
     drop_relation(engine, raw)
+    engine.drop(*raw_parts)
     with stage("problems"):
         _problems(engine, columns, now, bounds=bounds)
     staged = engine.query("""
@@ -336,7 +342,7 @@ def _leveled(engine: Engine, raw: str, raw_columns: list[str],
              columns: Mapping[str, str], mapping: LevelMapping | None, fmt: str,
              end_fmt: str, id_columns: list[str], now_us: int, *,
              bounds: tuple[int, int] = (MIN_US, MAX_US),
-             instants: Mapping[str, str] | None = None) -> None:
+             instants: Mapping[str, str] | None = None, cleaned: bool = False) -> None:
     """``_leveled``: every row but duplicates, in one pass over the raw rows.
 
     National ids replaced, canonical columns trimmed, times resolved by the
@@ -356,13 +362,15 @@ def _leveled(engine: Engine, raw: str, raw_columns: list[str],
             values.append(f"r.{q(name)}")
 
     def col(name: str) -> str:
-        return clean_sql(f"t.{canon[name]}") if name in canon else "NULL::VARCHAR"
+        if name not in canon:
+            return "NULL::VARCHAR"
+        return f"t.{canon[name]}" if cleaned else clean_sql(f"t.{canon[name]}")
 
     instants = instants or {}
 
     def time_text(name: str, us: str) -> str:
         """SQL: a time's text as written, or its instant's when it was resolved already."""
-        return iso_sql(us) if name in instants else clean_sql(f"t.{canon[name]}")
+        return iso_sql(us) if name in instants else col(name)
 
     taken = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(DERIVED_COLUMNS)
     attributes = [f"t.{q(n)} AS {q(n if n not in taken else f'{n}_attr')}"

@@ -67,11 +67,6 @@ RAW_COLUMNS = ("case_id", "activity", "care_level",
 #: instants out as text, to hash and carry them, cost more than anything read
 #: from them): where a problem quotes a time, it is written from its instant.
 INSTANT_COLUMNS = ("_inst_us", "_inst_end_us")
-#: Columns of a source's events (:func:`_event`), before its ``keep`` columns.
-EVENT_COLUMNS = ("case_id", "activity", "_inst_us", "_inst_end_us", "care_level", "resource",
-                 "organisation", "municipality", "hospital", "diagnosis", "diagnosis_system",
-                 "age", "sex", "urgency", "time_precision", "event_kind", "stay",
-                 "source_row", "_order_us")
 #: Raw columns the reader writes itself (times, numbers, fixed words): they
 #: cannot hold a national id, so they are not searched for one.
 GENERATED_COLUMNS = ("time_precision", "event_kind", "stay", "source_row", "_order_us")
@@ -106,51 +101,51 @@ class SourceStats:
 
 
 def build_raw(engine: Engine, sources: SourcesFile, *, timezone: str,
-              table: str = "raw") -> list[SourceStats]:
+              table: str = "raw") -> tuple[list[SourceStats], list[str]]:
     """Create ``table`` from every source, its ``rowid`` a column: each event's place.
 
+    ``table`` is a view over one table per source (``_{table}{index}``, written
+    where that source is loaded, side by side with the others): returned
+    beside what each source was found to hold, to be dropped with the view.
     Also creates ``_source_problems (row, "column", code, value, message)``,
-    the source rows left out with the file's row numbers. Each source's events
-    are a query over its per-row table: the events of all sources are written
-    once, into ``table``, not once per source first.
+    the source rows left out with the file's row numbers.
     Besides the text columns, ``table`` holds the instants as microseconds
     (:data:`INSTANT_COLUMNS`, the times' only form) and ``_order_us`` (an
     integer).
     """
     # The extracts are loaded side by side: each is small beside the whole
     # (one CSV buffer, one row group), so one after another left a core idle.
+    # Each writes its own events too (writing a million wide rows was, after
+    # the loading, the largest step, and it left a core idle when done once).
+    parts = [f"_{table}{index}" for index in range(len(sources.sources))]
     loaded = engine.each(
-        lambda worker, item: _load(worker, sources, item[1], item[0], timezone),
+        lambda worker, item: _load(worker, sources, item[1], item[0], timezone,
+                                   parts[item[0]]),
         list(enumerate(sources.sources)))
-    stats = [found for found, _, _ in loaded]
-    events = [(sql, kept) for _, sql, kept in loaded]
+    stats = [found for found, _ in loaded]
     engine.materialize("_source_problems", " UNION ALL ".join(
         f"SELECT * FROM _source_problems{index}" for index in range(len(loaded))))
     engine.drop(*(f"_source_problems{index}" for index in range(len(loaded))))
     # The sources' events by name: a column one source lacks is NULL there.
-    keep = list(dict.fromkeys(c for _, kept in events for c in kept))
-    shared = ", ".join(q(c) for c in (*EVENT_COLUMNS, "source", "_seq"))
-    union = " UNION ALL ".join(
-        f"SELECT {shared}"
-        + "".join(f", {q(c)}" if c in kept else f", NULL::VARCHAR AS {q(c)}" for c in keep)
-        + f" FROM ({sql})" for sql, kept in events)
-    cols = ", ".join(q(c) for c in (*RAW_COLUMNS, *keep, *INSTANT_COLUMNS))
+    keep = list(dict.fromkeys(c for _, kept in loaded for c in kept))
     # Not sorted (sorting a million wide rows was a third of building it): the
     # row number is the event's place in the sources, source by source in file
-    # order (``_seq``), written as the table's ``rowid``, so the events of one
-    # instant keep that order however the table is stored.
-    engine.materialize(table, f"""
-        SELECT _seq AS rowid, {cols} FROM ({_death_timed(engine, union, timezone)})
-    """)
-    engine.drop("_deaths")
-    for index in range(len(sources.sources)):
-        engine.drop(f"_rows{index}", f"_rows{index}_stored", f"_cancel__rows{index}",
-                    f"_merged__rows{index}", f"_multi__rows{index}", f"_ip__rows{index}")
-    return stats
+    # order (``_seq``), written as ``rowid``, so the events of one instant keep
+    # that order however the tables are stored.
+    union = " UNION ALL ".join(
+        f"SELECT rowid, {', '.join(q(c) for c in RAW_COLUMNS)}"
+        + "".join(f", {q(c)}" if c in kept else f", NULL::VARCHAR AS {q(c)}" for c in keep)
+        + f", {', '.join(INSTANT_COLUMNS)} FROM {part}"
+        for part, (_, kept) in zip(parts, loaded, strict=True))
+    _time_deaths(engine, union, parts, timezone)
+    # Made once the tables are final: a view on Spark reads the tables it was
+    # made over, not a table later made under the same name.
+    engine.view(table, union)
+    return stats, parts
 
 
-def _death_timed(engine: Engine, union: str, timezone: str) -> str:
-    """The events of ``union`` with a death known to the day given its known time.
+def _time_deaths(engine: Engine, union: str, parts: list[str], timezone: str) -> None:
+    """Give a death known to the day the time of the same death recorded with one.
 
     One death can be recorded by two sources: a home-care or nursing-home
     period ended by death (IPLOS, known to the day) and the hospital stay the
@@ -160,7 +155,7 @@ def _death_timed(engine: Engine, union: str, timezone: str) -> str:
     earliest, if several), so rules and measures do not meet the death at
     midnight, hours before it happened. A death with no timed record on its
     day keeps its day. The timed deaths are a small table (``_deaths``), and
-    only a death known to the day looks its day up.
+    only the sources' tables holding a death known to the day are updated.
     """
     def local_day(us: str) -> str:
         return (f"CAST(timezone('{sql_text(timezone)}', make_timestamp({us})::TIMESTAMPTZ) "
@@ -171,22 +166,24 @@ def _death_timed(engine: Engine, union: str, timezone: str) -> str:
                min(_order_us) AS death_order
         FROM ({union}) WHERE activity = '{DEATH}' AND time_precision IS NULL
         GROUP BY ALL""")
-    day_death = f"u.activity = '{DEATH}' AND u.time_precision = 'day'"
-    refined = "t.death_us IS NOT NULL"
-    return f"""
-        SELECT u.* EXCLUDE (time_precision, _order_us, _inst_us),
-               CASE WHEN {refined} THEN NULL ELSE u.time_precision END
-                   AS time_precision,
-               CASE WHEN {refined} THEN t.death_order ELSE u._order_us END AS _order_us,
-               CASE WHEN {refined} THEN t.death_us ELSE u._inst_us END AS _inst_us
-        FROM ({union}) u LEFT JOIN _deaths t
-          ON t.case_id = u.case_id
-         AND t._local_day = CASE WHEN {day_death} THEN {local_day('u._inst_us')} END"""
+    if engine.scalar("SELECT count(*) FROM _deaths"):
+        for part in parts:
+            day_death = f"{part}.activity = '{DEATH}' AND {part}.time_precision = 'day'"
+            if not engine.scalar(f"SELECT count(*) FROM (SELECT 1 FROM {part} "
+                                 f"WHERE {day_death} LIMIT 1)"):
+                continue
+            engine.update(
+                part, {"time_precision": "NULL", "_order_us": "t.death_order",
+                       "_inst_us": "t.death_us"},
+                f"t.case_id = {part}.case_id AND {day_death} "
+                f"AND t._local_day = {local_day(f'{part}._inst_us')}",
+                source="_deaths t")
+    engine.drop("_deaths")
 
 
 def _load(engine: Engine, sources: SourcesFile, source: Source, index: int,
-          timezone: str) -> tuple[SourceStats, str, list[str]]:
-    """Load one extract: what was found, SQL for its events, and their ``keep`` columns.
+          timezone: str, table: str) -> tuple[SourceStats, list[str]]:
+    """Load one extract into ``table``, its events: what was found, and the ``keep`` columns.
 
     Its rows left out go to ``_source_problems{index}``. Every table it makes
     is named by ``index``: the extracts are loaded side by side.
@@ -219,12 +216,17 @@ def _load(engine: Engine, sources: SourcesFile, source: Source, index: int,
         FROM ({dropped})
     """
     engine.materialize(f"_source_problems{index}", problems)
+    keep = ctx.keep_columns()
+    engine.materialize(table, f"""
+        SELECT _seq AS rowid, {', '.join(q(c) for c in (*RAW_COLUMNS, *keep, *INSTANT_COLUMNS))}
+        FROM ({events})""")
     counts = engine.query(f"""
         SELECT count(*) AS n,
-               (SELECT count(DISTINCT row) FROM ({dropped})) AS rejected
+               (SELECT count(DISTINCT row) FROM _source_problems{index}) AS rejected
         FROM {src}
     """).iloc[0]
-    engine.drop(src)
+    engine.drop(src, f"_rows{index}", f"_rows{index}_stored", f"_cancel__rows{index}",
+                f"_merged__rows{index}", f"_multi__rows{index}", f"_ip__rows{index}")
     return SourceStats(
         name=source.name, file=source.file, label=source.spec["label"]["nb"],
         rows_read=int(counts["n"]),
@@ -232,7 +234,7 @@ def _load(engine: Engine, sources: SourcesFile, source: Source, index: int,
         encoding=dialect.encoding if dialect else None,
         separator=dialect.separator if dialect else None,
         coded=ctx.coded_columns(),
-    ), events, ctx.keep_columns()
+    ), keep
 
 
 def _load_extract(engine: Engine, source: Source, table: str) -> tuple[list[str], str, Any]:
@@ -670,7 +672,8 @@ def _literal(value: Any, as_bool: bool) -> str:
         return "NULL::BOOLEAN" if as_bool else "NULL::VARCHAR"
     if as_bool:
         return "true" if value is True or str(value).lower() in ("true", "1", "yes") else "false"
-    return f"'{sql_text(str(value))}'"
+    text = str(value).strip()  # as a column's text is read (clean_sql)
+    return f"'{sql_text(text)}'" if text else "NULL::VARCHAR"
 
 
 #: Select list of an event from a row of ``_rows`` (prefix ``r.``), given its
@@ -799,8 +802,8 @@ def _events_sql(ctx: _Context, rows: str, join_us: int) -> tuple[str, str]:
                    bool_or(death) AS death, bool_or(rejected) AS rejected,
                    -- the distinct codes of the lines, sorted (a set, in one order
                    -- on every engine and every run)
-                   nullif(array_to_string(list_sort(list_distinct(flatten(list(
-                       string_split(coalesce(diagnosis, ''), ' '))))), ' '), '') AS diagnosis
+                   nullif(trim(array_to_string(list_sort(list_distinct(flatten(list(
+                       string_split(coalesce(diagnosis, ''), ' '))))), ' ')), '') AS diagnosis
                    {', ' + merged if merged else ''}
             FROM (SELECT k.* FROM {kept} k SEMI JOIN _multi_{rows} m
                     ON m.person = k.person AND m.s_us = k.s_us
@@ -944,7 +947,7 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
         engine = SparkEngine(own_session(spark))
     check_timezone(duck, timezone)
     with stage("reading the sources"):
-        stats = build_raw(engine, sources, timezone=timezone)
+        stats, parts = build_raw(engine, sources, timezone=timezone)
     raw_columns = [c for c in engine.columns("raw")
                    if c not in INSTANT_COLUMNS and c != "rowid"]
     columns = {c: c for c in ("case_id", "activity", "timestamp", "end_timestamp",
@@ -967,16 +970,16 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
     pseudonymised = int(engine.scalar("SELECT count(*) FROM _fnr_map"))
     if not engine.scalar("SELECT count(*) FROM raw"):
         # Nothing usable in any source: an empty events table, the reasons kept.
-        engine.append("raw", "SELECT " + ", ".join(
+        engine.append(parts[0], "SELECT " + ", ".join(
             "0" if c == "rowid" else "946684800000000" if c == "_inst_us" else "NULL"
-            for c in engine.columns("raw")))
+            for c in engine.columns(parts[0])))
     # Problems found while building name the raw table's rows: kept here to name
     # the source and its file's row instead.
     engine.materialize("_raw_rows", "SELECT rowid + 1 AS row, source, source_row FROM raw")
     built = build_events(engine, "raw", raw_columns, columns, source=str(path),
                          timezone=timezone, date_format=None, decimal=".",
                          mapping=mapping, id_columns=id_columns,
-                         municipalities=municipality_keys,
+                         municipalities=municipality_keys, raw_parts=parts, cleaned=True,
                          instants=dict(zip(("timestamp", "end_timestamp"), INSTANT_COLUMNS,
                                            strict=True)))
     engine.delete("read_problems", "code IN ('missing_case_id', 'missing_activity') "

@@ -411,6 +411,25 @@ def test_time_column_forms(tmp_path, clock, shown):
     assert got.values.tolist() == [[shown, "T90", "icpc2"]]   # empty kodeverk: ICPC-2
 
 
+def test_merged_claim_lines_and_fixed_texts_are_read_trimmed(tmp_path):
+    # The raw rows of a sources file are cleaned once, as they are read: a
+    # contact whose first claim line has no code keeps only the other's code
+    # (not " R95"), and a fixed text written with spaces is read without them.
+    text = """
+sources:
+  - file: lege.csv
+    preset: kpr-lege
+    activity: {fixed: " Konsultasjon "}
+"""
+    path = write_sources(tmp_path, text, {
+        "lege.csv": "lopenr;dato;klokkeslett;tjenestetype;kontakttype;diagnose;kodeverk\n"
+                    "A;2024-02-01;10:00;1;x;;\nA;2024-02-01;10:00;1;x; R95 ;\n"
+                    "A;2024-02-03;10:00;1;x;T90;\n"})
+    got = pathways.read(path).engine.query(
+        "SELECT activity, diagnosis FROM events ORDER BY event_idx")
+    assert got.values.tolist() == [["Konsultasjon", "R95"], ["Konsultasjon", "T90"]]
+
+
 def test_unknown_code_system_is_an_error(tmp_path):
     path = write_sources(tmp_path, "sources:\n  - file: lege.csv\n    preset: kpr-lege\n", {
         "lege.csv": "lopenr;dato;klokkeslett;tjenestetype;kontakttype;diagnose;kodeverk\n"
