@@ -992,7 +992,7 @@ def _breaks_table(log: EventLog, events: str,
     if lean:
         # pandas' string dtype keeps a missing value missing ("str" wrote 'None'
         # under pandas 2).
-        return out.astype({**dict.fromkeys(text, "string"), **numbers})
+        return out.astype({**dict.fromkeys(text, "string[pyarrow]"), **numbers})
     return out.astype(dict.fromkeys(text, object)).where(
         out.notna(), None).astype(numbers)
 

@@ -23,6 +23,10 @@ from pathways.present.messages import Messages, in_lang
 
 #: Microseconds in an hour.
 HOUR_US = 3_600_000_000
+#: The dtype of the messages and their parts: text in Arrow's buffers, joined
+#: by Arrow (a Python string per cell and step made 3.1 M breaks' messages
+#: three times slower, and their memory the largest run's peak).
+TEXT = "string[pyarrow]"
 
 
 def rule_title(rule: Rule, lang: str) -> str:
@@ -59,7 +63,7 @@ def compose(template: str, index: pd.Index, **columns: pd.Series) -> pd.Series:
     A string dtype Series on ``index``; a missing value in any column used
     leaves that row missing.
     """
-    out = pd.Series("", index=index, dtype="string")
+    out = pd.Series("", index=index, dtype=TEXT)
     for literal, field, _, _ in string.Formatter().parse(template):
         if literal:
             out = out + literal
@@ -116,8 +120,8 @@ def hours_words(delay_us: pd.Series, t: Messages) -> pd.Series:
     digit = size % 10
     whole = np.char.add(np.where(tenths < 0, "-", ""), (size // 10).astype(str))
     return compose(t("break_hours"), delay_us.index,
-                   whole=pd.Series(whole, index=delay_us.index, dtype="string"),
-                   tenth=pd.Series(digit.astype(str), index=delay_us.index, dtype="string"))
+                   whole=pd.Series(whole, index=delay_us.index, dtype=TEXT),
+                   tenth=pd.Series(digit.astype(str), index=delay_us.index, dtype=TEXT))
 
 
 def messages(table: pd.DataFrame, rules: Sequence[Rule], t: Messages) -> pd.Series:
@@ -130,13 +134,13 @@ def messages(table: pd.DataFrame, rules: Sequence[Rule], t: Messages) -> pd.Seri
     rule_no = table["rule_no"].to_numpy("int64")
 
     def per_rule(words: list[str]) -> pd.Series:
-        return pd.Series(np.asarray(words, dtype=object)[rule_no], index=index, dtype="string")
+        return pd.Series(np.asarray(words, dtype=object)[rule_no], index=index, dtype=TEXT)
 
     def quoted(names: pd.Series) -> pd.Series:
-        return compose(t("break_quoted"), index, name=names.astype("string"))
+        return compose(t("break_quoted"), index, name=names.astype(TEXT))
 
-    evidence = quoted(table["evidence_activity"].astype("string").fillna(""))
-    source = table["evidence_source"].astype("string")
+    evidence = quoted(table["evidence_activity"].astype(TEXT).fillna(""))
+    source = table["evidence_source"].astype(TEXT)
     evidence = evidence.where(source.isna(), compose(
         t("break_evidence_source"), index, evidence=evidence, source=source))
     parts = {
@@ -148,7 +152,7 @@ def messages(table: pd.DataFrame, rules: Sequence[Rule], t: Messages) -> pd.Seri
         "hours": hours_words(table["delay_us"], t),
     }
     status = table["status"].astype(object).to_numpy()
-    out = pd.Series(pd.NA, index=index, dtype="string")
+    out = pd.Series(pd.NA, index=index, dtype=TEXT)
     late, missing = status == "late", status == "missing"
     for key, rows in (("late", late), ("missing", missing), ("occurred", ~(late | missing))):
         if rows.any():
