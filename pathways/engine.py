@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import duckdb
 import pandas as pd
@@ -28,6 +28,9 @@ import pandas as pd
 from pathways import progress
 from pathways.errors import EngineError, OptionError
 from pathways.sql import quote_identifier, sql_text
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 #: Defaults for the embedded engine; large logs spill to disk instead of failing.
 DEFAULT_MEMORY_LIMIT = "3GB"
@@ -55,6 +58,10 @@ class Engine(Protocol):
 
     def scalar(self, sql: str) -> Any:
         """Run a query that returns one value."""
+        ...
+
+    def arrow(self, sql: str) -> pa.Table:
+        """Run a query and return its rows as an Arrow table (text kept in Arrow's buffers)."""
         ...
 
     def materialize(self, name: str, sql: str) -> None:
@@ -213,6 +220,11 @@ class DuckDBEngine:
         """Run a query and return a pandas DataFrame."""
         with self._resources():
             return self.connection.execute(sql).df()
+
+    def arrow(self, sql: str) -> pa.Table:
+        """Run a query and return its rows as an Arrow table (text kept in Arrow's buffers)."""
+        with self._resources():
+            return self.connection.sql(sql).to_arrow_table()
 
     def scalar(self, sql: str) -> Any:
         """Run a query and return the first value of its first row."""
@@ -409,6 +421,10 @@ class StepTables:
     def query(self, sql: str) -> pd.DataFrame:
         """:meth:`Engine.query`, the step's tables renamed."""
         return self.engine.query(self._named(sql))
+
+    def arrow(self, sql: str) -> pa.Table:
+        """:meth:`Engine.arrow`, the step's tables renamed."""
+        return self.engine.arrow(self._named(sql))
 
     def scalar(self, sql: str) -> Any:
         """:meth:`Engine.scalar`, the step's tables renamed."""

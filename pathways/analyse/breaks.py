@@ -42,6 +42,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from pathways.analyse.measures.stays import (
     ELECTIVE_WORDS,
@@ -966,8 +967,12 @@ def _breaks_table(log: EventLog, events: str,
                   flat: list[tuple[Pathway, Rule, str | None]], end_us: int,
                   lean: bool = False) -> pd.DataFrame:
     """The breaks' facts, columns :data:`FACT_COLUMNS` (see :func:`evaluate` for ``lean``)."""
-    raw = log.engine.query(_breaks_sql(events, end_us,
-                                       with_source="source" in log.columns()))
+    # Fetched as Arrow, text kept in Arrow's buffers: millions of breaks as a
+    # Python string per cell were the largest runs' memory peak.
+    text_type = pd.StringDtype("pyarrow")
+    raw = log.engine.arrow(_breaks_sql(events, end_us, with_source="source" in log.columns())
+                           ).to_pandas(types_mapper={pa.string(): text_type,
+                                                     pa.large_string(): text_type}.get)
     if raw.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c == "delay_hours" else
                                           "int64" if c in ("rule_no", "delay_us") else object)

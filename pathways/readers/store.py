@@ -162,7 +162,7 @@ def _copy_from_spark(log: EventLog, source: str, engine: DuckDBEngine, target: s
     Spark numbers rows as ``int`` (``event_idx``) where DuckDB has ``BIGINT``;
     the saved format's columns (:data:`COLUMNS`) are cast to their types.
     """
-    rows = log.engine.arrow(f"SELECT * FROM {source}")  # type: ignore[attr-defined]
+    rows = log.engine.arrow(f"SELECT * FROM {source}")
     typed = {**COLUMNS, **OPTIONAL_COLUMNS}[table]
     casts = ", ".join(f"CAST({quote_identifier(c)} AS {kind}) AS {quote_identifier(c)}"
                       for c, kind in typed.items() if c in rows.column_names)
