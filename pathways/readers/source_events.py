@@ -138,6 +138,12 @@ def build_raw(engine: Engine, sources: SourcesFile, *, timezone: str,
         + f", {', '.join(INSTANT_COLUMNS)} FROM {part}"
         for part, (_, kept) in zip(parts, loaded, strict=True))
     _time_deaths(engine, union, parts, timezone)
+    if not engine.scalar(f"SELECT count(*) FROM ({union})"):
+        # Nothing usable in any source: one empty row, so that the events
+        # table is made (empty) and the reasons are kept.
+        engine.append(parts[0], "SELECT " + ", ".join(
+            "0" if c == "rowid" else "946684800000000" if c == "_inst_us" else "NULL"
+            for c in engine.columns(parts[0])))
     # Made once the tables are final: a view on Spark reads the tables it was
     # made over, not a table later made under the same name.
     engine.view(table, union)
@@ -968,11 +974,6 @@ def read_sources(path: Path, *, timezone: str, key: bytes | str | None,
             [c for c in raw_columns if c not in GENERATED_COLUMNS and c not in coded],
             load_key(key))
     pseudonymised = int(engine.scalar("SELECT count(*) FROM _fnr_map"))
-    if not engine.scalar("SELECT count(*) FROM raw"):
-        # Nothing usable in any source: an empty events table, the reasons kept.
-        engine.append(parts[0], "SELECT " + ", ".join(
-            "0" if c == "rowid" else "946684800000000" if c == "_inst_us" else "NULL"
-            for c in engine.columns(parts[0])))
     # Problems found while building name the raw table's rows: kept here to name
     # the source and its file's row instead.
     engine.materialize("_raw_rows", "SELECT rowid + 1 AS row, source, source_row FROM raw")
