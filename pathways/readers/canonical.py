@@ -133,14 +133,17 @@ def pseudonym_table(engine: Engine, raw: str, columns: list[str], key: bytes) ->
     engine.materialize("_fnr_candidates", f"SELECT col, v FROM _fnr_values "
                                           f"WHERE regexp_matches(v, '{CANDIDATE_SQL}')")
     engine.drop("_fnr_values")
-    engine.materialize("_fnr_map", f"""
-        WITH whole AS (
-            SELECT DISTINCT v, {id_digits_sql('trim(v)')} AS digits
-            FROM _fnr_candidates WHERE regexp_matches(v, '{WHOLE_ID_SQL}')
-        )
-        SELECT v AS old, {pseudonym_sql('digits', key)} AS new
-        FROM whole WHERE {valid_id_sql('digits')}
+    # The digits are written first: the check reads them 21 times, and in one
+    # query the engine computed them (regular expressions) at each reading.
+    engine.materialize("_fnr_whole", f"""
+        SELECT DISTINCT v, {id_digits_sql('trim(v)')} AS digits
+        FROM _fnr_candidates WHERE regexp_matches(v, '{WHOLE_ID_SQL}')
     """)
+    engine.materialize("_fnr_map", f"""
+        SELECT v AS old, {pseudonym_sql('digits', key)} AS new
+        FROM _fnr_whole WHERE {valid_id_sql('digits')}
+    """)
+    engine.drop("_fnr_whole")
     embedded = f"""
         SELECT DISTINCT v FROM _fnr_candidates
         WHERE NOT regexp_matches(v, '{WHOLE_ID_SQL}')
@@ -328,19 +331,23 @@ def clean_sql(value: str) -> str:
 def _duplicates(engine: Engine, raw: str, raw_columns: list[str]) -> None:
     """``_dups``: the file rows that repeat an earlier row exactly, every field alike.
 
-    Rows are compared by a hash first; only rows whose hash occurs more than
-    once are compared field by field.
+    Each row's hash of every field is written once (``_row_hashes``); only rows
+    whose hash occurs more than once are compared field by field. Hashing the
+    wide rows is the cost, so it is not done a second time to find those rows.
     """
     every = ", ".join(f"r.{q(c)}" for c in raw_columns)
+    engine.materialize("_row_hashes", f"SELECT r.rowid AS _rid, hash({every}) AS _h FROM {raw} r")
     engine.materialize("_dups", f"""
         SELECT _row_no FROM (
             SELECT r.rowid + 1 AS _row_no,
                    row_number() OVER (PARTITION BY {every} ORDER BY r.rowid) AS k
             FROM {raw} r
-            WHERE hash({every}) IN (
-                SELECT hash({every}) FROM {raw} r GROUP BY 1 HAVING count(*) > 1)
+            WHERE r.rowid IN (
+                SELECT _rid FROM _row_hashes WHERE _h IN (
+                    SELECT _h FROM _row_hashes GROUP BY _h HAVING count(*) > 1))
         ) WHERE k > 1
     """)
+    engine.drop("_row_hashes")
 
 
 def _leveled(engine: Engine, raw: str, raw_columns: list[str],
@@ -393,18 +400,7 @@ def _leveled(engine: Engine, raw: str, raw_columns: list[str],
     end_inst = (f"r.{q(instants['end_timestamp'])}"
                 if "end_timestamp" in instants and "end_timestamp" in canon
                 else "NULL::BIGINT")
-    has_level_col = "care_level" in columns
-    by = mapping.by if mapping else "activity"
-    map_key = "b.resource" if by == "resource" else "b.activity"
-    level_expr = ("CASE WHEN m.care_level IS NOT NULL THEN m.care_level "
-                  + ("ELSE la.care_level END" if has_level_col else "ELSE vl.care_level END"))
-    if has_level_col:
-        raw_level = "b.level_raw"
-    elif mapping is not None:
-        raw_level = "CASE WHEN m.care_level IS NULL THEN " + (
-            "b.resource" if by == "resource" else "b.activity") + " END"
-    else:
-        raw_level = "CASE WHEN vl.care_level IS NULL THEN b.activity END"
+    _lookups(engine, raw, columns, mapping, id_columns, cleaned=cleaned)
     lo, hi = bounds  # local 1900 to 2100, see plausible_range
     # An end before the start is left out (it would give negative waits and
     # durations) and listed by validate: _end_text is its text, else NULL.
@@ -452,16 +448,80 @@ def _leveled(engine: Engine, raw: str, raw_columns: list[str],
                CASE WHEN mk.number IS NULL
                      AND regexp_full_match(b.municipality, '[0-9]{{3,4}}')
                     THEN b.municipality END AS _municipality_unknown,
+               lk.activity_key, lk.activity_role, lk._level, lk._level_raw AS level_raw
+        FROM b
+        LEFT JOIN _lookups lk ON {_lookup_match('lk', 'b', _lookup_keys(columns, mapping))}
+        LEFT JOIN _municipality_keys mk ON mk.key = lower(b.municipality)
+    """)
+    engine.drop("_lookups")
+
+
+def _lookup_keys(columns: Mapping[str, str], mapping: LevelMapping | None) -> list[str]:
+    """The canonical columns an event's activity key, role and level are looked up by."""
+    keys = ["activity"]
+    if "care_level" in columns:
+        keys.append("level_raw")
+    if mapping is not None and mapping.by == "resource":
+        keys.append("resource")
+    return keys
+
+
+def _lookup_match(table: str, rows: str, keys: list[str]) -> str:
+    """SQL: a row of ``_lookups`` is the one for these values (NULL matching NULL)."""
+    return " AND ".join(f"{table}.{k} IS NOT DISTINCT FROM {rows}.{k}" for k in keys)
+
+
+def _lookups(engine: Engine, raw: str, columns: Mapping[str, str],
+             mapping: LevelMapping | None, id_columns: list[str], *, cleaned: bool) -> None:
+    """``_lookups``: activity key, role, level and ``level_raw`` of each distinct key.
+
+    The keys are an event's activity, its written level (a ``care_level``
+    column) and, when levels are mapped by resource, its resource: a log has a
+    few hundred such combinations, so the vocabulary, level aliases and level
+    map are joined to those once, and each event joins one small table by its
+    keys, instead of five lookups per event. The keys are read as
+    :func:`_leveled` reads them (national ids replaced, text cleaned), so that
+    they match its rows.
+    """
+    keys = _lookup_keys(columns, mapping)
+    source = {"activity": "activity", "level_raw": "care_level", "resource": "resource"}
+    written, values, joins = [], [], []
+    for i, key in enumerate(keys):
+        name = columns[source[key]]
+        written.append(f"r.{q(name)} AS w{i}")
+        value = f"w.w{i}"
+        if name in id_columns:
+            joins.append(f"LEFT JOIN _fnr_map m{i} ON m{i}.old = w.w{i}")
+            value = f"coalesce(m{i}.new, {value})"
+        values.append(f"{value if cleaned else clean_sql(value)} AS {key}")
+    has_level_col = "care_level" in columns
+    by = mapping.by if mapping else "activity"
+    map_key = "b.resource" if by == "resource" else "b.activity"
+    level_expr = ("CASE WHEN m.care_level IS NOT NULL THEN m.care_level "
+                  + ("ELSE la.care_level END" if has_level_col else "ELSE vl.care_level END"))
+    if has_level_col:
+        raw_level = "b.level_raw"
+    elif mapping is not None:
+        raw_level = "CASE WHEN m.care_level IS NULL THEN " + (
+            "b.resource" if by == "resource" else "b.activity") + " END"
+    else:
+        raw_level = "CASE WHEN vl.care_level IS NULL THEN b.activity END"
+    level_join = ("LEFT JOIN _level_alias la ON la.alias = lower(b.level_raw)"
+                  if has_level_col else "")
+    engine.materialize("_lookups", f"""
+        WITH w AS (SELECT DISTINCT {", ".join(written)} FROM {raw} r),
+        -- cleaned after the distinct values are found: on a few hundred rows
+        b AS (SELECT DISTINCT {", ".join(values)} FROM w {" ".join(joins)})
+        SELECT b.*,
                coalesce(va.activity_key, v.activity_key, b.activity) AS activity_key,
                {_role_sql('coalesce(va.role, v.role)', level_expr)} AS activity_role,
                {level_expr} AS _level,
-               {raw_level} AS level_raw
+               {raw_level} AS _level_raw
         FROM b
         LEFT JOIN _vocab v ON v.alias = lower(b.activity)
-        LEFT JOIN _level_alias la ON la.alias = lower(b.level_raw)
+        {level_join}
         LEFT JOIN _level_alias vl ON vl.alias = lower(v.level)
         LEFT JOIN _level_map m ON m.key = lower({map_key})
-        LEFT JOIN _municipality_keys mk ON mk.key = lower(b.municipality)
         -- a kind of contact ("Konsultasjon") is its level's activity
         LEFT JOIN _vocab_at va ON va.alias = lower(b.activity) AND va.care_level = {level_expr}
     """)

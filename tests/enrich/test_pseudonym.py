@@ -155,6 +155,28 @@ def test_the_engine_computes_the_same_pseudonyms_and_check_digits():
     assert all(p == pseudonym(v, b"k") for v, _, p in rows)
 
 
+def test_the_engines_check_digits_agree_with_pythons_on_many_numbers():
+    # Random 11-digit numbers, and the same first nine digits with every
+    # possible pair of check digits, so that valid ids (one in 121 of random
+    # numbers) and each way of being invalid are all compared.
+    import random
+
+    import duckdb
+
+    from pathways.enrich.pseudonym import valid_id_sql
+
+    rng = random.Random(11)
+    numbers = [f"{rng.randrange(10**11):011d}" for _ in range(5000)]
+    for _ in range(60):
+        stem = f"{rng.randrange(10**9):09d}"
+        numbers += [f"{stem}{k1}{k2}" for k1 in range(10) for k2 in range(10)]
+    rows = duckdb.connect().execute(
+        f"SELECT v, {valid_id_sql('v')} FROM unnest(?) AS t(v)", [numbers]).fetchall()
+    valid = sum(ok for _, ok in rows)
+    assert valid > 60  # each stem has at most one valid pair; most have one
+    assert [(v, ok) for v, ok in rows] == [(n, is_national_id(n)) for n in numbers]
+
+
 @given(st.text(alphabet="0123456789 a-", max_size=30))
 @example("15076500565")
 @example("x150765 00565-")
