@@ -165,6 +165,7 @@ class DuckDBEngine:
     ) -> None:
         self._tempdir = tempfile.mkdtemp(prefix="pathways-duckdb-")
         self._names = itertools.count(1)
+        self._parts: dict[str, list[str]] = {}  # see materialize_parts
         # Spill files (and a ":disk:" database) go here; the folder goes when
         # the engine does.
         weakref.finalize(self, shutil.rmtree, self._tempdir, ignore_errors=True)
@@ -355,6 +356,33 @@ class DuckDBEngine:
         """Write a table to Parquet (used to hand the log to another engine)."""
         self.connection.execute(f"COPY {table} TO '{sql_text(str(path))}' (FORMAT parquet)")
 
+    def materialize_parts(self, name: str, sql: str, key: str, parts: int) -> list[str]:
+        """Write ``sql``'s rows once, in ``parts`` parts by a hash of ``key``; their views.
+
+        The rows go to Parquet files in the engine's temporary folder, one
+        folder a part (``COPY ... PARTITION_BY``, a single pass). ``name``
+        becomes a view of every row and each part a view of its own rows,
+        named ``{name}_part{i}``, so each part is read on its own without a
+        scan of the others; the parts that hold rows are returned.
+        :meth:`drop` of ``name`` deletes the files with the views.
+        """
+        folder = Path(self._tempdir) / name
+        shutil.rmtree(folder, ignore_errors=True)
+        quoted = sql_text(str(folder))
+        with self._resources():
+            self.connection.execute(
+                f"COPY (SELECT *, hash({key}) % {int(parts)} AS _part FROM ({sql})) "
+                f"TO '{quoted}' (FORMAT parquet, PARTITION_BY (_part))")
+        written = [i for i in range(int(parts)) if (folder / f"_part={i}").is_dir()]
+        self._parts[name] = [f"{name}_part{i}" for i in written]
+        for i in written:
+            files = sql_text(str(folder / f"_part={i}"))
+            self.view(f"{name}_part{i}", f"SELECT * FROM read_parquet('{files}/*.parquet', "
+                                         "hive_partitioning = false)")
+        self.view(name, f"SELECT * FROM read_parquet('{quoted}/*/*.parquet', "
+                        "hive_partitioning = false)")
+        return list(self._parts[name])
+
     def scratch(self, stem: str) -> str:
         """A table name no other step of this engine uses: ``_{stem}_{n}``.
 
@@ -373,6 +401,9 @@ class DuckDBEngine:
             if kind:
                 what = "VIEW" if kind[0][0] == "VIEW" else "TABLE"
                 self.connection.execute(f"DROP {what} IF EXISTS {quote_identifier(name)}")
+            if name in self._parts:  # written by materialize_parts: its views and files
+                self.drop(*self._parts.pop(name))
+                shutil.rmtree(Path(self._tempdir) / name, ignore_errors=True)
 
 
 class StepTables:

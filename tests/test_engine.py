@@ -105,6 +105,8 @@ def test_paths_with_quotes_are_data_in_copy_and_the_spill_folder(tmp_path, monke
     engine.export_parquet("t", target)
     import pandas as pd
     assert pd.read_parquet(target)["x"].tolist() == [42]
+    parts = engine.materialize_parts("p", "SELECT 7 AS k", "k", 2)
+    assert [engine.scalar(f"SELECT k FROM {p}") for p in parts] == [7]
 
 
 def test_each_returns_results_in_order_and_shares_tables():
@@ -133,3 +135,23 @@ def test_each_raises_the_first_failing_step_in_order_after_all_ran():
         engine.each(step, [1, 2, 3, 4])
     # every step ran to its end before the error came back
     assert {"_done1", "_done2", "_done3", "_done4"} <= engine.tables()
+
+
+def test_parts_hold_every_row_once_and_each_key_in_one_part():
+    engine = DuckDBEngine()
+    rows = ("SELECT i % 37 AS case_id, i AS row_no, 'x' || i AS text "
+            "FROM range(1000) t(i)")
+    parts = engine.materialize_parts("_rows", rows, "case_id", 4)
+    assert parts == [f"_rows_part{i}" for i in range(4)]
+    assert engine.query("SELECT * FROM _rows ORDER BY row_no").equals(
+        engine.query(f"{rows} ORDER BY row_no"))
+    in_parts = engine.query(" UNION ALL ".join(
+        f"SELECT '{p}' AS part, case_id, row_no FROM {p}" for p in parts))
+    assert sorted(in_parts["row_no"]) == list(range(1000))
+    assert (in_parts.groupby("case_id")["part"].nunique() == 1).all()
+    assert in_parts["part"].nunique() == 4
+    folder = Path(engine._tempdir) / "_rows"
+    assert folder.is_dir()
+    engine.drop("_rows")
+    assert not folder.exists()
+    assert not {"_rows", *parts} & engine.tables()

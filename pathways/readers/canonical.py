@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from pathways.engine import Engine
+from pathways.engine import DuckDBEngine, Engine
 from pathways.enrich.activities import load_level_vocabulary, load_vocabulary
 from pathways.enrich.cohorts import code_system_sql, cohorts_sql
 from pathways.enrich.levels import INHERIT, LevelMapping, alias_frame
@@ -69,7 +69,8 @@ PER_COLUMN_SCAN = 64
 #: database file) a log is ordered a part of its cases at a time, on DuckDB,
 #: in parts of at most :data:`ORDER_PART_ROWS` rows: at 100 M events the
 #: ordering took 148 s in 9 parts against 236 s whole. Below it, one part is
-#: quicker (10 M events in memory: 7.2 s whole, 13.2 s in four parts).
+#: quicker (10 M events in memory: 7.2 s whole, 13.2 s in four parts). The
+#: parts are written once, as Parquet files (see :func:`_leveled`).
 ORDER_PARTS_FROM = 30_000_000
 ORDER_PART_ROWS = 12_000_000
 
@@ -221,10 +222,13 @@ def build_events(
     _register_lookups(engine, mapping, municipalities)
     now = now_us if now_us is not None else int(datetime.now(UTC).timestamp() * 1e6)
     rows_read = int(engine.scalar(f"SELECT count(*) FROM {raw}"))
+    parts = (-(-rows_read // ORDER_PART_ROWS)
+             if isinstance(engine, DuckDBEngine) and rows_read >= ORDER_PARTS_FROM else 1)
     with stage("times, activities and levels"):
         bounds = plausible_range(timezone)
-        _leveled(engine, raw, raw_columns, columns, mapping, fmt, end_fmt, id_columns, now,
-                 bounds=bounds, instants=instants or {}, cleaned=cleaned)
+        leveled = _leveled(engine, raw, raw_columns, columns, mapping, fmt, end_fmt,
+                           id_columns, now, bounds=bounds, instants=instants or {},
+                           cleaned=cleaned, parts=parts)
     drop_relation(engine, raw)
     engine.drop(*raw_parts)
     with stage("problems"):
@@ -236,7 +240,7 @@ def build_events(
         FROM _leveled
     """).iloc[0]
     with stage("ordering events by case and time"):
-        _events(engine, mapping, bounds=bounds)
+        _events(engine, mapping, leveled, bounds=bounds)
     level_from = ("care_level" if "care_level" in columns
                   else "resource" if mapping is not None and mapping.by == "resource"
                   else "activity")
@@ -354,14 +358,19 @@ def _leveled(engine: Engine, raw: str, raw_columns: list[str],
              columns: Mapping[str, str], mapping: LevelMapping | None, fmt: str,
              end_fmt: str, id_columns: list[str], now_us: int, *,
              bounds: tuple[int, int] = (MIN_US, MAX_US),
-             instants: Mapping[str, str] | None = None, cleaned: bool = False) -> None:
+             instants: Mapping[str, str] | None = None, cleaned: bool = False,
+             parts: int = 1) -> list[str]:
     """``_leveled``: every row but duplicates, in one pass over the raw rows.
 
     National ids replaced, canonical columns trimmed, times resolved by the
     zone rules (``_hours``), activities and levels looked up; the columns the
     problems table needs are kept beside them (``_ts_text`` only for rows
     with a problem in their time). Rows that cannot be used are here too:
-    :func:`_events` leaves them out.
+    :func:`_events` leaves them out. With ``parts`` above one (a DuckDB log
+    of tens of millions of rows) the rows are written in that many parts of
+    whole cases (:meth:`pathways.engine.DuckDBEngine.materialize_parts`), for
+    :func:`_events` to order one at a time. Returns the tables to order:
+    ``_leveled``, or its parts.
     """
     canon = {c: q(columns[c]) for c in columns}
     values = []
@@ -407,7 +416,7 @@ def _leveled(engine: Engine, raw: str, raw_columns: list[str],
     end_check = (f"CASE WHEN t._end_us < t._ts_us THEN "
                  f"left({time_text('end_timestamp', 't._end_us')}, 80) END AS _end_text"
                  if "end_timestamp" in canon else "NULL::VARCHAR AS _end_text")
-    engine.materialize("_leveled", f"""
+    leveled = f"""
         WITH parsed AS (
             SELECT r.rowid + 1 AS _row_no, {naive} AS _naive, {aware} AS _tz,
                    {end_naive} AS _end_naive, {end_aware} AS _end_tz,
@@ -452,8 +461,14 @@ def _leveled(engine: Engine, raw: str, raw_columns: list[str],
         FROM b
         LEFT JOIN _lookups lk ON {_lookup_match('lk', 'b', _lookup_keys(columns, mapping))}
         LEFT JOIN _municipality_keys mk ON mk.key = lower(b.municipality)
-    """)
+    """
+    tables = ["_leveled"]
+    if parts > 1 and isinstance(engine, DuckDBEngine):
+        tables = engine.materialize_parts("_leveled", leveled, "case_id", parts)
+    else:
+        engine.materialize("_leveled", leveled)
     engine.drop("_lookups")
+    return tables
 
 
 def _lookup_keys(columns: Mapping[str, str], mapping: LevelMapping | None) -> list[str]:
@@ -626,28 +641,22 @@ def _register_lookups(engine: Engine, mapping: LevelMapping | None,
     engine.register("_level_map", frame.astype("string"))
 
 
-def _events(engine: Engine, mapping: LevelMapping | None, *,
+def _events(engine: Engine, mapping: LevelMapping | None, tables: Sequence[str], *,
             bounds: tuple[int, int] = (MIN_US, MAX_US)) -> None:
-    """The canonical events table, sorted, with successors and derived columns."""
+    """The canonical events table, sorted, with successors and derived columns.
+
+    ``tables`` are ``_leveled`` or its parts, each a set of whole cases
+    (:func:`_leveled`): each is ordered on its own and its events appended,
+    so at tens of millions of events the sort and its joins fit in memory
+    instead of spilling the whole log.
+    """
     lo, hi = bounds
     valid = (f"case_id IS NOT NULL AND activity IS NOT NULL "
              f"AND ts_us >= {lo} AND ts_us < {hi}")
-    leveled = "_leveled"
-    if mapping is not None and INHERIT in mapping.levels.values():
-        engine.materialize("_inherited", f"""
-            SELECT * EXCLUDE (_level),
-                   CASE WHEN _level = '{INHERIT}' THEN last_value(
-                        CASE WHEN _level <> '{INHERIT}' THEN _level END IGNORE NULLS)
-                        OVER (PARTITION BY case_id ORDER BY ts_us, row_no
-                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-                   ELSE _level END AS _level
-            FROM _leveled WHERE {valid}
-        """)
-        engine.drop("_leveled")
-        leveled = "_inherited"
+    inherit = mapping is not None and INHERIT in mapping.levels.values()
     # The window sorts only the keys and carries one integer (sorting wide rows
     # is what costs); the successor's values are joined in by file row.
-    have = set(engine.columns(leveled))
+    have = set(engine.columns("_leveled"))
     order, successor, level_raw, hidden = _source_ordering(have)
 
     def ordered(table: str) -> str:
@@ -685,22 +694,21 @@ def _events(engine: Engine, mapping: LevelMapping | None, *,
                ON la.care_level = l._level
     """
 
-    rows = int(engine.scalar(f"SELECT count(*) FROM {leveled}"))
-    parts = (-(-rows // ORDER_PART_ROWS)
-             if engine.name == "duckdb" and rows >= ORDER_PARTS_FROM else 1)
-    if parts <= 1:
-        engine.materialize("events", ordered(leveled))
-    else:
-        # A log far larger than memory is ordered a part at a time, each part a
-        # set of whole cases (by a hash of the case id) copied out first, so its
-        # sort and joins fit in memory instead of spilling the whole log.
-        part_table = engine.scratch("order_part")
-        for part in range(parts):
-            engine.materialize(part_table, f"SELECT * FROM {leveled} "
-                                           f"WHERE hash(case_id) % {parts} = {part}")
-            (engine.append if part else engine.materialize)("events", ordered(part_table))
-        engine.drop(part_table)
-    engine.drop(leveled)
+    inherited = engine.scratch("inherited")
+    for i, table in enumerate(tables):
+        if inherit:
+            engine.materialize(inherited, f"""
+                SELECT * EXCLUDE (_level),
+                       CASE WHEN _level = '{INHERIT}' THEN last_value(
+                            CASE WHEN _level <> '{INHERIT}' THEN _level END IGNORE NULLS)
+                            OVER (PARTITION BY case_id ORDER BY ts_us, row_no
+                                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                       ELSE _level END AS _level
+                FROM {table} WHERE {valid}
+            """)
+            table = inherited
+        (engine.append if i else engine.materialize)("events", ordered(table))
+    engine.drop(inherited, "_leveled")
 
 
 #: Roles of a hospital stay: an event at a municipal level is never one of them,
