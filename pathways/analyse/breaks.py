@@ -415,10 +415,16 @@ def _register_rules(log: EventLog, events: str,
     columns = _match_columns(log, flat)
     exprs = {name: _column_sql(log, found, name, "") for name, found in columns.items()}
     extra = "".join(f", {sql} AS col_{i}" for i, sql in enumerate(exprs.values()))
+    # The columns' distinct values first, then lower case and trimmed: the
+    # text functions then run on a few hundred rows, not on every event.
+    used = ["activity_key", "activity", "care_level", *filter(None, columns.values())]
+    if any(name.lower() == "urgency" for name in columns):
+        used.append("activity_role")
+    written = ", ".join(quote_identifier(c) for c in dict.fromkeys(used))
     combos = log.engine.query(f"""
         SELECT DISTINCT lower(activity_key) AS act_key, lower(activity) AS act_raw,
                coalesce(care_level, '') AS level{extra}
-        FROM {events}
+        FROM (SELECT DISTINCT {written} FROM {events})
     """)
     names = list(columns)
     parts = []
