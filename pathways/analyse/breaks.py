@@ -396,7 +396,7 @@ def _cohort_events(log: EventLog, cohort: str | None) -> str:
 
 
 def _register_rules(log: EventLog, events: str,
-                    flat: list[tuple[Pathway, Rule, str | None]]) -> dict[str, str]:
+                    flat: list[tuple[Pathway, Rule, str | None]]) -> list[str]:
     """The rules (``_br_rules``) and which events each rule's matchers name (``_br_match``).
 
     Matching is decided once per distinct (activity key, activity, level, and
@@ -408,9 +408,10 @@ def _register_rules(log: EventLog, events: str,
     of the first of them (``window_no``); the others keep only their
     ``unless`` flags.
 
-    Returns the SQL expression (over the events as ``e``) of each other
-    column the rules name, by the name the rules use (``_br_match`` holds it
-    as ``col_<i>``, in this order).
+    ``_br_match`` also holds each combination's values as the log writes
+    them (``w_<i>``, text), and the returned list names those columns in
+    order: an event finds its row by equal values (NULL matching NULL), so
+    lower case and trimming run once per combination, not once per event.
     """
     columns = _match_columns(log, flat)
     exprs = {name: _column_sql(log, found, name, "") for name, found in columns.items()}
@@ -420,9 +421,12 @@ def _register_rules(log: EventLog, events: str,
     used = ["activity_key", "activity", "care_level", *filter(None, columns.values())]
     if any(name.lower() == "urgency" for name in columns):
         used.append("activity_role")
-    written = ", ".join(quote_identifier(c) for c in dict.fromkeys(used))
+    used = list(dict.fromkeys(used))
+    written = ", ".join(quote_identifier(c) for c in used)
+    kept = ", ".join(f"CAST({quoted} AS VARCHAR) AS w_{i}"
+                     for i, quoted in enumerate(map(quote_identifier, used)))
     combos = log.engine.query(f"""
-        SELECT DISTINCT lower(activity_key) AS act_key, lower(activity) AS act_raw,
+        SELECT {kept}, lower(activity_key) AS act_key, lower(activity) AS act_raw,
                coalesce(care_level, '') AS level{extra}
         FROM (SELECT DISTINCT {written} FROM {events})
     """)
@@ -460,9 +464,10 @@ def _register_rules(log: EventLog, events: str,
     })
     log.engine.register("_br_rules", rules)
     match = pd.concat(parts, ignore_index=True) if parts else combos.iloc[:0]
-    text = ["act_key", "act_raw", "level", *(f"col_{i}" for i in range(len(names)))]
+    text = ["act_key", "act_raw", "level", *(f"col_{i}" for i in range(len(names))),
+            *(f"w_{i}" for i in range(len(used)))]
     log.engine.register("_br_match", match.astype(dict.fromkeys(text, "string")))
-    return {name: _column_sql(log, found, name, "e.") for name, found in columns.items()}
+    return used
 
 
 def _match_columns(log: EventLog, flat: list[tuple[Pathway, Rule, str | None]]
@@ -610,11 +615,13 @@ def _offsets_us(instants_us: np.ndarray, zone: str) -> np.ndarray:
 
 
 def _match(log: EventLog, events: str, end_us: int, restricted: bool,
-           columns: dict[str, str], flat: list[tuple[Pathway, Rule, str | None]]) -> None:
+           columns: list[str], flat: list[tuple[Pathway, Rule, str | None]]) -> None:
     """Materialise ``_br_hits``, ``_br_start``, ``_br_trig`` and ``_br_forbid``.
 
     ``_br_hits`` holds each (rule, event) that a matcher of the rule names,
-    with ``is_day`` (the event's time is known only to the day).
+    with ``is_day`` (the event's time is known only to the day); ``columns``
+    are the log's columns whose values ``_br_match`` holds (``w_<i>``, see
+    :func:`_register_rules`).
     ``_br_start`` holds every trigger's ``start_us`` (where its candidates
     begin: its time, ``from: -12h`` before it, or the admission of the stay
     it ends) and its local day ``day_no``.
@@ -643,16 +650,16 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool,
         LEFT JOIN (SELECT DISTINCT case_id, cohort FROM case_cohorts) k
                ON k.case_id = e.case_id AND k.cohort = r.cohort
         WHERE r.cohort IS NULL OR k.case_id IS NOT NULL""" if restricted else ""
-    column_join = "".join(f" AND c.col_{i} = {sql}"
-                          for i, sql in enumerate(columns.values()))
+    # Each event's row of _br_match: the one with its values as written.
+    same_values = " AND ".join(
+        f"c.w_{i} IS NOT DISTINCT FROM CAST(e.{quote_identifier(column)} AS VARCHAR)"
+        for i, column in enumerate(columns))
     is_day = ("CASE WHEN lower(e.time_precision) = 'day' THEN 1 ELSE 0 END"
               if "time_precision" in log.columns() else "0")
     log.engine.materialize("_br_hits", f"""
         SELECT c.rule_no, e.case_id, e.event_idx, e.ts_us, {is_day} AS is_day,
                c.is_after, c.is_expect, c.is_forbid, c.is_unless
-        FROM {events} e JOIN _br_match c
-          ON c.act_key = lower(e.activity_key) AND c.act_raw = lower(e.activity)
-         AND c.level = coalesce(e.care_level, ''){column_join}
+        FROM {events} e JOIN _br_match c ON {same_values}
         {cohort_join}
     """)
     _register_days(log, flat)
