@@ -222,8 +222,7 @@ def build_events(
     _register_lookups(engine, mapping, municipalities)
     now = now_us if now_us is not None else int(datetime.now(UTC).timestamp() * 1e6)
     rows_read = int(engine.scalar(f"SELECT count(*) FROM {raw}"))
-    parts = (-(-rows_read // ORDER_PART_ROWS)
-             if isinstance(engine, DuckDBEngine) and rows_read >= ORDER_PARTS_FROM else 1)
+    parts = -(-rows_read // ORDER_PART_ROWS) if rows_read >= ORDER_PARTS_FROM else 1
     with stage("times, activities and levels"):
         bounds = plausible_range(timezone)
         leveled = _leveled(engine, raw, raw_columns, columns, mapping, fmt, end_fmt,
@@ -366,8 +365,8 @@ def _leveled(engine: Engine, raw: str, raw_columns: list[str],
     zone rules (``_hours``), activities and levels looked up; the columns the
     problems table needs are kept beside them (``_ts_text`` only for rows
     with a problem in their time). Rows that cannot be used are here too:
-    :func:`_events` leaves them out. With ``parts`` above one (a DuckDB log
-    of tens of millions of rows) the rows are written in that many parts of
+    :func:`_events` leaves them out. With ``parts`` above one (a log of tens
+    of millions of rows, on DuckDB) the rows are written in that many parts of
     whole cases (:meth:`pathways.engine.DuckDBEngine.materialize_parts`), for
     :func:`_events` to order one at a time. Returns the tables to order:
     ``_leveled``, or its parts.
