@@ -863,7 +863,9 @@ def _unless_ctes() -> str:
     years of visits stays linear: each trigger puts three probe rows into its
     case's ordered stream of unless events (at its start, its deadline, its
     calendar deadline) and running counts say how many lie between; the
-    trigger itself, when it is an unless event too, is taken off.
+    trigger itself, when it is an unless event too, is taken off. Only the
+    triggers of a case with an unless event of their rule are probed: no other
+    can be excused, and most cases have none.
     """
     running = ("OVER (PARTITION BY rule_no, case_id ORDER BY key_us, kind "
                "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)")
@@ -873,7 +875,8 @@ def _unless_ctes() -> str:
         ), ud AS (
             SELECT DISTINCT d.rule_no, d.case_id, d.event_idx, d.start_us, d.deadline_us,
                    d.cal_deadline_us
-            FROM d JOIN (SELECT DISTINCT rule_no FROM uc) k ON k.rule_no = d.rule_no
+            FROM d JOIN (SELECT DISTINCT rule_no, case_id FROM uc) k
+              ON k.rule_no = d.rule_no AND k.case_id = d.case_id
         ), ustream AS (
             SELECT rule_no, case_id, event_idx, start_us AS key_us, 0 AS kind, 0 AS probe
             FROM ud

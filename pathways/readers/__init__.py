@@ -25,7 +25,7 @@ from pathways.readers.canonical import build_events, pseudonym_table, without_em
 from pathways.readers.columns import find_columns
 from pathways.readers.csv import header_columns, load_csv
 from pathways.readers.frame import KINDS, arrow_sha256, frame_kind, load_frame, to_arrow
-from pathways.readers.parquet import damaged_parquet, load_parquet
+from pathways.readers.parquet import damaged_parquet, load_parquet, naive_twin
 from pathways.readers.sniff import (
     check_file,
     check_width,
@@ -374,6 +374,7 @@ def _canonical_log(engine: Engine, raw_columns: list[str], *, source: str,
         source=source, timezone=timezone, date_format=date_format,
         decimal=dialect.decimal if dialect else ".", mapping=mapping,
         id_columns=id_columns, municipalities=municipality_keys,
+        typed=_typed_times(engine, raw_columns, columns, file_format, date_format),
     )
     engine.drop("_raw_named")
     report = ReadReport(
@@ -389,6 +390,22 @@ def _canonical_log(engine: Engine, raw_columns: list[str], *, source: str,
         **built,
     )
     return EventLog(engine=engine, table="events", report=report)
+
+
+def _typed_times(engine: Engine, raw_columns: list[str], columns: dict[str, str],
+                 file_format: str, date_format: str | None) -> dict[str, str]:
+    """The times to take from a Parquet file's typed values, not parse from text.
+
+    A naive Parquet timestamp is read from its typed twin
+    (:func:`pathways.readers.parquet.naive_twin`): the same time, without
+    parsing its text again. A format the user gave is the user's word on how
+    the text reads, so then the text is parsed as given.
+    """
+    if file_format != "parquet" or date_format:
+        return {}
+    twins = {key: naive_twin(engine, "raw", raw_columns, columns[key])
+             for key in ("timestamp", "end_timestamp") if key in columns}
+    return {key: twin for key, twin in twins.items() if twin}
 
 
 #: Per reason a row was rejected: what it means, and which option to check.

@@ -181,6 +181,7 @@ def build_events(
     instants: Mapping[str, str] | None = None,
     raw_parts: Sequence[str] = (),
     cleaned: bool = False,
+    typed: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Create the ``events``, ``case_cohorts`` and ``read_problems`` tables.
 
@@ -208,13 +209,19 @@ def build_events(
     (:func:`pathways.readers.timestamps.iso_sql`). ``cleaned`` says the text
     columns of ``raw`` are trimmed, and NULL where empty, already (a sources
     file's are, as its rows are read): they are not cleaned a second time.
+    ``typed`` maps ``timestamp`` (and ``end_timestamp``) to a column of ``raw``
+    holding that time's text already as a naive TIMESTAMP (a Parquet file's
+    twin, :func:`pathways.readers.parquet.naive_twin`): the time is taken from
+    it instead of parsed from its text, which stays for duplicates and problems.
     """
+    typed = typed or {}
     if instants:
         _build_hours(engine, [], timezone)
         fmt = end_fmt = ISO
     else:
         fmt, end_fmt = _detect_and_build_hours(engine, raw, columns, source=source,
-                                               timezone=timezone, date_format=date_format)
+                                               timezone=timezone, date_format=date_format,
+                                               typed=typed)
     with stage("duplicates"):
         # Resolved times have no text in raw: their instants stand for it.
         _duplicates(engine, raw, raw_columns + [c for k, c in (instants or {}).items()
@@ -227,7 +234,7 @@ def build_events(
         bounds = plausible_range(timezone)
         leveled = _leveled(engine, raw, raw_columns, columns, mapping, fmt, end_fmt,
                            id_columns, now, bounds=bounds, instants=instants or {},
-                           cleaned=cleaned, parts=parts)
+                           cleaned=cleaned, parts=parts, typed=typed)
     drop_relation(engine, raw)
     engine.drop(*raw_parts)
     with stage("problems"):
@@ -270,9 +277,13 @@ def build_events(
 
 
 def _detect_and_build_hours(engine: Engine, raw: str, columns: Mapping[str, str], *,
-                            source: str, timezone: str,
-                            date_format: str | None) -> tuple[str, str]:
-    """Detect the formats of the start and end times, and build ``_hours`` for them."""
+                            source: str, timezone: str, date_format: str | None,
+                            typed: Mapping[str, str]) -> tuple[str, str]:
+    """Detect the formats of the start and end times, and build ``_hours`` for them.
+
+    A time with a typed twin (``typed``) has its format detected all the same,
+    for the read report, but its hours are those of its typed values.
+    """
     ts_col = q(columns["timestamp"])
     fmt = detect_format(engine, raw, ts_col, source=source,
                         column_label=columns["timestamp"], date_format=date_format)
@@ -282,10 +293,24 @@ def _detect_and_build_hours(engine: Engine, raw: str, columns: Mapping[str, str]
                       column_label=columns["end_timestamp"], date_format=date_format)
         if end_col else fmt
     )
-    times = [(ts_col, fmt)] + ([(end_col, end_fmt)] if end_col else [])
-    _build_hours(engine, [f"SELECT {split_exprs(c, f)[0]} AS _naive FROM {raw}"
-                          for c, f in times], timezone)
+    times = [("timestamp", ts_col, fmt)] + ([("end_timestamp", end_col, end_fmt)]
+                                             if end_col else [])
+    _build_hours(engine, [f"SELECT {_split(k, c, f, typed)[0]} AS _naive FROM {raw}"
+                          for k, c, f in times], timezone)
     return fmt, end_fmt
+
+
+def _split(key: str, column: str, fmt: str, typed: Mapping[str, str],
+           alias: str = "") -> tuple[str, str]:
+    """SQL for a time's naive local value and its instant (:func:`split_exprs`).
+
+    ``column`` is the quoted text column (``alias`` its table's, ``r.``); a
+    time with a typed twin in ``typed`` is that twin, naive, and never has an
+    offset.
+    """
+    if key in typed:
+        return f"{alias}{q(typed[key])}", "NULL::TIMESTAMPTZ"
+    return split_exprs(f"{alias}{column}", fmt)
 
 
 def _build_hours(engine: Engine, naive_queries: list[str], timezone: str) -> None:
@@ -358,7 +383,7 @@ def _leveled(engine: Engine, raw: str, raw_columns: list[str],
              end_fmt: str, id_columns: list[str], now_us: int, *,
              bounds: tuple[int, int] = (MIN_US, MAX_US),
              instants: Mapping[str, str] | None = None, cleaned: bool = False,
-             parts: int = 1) -> list[str]:
+             parts: int = 1, typed: Mapping[str, str] | None = None) -> list[str]:
     """``_leveled``: every row but duplicates, in one pass over the raw rows.
 
     National ids replaced, canonical columns trimmed, times resolved by the
@@ -400,10 +425,10 @@ def _leveled(engine: Engine, raw: str, raw_columns: list[str],
         naive, aware = "NULL::TIMESTAMP", "NULL::TIMESTAMPTZ"
         end_naive, end_aware = naive, aware
     else:
-        ts = f"r.{canon['timestamp']}"
-        end = f"r.{canon['end_timestamp']}" if "end_timestamp" in canon else "NULL::VARCHAR"
-        naive, aware = split_exprs(ts, fmt)
-        end_naive, end_aware = split_exprs(end, end_fmt)
+        naive, aware = _split("timestamp", canon["timestamp"], fmt, typed or {}, "r.")
+        end_naive, end_aware = (
+            _split("end_timestamp", canon["end_timestamp"], end_fmt, typed or {}, "r.")
+            if "end_timestamp" in canon else split_exprs("NULL::VARCHAR", end_fmt))
     inst = f"r.{q(instants['timestamp'])}" if "timestamp" in instants else "NULL::BIGINT"
     end_inst = (f"r.{q(instants['end_timestamp'])}"
                 if "end_timestamp" in instants and "end_timestamp" in canon
