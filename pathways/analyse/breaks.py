@@ -669,9 +669,10 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool,
               if "time_precision" in log.columns() else "0")
     parts = _parts(log, events)
     hits = "_br_hits" if parts == 1 else "_br_allhits"
+    part = "" if parts == 1 else f", hash(e.case_id) % {parts} AS _part"
     log.engine.materialize(hits, f"""
         SELECT c.rule_no, e.case_id, e.event_idx, e.ts_us, {is_day} AS is_day,
-               c.is_after, c.is_expect, c.is_forbid, c.is_unless
+               c.is_after, c.is_expect, c.is_forbid, c.is_unless{part}
         FROM {events} e JOIN _br_match c ON {same_values}
         {cohort_join}
     """)
@@ -688,7 +689,7 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool,
     # part at a time, and each part's triggers and forbidden events appended.
     for i in range(parts):
         log.engine.materialize(
-            "_br_hits", f"SELECT * FROM _br_allhits WHERE hash(case_id) % {parts} = {i}")
+            "_br_hits", f"SELECT * EXCLUDE (_part) FROM _br_allhits WHERE _part = {i}")
         _windows(log, end_us, admission)
         for table in ("trig", "forbid"):
             (log.engine.append if i else log.engine.materialize)(
