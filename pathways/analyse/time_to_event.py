@@ -294,12 +294,12 @@ def index_durations(log: EventLog, start: Endpoint, end: Endpoint, *, end_us: in
     """One row per index event (per group): its duration and outcome, computed in SQL.
 
     Matching is decided once per distinct (activity key, activity, role,
-    level) of the log, registered as ``_tte_match``, so one equi-join flags
-    every event. Over each case's matching events in file order
-    (``event_idx``), windows give the first TO and the first death event
-    after the index, and the last before it (an event at the same time
-    earlier in the file is at the index's time, so it counts). Events after
-    ``end_us`` are not seen.
+    level) of the log as written, registered as ``_tte_match``, so one
+    equi-join on the values as written flags every event. Over each case's
+    matching events in file order (``event_idx``), windows give the first TO
+    and the first death event after the index, and the last before it (an
+    event at the same time earlier in the file is at the index's time, so it
+    counts). Events after ``end_us`` are not seen.
 
     Returns
     -------
@@ -311,18 +311,23 @@ def index_durations(log: EventLog, start: Endpoint, end: Endpoint, *, end_us: in
         until it), ``death`` when the patient dies first (until death),
         ``censored`` when neither happened by ``end_us`` (until ``end_us``).
     """
+    # The distinct values as written first, lower-cased after: lower-casing
+    # every event's values, to find them and again to join, cost more.
     combos = log.engine.query(f"""
-        SELECT DISTINCT lower(coalesce(activity_key, '')) AS act_key,
-               lower(coalesce(activity, '')) AS act_raw,
-               coalesce(activity_role, '') AS role, coalesce(care_level, '') AS level
-        FROM {log.table}
+        SELECT w_key, w_act, w_role, w_level,
+               lower(coalesce(w_key, '')) AS act_key, lower(coalesce(w_act, '')) AS act_raw,
+               coalesce(w_role, '') AS role, coalesce(w_level, '') AS level
+        FROM (SELECT DISTINCT activity_key AS w_key, activity AS w_act,
+                              activity_role AS w_role, care_level AS w_level
+              FROM {log.table}) d
     """)
     flags = {name: _flags(endpoint, combos) for name, endpoint in
              (("is_from", start), ("is_to", end), ("is_death", DEATH))}
     named = np.logical_or.reduce(list(flags.values()))
     match = combos[named].assign(**{k: v[named].astype("int64") for k, v in flags.items()})
-    log.engine.register("_tte_match", match.astype({
-        "act_key": "string", "act_raw": "string", "role": "string", "level": "string"}))
+    log.engine.register("_tte_match", match.drop(
+        columns=["act_key", "act_raw", "role", "level"]).astype(
+        dict.fromkeys(["w_key", "w_act", "w_role", "w_level"], "string")))
     column = {"municipality": "e.municipality", "hospital": "e.hospital"}.get(by or "", "NULL")
     order = "PARTITION BY case_id ORDER BY event_idx ROWS BETWEEN"
     log.engine.materialize("_tte_index", f"""
@@ -330,10 +335,10 @@ def index_durations(log: EventLog, start: Endpoint, end: Endpoint, *, end_us: in
             SELECT e.case_id, e.event_idx, e.ts_us, {column} AS grp,
                    c.is_from, c.is_to, c.is_death
             FROM {log.table} e JOIN _tte_match c
-              ON c.act_key = lower(coalesce(e.activity_key, ''))
-             AND c.act_raw = lower(coalesce(e.activity, ''))
-             AND c.role = coalesce(e.activity_role, '')
-             AND c.level = coalesce(e.care_level, '')
+              ON c.w_key IS NOT DISTINCT FROM e.activity_key
+             AND c.w_act IS NOT DISTINCT FROM e.activity
+             AND c.w_role IS NOT DISTINCT FROM e.activity_role
+             AND c.w_level IS NOT DISTINCT FROM e.care_level
             WHERE e.ts_us <= {int(end_us)}
         ), s AS (
             SELECT *,
