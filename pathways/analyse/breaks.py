@@ -106,11 +106,12 @@ OUTPUT_ZONE = "Europe/Oslo"
 HOUR_US = 3_600_000_000
 DAY_US = 86_400_000_000
 _ROLES = ("after", "expect", "forbid", "unless")
-#: From this many events (where the reader keeps the log in a database file),
-#: DuckDB judges the triggers a part of the cases at a time, in parts of at
-#: most :data:`BREAK_PART_ROWS` events: each part's windows and joins fit in
-#: memory. At 100 M events the triggers' statement took 78 s whole (22 times
-#: its time at 10 M) and 29 s in 9 parts; finding the breaks, 197 s and 129 s.
+#: From this many events (the size from which the reader keeps the log in a
+#: database file), DuckDB judges the triggers a part of the cases at a time,
+#: in parts of at most :data:`BREAK_PART_ROWS` events: each part's windows and
+#: joins fit in memory. At 100 M events the triggers' statement took 78 s
+#: whole (22 times its time at 10 M) and 29 s in 9 parts; finding the breaks,
+#: 197 s and 129 s.
 BREAK_PARTS_FROM = 30_000_000
 BREAK_PART_ROWS = 12_000_000
 
@@ -631,8 +632,10 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool,
     with ``is_day`` (the event's time is known only to the day); ``columns``
     are the log's columns whose values ``_br_match`` holds (``w_<i>``, see
     :func:`_register_rules`). On DuckDB a log of tens of millions of events
-    is judged a part of its cases at a time (:func:`_parts`); ``_br_trig``
-    and ``_br_forbid`` are then views of every part's rows.
+    is judged a part of its cases at a time (:func:`_parts`): ``_br_hits``,
+    ``_br_start`` and ``_br_first`` are then each part's in turn, and dropped
+    after the last; ``_br_trig`` and ``_br_forbid`` are views of every part's
+    rows.
     ``_br_start`` holds every trigger's ``start_us`` (where its candidates
     begin: its time, ``from: -12h`` before it, or the admission of the stay
     it ends) and its local day ``day_no``.
@@ -694,7 +697,8 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool,
         for table in ("trig", "forbid"):
             (log.engine.append if i else log.engine.materialize)(
                 f"_br_all{table}", f"SELECT * FROM _br_{table}")
-    log.engine.drop("_br_hits", "_br_allhits", "_br_trig", "_br_forbid")
+    log.engine.drop("_br_hits", "_br_allhits", "_br_start", "_br_first", "_br_trig",
+                    "_br_forbid")
     for table in ("trig", "forbid"):
         log.engine.view(f"_br_{table}", f"SELECT * FROM _br_all{table}")
 

@@ -28,7 +28,7 @@ counts). Durations are real elapsed time.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -36,6 +36,7 @@ import pandas as pd
 
 from pathways.analyse.measures.base import HOUR_US
 from pathways.analyse.rules import Matcher, Rule, load_pathway, vocabulary
+from pathways.engine import StepTables
 from pathways.enrich.activities import resolve_activity
 from pathways.errors import OptionError
 from pathways.log import EventLog
@@ -313,6 +314,14 @@ def index_durations(log: EventLog, start: Endpoint, end: Endpoint, *, end_us: in
     """
     # The distinct values as written first, lower-cased after: lower-casing
     # every event's values, to find them and again to join, cost more.
+    with StepTables(log.engine, "tte") as engine:  # its tables are dropped after
+        return _index_durations(replace(log, engine=engine), start, end, end_us=end_us,
+                                by=by)
+
+
+def _index_durations(log: EventLog, start: Endpoint, end: Endpoint, *, end_us: int,
+                     by: str | None) -> pd.DataFrame:
+    """:func:`index_durations` on an engine whose ``_tte_*`` tables are its own."""
     combos = log.engine.query(f"""
         SELECT w_key, w_act, w_role, w_level,
                lower(coalesce(w_key, '')) AS act_key, lower(coalesce(w_act, '')) AS act_raw,

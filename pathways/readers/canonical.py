@@ -191,7 +191,8 @@ def build_events(
     (the one used), ``unknown_levels`` and ``unknown_levels_from``: the reader
     adds the fields it knows itself.
 
-    ``raw`` is a table or view of text columns with a ``rowid`` (file order).
+    ``raw`` is a table or view of text columns with a ``rowid`` (file order),
+    and the typed twins ``typed`` names.
     ``id_columns`` are the columns with national ids to replace from
     ``_fnr_map`` (see :func:`pseudonym_table`). ``municipalities`` is the
     lookup of :func:`pathways.enrich.municipalities.lookup_table` (by default

@@ -1,4 +1,7 @@
-"""Load a Parquet log into the engine, every column as text like the other formats."""
+"""Load a Parquet log into the engine, every column as text like the other formats.
+
+Naive times also keep their type, in a twin column (see :func:`naive_twins`).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from pathways.sql import sql_text
 
 
 def load_parquet(engine: DuckDBEngine, path: Path, table: str) -> list[str]:
-    """Create ``table`` as a view of a Parquet file, all columns cast to VARCHAR.
+    """Create ``table`` as a view of a Parquet file, every column cast to VARCHAR.
 
     A view, not a copy: Parquet is columnar and compressed, so each pass of the
     reader reads just the columns it needs, and a log of 100 M events is not
@@ -77,8 +80,8 @@ def naive_twins(names: list[str], kinds: list[str]) -> str:
     very value the text parses to. No twins when a column's name could be
     taken for one.
     """
-    if any(name.startswith(_TWIN_PREFIX) for name in names):
-        return ""
+    if any(name.lower().startswith(_TWIN_PREFIX) for name in names):  # DuckDB's names
+        return ""                                                       # ignore case
     return "".join(f', CAST("{name.replace(chr(34), chr(34) * 2)}" AS TIMESTAMP) '
                    f'AS {_TWIN_PREFIX}{i}'
                    for i, (name, kind) in enumerate(zip(names, kinds, strict=True))
@@ -92,7 +95,7 @@ def naive_twin(engine: Engine, table: str, raw_columns: list[str], name: str) ->
     column read by Spark) is read from its text.
     """
     twin = f"{_TWIN_PREFIX}{raw_columns.index(name)}"
-    if twin in raw_columns:  # the file's own column (naive_twins made none)
+    if any(c.lower() == twin for c in raw_columns):  # the file's own (no twins made)
         return None
     return twin if twin in engine.columns(table) else None
 

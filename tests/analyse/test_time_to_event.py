@@ -73,6 +73,7 @@ def test_sql_durations_worked_out_by_hand(log):
     frame = index_durations(log, start, end, end_us=end_us)
     got = list(zip(frame["duration_us"] / 3_600_000_000, frame["outcome"], strict=True))
     assert got == EXPECTED
+    assert not [t for t in log.engine.tables() if "tte" in t]  # its tables are dropped
 
 
 def test_until_censors_windows_still_open(log):

@@ -333,9 +333,13 @@ def test_a_really_full_disk(full_folder, log, args, name):
     assert leftovers(full_folder) == ["filler", "previous.csv"]
 
 
+# The child starts as from a terminal, Ctrl-C live. A suite started in the
+# background by a shell ignores SIGINT, its children inherit that, and
+# pathways keeps an ignored SIGINT ignored (as a background job should).
 SLOW_WRITER = """
-import pathlib, sys, time
+import pathlib, signal, sys, time
 import pyarrow.csv as pacsv
+signal.signal(signal.SIGINT, signal.default_int_handler)
 MARKER = pathlib.Path(sys.argv[1])
 def slow(table, path, *args, **kwargs):
     pathlib.Path(path).write_text("partial")

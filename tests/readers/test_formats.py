@@ -154,12 +154,14 @@ def test_naive_parquet_times_have_typed_twins(tmp_path, unit, twins):
         assert same == 0
 
 
-def test_a_column_named_like_a_twin_turns_twins_off(tmp_path):
+@pytest.mark.parametrize("clash", ["_pathways_naive_2", "_PATHWAYS_NAIVE_2"])
+def test_a_column_named_like_a_twin_turns_twins_off(tmp_path, clash):
+    """A file's column named like a twin (DuckDB's names ignore case) is never one."""
     from pathways.engine import DuckDBEngine
     from pathways.readers.parquet import load_parquet, naive_twin
 
     frame = pd.read_parquet(_naive_parquet(tmp_path))
-    frame["_pathways_naive_2"] = "x"
+    frame[clash] = "x"
     path = tmp_path / "clash.parquet"
     frame.to_parquet(path)
     engine = DuckDBEngine()
