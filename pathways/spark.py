@@ -396,8 +396,10 @@ class SparkEngine:
 
     def register(self, name: str, frame: pd.DataFrame) -> None:
         """Make a pandas DataFrame available as the temporary view ``name``."""
-        # Spark cannot infer a schema from no rows; pandas' dtypes give it
-        schema = None if len(frame) else ", ".join(
+        # Spark cannot infer a type from no rows, nor from a column of nulls
+        # only (a log without levels); pandas' dtypes give it then
+        inferable = len(frame) and bool(frame.notna().any().all())
+        schema = None if inferable else ", ".join(
             f"`{column}` {_SPARK_TYPES.get(frame[column].dtype.kind, 'STRING')}"
             for column in frame.columns
         )

@@ -169,6 +169,19 @@ def test_materialize_replaces_and_register(
                           "s": pd.Series([], dtype="string")})
     engine.register("_empty", empty)
     assert engine.query("SELECT n, s FROM _empty").empty
+    nulls = pd.DataFrame({"n": [1, 2], "s": pd.Series([None, None], dtype="string")})
+    engine.register("_nulls", nulls)  # a column with no value to infer a type from
+    assert engine.scalar("SELECT count(*) FROM _nulls WHERE s IS NULL") == 2
+
+
+def test_time_to_event_same_on_spark(hand_written: Any, hand_written_spark: Any) -> None:
+    from pathways.analyse.time_to_event import index_durations, parse_time_to
+
+    start, end, _ = parse_time_to("kols/epikrise-1d")
+    durations = [index_durations(log, start, end, end_us=log.end_of_observation_us)
+                 for log in (hand_written, hand_written_spark)]
+    assert len(durations[0]) > 0
+    assert_same(*durations)
 
 
 def test_read_with_engine_spark(hand_written: Any, spark: Any, tmp_path: Path) -> None:
