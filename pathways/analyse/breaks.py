@@ -63,7 +63,7 @@ from pathways.enrich.cohorts import cohort_log
 from pathways.enrich.levels import resolve_level
 from pathways.errors import OptionError, RuleFileError
 from pathways.log import EventLog
-from pathways.readers.canonical import MAX_US, MAX_YEAR, MIN_US, MIN_YEAR
+from pathways.readers.canonical import MAX_US, MAX_YEAR, MIN_US, MIN_YEAR, order_parts
 from pathways.readers.timestamps import zone_info
 from pathways.sql import quote_identifier, sql_text
 
@@ -106,14 +106,6 @@ OUTPUT_ZONE = "Europe/Oslo"
 HOUR_US = 3_600_000_000
 DAY_US = 86_400_000_000
 _ROLES = ("after", "expect", "forbid", "unless")
-#: From this many events (the size from which the reader keeps the log in a
-#: database file), DuckDB judges the triggers a part of the cases at a time,
-#: in parts of at most :data:`BREAK_PART_ROWS` events: each part's windows and
-#: joins fit in memory. At 100 M events the triggers' statement took 78 s
-#: whole (22 times its time at 10 M) and 29 s in 9 parts; finding the breaks,
-#: 197 s and 129 s.
-BREAK_PARTS_FROM = 30_000_000
-BREAK_PART_ROWS = 12_000_000
 
 PathwayArg = str | Path | Pathway | Sequence[str | Path | Pathway] | None
 
@@ -704,11 +696,16 @@ def _match(log: EventLog, events: str, end_us: int, restricted: bool,
 
 
 def _parts(log: EventLog, events: str) -> int:
-    """In how many parts of its cases the triggers are judged (see :data:`BREAK_PARTS_FROM`)."""
+    """In how many parts of its cases the triggers are judged: as the read orders them.
+
+    From 30 M events (:func:`pathways.readers.canonical.order_parts`), on
+    DuckDB, each part's windows and joins then fit in memory. At 100 M events
+    the triggers' statement took 78 s whole (22 times its time at 10 M) and
+    29 s in 9 parts; finding the breaks, 197 s and 129 s.
+    """
     if log.engine.name != "duckdb":
         return 1
-    rows = int(log.engine.scalar(f"SELECT count(*) FROM {events}"))
-    return -(-rows // BREAK_PART_ROWS) if rows >= BREAK_PARTS_FROM else 1
+    return order_parts(int(log.engine.scalar(f"SELECT count(*) FROM {events}")))
 
 
 def _windows(log: EventLog, end_us: int, admission: bool) -> None:

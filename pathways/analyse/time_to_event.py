@@ -312,8 +312,6 @@ def index_durations(log: EventLog, start: Endpoint, end: Endpoint, *, end_us: in
         until it), ``death`` when the patient dies first (until death),
         ``censored`` when neither happened by ``end_us`` (until ``end_us``).
     """
-    # The distinct values as written first, lower-cased after: lower-casing
-    # every event's values, to find them and again to join, cost more.
     with StepTables(log.engine, "tte") as engine:  # its tables are dropped after
         return _index_durations(replace(log, engine=engine), start, end, end_us=end_us,
                                 by=by)
@@ -322,6 +320,8 @@ def index_durations(log: EventLog, start: Endpoint, end: Endpoint, *, end_us: in
 def _index_durations(log: EventLog, start: Endpoint, end: Endpoint, *, end_us: int,
                      by: str | None) -> pd.DataFrame:
     """:func:`index_durations` on an engine whose ``_tte_*`` tables are its own."""
+    # The distinct values as written first, lower-cased after: lower-casing
+    # every event's values, to find them and again to join, cost more.
     combos = log.engine.query(f"""
         SELECT w_key, w_act, w_role, w_level,
                lower(coalesce(w_key, '')) AS act_key, lower(coalesce(w_act, '')) AS act_raw,

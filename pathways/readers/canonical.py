@@ -70,9 +70,16 @@ PER_COLUMN_SCAN = 64
 #: in parts of at most :data:`ORDER_PART_ROWS` rows: at 100 M events the
 #: ordering took 148 s in 9 parts against 236 s whole. Below it, one part is
 #: quicker (10 M events in memory: 7.2 s whole, 13.2 s in four parts). The
-#: parts are written once, as Parquet files (see :func:`_leveled`).
+#: parts are written once, as Parquet files (see :func:`_leveled`). The
+#: breaks' triggers are judged in parts of the same size
+#: (:func:`pathways.analyse.breaks._parts`).
 ORDER_PARTS_FROM = 30_000_000
 ORDER_PART_ROWS = 12_000_000
+
+
+def order_parts(rows: int) -> int:
+    """In how many parts of its cases a log of ``rows`` rows is worked (see above)."""
+    return -(-rows // ORDER_PART_ROWS) if rows >= ORDER_PARTS_FROM else 1
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 #: The plausible range as microseconds since the epoch (UTC).
@@ -230,7 +237,7 @@ def build_events(
     _register_lookups(engine, mapping, municipalities)
     now = now_us if now_us is not None else int(datetime.now(UTC).timestamp() * 1e6)
     rows_read = int(engine.scalar(f"SELECT count(*) FROM {raw}"))
-    parts = -(-rows_read // ORDER_PART_ROWS) if rows_read >= ORDER_PARTS_FROM else 1
+    parts = order_parts(rows_read)
     with stage("times, activities and levels"):
         bounds = plausible_range(timezone)
         leveled = _leveled(engine, raw, raw_columns, columns, mapping, fmt, end_fmt,

@@ -7,6 +7,7 @@ import pytest
 
 import pathways
 from pathways.analyse import breaks as breaks_module
+from pathways.readers import canonical
 from tests.conftest import REPO, SAMPLE_CSV
 
 REGISTERS = SAMPLE_CSV.parent / "registers" / "helsefellesskap.yaml"
@@ -21,8 +22,8 @@ def _judged(log, **selection) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
 
 def _in_parts(monkeypatch, part_rows: int) -> list[int]:
     """Judge in parts of ``part_rows`` events from now on; the list counts the parts."""
-    monkeypatch.setattr(breaks_module, "BREAK_PARTS_FROM", 0)
-    monkeypatch.setattr(breaks_module, "BREAK_PART_ROWS", part_rows)
+    monkeypatch.setattr(canonical, "ORDER_PARTS_FROM", 0)
+    monkeypatch.setattr(canonical, "ORDER_PART_ROWS", part_rows)
     calls: list[int] = []
     windows = breaks_module._windows
 
