@@ -8,14 +8,18 @@ events every pass counts:
    pseudonymised (in SQL; only ids inside free text go through Python, once per
    distinct value), giving a small replacement table; exact duplicate rows are
    found by hash (``_dups``);
-2. one pass over the raw rows (``_leveled``): replacements joined in, times
-   parsed and resolved by the zone rules (one lookup per distinct local hour),
-   values trimmed, activities, roles and levels looked up;
+2. one pass over the raw rows writes a narrow table (``_parsed``): the case
+   id, the times resolved by the zone rules (one lookup per distinct local
+   hour), the number of the row's activity, level and resource among their
+   distinct combinations (each combination looked up once), and what the
+   problems table quotes;
 3. the problems table (rows that cannot be used, and warnings), from filtered
    scans of that table;
-4. one window pass: events sorted by case and time (ties keep file order),
-   and each event's successor stored beside it, so that later analyses reuse
-   that order instead of sorting again.
+4. one window pass over the narrow rows sorts the events by case and time
+   (ties keep file order), and the events table is written with each event's
+   successor beside it, its other columns read again from the raw rows, so
+   that later analyses reuse that order instead of sorting again. Writing
+   text costs more than reading it: only the events are written wide.
 """
 
 from __future__ import annotations
@@ -70,7 +74,7 @@ PER_COLUMN_SCAN = 64
 #: in parts of at most :data:`ORDER_PART_ROWS` rows: at 100 M events the
 #: ordering took 148 s in 9 parts against 236 s whole. Below it, one part is
 #: quicker (10 M events in memory: 7.2 s whole, 13.2 s in four parts). The
-#: parts are written once, as Parquet files (see :func:`_leveled`). The
+#: parts are written once, as Parquet files (see :func:`_parsed`). The
 #: breaks' triggers are judged in parts of the same size
 #: (:func:`pathways.analyse.breaks._parts`).
 ORDER_PARTS_FROM = 30_000_000
@@ -206,7 +210,7 @@ def build_events(
     from the shipped national list): a municipality given by number or name
     becomes today's name, its number ``municipality_no``; numbers not in the
     list are kept as written and listed (``unknown_municipality``). ``raw`` is dropped once its
-    rows are in ``_leveled``, with ``raw_parts``, the tables a view ``raw``
+    events are written, with ``raw_parts``, the tables a view ``raw``
     reads (a sources file's, one per source): a log of tens of millions of
     events must not be kept in several full copies. ``instants`` maps ``timestamp`` (and
     ``end_timestamp``) to a column of ``raw`` holding the time already resolved,
@@ -238,23 +242,25 @@ def build_events(
     now = now_us if now_us is not None else int(datetime.now(UTC).timestamp() * 1e6)
     rows_read = int(engine.scalar(f"SELECT count(*) FROM {raw}"))
     parts = order_parts(rows_read)
+    bounds = plausible_range(timezone)
     with stage("times, activities and levels"):
-        bounds = plausible_range(timezone)
-        leveled = _leveled(engine, raw, raw_columns, columns, mapping, fmt, end_fmt,
-                           id_columns, now, bounds=bounds, instants=instants or {},
-                           cleaned=cleaned, parts=parts, typed=typed)
-    drop_relation(engine, raw)
-    engine.drop(*raw_parts)
+        _lookups(engine, raw, columns, mapping, id_columns, cleaned=cleaned)
+        parsed = _parsed(engine, raw, raw_columns, columns, mapping, fmt, end_fmt,
+                         id_columns, now, bounds=bounds, instants=instants or {},
+                         cleaned=cleaned, parts=parts, typed=typed)
     with stage("problems"):
         _problems(engine, columns, now, bounds=bounds)
     staged = engine.query("""
         SELECT (SELECT count(*) FROM _dups) AS dups,
                count(*) FILTER (WHERE _ambiguous) AS amb,
                count(*) FILTER (WHERE _nonexistent) AS nonex
-        FROM _leveled
+        FROM _parsed
     """).iloc[0]
     with stage("ordering events by case and time"):
-        _events(engine, mapping, leveled, bounds=bounds)
+        _events(engine, mapping, parsed, raw, raw_columns, columns, id_columns,
+                bounds=bounds, cleaned=cleaned)
+    drop_relation(engine, raw)
+    engine.drop(*raw_parts, "_lookups")
     level_from = ("care_level" if "care_level" in columns
                   else "resource" if mapping is not None and mapping.by == "resource"
                   else "activity")
@@ -386,49 +392,62 @@ def _duplicates(engine: Engine, raw: str, raw_columns: list[str]) -> None:
     engine.drop("_row_hashes")
 
 
-def _leveled(engine: Engine, raw: str, raw_columns: list[str],
-             columns: Mapping[str, str], mapping: LevelMapping | None, fmt: str,
-             end_fmt: str, id_columns: list[str], now_us: int, *,
-             bounds: tuple[int, int] = (MIN_US, MAX_US),
-             instants: Mapping[str, str] | None = None, cleaned: bool = False,
-             parts: int = 1, typed: Mapping[str, str] | None = None) -> list[str]:
-    """``_leveled``: every row but duplicates, in one pass over the raw rows.
+def _mapped(names: list[str], id_columns: list[str], alias: str = "m") -> tuple[str, str]:
+    """SQL: the raw columns ``names`` with national ids replaced, and the joins that replace them.
 
-    National ids replaced, canonical columns trimmed, times resolved by the
-    zone rules (``_hours``), activities and levels looked up; the columns the
-    problems table needs are kept beside them (``_ts_text`` only for rows
-    with a problem in their time). Rows that cannot be used are here too:
-    :func:`_events` leaves them out. With ``parts`` above one (a log of tens
-    of millions of rows, on DuckDB) the rows are written in that many parts of
-    whole cases (:meth:`pathways.engine.DuckDBEngine.materialize_parts`), for
-    :func:`_events` to order one at a time. Returns the tables to order:
-    ``_leveled``, or its parts.
+    A column in ``id_columns`` takes its value's pseudonym from ``_fnr_map``;
+    every other column is read as written. Returns the select list (each
+    column under its own name) and the joins.
     """
-    canon = {c: q(columns[c]) for c in columns}
-    values = []
-    joins = []
-    for i, name in enumerate(raw_columns):
+    values, joins = [], []
+    for i, name in enumerate(names):
         if name in id_columns:
-            joins.append(f"LEFT JOIN _fnr_map m{i} ON m{i}.old = r.{q(name)}")
-            values.append(f"coalesce(m{i}.new, r.{q(name)}) AS {q(name)}")
+            joins.append(f"LEFT JOIN _fnr_map {alias}{i} ON {alias}{i}.old = r.{q(name)}")
+            values.append(f"coalesce({alias}{i}.new, r.{q(name)}) AS {q(name)}")
         else:
             values.append(f"r.{q(name)}")
+    return ", ".join(values), " ".join(joins)
+
+
+def _parsed(engine: Engine, raw: str, raw_columns: list[str],
+            columns: Mapping[str, str], mapping: LevelMapping | None, fmt: str,
+            end_fmt: str, id_columns: list[str], now_us: int, *,
+            bounds: tuple[int, int] = (MIN_US, MAX_US),
+            instants: Mapping[str, str] | None = None, cleaned: bool = False,
+            parts: int = 1, typed: Mapping[str, str] | None = None) -> list[str]:
+    """``_parsed``: what ordering a row and listing its problems need, for every row but duplicates.
+
+    One pass over the raw rows: the case id (a national id replaced, the text
+    cleaned), the times resolved by the zone rules (``_hours``), the row's key
+    in ``_lookups`` (``_lk``: its activity, level and resource, looked up
+    once for each distinct key), and what the problems table quotes
+    (``_ts_text`` only for rows with a problem in their time). Nothing else
+    is written: writing text costs more than reading it again, so
+    :func:`_events` reads the other columns from the raw rows, for the rows
+    it keeps. Rows that cannot be used are here too: :func:`_events` leaves
+    them out. With ``parts`` above one (a log of tens of millions of rows, on
+    DuckDB) the rows are written in that many parts of whole cases
+    (:meth:`pathways.engine.DuckDBEngine.materialize_parts`), for
+    :func:`_events` to order one at a time. Returns the tables to order:
+    ``_parsed``, or its parts.
+    """
+    canon = {c: q(columns[c]) for c in columns}
+    instants = instants or {}
+    sources = [n for n in ("_order_us", "event_kind") if n in raw_columns]
+    wanted = [columns[c] for c in ("case_id", "activity", "care_level", "resource",
+                                   "municipality", "timestamp", "end_timestamp")
+              if c in columns and columns[c] in raw_columns]
+    values, joins = _mapped([n for n in raw_columns if n in wanted], id_columns)
 
     def col(name: str) -> str:
         if name not in canon:
             return "NULL::VARCHAR"
         return f"t.{canon[name]}" if cleaned else clean_sql(f"t.{canon[name]}")
 
-    instants = instants or {}
-
     def time_text(name: str, us: str) -> str:
         """SQL: a time's text as written, or its instant's when it was resolved already."""
         return iso_sql(us) if name in instants else col(name)
 
-    taken = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(DERIVED_COLUMNS)
-    attributes = [f"t.{q(n)} AS {q(n if n not in taken else f'{n}_attr')}"
-                  for n in raw_columns if n not in set(columns.values())]
-    attr_sql = (", " + ", ".join(attributes)) if attributes else ""
     if "timestamp" in instants:  # resolved already: nothing to parse
         naive, aware = "NULL::TIMESTAMP", "NULL::TIMESTAMPTZ"
         end_naive, end_aware = naive, aware
@@ -441,20 +460,21 @@ def _leveled(engine: Engine, raw: str, raw_columns: list[str],
     end_inst = (f"r.{q(instants['end_timestamp'])}"
                 if "end_timestamp" in instants and "end_timestamp" in canon
                 else "NULL::BIGINT")
-    _lookups(engine, raw, columns, mapping, id_columns, cleaned=cleaned)
     lo, hi = bounds  # local 1900 to 2100, see plausible_range
     # An end before the start is left out (it would give negative waits and
     # durations) and listed by validate: _end_text is its text, else NULL.
     end_check = (f"CASE WHEN t._end_us < t._ts_us THEN "
                  f"left({time_text('end_timestamp', 't._end_us')}, 80) END AS _end_text"
                  if "end_timestamp" in canon else "NULL::VARCHAR AS _end_text")
-    leveled = f"""
+    kept = "".join(f", t.{q(n)}" for n in sources)
+    parsed = f"""
         WITH parsed AS (
             SELECT r.rowid + 1 AS _row_no, {naive} AS _naive, {aware} AS _tz,
                    {end_naive} AS _end_naive, {end_aware} AS _end_tz,
-                   {inst} AS _inst, {end_inst} AS _end_inst,
-                   {", ".join(values)}
-            FROM {raw} r {" ".join(joins)}
+                   {inst} AS _inst, {end_inst} AS _end_inst
+                   {"".join(", " + v for v in [values] if v)}
+                   {"".join(f", r.{q(n)}" for n in sources)}
+            FROM {raw} r {joins}
             WHERE r.rowid + 1 NOT IN (SELECT _row_no FROM _dups)
         ), t AS (
             SELECT p.* EXCLUDE (_tz, _naive, _end_tz, _end_naive, _inst, _end_inst),
@@ -472,43 +492,35 @@ def _leveled(engine: Engine, raw: str, raw_columns: list[str],
                    {col('activity')} AS activity, t._ts_us AS ts_us,
                    CASE WHEN t._end_us >= t._ts_us THEN t._end_us END AS end_us,
                    {col('care_level')} AS level_raw, {col('resource')} AS resource,
-                   {col('organisation')} AS organisation,
-                   {col('municipality')} AS municipality, {col('hospital')} AS hospital,
-                   {col('cohort')} AS cohort, {_diagnosis_sql(columns, col)},
-                   {col('age')} AS age,
+                   {col('municipality')} AS municipality,
                    CASE WHEN t._ts_us IS NULL OR t._ts_us < {lo} OR t._ts_us >= {hi}
                           OR t._ts_us > {now_us} OR t._ambiguous OR t._nonexistent
                         THEN left({time_text('timestamp', 't._ts_us')}, 80) END AS _ts_text,
-                   t._ambiguous, t._nonexistent, {end_check}
-                   {attr_sql}
+                   t._ambiguous, t._nonexistent, {end_check}{kept}
             FROM t
         )
-        SELECT b.* EXCLUDE (level_raw, municipality),
-               coalesce(mk.name, b.municipality) AS municipality,
-               mk.number AS municipality_no,
+        SELECT b.row_no, b.case_id, b.ts_us, b.end_us, b.activity IS NULL AS _no_activity,
+               lk._lk, b._ts_text, b._ambiguous, b._nonexistent, b._end_text,
                CASE WHEN mk.number IS NULL
                      AND regexp_full_match(b.municipality, '[0-9]{{3,4}}')
-                    THEN b.municipality END AS _municipality_unknown,
-               lk.activity_key, lk.activity_role, lk._level, lk._level_raw AS level_raw
+                    THEN b.municipality END AS _municipality_unknown
+               {"".join(f", b.{q(n)}" for n in sources)}
         FROM b
-        LEFT JOIN _lookups lk ON {_lookup_match('lk', 'b', _lookup_keys(columns, mapping))}
+        LEFT JOIN _lookups lk ON {_lookup_match('lk', 'b', _lookup_keys(columns))}
         LEFT JOIN _municipality_keys mk ON mk.key = lower(b.municipality)
     """
-    tables = ["_leveled"]
     if parts > 1 and isinstance(engine, DuckDBEngine):
-        tables = engine.materialize_parts("_leveled", leveled, "case_id", parts)
-    else:
-        engine.materialize("_leveled", leveled)
-    engine.drop("_lookups")
-    return tables
+        return engine.materialize_parts("_parsed", parsed, "case_id", parts)
+    engine.materialize("_parsed", parsed)
+    return ["_parsed"]
 
 
-def _lookup_keys(columns: Mapping[str, str], mapping: LevelMapping | None) -> list[str]:
+def _lookup_keys(columns: Mapping[str, str]) -> list[str]:
     """The canonical columns an event's activity key, role and level are looked up by."""
     keys = ["activity"]
     if "care_level" in columns:
         keys.append("level_raw")
-    if mapping is not None and mapping.by == "resource":
+    if "resource" in columns:  # the level may be mapped by it; a successor's is kept
         keys.append("resource")
     return keys
 
@@ -520,17 +532,19 @@ def _lookup_match(table: str, rows: str, keys: list[str]) -> str:
 
 def _lookups(engine: Engine, raw: str, columns: Mapping[str, str],
              mapping: LevelMapping | None, id_columns: list[str], *, cleaned: bool) -> None:
-    """``_lookups``: activity key, role, level and ``level_raw`` of each distinct key.
+    """``_lookups``: activity key, role, level and ``level_raw`` of each distinct key, numbered.
 
     The keys are an event's activity, its written level (a ``care_level``
-    column) and, when levels are mapped by resource, its resource: a log has a
-    few hundred such combinations, so the vocabulary, level aliases and level
-    map are joined to those once, and each event joins one small table by its
-    keys, instead of five lookups per event. The keys are read as
-    :func:`_leveled` reads them (national ids replaced, text cleaned), so that
-    they match its rows.
+    column) and its resource (levels may be mapped by it): a log has a few
+    hundred such combinations, so the vocabulary, level aliases and level map
+    are joined to those once. Each row of ``_parsed`` keeps its key's number
+    (``_lk``), and :func:`_events` takes an event's and its successor's
+    activity, level and resource from it, instead of five lookups per event
+    and the successor's text read again. The keys are read as :func:`_parsed`
+    reads them (national ids replaced, text cleaned), so that they match its
+    rows.
     """
-    keys = _lookup_keys(columns, mapping)
+    keys = _lookup_keys(columns)
     source = {"activity": "activity", "level_raw": "care_level", "resource": "resource"}
     written, values, joins = [], [], []
     for i, key in enumerate(keys):
@@ -559,7 +573,7 @@ def _lookups(engine: Engine, raw: str, columns: Mapping[str, str],
         WITH w AS (SELECT DISTINCT {", ".join(written)} FROM {raw} r),
         -- cleaned after the distinct values are found: on a few hundred rows
         b AS (SELECT DISTINCT {", ".join(values)} FROM w {" ".join(joins)})
-        SELECT b.*,
+        SELECT row_number() OVER (ORDER BY {", ".join(f"b.{k}" for k in keys)}) AS _lk, b.*,
                coalesce(va.activity_key, v.activity_key, b.activity) AS activity_key,
                {_role_sql('coalesce(va.role, v.role)', level_expr)} AS activity_role,
                {level_expr} AS _level,
@@ -620,44 +634,44 @@ def _problems(engine: Engine, columns: Mapping[str, str], now_us: int, *,
     engine.materialize("read_problems", f"""
         SELECT row_no AS row, '{c_case}' AS "column", 'missing_case_id' AS code,
                NULL::VARCHAR AS value, 'no case id' AS message
-        FROM _leveled WHERE case_id IS NULL
+        FROM _parsed WHERE case_id IS NULL
         UNION ALL
         SELECT row_no, '{c_act}', 'missing_activity', NULL, 'no activity'
-        FROM _leveled WHERE activity IS NULL
+        FROM _parsed WHERE _no_activity
         UNION ALL
         SELECT row_no, '{c_ts}', 'missing_time', NULL, 'no timestamp'
-        FROM _leveled WHERE ts_us IS NULL AND _ts_text IS NULL
+        FROM _parsed WHERE ts_us IS NULL AND _ts_text IS NULL
         UNION ALL
         SELECT row_no, '{c_ts}', 'unparseable_time', _ts_text,
                'time not in the detected format'
-        FROM _leveled WHERE ts_us IS NULL AND _ts_text IS NOT NULL
+        FROM _parsed WHERE ts_us IS NULL AND _ts_text IS NOT NULL
         UNION ALL
         SELECT row_no, '{c_ts}', 'implausible_time', _ts_text,
                'time before {MIN_YEAR} or after {MAX_YEAR}'
-        FROM _leveled WHERE ts_us < {lo} OR ts_us >= {hi}
+        FROM _parsed WHERE ts_us < {lo} OR ts_us >= {hi}
         UNION ALL
         SELECT _row_no, NULL, 'duplicate_row', NULL, 'exact duplicate of an earlier row'
         FROM _dups
         UNION ALL
         SELECT row_no, '{c_ts}', 'dst_ambiguous', _ts_text,
                'local time occurs twice (autumn DST change); read as the first (summer time)'
-        FROM _leveled WHERE _ambiguous
+        FROM _parsed WHERE _ambiguous
         UNION ALL
         SELECT row_no, '{c_ts}', 'dst_nonexistent', _ts_text,
                'local time does not exist (spring DST change); moved forward by one hour'
-        FROM _leveled WHERE _nonexistent
+        FROM _parsed WHERE _nonexistent
         UNION ALL
         SELECT row_no, '{c_ts}', 'future_date', _ts_text, 'time is in the future'
-        FROM _leveled WHERE ts_us > {now_us} AND ts_us < {hi}
+        FROM _parsed WHERE ts_us > {now_us} AND ts_us < {hi}
         UNION ALL
         SELECT row_no, '{c_muni}', 'unknown_municipality', _municipality_unknown,
                'municipality number not in the municipality list; kept as written '
                '(give a list with --municipalities FILE)'
-        FROM _leveled WHERE _municipality_unknown IS NOT NULL
+        FROM _parsed WHERE _municipality_unknown IS NOT NULL
         UNION ALL
         SELECT row_no, '{c_end}', 'end_before_start', _end_text,
                'the end is before the start; the end is left out (no duration)'
-        FROM _leveled WHERE _end_text IS NOT NULL
+        FROM _parsed WHERE _end_text IS NOT NULL
     """)
 
 
@@ -673,74 +687,118 @@ def _register_lookups(engine: Engine, mapping: LevelMapping | None,
     engine.register("_level_map", frame.astype("string"))
 
 
-def _events(engine: Engine, mapping: LevelMapping | None, tables: Sequence[str], *,
-            bounds: tuple[int, int] = (MIN_US, MAX_US)) -> None:
+def _events(engine: Engine, mapping: LevelMapping | None, tables: Sequence[str],
+            raw: str, raw_columns: list[str], columns: Mapping[str, str],
+            id_columns: list[str], *, bounds: tuple[int, int] = (MIN_US, MAX_US),
+            cleaned: bool = False) -> None:
     """The canonical events table, sorted, with successors and derived columns.
 
-    ``tables`` are ``_leveled`` or its parts, each a set of whole cases
-    (:func:`_leveled`): each is ordered on its own and its events appended,
+    ``tables`` are ``_parsed`` or its parts, each a set of whole cases
+    (:func:`_parsed`): each is ordered on its own and its events appended,
     so at tens of millions of events the sort and its joins fit in memory
-    instead of spilling the whole log.
+    instead of spilling the whole log. The window sorts only the narrow rows;
+    the other columns are read from the raw rows (``raw``) by row number, and
+    an event's and its successor's activity, level and resource come from
+    ``_lookups`` by their keys' numbers.
     """
     lo, hi = bounds
-    valid = (f"case_id IS NOT NULL AND activity IS NOT NULL "
-             f"AND ts_us >= {lo} AND ts_us < {hi}")
+
+    def valid(p: str = "") -> str:
+        """SQL: the row can be used (``p``: its table's alias and a dot)."""
+        return (f"{p}case_id IS NOT NULL AND NOT {p}_no_activity "
+                f"AND {p}ts_us >= {lo} AND {p}ts_us < {hi}")
+
     inherit = mapping is not None and INHERIT in mapping.levels.values()
-    # The window sorts only the keys and carries one integer (sorting wide rows
-    # is what costs); the successor's values are joined in by file row.
-    have = set(engine.columns("_leveled"))
-    order, successor, level_raw, hidden = _source_ordering(have)
+    have = set(raw_columns)
+    order, successor, message = _source_ordering(have)
+    canon = {c: q(columns[c]) for c in columns}
+    taken = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(DERIVED_COLUMNS)
+    attributes = [n for n in raw_columns if n not in set(columns.values()) and n != "_order_us"]
+    wide = [columns[c] for c in ("organisation", "municipality", "hospital", "cohort", "age",
+                                 "diagnosis_system")
+            if c in columns] + [columns[c] for c in columns if re.fullmatch(
+                r"diagnosis(_icpc2)?(_\d+)?", c)]
+    values, joins = _mapped([n for n in raw_columns if n in set(wide) | set(attributes)],
+                            id_columns, alias="w")
+
+    def col(name: str) -> str:
+        if name not in canon:
+            return "NULL::VARCHAR"
+        return f"t.{canon[name]}" if cleaned else clean_sql(f"t.{canon[name]}")
+
+    attr_sql = "".join(f", t.{q(n)} AS {q(n if n not in taken else f'{n}_attr')}"
+                       for n in attributes)
+    attr_names = "".join(f", b.{q(n if n not in taken else f'{n}_attr')}" for n in attributes)
+    level = "b._level" if inherit else "lk._level"
+    next_level = "n._level" if inherit else "nk._level"
+    municipality = "coalesce(mk.name, b.municipality)"
 
     def ordered(table: str) -> str:
         """SQL: the events of ``table``, ordered by case and time, with successors."""
         return f"""
         WITH k AS (
-            SELECT row_no, row_number() OVER w - 1 AS event_idx,
-                   {successor} AS next_row_no
-            FROM {table} WHERE {valid}
+            SELECT row_no, case_id, ts_us, end_us, _lk{", _level" if inherit else ""},
+                   row_number() OVER w - 1 AS event_idx, {successor} AS next_row_no
+            FROM {table} WHERE {valid()}
             WINDOW w AS (PARTITION BY case_id ORDER BY {order}, row_no)
+        ), t AS (
+            SELECT k.row_no AS _k_row, k.case_id AS _k_case, k.ts_us AS _k_ts,
+                   k.end_us AS _k_end, k._lk AS _k_lk, k.event_idx AS _k_idx,
+                   k.next_row_no AS _k_next{", k._level AS _k_level" if inherit else ""}
+                   {", " + values if values else ""}
+            FROM {raw} r {joins} JOIN k ON k.row_no = r.rowid + 1
+        ), b AS (
+            SELECT t._k_row AS row_no, t._k_case AS case_id, t._k_ts AS ts_us,
+                   t._k_end AS end_us, t._k_lk AS _lk, t._k_idx AS event_idx,
+                   t._k_next AS next_row_no{", t._k_level AS _level" if inherit else ""},
+                   {col('organisation')} AS organisation,
+                   {col('municipality')} AS municipality, {col('hospital')} AS hospital,
+                   {col('cohort')} AS cohort, {_diagnosis_sql(columns, col)},
+                   {col('age')} AS age{attr_sql}
+            FROM t
         )
-        SELECT l.case_id, l.activity,
-               make_timestamp(l.ts_us)::TIMESTAMPTZ AS timestamp,
-               make_timestamp(l.end_us)::TIMESTAMPTZ AS end_timestamp,
-               l._level AS care_level, la.tier AS tier, l.resource,
-               coalesce(l.organisation,
-                        CASE WHEN la.tier = 'specialist' THEN coalesce(l.hospital, l.municipality)
-                             ELSE coalesce(l.municipality, l.hospital) END)
+        SELECT b.case_id, lk.activity,
+               make_timestamp(b.ts_us)::TIMESTAMPTZ AS timestamp,
+               make_timestamp(b.end_us)::TIMESTAMPTZ AS end_timestamp,
+               {level} AS care_level, la.tier AS tier,
+               {"lk.resource" if "resource" in columns else "NULL::VARCHAR"} AS resource,
+               coalesce(b.organisation,
+                        CASE WHEN la.tier = 'specialist' THEN coalesce(b.hospital, {municipality})
+                             ELSE coalesce({municipality}, b.hospital) END)
                    AS organisation,
-               l.municipality, l.municipality_no, l.hospital, l.cohort, l.diagnosis,
-               l.diagnosis_system, l.age,
-               {level_raw} AS level_raw,
-               l.activity_key, l.activity_role, l.row_no, l.ts_us, l.end_us,
-               k.event_idx, n.activity AS next_activity, n._level AS next_care_level,
-               n.resource AS next_resource, n.ts_us AS next_ts_us,
-               l.* EXCLUDE (case_id, activity, ts_us, end_us, _level, level_raw, resource,
-                            organisation, municipality, municipality_no, hospital,
-                            cohort, diagnosis, diagnosis_system, age, _municipality_unknown,
-                            activity_key, activity_role, row_no, _ts_text, _ambiguous,
-                            _nonexistent, _end_text{hidden})
-        FROM {table} l
-        JOIN k ON k.row_no = l.row_no
-        LEFT JOIN {table} n ON n.row_no = k.next_row_no
+               {municipality} AS municipality, mk.number AS municipality_no, b.hospital,
+               b.cohort, b.diagnosis, b.diagnosis_system, b.age,
+               CASE WHEN {level} IS NULL{message} THEN coalesce(lk._level_raw, lk.activity) END
+                   AS level_raw,
+               lk.activity_key, lk.activity_role, b.row_no, b.ts_us, b.end_us,
+               b.event_idx, nk.activity AS next_activity, {next_level} AS next_care_level,
+               {"nk.resource" if "resource" in columns else "NULL::VARCHAR"} AS next_resource,
+               n.ts_us AS next_ts_us{attr_names}
+        FROM b
+        LEFT JOIN _lookups lk ON lk._lk = b._lk
+        LEFT JOIN {table} n ON n.row_no = b.next_row_no
+        LEFT JOIN _lookups nk ON nk._lk = n._lk
         LEFT JOIN (SELECT DISTINCT care_level, tier FROM _level_alias) la
-               ON la.care_level = l._level
+               ON la.care_level = {level}
+        LEFT JOIN _municipality_keys mk ON mk.key = lower(b.municipality)
     """
 
     inherited = engine.scratch("inherited")
     for i, table in enumerate(tables):
         if inherit:
             engine.materialize(inherited, f"""
-                SELECT * EXCLUDE (_level),
-                       CASE WHEN _level = '{INHERIT}' THEN last_value(
-                            CASE WHEN _level <> '{INHERIT}' THEN _level END IGNORE NULLS)
-                            OVER (PARTITION BY case_id ORDER BY ts_us, row_no
+                SELECT p.*,
+                       CASE WHEN lk._level = '{INHERIT}' THEN last_value(
+                            CASE WHEN lk._level <> '{INHERIT}' THEN lk._level END IGNORE NULLS)
+                            OVER (PARTITION BY p.case_id ORDER BY p.ts_us, p.row_no
                                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-                       ELSE _level END AS _level
-                FROM {table} WHERE {valid}
+                       ELSE lk._level END AS _level
+                FROM {table} p LEFT JOIN _lookups lk ON lk._lk = p._lk
+                WHERE {valid("p.")}
             """)
             table = inherited
         (engine.append if i else engine.materialize)("events", ordered(table))
-    engine.drop(inherited, "_leveled")
+    engine.drop(inherited, "_parsed")
 
 
 #: Roles of a hospital stay: an event at a municipal level is never one of them,
@@ -768,8 +826,8 @@ def _role_sql(role: str, level: str) -> str:
             "THEN 'municipal_acute_discharge' END")
 
 
-def _source_ordering(have: set[str]) -> tuple[str, str, str, str]:
-    """SQL for the order, the successor, ``level_raw`` and the columns to drop.
+def _source_ordering(have: set[str]) -> tuple[str, str, str]:
+    """SQL for the order, the successor, and the condition that an event is no message.
 
     A log read from a sources file (DESIGN §3b) carries ``_order_us`` (a time
     known only to the day is placed after the timed events of its day when it
@@ -777,21 +835,17 @@ def _source_ordering(have: set[str]) -> tuple[str, str, str, str]:
     (``message``: an event between levels, with no level of its own). Every
     event's successor is then the next event that is not a message, so level
     transitions, the level map and level variants never pass through one; and a
-    message is no unknown level. A single log has neither column and keeps the
-    plain order and successor.
+    message is no unknown level (the condition, `` AND ...`` on the event's
+    columns ``b``). A single log has neither column and keeps the plain order
+    and successor.
     """
     order = ("coalesce(TRY_CAST(_order_us AS BIGINT), ts_us)" if "_order_us" in have
              else "ts_us")
-    hidden = ", _order_us" if "_order_us" in have else ""
     if "event_kind" not in have:
-        return (order, "lead(row_no) OVER w",
-                "CASE WHEN l._level IS NULL THEN coalesce(l.level_raw, l.activity) END",
-                hidden)
+        return order, "lead(row_no) OVER w", ""
     successor = ("first_value(CASE WHEN event_kind IS DISTINCT FROM 'message' THEN row_no END "
                  "IGNORE NULLS) OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)")
-    level_raw = ("CASE WHEN l._level IS NULL AND l.event_kind IS DISTINCT FROM 'message' "
-                 "THEN coalesce(l.level_raw, l.activity) END")
-    return order, successor, level_raw, hidden
+    return order, successor, " AND b.event_kind IS DISTINCT FROM 'message'"
 
 
 def _unknown_level_problems(engine: Engine, level_column: str) -> None:
