@@ -414,7 +414,7 @@ def _parsed(engine: Engine, raw: str, raw_columns: list[str],
             end_fmt: str, id_columns: list[str], now_us: int, *,
             bounds: tuple[int, int] = (MIN_US, MAX_US),
             instants: Mapping[str, str] | None = None, cleaned: bool = False,
-            parts: int = 1, typed: Mapping[str, str] | None = None) -> list[str]:
+            parts: int = 1, typed: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
     """``_parsed``: what ordering a row and listing its problems need, for every row but duplicates.
 
     One pass over the raw rows: the case id (a national id replaced, the text
@@ -428,8 +428,10 @@ def _parsed(engine: Engine, raw: str, raw_columns: list[str],
     them out. With ``parts`` above one (a log of tens of millions of rows, on
     DuckDB) the rows are written in that many parts of whole cases
     (:meth:`pathways.engine.DuckDBEngine.materialize_parts`), for
-    :func:`_events` to order one at a time. Returns the tables to order:
-    ``_parsed``, or its parts.
+    :func:`_events` to order one at a time. Returns the tables to order,
+    ``_parsed`` or its parts, each with a condition on a raw row ``r`` that
+    holds for the rows of its cases (``true`` when the raw value does not
+    tell), so that a part reads only its own rows in full.
     """
     canon = {c: q(columns[c]) for c in columns}
     instants = instants or {}
@@ -509,10 +511,17 @@ def _parsed(engine: Engine, raw: str, raw_columns: list[str],
         LEFT JOIN _lookups lk ON {_lookup_match('lk', 'b', _lookup_keys(columns))}
         LEFT JOIN _municipality_keys mk ON mk.key = lower(b.municipality)
     """
-    if parts > 1 and isinstance(engine, DuckDBEngine):
-        return engine.materialize_parts("_parsed", parsed, "case_id", parts)
-    engine.materialize("_parsed", parsed)
-    return ["_parsed"]
+    if parts == 1 or not isinstance(engine, DuckDBEngine):
+        engine.materialize("_parsed", parsed)
+        return [("_parsed", "true")]
+    case = f"r.{q(columns['case_id'])}"
+    tables = engine.materialize_parts("_parsed", parsed, "case_id", parts)
+    if columns["case_id"] in id_columns:  # the pseudonym is not the raw value's
+        return [(table, "true") for table in tables]
+    # a part's raw rows are those whose cleaned case id hashes to it (the
+    # same hash as materialize_parts'), tested as the raw rows are scanned
+    return [(table, f"hash({case if cleaned else clean_sql(case)}) % {parts} = "
+                    f"{int(table.removeprefix('_parsed_part'))}") for table in tables]
 
 
 def _lookup_keys(columns: Mapping[str, str]) -> list[str]:
@@ -687,19 +696,19 @@ def _register_lookups(engine: Engine, mapping: LevelMapping | None,
     engine.register("_level_map", frame.astype("string"))
 
 
-def _events(engine: Engine, mapping: LevelMapping | None, tables: Sequence[str],
+def _events(engine: Engine, mapping: LevelMapping | None, tables: Sequence[tuple[str, str]],
             raw: str, raw_columns: list[str], columns: Mapping[str, str],
             id_columns: list[str], *, bounds: tuple[int, int] = (MIN_US, MAX_US),
             cleaned: bool = False) -> None:
     """The canonical events table, sorted, with successors and derived columns.
 
-    ``tables`` are ``_parsed`` or its parts, each a set of whole cases
-    (:func:`_parsed`): each is ordered on its own and its events appended,
-    so at tens of millions of events the sort and its joins fit in memory
-    instead of spilling the whole log. The window sorts only the narrow rows;
-    the other columns are read from the raw rows (``raw``) by row number, and
-    an event's and its successor's activity, level and resource come from
-    ``_lookups`` by their keys' numbers.
+    ``tables`` are ``_parsed`` or its parts, each a set of whole cases with a
+    condition its raw rows meet (:func:`_parsed`): each is ordered on its own
+    and its events appended, so at tens of millions of events the sort and
+    its joins fit in memory instead of spilling the whole log. The window
+    sorts only the narrow rows; the other columns are read from the raw rows
+    (``raw``) by row number, and an event's and its successor's activity,
+    level and resource come from ``_lookups`` by their keys' numbers.
     """
     lo, hi = bounds
 
@@ -733,8 +742,8 @@ def _events(engine: Engine, mapping: LevelMapping | None, tables: Sequence[str],
     next_level = "n._level" if inherit else "nk._level"
     municipality = "coalesce(mk.name, b.municipality)"
 
-    def ordered(table: str) -> str:
-        """SQL: the events of ``table``, ordered by case and time, with successors."""
+    def ordered(table: str, rows: str) -> str:
+        """SQL: the events of ``table`` (raw rows meeting ``rows``), ordered, with successors."""
         return f"""
         WITH k AS (
             SELECT row_no, case_id, ts_us, end_us, _lk{", _level" if inherit else ""},
@@ -746,7 +755,8 @@ def _events(engine: Engine, mapping: LevelMapping | None, tables: Sequence[str],
                    k.end_us AS _k_end, k._lk AS _k_lk, k.event_idx AS _k_idx,
                    k.next_row_no AS _k_next{", k._level AS _k_level" if inherit else ""}
                    {", " + values if values else ""}
-            FROM {raw} r {joins} JOIN k ON k.row_no = r.rowid + 1
+            FROM {raw} r JOIN k ON k.row_no = r.rowid + 1 {joins}
+            WHERE {rows}
         ), b AS (
             SELECT t._k_row AS row_no, t._k_case AS case_id, t._k_ts AS ts_us,
                    t._k_end AS end_us, t._k_lk AS _lk, t._k_idx AS event_idx,
@@ -784,7 +794,7 @@ def _events(engine: Engine, mapping: LevelMapping | None, tables: Sequence[str],
     """
 
     inherited = engine.scratch("inherited")
-    for i, table in enumerate(tables):
+    for i, (table, rows) in enumerate(tables):
         if inherit:
             engine.materialize(inherited, f"""
                 SELECT p.*,
@@ -797,7 +807,7 @@ def _events(engine: Engine, mapping: LevelMapping | None, tables: Sequence[str],
                 WHERE {valid("p.")}
             """)
             table = inherited
-        (engine.append if i else engine.materialize)("events", ordered(table))
+        (engine.append if i else engine.materialize)("events", ordered(table, rows))
     engine.drop(inherited, "_parsed")
 
 

@@ -57,10 +57,11 @@ def text_casts(names: list[str], kinds: list[str]) -> str:
     for name, kind in zip(names, kinds, strict=True):
         quoted = '"' + name.replace('"', '""') + '"'
         if kind.startswith("TIMESTAMP WITH TIME ZONE"):
-            expr = f"strftime({quoted}, '%Y-%m-%d %H:%M:%S.%f+00:00')"
+            casts.append(f"strftime({quoted}, '%Y-%m-%d %H:%M:%S.%f+00:00') AS {quoted}")
+        elif kind == "VARCHAR":  # text already: a cast would cost, in every pass over the file
+            casts.append(quoted)
         else:
-            expr = f"CAST({quoted} AS VARCHAR)"
-        casts.append(f"{expr} AS {quoted}")
+            casts.append(f"CAST({quoted} AS VARCHAR) AS {quoted}")
     return ", ".join(casts)
 
 

@@ -39,3 +39,29 @@ def test_parts_keep_inherited_levels(monkeypatch, sepsis_csv):
     parted = _tables(sepsis_csv, levels=SEPSIS_LEVELS)
     for name, frame in whole.items():
         pd.testing.assert_frame_equal(parted[name], frame, obj=name)
+
+
+def test_parts_keep_a_national_id_case_whole_however_it_is_written(monkeypatch, tmp_path):
+    # The case ids are national ids; one patient's is written in three forms,
+    # which become one pseudonym: its events must be ordered in one part.
+    from tests.attack import national_id
+
+    ids = [national_id(day, 3, 60 + day, 100 + day) for day in range(1, 29)]
+    forms = [lambda n: n, lambda n: f"{n[:6]}-{n[6:]}", lambda n: f" {n[:6]} {n[6:]}"]
+    rows = ["Pasient-ID;Hendelse;Tidspunkt;Tjenestenivå"]
+    for i, number in enumerate(ids):
+        for step, (activity, level) in enumerate([("Legevaktkonsultasjon", "Legevakt"),
+                                                  ("Innleggelse", "Sengepost"),
+                                                  ("Utskrivning", "Sengepost")]):
+            written = forms[(i + step) % 3](number)
+            rows.append(f"{written};{activity};{1 + i % 27:02d}.03.2025 {8 + step:02d}:00;{level}")
+    rows.append(";Innleggelse;01.03.2025 10:00;Sengepost")  # no case id: rejected
+    path = tmp_path / "ids.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    whole = _tables(path)
+    assert whole["events"]["case_id"].nunique() == len(ids)
+    monkeypatch.setattr(canonical, "ORDER_PARTS_FROM", 0)
+    monkeypatch.setattr(canonical, "ORDER_PART_ROWS", 10)
+    parted = _tables(path)
+    for name, frame in whole.items():
+        pd.testing.assert_frame_equal(parted[name], frame, obj=name)
