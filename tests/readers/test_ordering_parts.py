@@ -65,3 +65,24 @@ def test_parts_keep_a_national_id_case_whole_however_it_is_written(monkeypatch, 
     parted = _tables(path)
     for name, frame in whole.items():
         pd.testing.assert_frame_equal(parted[name], frame, obj=name)
+
+
+@pytest.mark.parametrize("pad", [False, True])
+def test_parts_keep_a_case_whole_when_its_id_is_written_with_spaces(monkeypatch, tmp_path, pad):
+    # "P7", " P7" and "P7 " are one case (values are trimmed): its rows are
+    # found in its part whether or not some id has spaces around it.
+    rows = ["case;activity;timestamp;care_level"]
+    forms = ["P{}", " P{}", "P{} "] if pad else ["P{}"] * 3
+    for i in range(40):
+        for step, form in enumerate(forms):
+            day, hour = 1 + i % 27, 8 + step
+            rows.append(f"{form.format(i)};Innleggelse;2025-03-{day:02d} {hour:02d}:00;Sengepost")
+    path = tmp_path / "padded.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    whole = _tables(path)
+    assert len(whole["events"]) == 120 and whole["events"]["case_id"].nunique() == 40
+    monkeypatch.setattr(canonical, "ORDER_PARTS_FROM", 0)
+    monkeypatch.setattr(canonical, "ORDER_PART_ROWS", 25)
+    parted = _tables(path)
+    for name, frame in whole.items():
+        pd.testing.assert_frame_equal(parted[name], frame, obj=name)
