@@ -745,28 +745,35 @@ def _events(engine: Engine, mapping: LevelMapping | None, tables: Sequence[tuple
                        for n in attributes)
     attr_names = "".join(f", b.{q(n if n not in taken else f'{n}_attr')}" for n in attributes)
     level = "b._level" if inherit else "lk._level"
-    next_level = "n._level" if inherit else "nk._level"
+    next_level = "b.next_level" if inherit else "nk._level"
+    # an inherited level may be NULL (unknown): '' stands for it in the window
+    next_inherited = successor("coalesce(_level, '')")
+    inherited_levels = (f", _level, nullif({next_inherited}, '') AS next_level"
+                        if inherit else "")
     municipality = "coalesce(mk.name, b.municipality)"
 
     def ordered(table: str, rows: str) -> str:
         """SQL: the events of ``table`` (raw rows meeting ``rows``), ordered, with successors."""
         return f"""
         WITH k AS (
-            SELECT row_no, case_id, ts_us, end_us, _lk{", _level" if inherit else ""},
-                   row_number() OVER w - 1 AS event_idx, {successor} AS next_row_no
+            SELECT row_no, case_id, ts_us, end_us, _lk, row_number() OVER w - 1 AS event_idx,
+                   {successor('_lk')} AS next_lk, {successor('ts_us')} AS next_ts_us
+                   {inherited_levels}
             FROM {table} WHERE {valid()}
             WINDOW w AS (PARTITION BY case_id ORDER BY {order}, row_no)
         ), t AS (
             SELECT k.row_no AS _k_row, k.case_id AS _k_case, k.ts_us AS _k_ts,
                    k.end_us AS _k_end, k._lk AS _k_lk, k.event_idx AS _k_idx,
-                   k.next_row_no AS _k_next{", k._level AS _k_level" if inherit else ""}
+                   k.next_lk AS _k_next_lk, k.next_ts_us AS _k_next_ts
+                   {", k._level AS _k_level, k.next_level AS _k_next_level" if inherit else ""}
                    {", " + values if values else ""}
             FROM {raw} r JOIN k ON k.row_no = r.rowid + 1 {joins}
             WHERE {rows}
         ), b AS (
             SELECT t._k_row AS row_no, t._k_case AS case_id, t._k_ts AS ts_us,
                    t._k_end AS end_us, t._k_lk AS _lk, t._k_idx AS event_idx,
-                   t._k_next AS next_row_no{", t._k_level AS _level" if inherit else ""},
+                   t._k_next_lk AS next_lk, t._k_next_ts AS next_ts_us
+                   {", t._k_level AS _level, t._k_next_level AS next_level" if inherit else ""},
                    {col('organisation')} AS organisation,
                    {col('municipality')} AS municipality, {col('hospital')} AS hospital,
                    {col('cohort')} AS cohort, {_diagnosis_sql(columns, col)},
@@ -789,11 +796,10 @@ def _events(engine: Engine, mapping: LevelMapping | None, tables: Sequence[tuple
                lk.activity_key, lk.activity_role, b.row_no, b.ts_us, b.end_us,
                b.event_idx, nk.activity AS next_activity, {next_level} AS next_care_level,
                {"nk.resource" if "resource" in columns else "NULL::VARCHAR"} AS next_resource,
-               n.ts_us AS next_ts_us{attr_names}
+               b.next_ts_us{attr_names}
         FROM b
         LEFT JOIN _lookups lk ON lk._lk = b._lk
-        LEFT JOIN {table} n ON n.row_no = b.next_row_no
-        LEFT JOIN _lookups nk ON nk._lk = n._lk
+        LEFT JOIN _lookups nk ON nk._lk = b.next_lk
         LEFT JOIN (SELECT DISTINCT care_level, tier FROM _level_alias) la
                ON la.care_level = {level}
         LEFT JOIN _municipality_keys mk ON mk.key = lower(b.municipality)
@@ -842,8 +848,8 @@ def _role_sql(role: str, level: str) -> str:
             "THEN 'municipal_acute_discharge' END")
 
 
-def _source_ordering(have: set[str]) -> tuple[str, str, str]:
-    """SQL for the order, the successor, and the condition that an event is no message.
+def _source_ordering(have: set[str]) -> tuple[str, Callable[[str], str], str]:
+    """SQL for the order, a successor's value, and the condition that an event is no message.
 
     A log read from a sources file (DESIGN §3b) carries ``_order_us`` (a time
     known only to the day is placed after the timed events of its day when it
@@ -853,14 +859,18 @@ def _source_ordering(have: set[str]) -> tuple[str, str, str]:
     transitions, the level map and level variants never pass through one; and a
     message is no unknown level (the condition, `` AND ...`` on the event's
     columns ``b``). A single log has neither column and keeps the plain order
-    and successor.
+    and successor. The successor's value of an expression that is never NULL
+    on a row that can be used is taken in the case's window (``w``).
     """
     order = ("coalesce(TRY_CAST(_order_us AS BIGINT), ts_us)" if "_order_us" in have
              else "ts_us")
     if "event_kind" not in have:
-        return order, "lead(row_no) OVER w", ""
-    successor = ("first_value(CASE WHEN event_kind IS DISTINCT FROM 'message' THEN row_no END "
-                 "IGNORE NULLS) OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)")
+        return order, lambda value: f"lead({value}) OVER w", ""
+
+    def successor(value: str) -> str:
+        return (f"first_value(CASE WHEN event_kind IS DISTINCT FROM 'message' THEN {value} "
+                "END IGNORE NULLS) OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)")
+
     return order, successor, " AND b.event_kind IS DISTINCT FROM 'message'"
 
 
