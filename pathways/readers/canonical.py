@@ -392,6 +392,17 @@ def _duplicates(engine: Engine, raw: str, raw_columns: list[str]) -> None:
     engine.drop("_row_hashes")
 
 
+def _canonical_text(canon: Mapping[str, str], name: str, *, cleaned: bool) -> str:
+    """SQL: the canonical column ``name`` of the rows ``t``, its text cleaned (NULL without one).
+
+    ``canon`` maps canonical names to the quoted raw columns; ``cleaned`` says
+    the raw text is trimmed, and NULL where empty, already.
+    """
+    if name not in canon:
+        return "NULL::VARCHAR"
+    return f"t.{canon[name]}" if cleaned else clean_sql(f"t.{canon[name]}")
+
+
 def _mapped(names: list[str], id_columns: list[str], alias: str = "m") -> tuple[str, str]:
     """SQL: the raw columns ``names`` with national ids replaced, and the joins that replace them.
 
@@ -442,9 +453,7 @@ def _parsed(engine: Engine, raw: str, raw_columns: list[str],
     values, joins = _mapped([n for n in raw_columns if n in wanted], id_columns)
 
     def col(name: str) -> str:
-        if name not in canon:
-            return "NULL::VARCHAR"
-        return f"t.{canon[name]}" if cleaned else clean_sql(f"t.{canon[name]}")
+        return _canonical_text(canon, name, cleaned=cleaned)
 
     def time_text(name: str, us: str) -> str:
         """SQL: a time's text as written, or its instant's when it was resolved already."""
@@ -474,7 +483,7 @@ def _parsed(engine: Engine, raw: str, raw_columns: list[str],
             SELECT r.rowid + 1 AS _row_no, {naive} AS _naive, {aware} AS _tz,
                    {end_naive} AS _end_naive, {end_aware} AS _end_tz,
                    {inst} AS _inst, {end_inst} AS _end_inst
-                   {"".join(", " + v for v in [values] if v)}
+                   {", " + values if values else ""}
                    {"".join(f", r.{q(n)}" for n in sources)}
             FROM {raw} r {joins}
             WHERE r.rowid + 1 NOT IN (SELECT _row_no FROM _dups)
@@ -737,13 +746,11 @@ def _events(engine: Engine, mapping: LevelMapping | None, tables: Sequence[tuple
                             id_columns, alias="w")
 
     def col(name: str) -> str:
-        if name not in canon:
-            return "NULL::VARCHAR"
-        return f"t.{canon[name]}" if cleaned else clean_sql(f"t.{canon[name]}")
+        return _canonical_text(canon, name, cleaned=cleaned)
 
-    attr_sql = "".join(f", t.{q(n)} AS {q(n if n not in taken else f'{n}_attr')}"
-                       for n in attributes)
-    attr_names = "".join(f", b.{q(n if n not in taken else f'{n}_attr')}" for n in attributes)
+    named = {n: q(n if n not in taken else f"{n}_attr") for n in attributes}
+    attr_sql = "".join(f", t.{q(n)} AS {alias}" for n, alias in named.items())
+    attr_names = "".join(f", b.{alias}" for alias in named.values())
     level = "b._level" if inherit else "lk._level"
     next_level = "b.next_level" if inherit else "nk._level"
     # an inherited level may be NULL (unknown): '' stands for it in the window
