@@ -43,7 +43,13 @@ from pathways.enrich.pseudonym import load_key, mask_national_ids
 from pathways.errors import ColumnNotFoundError, LogFormatError
 from pathways.log import EventLog, ReadReport
 from pathways.progress import stage
-from pathways.readers.canonical import build_events, clean_sql, pseudonym_table
+from pathways.readers.canonical import (
+    EVENT_ROWS,
+    build_events,
+    clean_sql,
+    events_view,
+    pseudonym_table,
+)
 from pathways.readers.columns import normalise
 from pathways.readers.csv import header_columns, load_csv
 from pathways.readers.parquet import load_parquet
@@ -1072,9 +1078,11 @@ def _one_notice_per_stay(engine: Engine) -> None:
     have = set(engine.columns("events"))
     if not {"stay", "event_kind", "source"} <= have:
         return
-    engine.update("events", {"activity_key": f"'{DISCHARGE_READY}'",
-                             "activity_role": f"'{REGISTERED_READY_ROLE}'"}, f"""
-        activity = '{DISCHARGE_READY}' AND stay IS NOT NULL
+    # The rows are found in the view and changed where they are stored (a
+    # sources file's key and role are, see pathways.readers.canonical._events).
+    engine.materialize("_registered_ready", f"""
+        SELECT DISTINCT row_no FROM events
+        WHERE activity = '{DISCHARGE_READY}' AND stay IS NOT NULL
           AND activity_role = 'discharge_ready'
           AND EXISTS (
             SELECT 1 FROM (
@@ -1090,6 +1098,11 @@ def _one_notice_per_stay(engine: Engine) -> None:
             WHERE s.case_id = events.case_id AND s.source = events.source
               AND s.stay = events.stay)
     """)
+    engine.update(EVENT_ROWS, {"activity_key": f"'{DISCHARGE_READY}'",
+                               "activity_role": f"'{REGISTERED_READY_ROLE}'"},
+                  f"r.row_no = {EVENT_ROWS}.row_no", source="_registered_ready r")
+    engine.drop("_registered_ready")
+    events_view(engine)
 
 
 def _sha256(path: Path) -> str:
