@@ -119,12 +119,14 @@ def events_view(engine: Engine) -> None:
     combination in ``_event_keys`` and its successor's; the view reads the
     activity, level, tier, resource, key and role of both from there, and the
     times as timestamps from their microseconds. Writing a text column costs
-    far more than reading a few hundred values by number (a log of 1 M events
-    was read 0.3 s faster, a part of 11 M events at 100 M 10 s), and a
-    column an analysis does not read costs it nothing: on DuckDB each is a
-    list of the key table's values indexed by the number (no join); Spark
-    joins the small key table. A column stored in the rows (an inherited
-    level, a sources file's key and role) is read as stored.
+    far more than reading a few hundred values by number: those twelve
+    columns were half the cost of writing the events, and a log of 1 M
+    events is read in 2.81 s against 3.25 s (docs/performance.md, session
+    14). A column an analysis does not read costs it nothing: on DuckDB each
+    is a list of the key table's values indexed by the number (no join, which
+    DuckDB would run even for a column not read); Spark joins the small key
+    table. A column stored in the rows (an inherited level, a sources file's
+    key and role) is read as stored.
     """
     stored = engine.columns(EVENT_ROWS)
     keys = set(engine.columns("_event_keys"))
