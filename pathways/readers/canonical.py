@@ -121,8 +121,8 @@ def events_view(engine: Engine) -> None:
     times as timestamps from their microseconds. Writing a text column costs
     far more than reading a few hundred values by number: those twelve
     columns were half the cost of writing the events, and a log of 1 M
-    events is read in 2.81 s against 3.25 s (docs/performance.md, session
-    14). A column an analysis does not read costs it nothing: on DuckDB each
+    events is read in 2.81 s against 3.25 s (docs/performance.md, "Session
+    15: the events a view"). A column an analysis does not read costs it nothing: on DuckDB each
     is a list of the key table's values indexed by the number (no join, which
     DuckDB would run even for a column not read); Spark joins the small key
     table. A column stored in the rows (an inherited level, a sources file's
