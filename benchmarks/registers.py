@@ -1,4 +1,4 @@
-"""Benchmark: reading a region's four extracts vs the same events as one export.
+"""Benchmark: reading a region's four extracts vs one export, and vs a hand-written script.
 
 Usage::
 
@@ -16,9 +16,21 @@ comparison of earlier rounds, where the export carried ten attributes fewer
 than the extracts through the read). Both
 are read with ``pathways.read`` in the same run, alternately, ``--repeat``
 times each; the median times and the median of the repetitions' ratios
-(target ≤ 1.3×, issue 13) are printed and appended to
-``benchmarks/results/registers.csv`` (earlier rows hold the best times and
-their ratio).
+(target ≤ 1.3×, issue 13) are printed.
+
+A second comparison follows in the same run (issue 18 item 1): the four extracts
+through ``pathways.read`` against :func:`hand_sources.hand_written_sources`, one
+hand-written DuckDB script doing the same work on these four extracts and no more
+(loading them as text, local times, the code tables,
+stays, merged claims, periods, messages, duplicates, order and successors; its
+docstring lists what it leaves out and simplifies), timed the same way
+(alternately, ``--repeat`` times; target ≤ 1.3×, wall and CPU).
+
+Both comparisons are appended as one row to ``benchmarks/results/registers.csv``
+(earlier rows hold the best times and their ratio): the second as the last
+columns, ``seconds_hand_written``, ``ratio_hand_written`` (pathways ÷
+hand-written, wall) and ``cpu_ratio_hand_written``, which rows written before
+it lack.
 """
 
 from __future__ import annotations
@@ -29,12 +41,17 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+from hand_sources import hand_written_sources
 from pairs import time_pair
 
 import pathways
 from pathways.simulator import simulate_registers, write_registers
 
 HERE = Path(__file__).resolve().parent
+#: The columns of ``results/registers.csv``.
+HEADER = ["date", "patients", "events_extracts", "events_export", "seconds_extracts",
+          "seconds_export", "ratio", "statistic", "note", "cpu_seconds_a", "cpu_seconds_b",
+          "cpu_ratio", "seconds_hand_written", "ratio_hand_written", "cpu_ratio_hand_written"]
 #: The attributes the extracts give their events beyond the canonical columns,
 #: as an export would carry them (the log's ``time_precision``, ``stay`` and
 #: ``source_row`` are the sources reader's own and have no column in an export).
@@ -77,27 +94,36 @@ def main() -> None:
     def read(shape: str, path: Path) -> None:
         events[shape] = pathways.read(path).report.rows_kept
 
+    print("four extracts vs one export, both through pathways.read (issue 13)")
     timing = time_pair({"four extracts": lambda: read("four extracts", sources),
                         "one export": lambda: read("one export", export)}, args.repeat,
                        describe=lambda shape: f"{events[shape]:>10,} events  ")
     middle, cpu_middle = timing.seconds, timing.cpu_seconds
     ratio, cpu_ratio = timing.ratio, timing.cpu_ratio
+
+    def hand_written() -> None:
+        con = hand_written_sources(folder)
+        events["hand-written DuckDB"] = con.execute("SELECT count(*) FROM events").fetchone()[0]
+
+    print("four extracts: pathways.read vs the hand-written DuckDB script (issue 18 item 1)")
+    hand = time_pair({"four extracts": lambda: read("four extracts", sources),
+                      "hand-written DuckDB": hand_written}, args.repeat,
+                     describe=lambda shape: f"{events[shape]:>10,} events  ")
     results = HERE / "results" / "registers.csv"
     results.parent.mkdir(exist_ok=True)
     new = not results.is_file()
     with results.open("a", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         if new:
-            writer.writerow(["date", "patients", "events_extracts", "events_export",
-                             "seconds_extracts", "seconds_export", "ratio", "statistic",
-                             "note", "cpu_seconds_a", "cpu_seconds_b", "cpu_ratio"])
+            writer.writerow(HEADER)
         writer.writerow([datetime.now(UTC).date().isoformat(), args.patients,
                          events["four extracts"], events["one export"],
                          f"{middle['four extracts']:.2f}", f"{middle['one export']:.2f}",
                          f"{ratio:.2f}", f"median of {args.repeat}",
                          f"{'narrow' if args.narrow else 'attributes'} export; {args.note}",
                          f"{cpu_middle['four extracts']:.2f}", f"{cpu_middle['one export']:.2f}",
-                         f"{cpu_ratio:.2f}"])
+                         f"{cpu_ratio:.2f}", f"{hand.seconds['hand-written DuckDB']:.2f}",
+                         f"{hand.ratio:.2f}", f"{hand.cpu_ratio:.2f}"])
 
 
 if __name__ == "__main__":
