@@ -32,8 +32,9 @@ import os
 import sys
 from pathlib import Path
 
+from read import KEY
+
 HERE = Path(__file__).resolve().parent
-KEY = "benchmark-key"
 #: The columns every source's events table gives (a source without one: NULL).
 ATTRIBUTES = """care_level, resource, municipality, hospital, diagnosis, age, sex,
     behandlingssted, frasted, tilsted"""

@@ -122,11 +122,11 @@ def events_view(engine: Engine) -> None:
     far more than reading a few hundred values by number: those twelve
     columns were half the cost of writing the events, and a log of 1 M
     events is read in 2.81 s against 3.25 s (docs/performance.md, "Session
-    15: the events a view"). A column an analysis does not read costs it nothing: on DuckDB each
-    is a list of the key table's values indexed by the number (no join, which
-    DuckDB would run even for a column not read); Spark joins the small key
-    table. A column stored in the rows (an inherited level, a sources file's
-    key and role) is read as stored.
+    15: the events a view"). A column an analysis does not read costs it
+    nothing: on DuckDB each is a list of the key table's values indexed by the
+    number (no join, which DuckDB would run even for a column not read); Spark
+    joins the small key table. A column stored in the rows (an inherited
+    level, a sources file's key and role) is read as stored.
     """
     stored = engine.columns(EVENT_ROWS)
     keys = set(engine.columns("_event_keys"))
